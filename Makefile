@@ -1,0 +1,47 @@
+# Two commands on a fresh Debian 12 machine, as root:
+#   make demo   installs everything, digitises sample_scans/ on the embedded defaults, and looks up one citizen
+#   make test   installs everything and runs lint, type checks and the test suite (.ci/run runs exactly this)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2 fonts-dejavu python3-venv python3-pip
+DEMO_DATA ?= $(CURDIR)/demo-data
+DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
+
+.PHONY: install system-packages demo test lint samples bench clean
+
+system-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "Missing Debian packages:" $$missing "- run as root, or: sudo apt-get install" $$missing; exit 1; fi; \
+	  echo "Installing Debian packages:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BIN)/sohoa: pyproject.toml | system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+install: system-packages $(BIN)/sohoa
+
+demo: install
+	$(BIN)/sohoa ingest sample_scans --data-dir $(DEMO_DATA)
+	$(BIN)/sohoa lookup --citizen $(DEMO_CITIZEN) --data-dir $(DEMO_DATA)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+samples: install
+	$(BIN)/python sample_scans/generate.py --out sample_scans
+
+bench: install
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

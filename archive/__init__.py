@@ -1,0 +1,1 @@
+"""Archive backends: the embedded filesystem archive (default) behind the `Archive` interface."""

@@ -1,0 +1,1 @@
+"""Prefect orchestration only: flows that call the pipeline stages."""

@@ -1,0 +1,1 @@
+"""OCR: preprocessing (OpenCV), Tesseract, and the searchable PDF/A it produces."""

@@ -1,0 +1,144 @@
+"""A thin wrapper around one Tesseract run: words with boxes and confidences, plus Tesseract's text-only PDF.
+
+One process produces both outputs, so the invisible text layer in the PDF is exactly what was read. Each run is
+given OMP_THREAD_LIMIT=1: with its default threading, Tesseract runs several times slower on a 2-core machine, and
+parallelism comes from running one Tesseract per document instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from statistics import fmean
+
+import cv2
+import numpy as np
+import pytesseract
+
+from pipeline.text import nfc
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# Words further apart than this many line heights belong to different columns (the two header blocks, say).
+COLUMN_GAP_LINE_HEIGHTS = 2.5
+
+
+class OcrError(RuntimeError):
+    """Tesseract failed on a page; the message carries its own words."""
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    confidence: float
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Line:
+    """Words Tesseract put on one line, split where a wide gap shows two columns side by side."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def left(self) -> int:
+        return self.words[0].left
+
+    @property
+    def right(self) -> int:
+        return self.words[-1].left + self.words[-1].width
+
+    @property
+    def top(self) -> int:
+        return min(w.top for w in self.words)
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    lines: tuple[Line, ...]
+    width: int
+    height: int
+    dpi: int
+    text_layer_pdf: bytes  # one page, invisible text only, in the coordinates of the image that was read
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for line in self.lines for w in line.words]
+
+    @property
+    def mean_confidence(self) -> float:
+        words = self.words
+        return fmean(w.confidence for w in words) if words else 0.0
+
+
+@cache
+def tesseract_version() -> str:
+    out = subprocess.run([pytesseract.pytesseract.tesseract_cmd, "--version"], capture_output=True, text=True,
+                         check=False)
+    first = (out.stdout or out.stderr).splitlines()
+    return first[0].removeprefix("tesseract ").strip() if first else "unknown"
+
+
+def _split_columns(words: list[Word]) -> list[Line]:
+    if not words:
+        return []
+    height = float(np.median([w.height for w in words]))
+    lines, current = [], [words[0]]
+    for prev, word in itertools.pairwise(words):
+        if word.left - (prev.left + prev.width) > COLUMN_GAP_LINE_HEIGHTS * height:
+            lines.append(Line(tuple(current)))
+            current = []
+        current.append(word)
+    lines.append(Line(tuple(current)))
+    return lines
+
+
+def parse_tsv(tsv: str) -> list[Line]:
+    """Lines in Tesseract's reading order from its TSV output, keeping only real words."""
+    grouped: dict[tuple[int, int, int], list[Word]] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row["level"] != "5" or not text:
+            continue
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        grouped.setdefault(key, []).append(
+            Word(nfc(text), float(row["conf"]), int(row["left"]), int(row["top"]), int(row["width"]),
+                 int(row["height"]))
+        )
+    lines: list[Line] = []
+    for key in sorted(grouped):
+        lines.extend(_split_columns(sorted(grouped[key], key=lambda w: w.left)))
+    return lines
+
+
+def read_image(grey: np.ndarray, *, dpi: int, language: str = "vie", timeout_s: int = 300) -> OcrPage:
+    """OCR one grey page image; raises OcrError if Tesseract fails or runs past the timeout."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+        src = Path(tmp) / "page.pgm"  # uncompressed: writing it costs almost nothing
+        cv2.imwrite(str(src), grey)
+        base = Path(tmp) / "out"
+        config = f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1"
+        try:
+            pytesseract.pytesseract.run_tesseract(str(src), str(base), "pdf", language, config, timeout=timeout_s)
+        except (pytesseract.TesseractError, RuntimeError) as e:
+            raise OcrError(f"Tesseract failed: {e}") from e
+        tsv = (base.with_suffix(".tsv")).read_text(encoding="utf-8")
+        pdf = (base.with_suffix(".pdf")).read_bytes()
+    return OcrPage(tuple(parse_tsv(tsv)), grey.shape[1], grey.shape[0], dpi, pdf)

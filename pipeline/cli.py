@@ -1,0 +1,376 @@
+"""The `sohoa` command line. What it prints for people is Vietnamese; --json output has English keys.
+
+    sohoa ingest <folder>            digitise a folder of scans through the Prefect flow
+    sohoa lookup --citizen <number>  a person's reusable documents (or --old-id, or --name with --dob)
+    sohoa verify <signed.pdf>        check a copy's signature
+    sohoa show <result code>         print a record's manifest
+    sohoa search <words>             full-text search, diacritics ignored
+    sohoa review                     records waiting for a person to check them
+    sohoa reindex                    rebuild the index from the archive alone
+
+Every subcommand takes --data-dir (else SOHOA_DATA_DIR, else ~/.local/share/sohoa).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from indexer.base import CitizenQuery, Hit, IndexedPerson
+from pipeline.config import ConfigError, Settings, load_settings
+from pipeline.dates import parse_date
+from pipeline.personal_number import PROBLEMS as NUMBER_PROBLEMS
+from pipeline.personal_number import check_personal_number, is_old_id
+from pipeline.services import open_services
+from pipeline.text import fold
+from pipeline.validity import status_on
+
+PREFECT_DEFAULTS = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+}
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; the message is Vietnamese."""
+
+
+def configure_prefect(settings: Settings) -> None:
+    """Prefect's home inside the data directory (two data directories never share a run database); quiet logs."""
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect does not create it for its database
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def log_access(settings: Settings, command: str, query: dict[str, Any], purpose: str, results: int) -> None:
+    """Personal data (NĐ 13/2023): every lookup is attributed to an actor and a purpose, and kept."""
+    path = settings.data_dir / "logs" / "access.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"time": datetime.now().astimezone().isoformat(timespec="seconds"), "actor": getpass.getuser(),
+             "command": command, "query": query, "purpose": purpose, "results": results}
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+# --- ingest -----------------------------------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"Không có thư mục {folder}")
+    configure_prefect(settings)
+    from flows.ingest import list_scans, run_ingest  # after configure_prefect: Prefect reads its settings on import
+    from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, DocumentResult
+
+    scans, others = list_scans(folder)
+    workers = args.workers or settings.workers
+    console.print(f"Số hóa {len(scans)} tệp trong {folder} ({workers} luồng xử lý song song); "
+                  f"dữ liệu tại {settings.data_dir}")
+    if others:
+        console.print(f"[dim]Bỏ qua {len(others)} tệp không phải ảnh quét hay PDF "
+                      f"({', '.join(sorted({p.suffix or p.name for p in others}))}).[/dim]")
+    started = time.perf_counter()
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TimeRemainingColumn(), console=console, transient=False, disable=args.json)
+    bar = progress.add_task("Đang số hóa", total=len(scans))
+
+    def on_result(result: DocumentResult) -> None:
+        progress.advance(bar)
+        if result.outcome == QUARANTINED:
+            progress.console.print(f"[red]Cách ly[/red] {Path(result.source).name}: {result.reason}")
+
+    with progress:
+        results = run_ingest(scans, settings.data_dir, workers, on_result) if scans else []
+    elapsed = time.perf_counter() - started
+    counts = {k: sum(r.outcome == k for r in results) for k in (ACCEPTED, ALREADY_ARCHIVED, QUARANTINED)}
+    pages = sum(r.pages for r in results if r.outcome == ACCEPTED)
+    busy = sum(r.seconds for r in results)
+    summary = {
+        "files": len(scans), "accepted": counts[ACCEPTED], "already_archived": counts[ALREADY_ARCHIVED],
+        "quarantined": counts[QUARANTINED], "needs_review": sum(r.needs_review for r in results
+                                                                if r.outcome == ACCEPTED),
+        "skipped_not_scans": len(others), "pages": pages, "elapsed_s": round(elapsed, 1),
+        "pages_per_min": round(pages / elapsed * 60, 1) if elapsed and pages else 0.0,
+        "document_seconds": round(busy, 1), "data_dir": str(settings.data_dir),
+    }
+    if args.json:
+        print(json.dumps({"summary": summary, "documents": [asdict(r) for r in results]}, ensure_ascii=False,
+                         indent=2))
+        return 0
+    table = Table(title="Kết quả số hóa", show_header=False)
+    table.add_row("Đã tiếp nhận và lưu trữ", str(summary["accepted"]))
+    table.add_row("  trong đó cần rà soát", str(summary["needs_review"]))
+    table.add_row("Đã có trong kho (bỏ qua)", str(summary["already_archived"]))
+    table.add_row("Bị cách ly", str(summary["quarantined"]))
+    table.add_row("Số trang đã số hóa", str(pages))
+    table.add_row("Thời gian", f"{elapsed:.1f} giây")
+    table.add_row("Tốc độ", f"{summary['pages_per_min']} trang/phút")
+    console.print(table)
+    if counts[QUARANTINED]:
+        console.print(f"Tệp bị cách ly và lý do: {settings.quarantine_dir}")
+    return 0
+
+
+# --- lookup -----------------------------------------------------------------------------------------------------
+
+
+def _query(args: argparse.Namespace, console: Console) -> CitizenQuery:
+    if args.citizen:
+        number = args.citizen.strip()
+        if is_old_id(number):
+            return CitizenQuery(old_id=number)
+        check = check_personal_number(number)
+        if "length" in check.problems:
+            raise UsageError(f"Số định danh cá nhân phải có 12 chữ số (hoặc số CMND 9 chữ số): {number!r}")
+        for problem in check.problems:
+            console.print(f"[yellow]Cảnh báo:[/yellow] {NUMBER_PROBLEMS[problem]}")
+        return CitizenQuery(personal_number=number)
+    if args.old_id:
+        return CitizenQuery(old_id=args.old_id.strip())
+    if args.name and args.dob:
+        dob = parse_date(args.dob) or _iso_date(args.dob)
+        if dob is None:
+            raise UsageError(f"Không hiểu ngày sinh {args.dob!r} (dùng dd/mm/yyyy)")
+        return CitizenQuery(name=args.name, dob=dob)
+    raise UsageError("Cần --citizen <số định danh>, hoặc --old-id <số CMND>, hoặc --name cùng --dob")
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _hit_json(hit: Hit, on: date) -> dict[str, Any]:
+    status = status_on(on, until=hit.valid_until, rule=hit.validity_rule, issued=hit.issue_date)
+    return {
+        "result_code": hit.result_code, "type_id": hit.type_id, "type": hit.type_name, "number": hit.number,
+        "issue_date": hit.issue_date.isoformat() if hit.issue_date else None, "issuer": hit.issuer,
+        "validity": {"status": status.code, "text": status.text, "as_of": on.isoformat(),
+                     "valid_until": hit.valid_until.isoformat() if hit.valid_until else None,
+                     "rule": hit.validity_rule, "note": hit.validity_note},
+        "location": hit.location, "needs_review": hit.needs_review,
+        "persons": [{"role": p.role, "name": p.name, "dob": p.dob.isoformat() if p.dob else None,
+                     "personal_number": p.personal_number, "old_id": p.old_id} for p in hit.persons],
+    }
+
+
+def _print_hits(hits: Sequence[Hit], on: date, console: Console, settings: Settings,
+                focus: CitizenQuery | None = None) -> None:
+    """One block per document, narrow enough for any terminal; the looked-up person's role is named."""
+    catalogue = settings.catalogue
+    for i, hit in enumerate(hits, 1):
+        status = status_on(on, until=hit.valid_until, rule=hit.validity_rule, issued=hit.issue_date)
+        colour = {"valid": "green", "permanent": "green", "expired": "red"}.get(status.code, "yellow")
+        heading = f"{i}. {hit.type_name or 'Chưa xác định loại giấy tờ'}"
+        if hit.number:
+            heading += f" — số {hit.number}"
+        console.print(f"[bold]{heading}[/bold]" + (" [yellow](cần rà soát)[/yellow]" if hit.needs_review else ""))
+        rows = [
+            ("Ngày cấp", f"{hit.issue_date:%d/%m/%Y}" if hit.issue_date else "không rõ"),
+            ("Cơ quan cấp", hit.issuer or "không rõ"),
+            ("Hiệu lực", f"[{colour}]{status.text}[/{colour}]"),
+        ]
+        for person in hit.persons:
+            if focus is None or _matches(person, focus):
+                rows.append(("Vai trò", f"{catalogue.role_name(person.role)}: {person.name or 'không rõ tên'}"))
+        rows += [("Mã kết quả", hit.result_code), ("Nơi lưu", hit.location)]
+        for label, value in rows:
+            console.print(f"   {label + ':':<13}{value}", highlight=False, soft_wrap=True)
+        console.print()
+
+
+def _matches(person: IndexedPerson, query: CitizenQuery) -> bool:
+    if query.personal_number:
+        return person.personal_number == query.personal_number
+    if query.old_id:
+        return person.old_id == query.old_id
+    return bool(person.name and query.name and fold(person.name) == fold(query.name) and person.dob == query.dob)
+
+
+def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    query = _query(args, console)
+    on = _iso_date(args.on) if args.on else date.today()
+    if on is None:
+        raise UsageError(f"Không hiểu ngày {args.on!r} (dùng YYYY-MM-DD)")
+    hits = open_services(settings).index.lookup(query)
+    log_access(settings, "lookup", {k: v if not isinstance(v, date) else v.isoformat()
+                                    for k, v in asdict(query).items() if v}, args.purpose, len(hits))
+    if args.json:
+        print(json.dumps({"query": {k: str(v) for k, v in asdict(query).items() if v}, "as_of": on.isoformat(),
+                          "documents": [_hit_json(h, on) for h in hits]}, ensure_ascii=False, indent=2))
+        return 0
+    who = query.personal_number or query.old_id or f"{query.name}, sinh {query.dob:%d/%m/%Y}"
+    if not hits:
+        console.print(f"Không tìm thấy giấy tờ nào đã số hóa của {who}.")
+        return 0
+    usable = sum(status_on(on, until=h.valid_until, rule=h.validity_rule, issued=h.issue_date).code
+                 in ("valid", "permanent") for h in hits)
+    console.print(f"Giấy tờ đã số hóa của {who}: {len(hits)}; còn hiệu lực ngày {on:%d/%m/%Y}: {usable} "
+                  f"(công dân không phải nộp lại các giấy tờ còn hiệu lực).\n")
+    _print_hits(hits, on, console, settings, focus=query)
+    return 0
+
+
+# --- verify, show, search, review, reindex ----------------------------------------------------------------------
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from signing.identity import DEV_CA
+    from signing.verify import NotVerifiable, report_vi, verify_pdf
+
+    path = Path(args.pdf)
+    if not path.is_file():
+        raise UsageError(f"Không có tệp {path}")
+    roots = [*settings.trust_roots, *([settings.keys_dir / DEV_CA] if (settings.keys_dir / DEV_CA).is_file() else [])]
+    try:
+        reports = verify_pdf(path.read_bytes(), roots)
+    except NotVerifiable as e:
+        console.print(str(e))
+        return 1
+    if args.json:
+        print(json.dumps([{**asdict(r), "ok": r.ok, "signed_at": r.signed_at.isoformat() if r.signed_at else None}
+                          for r in reports], ensure_ascii=False, indent=2))
+    else:
+        print(report_vi(reports))
+    return 0 if reports and all(r.ok for r in reports) else 1
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    manifest = open_services(settings).archive.manifest(args.result_code)
+    if manifest is None:
+        console.print(f"Không có hồ sơ với mã kết quả {args.result_code}")
+        return 1
+    print(manifest.to_json(), end="")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    on = date.today()
+    hits = open_services(settings).index.search(" ".join(args.words), limit=args.limit)
+    log_access(settings, "search", {"text": " ".join(args.words)}, args.purpose, len(hits))
+    if args.json:
+        print(json.dumps([_hit_json(h, on) for h in hits], ensure_ascii=False, indent=2))
+    elif hits:
+        console.print(f"Kết quả tìm kiếm «{' '.join(args.words)}»: {len(hits)} hồ sơ\n")
+        _print_hits(hits, on, console, settings)
+    else:
+        console.print("Không tìm thấy.")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    services = open_services(settings)
+    hits = services.index.review_queue(limit=args.limit)
+    rows = []
+    for hit in hits:
+        manifest = services.archive.find(hit.content_hash)
+        rows.append((hit, [n.message for n in manifest.review] if manifest else []))
+    if args.json:
+        print(json.dumps([{"result_code": h.result_code, "location": h.location, "reasons": r} for h, r in rows],
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        console.print("Không có hồ sơ nào cần rà soát.")
+        return 0
+    table = Table(title=f"Hồ sơ cần rà soát ({len(rows)})", show_lines=True)
+    table.add_column("Mã kết quả")
+    table.add_column("Loại giấy tờ")
+    table.add_column("Lý do")
+    for hit, reasons in rows:
+        table.add_row(hit.result_code, hit.type_name or "Chưa xác định", "\n".join(reasons))
+    console.print(table)
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from indexer.rebuild import rebuild
+
+    started = time.perf_counter()
+    count = rebuild(open_services(settings))
+    console.print(f"Đã lập lại chỉ mục từ kho lưu trữ: {count} hồ sơ ({time.perf_counter() - started:.1f} giây).")
+    return 0
+
+
+# --- arguments --------------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="data directory (default: $SOHOA_DATA_DIR or ~/.local/share/sohoa)")
+    parser = argparse.ArgumentParser(prog="sohoa", description="Số hóa kết quả giải quyết thủ tục hành chính.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="digitise a folder of scans")
+    p.add_argument("folder")
+    p.add_argument("--workers", type=int, help="documents processed at once (default: settings, SOHOA_WORKERS)")
+    p.add_argument("--json", action="store_true", help="print the summary and per-file results as JSON")
+    p.set_defaults(run=cmd_ingest)
+
+    p = sub.add_parser("lookup", parents=[common], help="a citizen's reusable documents")
+    p.add_argument("--citizen", help="12-digit personal number (a 9-digit old ID number also works)")
+    p.add_argument("--old-id", help="9-digit old ID card number (CMND)")
+    p.add_argument("--name", help="full name, with or without diacritics (with --dob)")
+    p.add_argument("--dob", help="date of birth dd/mm/yyyy (with --name)")
+    p.add_argument("--on", help="judge validity on this day (YYYY-MM-DD) instead of today")
+    p.add_argument("--purpose", default="Tra cứu tái sử dụng kết quả TTHC", help="why (kept in the access log)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_lookup)
+
+    p = sub.add_parser("verify", parents=[common], help="check the signature of a signed PDF")
+    p.add_argument("pdf")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_verify)
+
+    p = sub.add_parser("show", parents=[common], help="print a record's manifest")
+    p.add_argument("result_code")
+    p.set_defaults(run=cmd_show)
+
+    p = sub.add_parser("search", parents=[common], help="full-text search of names and document text")
+    p.add_argument("words", nargs="+")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--purpose", default="Tìm kiếm hồ sơ", help="why (kept in the access log)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("review", parents=[common], help="records waiting for a person to check them")
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_review)
+
+    p = sub.add_parser("reindex", parents=[common], help="rebuild the index from the archive alone")
+    p.set_defaults(run=cmd_reindex)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(stderr=bool(getattr(args, "json", False)))
+    try:
+        settings = load_settings(args.data_dir)
+        return int(args.run(args, settings, console))
+    except (UsageError, ConfigError) as e:
+        console.print(f"[red]Lỗi:[/red] {e}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""Settings, document types and the data directory: everything that differs between installations.
+
+Defaults ship in `pipeline/defaults/`; an installation overrides them with `<data-dir>/settings.toml`, the file named
+by SOHOA_SETTINGS, and a few environment variables, in that order. Nothing here is read from code elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.codes import validate_agency_code
+
+DEFAULTS = Path(__file__).parent / "defaults"
+DEFAULT_DATA_DIR = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "sohoa"
+
+
+class ConfigError(ValueError):
+    """A setting or configuration file is malformed; the message says which and how."""
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--data-dir, else SOHOA_DATA_DIR, else $XDG_DATA_HOME/sohoa (~/.local/share/sohoa)."""
+    chosen = explicit or os.environ.get("SOHOA_DATA_DIR") or DEFAULT_DATA_DIR
+    return Path(chosen).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class Validity:
+    """How long a result stays valid: None months means it never expires."""
+
+    months: int | None
+    note: str = ""
+
+    @classmethod
+    def parse(cls, rule: str, note: str = "") -> Validity:
+        rule = rule.strip().lower()
+        if rule == "permanent":
+            return cls(None, note)
+        m = re.fullmatch(r"(\d+)\s*(months?|years?)", rule)
+        if not m:
+            raise ConfigError(f"validity must be 'permanent' or '<n> months' / '<n> years', not {rule!r}")
+        n = int(m.group(1))
+        return cls(n * 12 if m.group(2).startswith("year") else n, note)
+
+
+@dataclass(frozen=True)
+class RetentionClass:
+    id: str
+    label: str
+    years: int  # 0 = permanent
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    id: str
+    name: str
+    titles: tuple[str, ...]
+    procedure_code: str
+    validity: Validity
+    retention: RetentionClass
+    subject_roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NameLabel:
+    label: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Printed labels of the fields about people, as the forms spell them."""
+
+    name: tuple[NameLabel, ...]
+    honorifics: tuple[str, ...]
+    dob: tuple[str, ...]
+    personal_number: tuple[str, ...]
+    old_id: tuple[str, ...]
+    sex: tuple[str, ...]
+    default_role: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    types: tuple[DocumentType, ...]
+    labels: Labels
+    role_names: dict[str, str] = field(default_factory=dict)
+
+    def role_name(self, role: str) -> str:
+        return self.role_names.get(role, role)
+
+    def get(self, type_id: str) -> DocumentType:
+        for t in self.types:
+            if t.id == type_id:
+                return t
+        raise KeyError(type_id)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    agency_code: str
+    agency_name: str
+    result_code_template: str
+    review_threshold: float
+    ocr_language: str
+    flip_retry_confidence: float
+    default_dpi: int
+    max_file_bytes: int
+    max_pages: int
+    max_pixels: int
+    signing_p12: Path | None
+    signing_p12_password: str
+    trust_roots: tuple[Path, ...]
+    copy_form: str
+    stamp_font: Path
+    workers: int
+    catalogue: Catalogue = field(repr=False)
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def index_path(self) -> Path:
+        return self.data_dir / "index" / "sohoa.sqlite"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.data_dir / "prefect"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: {e}") from e
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    path = path or Path(os.environ.get("SOHOA_DOCUMENT_TYPES") or DEFAULTS / "document_types.toml")
+    raw = _read_toml(path)
+    try:
+        retention = {
+            key: RetentionClass(key, value["label"], int(value["years"])) for key, value in raw["retention"].items()
+        }
+        types = tuple(
+            DocumentType(
+                id=t["id"],
+                name=t["name"],
+                titles=tuple(t["titles"]),
+                procedure_code=t.get("procedure_code", ""),
+                validity=Validity.parse(t.get("validity", "permanent"), t.get("validity_note", "")),
+                retention=retention[t["retention"]],
+                subject_roles=tuple(t.get("subject_roles", ())),
+            )
+            for t in raw["types"]
+        )
+        lab = raw["labels"]
+        labels = Labels(
+            name=tuple(NameLabel(x["label"], x["role"]) for x in lab["name"]),
+            honorifics=tuple(lab.get("honorifics", ())),
+            dob=tuple(lab["dob"]),
+            personal_number=tuple(lab["personal_number"]),
+            old_id=tuple(lab["old_id"]),
+            sex=tuple(lab.get("sex", ())),
+            default_role=dict(lab.get("default_role", {})),
+        )
+    except KeyError as e:
+        raise ConfigError(f"{path}: missing or unknown key {e}") from e
+    if len({t.id for t in types}) != len(types):
+        raise ConfigError(f"{path}: two document types share an id")
+    return Catalogue(types, labels, dict(raw.get("roles", {})))
+
+
+def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
+    root = resolve_data_dir(data_dir)
+    raw = _read_toml(DEFAULTS / "settings.toml")
+    for extra in (root / "settings.toml", Path(os.environ["SOHOA_SETTINGS"]) if "SOHOA_SETTINGS" in os.environ
+                  else None):
+        if extra is not None and extra.is_file():
+            raw = _merge(raw, _read_toml(extra))
+    env = os.environ
+    signing = raw["signing"]
+    p12 = env.get("SOHOA_SIGNING_P12") or signing.get("p12") or ""
+    roots = env.get("SOHOA_TRUST_ROOTS")
+    trust_roots = tuple(Path(p) for p in (roots.split(":") if roots else signing.get("trust_roots", [])) if p)
+    agency_code = env.get("SOHOA_AGENCY_CODE") or raw["agency"]["code"]
+    validate_agency_code(agency_code)
+    limits = raw["limits"]
+    return Settings(
+        data_dir=root,
+        agency_code=agency_code,
+        agency_name=env.get("SOHOA_AGENCY_NAME") or raw["agency"]["name"],
+        result_code_template=raw["codes"]["result_code_template"],
+        review_threshold=float(raw["classification"]["review_threshold"]),
+        ocr_language=raw["ocr"]["language"],
+        flip_retry_confidence=float(raw["ocr"]["flip_retry_confidence"]),
+        default_dpi=int(raw["ocr"]["default_dpi"]),
+        max_file_bytes=int(limits["max_file_mb"]) * 1024 * 1024,
+        max_pages=int(limits["max_pages"]),
+        max_pixels=int(limits["max_megapixels"]) * 1_000_000,
+        signing_p12=Path(p12).expanduser() if p12 else None,
+        signing_p12_password=env.get("SOHOA_SIGNING_P12_PASSWORD") or signing.get("p12_password", ""),
+        trust_roots=trust_roots,
+        copy_form=signing["copy_form"],
+        stamp_font=Path(signing["stamp_font"]),
+        workers=max(1, int(env.get("SOHOA_WORKERS") or raw["flow"]["workers"])),
+        catalogue=_cached_catalogue(os.environ.get("SOHOA_DOCUMENT_TYPES")),
+    )
+
+
+@cache
+def _cached_catalogue(path: str | None) -> Catalogue:
+    return load_catalogue(Path(path) if path else None)

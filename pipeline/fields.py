@@ -1,0 +1,226 @@
+"""Read the fields off a document's text: people (name, date of birth, sex, personal number or old ID), the
+document's number (số/ký hiệu), issue date and issuing body.
+
+People are found as a stream of labelled values in reading order: a name label ("Họ, chữ đệm, tên người mẹ:") or
+an honorific before an upper-case name ("bà TRẦN THỊ LAN") opens a person, and the dates of birth, sex and ID
+numbers that follow belong to that person until the next name. Labels come from configuration and are matched on
+folded text, so a lost tone mark does not lose the field. Values are validated, not trusted: an ID number that fails
+its checks is kept with its problems listed, for a reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from pipeline.config import Labels
+from pipeline.dates import find_dates, parse_date
+from pipeline.names import correct_name
+from pipeline.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
+from pipeline.records import Person
+from pipeline.text import fold, nfc, squash
+
+_ID_CHARS = r"[0-9OoIlSB]"
+_ID_VALUE = re.compile(rf"\s*({_ID_CHARS}[0-9OoIlSB .]{{6,20}}{_ID_CHARS})")
+_NUMBER_LINE = re.compile(r"^\s*s[o0]\s*[:.;]\s*(\S+)")
+_MOTTO = ("cong hoa", "xa hoi chu nghia", "doc lap", "tu do", "hanh phuc")
+_PLACE_DATE = re.compile(r",\s*ngay\s*\S+\s*thang")
+_ISSUE_DATE_LABELS = ("ngay, thang, nam dang ky", "dang ky lan dau", "ngay cap")
+HEADER_LINES_WITHOUT_TITLE = 6
+
+
+@dataclass
+class Extracted:
+    number: str | None = None
+    issue_date: date | None = None
+    issuer: str | None = None
+    persons: list[Person] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Event:
+    pos: int
+    kind: str  # name | dob | sex | personal_number | old_id
+    value: str | date
+    role: str = "subject"
+
+
+def _label_pattern(label: str) -> re.Pattern[str]:
+    words = re.findall(r"\w+", fold(label))
+    return re.compile(r"(?<!\w)" + r"[\s,.;]*".join(map(re.escape, words)) + r"(?!\w)\s*[:;.]?\s*")
+
+
+def _is_upperish(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) >= 0.6
+
+
+def _name_from(value: str, honorifics: Sequence[str]) -> str | None:
+    """The upper-case name at the start of `value` ('ĐẶNG VĂN ĐẠT Giới tính: Nam' -> 'ĐẶNG VĂN ĐẠT')."""
+    tokens = value.split()
+    if tokens and fold(tokens[0]) in {fold(h) for h in honorifics}:
+        tokens = tokens[1:]
+    name: list[str] = []
+    for token in tokens:
+        word = token.strip(",.;:()")
+        if not word or not all(c.isalpha() for c in word) or not _is_upperish(word):
+            break
+        name.append(word.upper())
+        if token != word:  # punctuation closes the name
+            break
+    return correct_name(nfc(" ".join(name))) if len(name) >= 2 else None
+
+
+def _id_from(value: str) -> str | None:
+    m = _ID_VALUE.match(value)
+    return digits_only(m.group(1)) if m else None
+
+
+def _sex_from(value: str) -> str | None:
+    head = fold(value).strip()
+    if head.startswith("nu"):
+        return "Nữ"
+    if head.startswith("nam"):
+        return "Nam"
+    return None
+
+
+def _events(text: str, labels: Labels, default_role: str) -> list[_Event]:
+    folded = fold(text)
+    line_end = [0] * (len(text) + 1)
+    end = len(text)
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] == "\n":
+            end = i
+        line_end[i] = end
+    taken: list[tuple[int, int]] = []  # label spans: a shorter label inside a longer one is not a label
+    named: list[tuple[int, int]] = []  # name values: an honorific inside one does not open another person
+    events: list[_Event] = []
+
+    def free(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+        return all(b <= x or a >= y for x, y in spans)
+
+    def rest(pos: int, lines: int = 1) -> str:
+        """The text from `pos` to the end of its line, or of the next line too (prose names wrap)."""
+        end = line_end[pos]
+        if lines > 1 and end < len(text):
+            end = line_end[end + 1]
+        return text[pos:end]
+
+    kinds: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
+    kinds += [(lab, "dob", "") for lab in labels.dob]
+    kinds += [(lab, "sex", "") for lab in labels.sex]
+    kinds += [(lab, "personal_number", "") for lab in labels.personal_number]
+    kinds += [(lab, "old_id", "") for lab in labels.old_id]
+    for label, kind, role in sorted(kinds, key=lambda k: -len(k[0])):  # longest label wins an overlap
+        for m in _label_pattern(label).finditer(folded):
+            if not free(m.start(), m.end(), taken):
+                continue
+            value = rest(m.end())
+            parsed: str | date | None
+            if kind == "name":
+                parsed = _name_from(value, labels.honorifics)
+            elif kind == "dob":
+                parsed = parse_date(value[:40])
+            elif kind == "sex":
+                parsed = _sex_from(value)
+            else:
+                parsed = _id_from(value)
+            if parsed is None:
+                continue
+            taken.append((m.start(), m.end()))
+            if kind == "name":
+                named.append((m.end(), line_end[m.end()]))
+            events.append(_Event(m.start(), kind, parsed, default_role if role == "subject" else role))
+    for h in labels.honorifics:
+        for m in re.finditer(r"(?<!\w)" + re.escape(fold(h)) + r"\s+", folded):
+            name = _name_from(rest(m.end(), lines=2), labels.honorifics)
+            if name and free(m.start(), m.end(), named):
+                events.append(_Event(m.start(), "name", name, default_role))
+    return sorted(events, key=lambda e: e.pos)
+
+
+def _persons(events: Sequence[_Event], default_role: str) -> list[Person]:
+    persons: list[Person] = []
+    current: Person | None = None
+    for event in events:
+        if event.kind == "name":
+            current = Person(role=event.role, name=str(event.value))
+            persons.append(current)
+            continue
+        if current is None:
+            current = Person(role=default_role)
+            persons.append(current)
+        if event.kind == "dob" and current.dob is None and isinstance(event.value, date):
+            current.dob = event.value
+        elif event.kind == "sex" and current.sex is None:
+            current.sex = str(event.value)
+        elif event.kind in ("personal_number", "old_id"):
+            number = str(event.value)
+            if is_old_id(number) and current.old_id is None:
+                current.old_id = number
+            elif current.personal_number is None and not is_old_id(number):
+                current.personal_number = number
+    for person in persons:
+        if person.personal_number:
+            person.problems = list(
+                check_personal_number(person.personal_number, dob=person.dob, sex=person.sex).problems
+            )
+    return [p for p in persons if p.name or p.personal_number or p.old_id]
+
+
+def _number(lines: Sequence[str]) -> str | None:
+    for line in lines:
+        m = _NUMBER_LINE.match(fold(line))
+        if m:
+            raw = nfc(line[m.start(1) : m.end(1)]).strip(".,;")
+            head, sep, tail = raw.partition("/")
+            if re.search(r"\d", head) and re.fullmatch(rf"[0-9{DIGIT_LOOKALIKES}]+", head):
+                head = digits_only(head)  # '12O/QĐ-UBND' -> '120/QĐ-UBND', '5Ì' -> '51'
+            return (head + sep + tail).upper()
+    return None
+
+
+def _issue_date(lines: Sequence[str]) -> date | None:
+    for line in lines:
+        if _PLACE_DATE.search(fold(line)):
+            found = parse_date(line)
+            if found:
+                return found
+    for line in lines:
+        folded = squash(fold(line))
+        if any(label in folded for label in _ISSUE_DATE_LABELS):
+            dates = find_dates(line)
+            if dates:
+                return dates[0][1]
+    return None
+
+
+def _issuer(lines: Sequence[str], title_index: int | None) -> str | None:
+    head = lines[: title_index if title_index is not None else HEADER_LINES_WITHOUT_TITLE]
+    parts = []
+    for line in head:
+        folded = fold(line)
+        cut = min((folded.find(m) for m in _MOTTO if m in folded), default=-1)
+        if cut >= 0:
+            line, folded = line[:cut], folded[:cut]
+        line = squash(line)
+        letters = [c for c in line if c.isalpha()]
+        if (len(letters) < 3 or len(letters) < 0.6 * len(line.replace(" ", "")) or _NUMBER_LINE.match(folded)
+                or "quyen so" in folded or _PLACE_DATE.search(folded) or not _is_upperish(line)):
+            continue
+        parts.append(nfc(line).upper().strip(" ,.;:-"))
+    return " ".join(parts) or None
+
+
+def extract(lines: Sequence[str], labels: Labels, *, type_id: str | None, title_index: int | None) -> Extracted:
+    default_role = labels.default_role.get(type_id or "", "subject")
+    text = "\n".join(nfc(line) for line in lines)
+    return Extracted(
+        number=_number(lines),
+        issue_date=_issue_date(lines),
+        issuer=_issuer(lines, title_index),
+        persons=_persons(_events(text, labels, default_role), default_role),
+    )

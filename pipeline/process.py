@@ -1,0 +1,281 @@
+"""Digitise one file, start to finish. This is the whole pipeline for a document and it reads top to bottom:
+
+intake -> (already archived? stop) -> per page: preprocess and OCR -> classify -> extract fields -> codes ->
+searchable PDF/A -> PAdES signature (checked by validating it) -> archive -> index.
+
+It is a plain function over the `Services` of a data directory; the Prefect flow only calls it, once per file.
+Any failure ends in quarantine with a reason, never in a half-stored record, and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, file_name
+from ocr.page import read_page
+from ocr.pdfa import PdfPage, build_pdfa, encode_image
+from ocr.preprocess import rotate_quarter, straighten
+from ocr.tesseract import tesseract_version
+from pipeline import __version__
+from pipeline.classify import classify
+from pipeline.codes import dossier_code, dossier_prefix, result_code
+from pipeline.config import Validity
+from pipeline.fields import extract
+from pipeline.intake import RejectedInput, SourceDocument, open_document
+from pipeline.quarantine import quarantine
+from pipeline.records import (
+    DocumentFields,
+    FileEntry,
+    Manifest,
+    PageInfo,
+    Retention,
+    SignatureInfo,
+)
+from pipeline.review import review_notes
+from pipeline.services import Services
+from pipeline.validity import valid_until
+from signing.sign import PYHANKO_PRODUCER, VIETNAM
+from signing.verify import verify_pdf
+
+log = logging.getLogger(__name__)
+
+ACCEPTED = "accepted"
+ALREADY_ARCHIVED = "already_archived"
+QUARANTINED = "quarantined"
+
+
+@dataclass
+class DocumentResult:
+    source: str
+    outcome: str
+    pages: int = 0
+    result_code: str | None = None
+    type_name: str | None = None
+    needs_review: bool = False
+    reason: str | None = None  # Vietnamese, when quarantined
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(stage, time.perf_counter() - started)
+
+
+@dataclass
+class Reading:
+    lines: list[str]
+    pages: list[PageInfo]
+    pdf_pages: list[PdfPage]  # empty for a born-digital PDF, which is signed as it came
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@cache
+def tool_versions() -> dict[str, str]:
+    versions = {"sohoa": __version__, "tesseract": tesseract_version()}
+    for dist in ("pytesseract", "opencv-python-headless", "pikepdf", "pyHanko", "pdfplumber", "Pillow"):
+        try:
+            versions[dist.lower()] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist.lower()] = "unknown"
+    return versions
+
+
+def vietnam_now() -> datetime:
+    return datetime.now(VIETNAM).replace(microsecond=0)
+
+
+def read_document(source: SourceDocument, services: Services, watch: Stopwatch) -> Reading:
+    """Text and page images of every page: read from the text layer of a born-digital PDF, else OCR'd."""
+    if source.text_pages is not None:
+        lines = [line for text in source.text_pages for line in text.splitlines()]
+        pages = [PageInfo(index=i, width=0, height=0, dpi=0, source="text_layer", words=len(t.split()))
+                 for i, t in enumerate(source.text_pages)]
+        return Reading(lines, pages, [])
+    settings = services.settings
+    reading = Reading([], [], [])
+    for index, page in enumerate(source.pages()):
+        image = page.image.convert("L") if page.image.mode == "1" else page.image
+        pixels = np.asarray(image)
+        result = read_page(pixels, dpi=page.dpi, language=settings.ocr_language,
+                           flip_below=settings.flip_retry_confidence)
+        watch.add("preprocess", result.preprocess_s)
+        watch.add("ocr", result.ocr_s)
+        with watch("pdf"):
+            untouched = result.rotation == 0 and result.prepared.skew_deg == 0.0
+            shown = straighten(rotate_quarter(pixels, result.rotation), result.prepared)
+            encoded = encode_image(Image.fromarray(shown), jpeg=page.jpeg if untouched else None,
+                                   lossless=page.lossless)
+        reading.pdf_pages.append(PdfPage(encoded, page.dpi, result.ocr.text_layer_pdf))
+        reading.lines.extend(line.text for line in result.ocr.lines)
+        reading.pages.append(PageInfo(index=index, width=encoded.width, height=encoded.height, dpi=page.dpi,
+                                      source="ocr", rotation=result.rotation, skew_deg=result.prepared.skew_deg,
+                                      ocr_confidence=round(result.ocr.mean_confidence, 1),
+                                      words=len(result.ocr.words)))
+    return reading
+
+
+def retention_for(type_id: str | None, services: Services, issued: date | None, received: date) -> Retention:
+    catalogue = services.settings.catalogue
+    if type_id is None:  # unknown type: keep everything until an archivist classifies it
+        return Retention(class_id="unclassified", label="Chưa phân loại — giữ cho đến khi xác định", years=0,
+                         retain_until=None)
+    rc = catalogue.get(type_id).retention
+    closed_year = (issued or received).year
+    until = date(closed_year + rc.years, 12, 31) if rc.years else None
+    return Retention(class_id=rc.id, label=rc.label, years=rc.years, retain_until=until)
+
+
+def digitise(path: Path, services: Services) -> DocumentResult:
+    """Digitise one file into one archived, signed, indexed record; never raises for a bad file."""
+    started = time.perf_counter()
+    watch = Stopwatch()
+    content_hash = None
+    try:
+        with watch("intake"):
+            source = open_document(path, services.settings)
+        content_hash = source.sha256
+        existing = services.archive.find(source.sha256)
+        if existing is not None:
+            _ensure_indexed(existing.result_code, existing.content_hash, services)
+            return DocumentResult(str(path), ALREADY_ARCHIVED, len(existing.pages), existing.result_code,
+                                  existing.classification.type_name, existing.needs_review,
+                                  seconds=time.perf_counter() - started, stages=watch.stages)
+        manifest = _digitise_new(source, services, watch)
+        return DocumentResult(str(path), ACCEPTED, len(manifest.pages), manifest.result_code,
+                              manifest.classification.type_name, manifest.needs_review,
+                              seconds=time.perf_counter() - started, stages=watch.stages)
+    except AlreadyArchived as e:  # a concurrent worker stored the same original first
+        existing = services.archive.find(e.content_hash)
+        return DocumentResult(str(path), ALREADY_ARCHIVED, result_code=existing.result_code if existing else None,
+                              seconds=time.perf_counter() - started, stages=watch.stages)
+    except RejectedInput as e:
+        code, vietnamese, english = e.code, e.vietnamese, e.english
+    except Exception as e:  # a failure of ours or of a tool must not stop the batch: the file waits in quarantine
+        log.error("processing %s failed:\n%s", path, traceback.format_exc())
+        code, vietnamese, english = "processing_error", f"Lỗi khi xử lý tệp: {e}", f"processing error: {e!r}"
+    quarantine(path, services.settings.quarantine_dir, code=code, vietnamese=vietnamese, english=english,
+               content_hash=content_hash, when=vietnam_now())
+    return DocumentResult(str(path), QUARANTINED, reason=vietnamese, seconds=time.perf_counter() - started,
+                          stages=watch.stages)
+
+
+def _ensure_indexed(code: str, content_hash: str, services: Services) -> None:
+    """An archived record missing from the index (a crash between the two steps) is indexed now."""
+    if services.index.get(code) is None:
+        manifest = services.archive.find(content_hash)
+        if manifest is not None:
+            text = services.archive.read(manifest, OCR_TEXT).decode("utf-8")
+            services.index.upsert(manifest, text, services.archive.location(content_hash))
+
+
+def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) -> Manifest:
+    settings = services.settings
+    catalogue = settings.catalogue
+    ingested_at = vietnam_now()
+    received = ingested_at.date()
+
+    reading = read_document(source, services, watch)
+
+    with watch("classify"):
+        classification, title_index = classify(reading.lines, catalogue, settings.review_threshold)
+    with watch("extract"):
+        extracted = extract(reading.lines, catalogue.labels, type_id=classification.type_id,
+                            title_index=title_index)
+        doc_type = catalogue.get(classification.type_id) if classification.type_id else None
+        validity = doc_type.validity if doc_type else Validity(None)
+        fields = DocumentFields(number=extracted.number, issue_date=extracted.issue_date, issuer=extracted.issuer,
+                                valid_until=valid_until(extracted.issue_date, validity),
+                                validity_rule="permanent" if validity.months is None else f"{validity.months} months",
+                                validity_note=validity.note)
+        review = review_notes(classification, extracted, reading.pages, received)
+
+    with watch("codes"):
+        prefix = dossier_prefix(settings.agency_code, received)
+        dossier = dossier_code(settings.agency_code, received,
+                               services.archive.reserve_sequence(prefix, source.sha256))
+        code = result_code(dossier, 1, settings.result_code_template)
+
+    title = f"{classification.type_name or 'Giấy tờ'} — {code}"
+    with watch("pdf"):
+        if reading.pdf_pages:
+            # The signer sets the XMP producer to its own name and appends it to /Info's unless already there:
+            # starting from its name keeps the two equal, as PDF/A requires.
+            pdf = build_pdfa(reading.pdf_pages, title=title, created=ingested_at, creator=f"sohoa {__version__}",
+                             producer=PYHANKO_PRODUCER)
+            profile = "PDF/A-2b"
+        else:
+            pdf, profile = source.path.read_bytes(), "source"
+    with watch("sign"):
+        signed = services.signer.sign(pdf, reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
+        signature = _checked_signature(signed, services)
+
+    original = source.path.read_bytes()
+    text = reading.text + "\n"
+    files = {ORIGINAL: original, SIGNED_PDF: signed, OCR_TEXT: text.encode("utf-8")}
+    media = {ORIGINAL: source.media_type, SIGNED_PDF: "application/pdf", OCR_TEXT: "text/plain; charset=utf-8"}
+    manifest = Manifest(
+        result_code=code,
+        dossier_code=dossier,
+        content_hash=source.sha256,
+        source_name=source.path.name,
+        classification=classification,
+        procedure_code=doc_type.procedure_code if doc_type else "",
+        fields=fields,
+        persons=extracted.persons,
+        review=review,
+        retention=retention_for(classification.type_id, services, extracted.issue_date, received),
+        files={role: _entry(file_name(role, media[role]), data, media[role]) for role, data in files.items()},
+        pages=reading.pages,
+        pdf_profile=profile,
+        signature=signature,
+        tools=tool_versions(),
+        ingested_at=ingested_at,
+    )
+    with watch("archive"):
+        location = services.archive.store(manifest, files)
+    with watch("index"):
+        services.index.upsert(manifest, text, location)
+    return manifest
+
+
+def _entry(name: str, data: bytes, media_type: str) -> FileEntry:
+    return FileEntry(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), media_type=media_type)
+
+
+def _checked_signature(signed: bytes, services: Services) -> SignatureInfo:
+    """Validate the signature just made: a record is archived only with a signature pyHanko accepts."""
+    identity = services.identity
+    reports = verify_pdf(signed, identity.trust_roots)
+    r = reports[0] if len(reports) == 1 else None
+    if r is None or not r.ok or r.signed_at is None:
+        raise RuntimeError(f"the new signature does not validate: {reports}")
+    return SignatureInfo(signer=r.signer, certificate_sha256=r.certificate_sha256, issuer=r.issuer,
+                         signed_at=r.signed_at, algorithm=r.algorithm, development_identity=identity.development)

@@ -1,0 +1,113 @@
+"""The typed records that travel through the stages and the manifest that the archive keeps beside each record.
+
+The manifest is the source of truth: the index is rebuilt from manifests alone, so everything a lookup shows must
+be here. Field names are English; text read off the paper stays as printed (NFC).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+MANIFEST_SCHEMA = "sohoa.record/1"
+
+
+class Note(BaseModel):
+    """A reason a person should look at the record: a stable code and the Vietnamese sentence shown to them."""
+
+    code: str
+    message: str
+
+
+class Person(BaseModel):
+    role: str
+    name: str | None = None
+    dob: date | None = None
+    sex: str | None = None
+    personal_number: str | None = None
+    old_id: str | None = None
+    problems: list[str] = Field(default_factory=list)
+
+
+class Classification(BaseModel):
+    type_id: str | None
+    type_name: str | None
+    confidence: float
+    needs_review: bool
+    matched_text: str | None = None
+    runner_up: str | None = None
+
+
+class DocumentFields(BaseModel):
+    number: str | None = None  # số và ký hiệu
+    issue_date: date | None = None
+    issuer: str | None = None
+    valid_until: date | None = None  # None with a permanent rule: never expires
+    validity_rule: str = "permanent"
+    validity_note: str = ""
+
+
+class FileEntry(BaseModel):
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+class PageInfo(BaseModel):
+    index: int
+    width: int
+    height: int
+    dpi: int
+    source: Literal["ocr", "text_layer"]
+    rotation: int = 0  # quarter turns applied (degrees clockwise) to stand the page upright
+    skew_deg: float = 0.0
+    ocr_confidence: float | None = None
+    words: int = 0
+
+
+class SignatureInfo(BaseModel):
+    signer: str
+    certificate_sha256: str
+    issuer: str
+    signed_at: datetime
+    algorithm: str
+    development_identity: bool
+
+
+class Retention(BaseModel):
+    class_id: str
+    label: str
+    years: int  # 0 = permanent
+    retain_until: date | None  # None = permanent
+
+
+class Manifest(BaseModel):
+    schema_id: str = Field(default=MANIFEST_SCHEMA, alias="schema")
+    result_code: str
+    dossier_code: str
+    content_hash: str
+    source_name: str
+    classification: Classification
+    procedure_code: str = ""
+    fields: DocumentFields
+    persons: list[Person]
+    review: list[Note] = Field(default_factory=list)
+    retention: Retention
+    files: dict[str, FileEntry]
+    pages: list[PageInfo]
+    pdf_profile: str  # "PDF/A-2b" when sohoa built the PDF; "source" when a born-digital PDF was signed as it came
+    signature: SignatureInfo
+    tools: dict[str, str]
+    ingested_at: datetime
+
+    model_config = {"populate_by_name": True}
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2) + "\n"
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.review)
