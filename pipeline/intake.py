@@ -220,7 +220,7 @@ def _pdf_pages(path: Path, settings: Settings) -> Iterator[SourcePage]:
 
 def _single_jpeg(page: pikepdf.Page) -> tuple[Image.Image, bytes] | None:
     """The page's only image, if it is an upright JPEG: embedding it again loses nothing."""
-    images = list(page.images.values())
+    images = list(page.get_images(recursive=True).values())  # images inside forms count too
     if len(images) != 1 or int(page.obj.get("/Rotate", 0)) % 360:
         return None
     raw = images[0]

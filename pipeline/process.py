@@ -47,7 +47,7 @@ from pipeline.records import (
 from pipeline.review import review_notes
 from pipeline.services import Services
 from pipeline.validity import valid_until
-from signing.sign import PYHANKO_PRODUCER, VIETNAM
+from signing.sign import PYHANKO_PRODUCER, VIETNAM, SignedPdf
 from signing.verify import verify_pdf
 
 log = logging.getLogger(__name__)
@@ -236,10 +236,11 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
     with watch("sign"):
         signed = services.signer.sign(pdf, reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
         signature = _checked_signature(signed, services)
+        signed_pdf = signed.data
 
     original = source.path.read_bytes()
     text = reading.text + "\n"
-    files = {ORIGINAL: original, SIGNED_PDF: signed, OCR_TEXT: text.encode("utf-8")}
+    files = {ORIGINAL: original, SIGNED_PDF: signed_pdf, OCR_TEXT: text.encode("utf-8")}
     media = {ORIGINAL: source.media_type, SIGNED_PDF: "application/pdf", OCR_TEXT: "text/plain; charset=utf-8"}
     manifest = Manifest(
         result_code=code,
@@ -270,11 +271,11 @@ def _entry(name: str, data: bytes, media_type: str) -> FileEntry:
     return FileEntry(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), media_type=media_type)
 
 
-def _checked_signature(signed: bytes, services: Services) -> SignatureInfo:
+def _checked_signature(signed: SignedPdf, services: Services) -> SignatureInfo:
     """Validate the signature just made: a record is archived only with a signature pyHanko accepts."""
     identity = services.identity
-    reports = verify_pdf(signed, identity.trust_roots)
-    r = reports[0] if len(reports) == 1 else None
+    reports = verify_pdf(signed.data, identity.trust_roots)
+    r = next((r for r in reports if r.field == signed.field_name), None)
     if r is None or not r.ok or r.signed_at is None:
         raise RuntimeError(f"the new signature does not validate: {reports}")
     return SignatureInfo(signer=r.signer, certificate_sha256=r.certificate_sha256, issuer=r.issuer,

@@ -17,9 +17,9 @@ import json
 import math
 import random
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import cv2
@@ -647,6 +647,7 @@ SAMPLES = [
     Sample("quyet_dinh_02", lambda r, _: quyet_dinh(r), MEDIUM, "jpeg", 55),
 ]
 
+SCAN_DATE = datetime(2026, 1, 15, 9, 0, 0).timetuple()  # Pillow takes a struct_time
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "tiff": ".tif", "pdf": ".pdf"}
 
 
@@ -662,7 +663,9 @@ def encode(pages: list[Image.Image], fmt: str, quality: int) -> bytes:
                    append_images=rest)
     elif fmt == "pdf":
         # Pillow writes each page as a JPEG image and nothing else: an image-only PDF, as scanners make.
-        first.save(buf, "PDF", resolution=DPI, save_all=True, append_images=rest, quality=quality)
+        # Fixed dates keep the file the same from one run to the next.
+        first.save(buf, "PDF", resolution=DPI, save_all=True, append_images=rest, quality=quality,
+                   creationDate=SCAN_DATE, modDate=SCAN_DATE)
     return buf.getvalue()
 
 
@@ -671,12 +674,15 @@ def demo_citizen(seed: int) -> Person:
     return make_person(random.Random(seed), sex="Nam", born=(1978, 1992), surname="Đặng")
 
 
-def generate(out: Path, seed: int) -> list[Path]:
+def generate(out: Path, seed: int, only: Collection[str] | None = None) -> list[Path]:
+    """Write the samples (all, or those named in `only`) with their ground truth into `out`."""
     written = []
     out.mkdir(parents=True, exist_ok=True)
     demo = demo_citizen(seed)
     (out / "demo_citizen.txt").write_text(f"{demo.personal_number}\n", encoding="utf-8")
     for index, sample in enumerate(SAMPLES):
+        if only is not None and sample.name not in only:
+            continue
         rng = random.Random(seed * 1000 + index)
         doc = sample.make(rng, demo)
         if len(doc.pages) > 1 and sample.fmt not in ("tiff", "pdf"):

@@ -8,6 +8,8 @@ loaded key is kept between documents: parsing it again costs more than the signa
 from __future__ import annotations
 
 import io
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,15 +23,21 @@ from pyhanko.stamp import TextStampStyle
 
 from signing.identity import Identity
 
-__all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner"]
+__all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf"]
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
-FIELD_NAME = "SohoaAgencySignature"
+FIELD_PREFIX = "SohoaAgencySignature"
 MM = 72 / 25.4
 STAMP_WIDTH = 80 * MM
 STAMP_HEIGHT = 15 * MM
 STAMP_MARGIN = 4 * MM
 A4_POINTS = (595.28, 841.89)
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    data: bytes
+    field_name: str  # the signature field this signing created
 
 
 class DocumentSigner:
@@ -47,21 +55,23 @@ class DocumentSigner:
             background=None,
         )
 
-    def sign(self, pdf: bytes, *, reason: str, location: str = "") -> bytes:
+    def sign(self, pdf: bytes, *, reason: str, location: str = "") -> SignedPdf:
+        """Sign in a new field of its own: a PDF that arrives already signed keeps its signatures."""
+        field_name = f"{FIELD_PREFIX}-{uuid.uuid4().hex[:12]}"
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         _, _, right, top = _page_box(writer)
         box = (round(right - STAMP_MARGIN - STAMP_WIDTH), round(top - STAMP_MARGIN - STAMP_HEIGHT),
                round(right - STAMP_MARGIN), round(top - STAMP_MARGIN))
-        meta = PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256",
+        meta = PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256",
                                     subfilter=fields.SigSeedSubFilter.PADES, reason=reason, location=location or None,
                                     name=self.agency_name)
         pdf_signer = PdfSigner(meta, signer=self.signer, stamp_style=self.style,
-                               new_field_spec=fields.SigFieldSpec(FIELD_NAME, box=box, on_page=0))
+                               new_field_spec=fields.SigFieldSpec(field_name, box=box, on_page=0))
         now = datetime.now(VIETNAM).replace(microsecond=0)
         out = io.BytesIO()
         pdf_signer.sign_pdf(writer, output=out, bytes_reserved=16384, appearance_text_params={
             "copy_form": self.copy_form, "agency": self.agency_name, "signed_at": now.isoformat()})
-        return out.getvalue()
+        return SignedPdf(out.getvalue(), field_name)
 
 
 def _page_box(writer: IncrementalPdfFileWriter) -> tuple[float, float, float, float]:

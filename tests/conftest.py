@@ -1,0 +1,86 @@
+"""Shared fixtures: the sample set with its ground truth, isolated data directories, and one real ingest of the
+whole sample set through the `sohoa` command and the Prefect flow, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_scans"
+
+# Prefect reads its settings when first imported: point it at a private home before any test imports it.
+_PREFECT_ENV = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+}
+
+_CONFIG_ENV = ("SOHOA_DATA_DIR", "SOHOA_SETTINGS", "SOHOA_DOCUMENT_TYPES", "SOHOA_AGENCY_CODE", "SOHOA_AGENCY_NAME",
+               "SOHOA_SIGNING_P12", "SOHOA_SIGNING_P12_PASSWORD", "SOHOA_TRUST_ROOTS", "SOHOA_WORKERS")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    home = Path(config.rootpath) / ".pytest_cache" / "prefect-home"
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ.update(_PREFECT_ENV)
+    for key in _CONFIG_ENV:
+        os.environ.pop(key, None)  # a developer's own configuration must not leak into the tests
+
+
+def truths() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
+
+
+@pytest.fixture(scope="session")
+def sample_truths() -> list[dict[str, Any]]:
+    return truths()
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    """Run `sohoa` in this process; returns (exit status, standard output)."""
+    from pipeline.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main([str(a) for a in args])
+    return status, out.getvalue()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Iterator[Any]:
+    from pipeline.config import load_settings
+
+    yield load_settings(data_dir)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    data_dir: Path
+    summary: dict[str, Any]
+    documents: dict[str, dict[str, Any]]  # by file name
+
+
+@pytest.fixture(scope="session")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
+    """The whole sample set digitised once, through the real command and flow, on the embedded defaults."""
+    data = tmp_path_factory.mktemp("e2e") / "data"
+    status, out = run_cli("ingest", SAMPLES, "--data-dir", data, "--json")
+    assert status == 0, out
+    report = json.loads(out)
+    return Ingested(data, report["summary"], {Path(d["source"]).name: d for d in report["documents"]})

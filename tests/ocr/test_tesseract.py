@@ -1,0 +1,38 @@
+import numpy as np
+from PIL import Image
+
+from ocr.page import read_page
+from ocr.tesseract import parse_tsv, tesseract_version
+from pipeline.text import nfc
+from tests.conftest import SAMPLES
+
+HEAD = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+
+
+def row(block: int, line: int, word: int, left: int, width: int, text: str, conf: float = 95.0) -> str:
+    return f"5\t1\t{block}\t1\t{line}\t{word}\t{left}\t100\t{width}\t40\t{conf}\t{text}\n"
+
+
+def test_two_columns_on_one_tesseract_line_become_two_lines() -> None:
+    tsv = HEAD + "".join([
+        row(1, 1, 1, 100, 80, "ỦY"), row(1, 1, 2, 190, 80, "BAN"),
+        row(1, 1, 3, 900, 120, "CỘNG"), row(1, 1, 4, 1030, 80, "HÒA"),
+        "4\t1\t1\t1\t2\t0\t0\t0\t0\t0\t-1\t\n",  # a line record, not a word
+        row(1, 2, 1, 100, 80, "Số:", 90), row(1, 2, 2, 190, 80, "12", 80),
+    ])
+    lines = parse_tsv(tsv)
+    assert [line.text for line in lines] == ["ỦY BAN", "CỘNG HÒA", "Số: 12"]
+    assert lines[2].words[1].confidence == 80
+
+
+def test_tesseract_5_with_vietnamese_is_installed() -> None:
+    assert tesseract_version().startswith("5.")
+
+
+def test_an_upside_down_scan_is_read_turned_over() -> None:
+    with Image.open(SAMPLES / "ket_hon_02_upside_down.jpg") as im:
+        reading = read_page(np.asarray(im.convert("RGB")), dpi=300)
+    assert reading.rotation == 180
+    assert reading.ocr.mean_confidence > 85
+    assert nfc("GIẤY CHỨNG NHẬN KẾT HÔN") in reading.ocr.text
+    assert reading.ocr.text_layer_pdf.startswith(b"%PDF")

@@ -1,0 +1,49 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.codes import CodeError
+from pipeline.config import ConfigError, Validity, load_catalogue, load_settings, resolve_data_dir
+
+
+def test_data_dir_comes_from_argument_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(tmp_path / "arg") == tmp_path / "arg"
+    assert resolve_data_dir() == tmp_path / "env"
+    monkeypatch.delenv("SOHOA_DATA_DIR")
+    assert resolve_data_dir().name == "sohoa"
+
+
+def test_settings_in_the_data_dir_and_environment_override_defaults(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "settings.toml").write_text('[agency]\ncode = "000.00.00.H64"\nname = "UBND tỉnh Gia Lai"\n'
+                                            '[flow]\nworkers = 4\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert (settings.agency_code, settings.agency_name, settings.workers) == ("000.00.00.H64", "UBND tỉnh Gia Lai", 4)
+    assert settings.review_threshold == 0.8  # untouched keys keep their defaults
+    monkeypatch.setenv("SOHOA_AGENCY_CODE", "000.00.00.H30")
+    assert load_settings(tmp_path).agency_code == "000.00.00.H30"
+
+
+def test_a_malformed_agency_code_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOHOA_AGENCY_CODE", "H49")
+    with pytest.raises(CodeError):
+        load_settings(tmp_path)
+
+
+def test_document_types_come_from_the_file_named_in_the_environment(tmp_path: Path) -> None:
+    default = (Path(__file__).parents[2] / "pipeline" / "defaults" / "document_types.toml").read_text("utf-8")
+    custom = tmp_path / "types.toml"
+    custom.write_text(default.replace('validity = "6 months"', 'validity = "3 months"'), encoding="utf-8")
+    catalogue = load_catalogue(custom)
+    assert catalogue.get("tinh_trang_hon_nhan").validity == Validity(3, "Có giá trị 6 tháng kể từ ngày cấp")
+    assert catalogue.get("khai_sinh").retention.years == 0
+
+
+def test_broken_configuration_says_what_is_wrong(tmp_path: Path) -> None:
+    bad = tmp_path / "types.toml"
+    bad.write_text("[[types]]\nid = 'x'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="missing or unknown key"):
+        load_catalogue(bad)
+    with pytest.raises(ConfigError, match="validity"):
+        Validity.parse("forever")

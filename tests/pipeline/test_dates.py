@@ -1,0 +1,35 @@
+from datetime import date
+
+import pytest
+
+from pipeline.dates import find_dates, parse_date
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Gia Lai, ngày 08 tháng 02 năm 2017", date(2017, 2, 8)),
+    ("ngày 8 tháng 2 năm 2017", date(2017, 2, 8)),
+    ("ngay 08 thang 02 nam 2017", date(2017, 2, 8)),  # OCR lost the tone marks
+    ("Ngày mùng 5 tháng 9 năm 2020", date(2020, 9, 5)),
+    ("ngày O8 tháng O2 năm 2Ol7", date(2017, 2, 8)),  # letters read for digits
+    ("Sinh ngày: 08/02/2017", date(2017, 2, 8)),
+    ("8-2-2017", date(2017, 2, 8)),
+    ("08.02.2017", date(2017, 2, 8)),
+    ("29/02/2024", date(2024, 2, 29)),
+])
+def test_printed_dates_are_read(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "30/02/2017", "31/04/2020", "29/02/2023", "ngày 32 tháng 01 năm 2017", "ngày 10 tháng 13 năm 2017",
+    "08/02/17", "08/02-2017", "Số: 123/2017", "", "12/12/1700",
+])
+def test_impossible_or_partial_dates_give_nothing(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_dates_are_found_in_order_with_offsets() -> None:
+    text = "Căn cứ Luật ngày 19 tháng 6 năm 2015; sinh ngày 02/09/1978"
+    found = find_dates(text)
+    assert [d for _, d in found] == [date(2015, 6, 19), date(1978, 9, 2)]
+    assert text[found[1][0]:].startswith("02/09/1978")

@@ -1,0 +1,116 @@
+from datetime import date
+
+from pipeline.config import load_catalogue
+from pipeline.fields import extract
+
+LABELS = load_catalogue().labels
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.strip().splitlines()]
+
+
+def test_a_marriage_certificate_gives_both_spouses() -> None:
+    text = lines("""
+        ỦY BAN NHÂN DÂN
+        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        XÃ IA PAL
+        Độc lập - Tự do - Hạnh phúc
+        Số: 45
+        Ia Pal, ngày 20 tháng 06 năm 2019
+        GIẤY CHỨNG NHẬN KẾT HÔN
+        Họ, chữ đệm, tên vợ: LÊ THỊ MAI
+        Ngày, tháng, năm sinh: 12/05/1995
+        Số định danh cá nhân: 064195000123
+        Họ, chữ đệm, tên chồng: ĐẶNG VĂN ĐẠT
+        Ngày, tháng, năm sinh: 03/11/1992
+        Số định danh cá nhân: 064092000456
+    """)
+    got = extract(text, LABELS, type_id="ket_hon", title_index=6)
+    assert got.number == "45"
+    assert got.issue_date == date(2019, 6, 20)
+    assert got.issuer == "ỦY BAN NHÂN DÂN XÃ IA PAL"
+    assert [(p.role, p.name, p.dob, p.personal_number, p.problems) for p in got.persons] == [
+        ("wife", "LÊ THỊ MAI", date(1995, 5, 12), "064195000123", []),
+        ("husband", "ĐẶNG VĂN ĐẠT", date(1992, 11, 3), "064092000456", []),
+    ]
+
+
+def test_several_labels_on_one_line_are_all_read() -> None:
+    got = extract(["Họ và tên: BÙI ĐỨC TUẤN Giới tính: Nam",
+                   "Sinh ngày: 03/10/1970 Dân tộc: Kinh Quốc tịch: Việt Nam",
+                   "Số giấy tờ pháp lý của cá nhân: 064070556298"], LABELS, type_id="ho_kinh_doanh", title_index=None)
+    [person] = got.persons
+    assert (person.role, person.name, person.sex, person.dob, person.personal_number) == (
+        "owner", "BÙI ĐỨC TUẤN", "Nam", date(1970, 10, 3), "064070556298")
+
+
+def test_a_name_after_an_honorific_in_running_text_may_wrap_to_the_next_line() -> None:
+    got = extract(["Điều 1. Hỗ trợ kinh phí cho ông HUỲNH QUỐC",
+                   "SƠN, sinh ngày 17/12/1982, số định danh cá nhân 040082144009, thường trú tại Thôn 1"],
+                  LABELS, type_id="quyet_dinh", title_index=None)
+    [person] = got.persons
+    assert (person.role, person.name, person.dob, person.personal_number) == (
+        "beneficiary", "HUỲNH QUỐC SƠN", date(1982, 12, 17), "040082144009")
+
+
+def test_an_old_id_card_number_is_kept_as_such() -> None:
+    got = extract(["Họ, chữ đệm, tên: TRẦN THỊ LAN", "Ngày, tháng, năm sinh: 02/09/1978",
+                   "Giấy tờ tùy thân: Chứng minh nhân dân số 230987654"], LABELS, type_id="tinh_trang_hon_nhan",
+                  title_index=None)
+    [person] = got.persons
+    assert (person.old_id, person.personal_number) == ("230987654", None)
+
+
+def test_labels_read_without_tone_marks_and_ids_with_look_alikes() -> None:
+    got = extract(["Ho, chu dem, ten: NGUYEN VAN A", "Ngay, thang, nam sinh: 01/02/1990",
+                   "So dinh danh ca nhan: O64O9OOOOl23"], LABELS, type_id="khai_sinh", title_index=None)
+    [person] = got.persons
+    assert (person.name, person.personal_number) == ("NGUYỄN VĂN A", "064090000123")  # surname, middle corrected
+
+
+def test_numbers_that_fail_their_checks_are_kept_with_their_problems() -> None:
+    got = extract(["Họ, chữ đệm, tên: LÊ VĂN B", "Ngày, tháng, năm sinh: 01/02/1991", "Giới tính: Nữ",
+                   "Số định danh cá nhân: 003090000123"], LABELS, type_id="khai_sinh", title_index=None)
+    [person] = got.persons
+    assert person.personal_number == "003090000123"
+    assert person.problems == ["province", "birth_year", "sex"]
+
+
+def test_parents_without_ids_are_people_but_not_the_registrant() -> None:
+    got = extract(["Họ, chữ đệm, tên: NGUYỄN VĂN C", "Số định danh cá nhân: 001215912779",
+                   "Họ, chữ đệm, tên người mẹ: ĐỖ NGỌC YẾN", "Năm sinh: 1988",
+                   "Họ, chữ đệm, tên người cha: NGUYỄN MINH DŨNG"], LABELS, type_id="khai_sinh", title_index=None)
+    assert [(p.role, p.name, p.personal_number) for p in got.persons] == [
+        ("registrant", "NGUYỄN VĂN C", "001215912779"), ("mother", "ĐỖ NGỌC YẾN", None),
+        ("father", "NGUYỄN MINH DŨNG", None)]
+
+
+def test_the_issue_date_is_the_place_date_line_not_a_cited_law() -> None:
+    got = extract(["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+                   "Gia Lai, ngày 16 tháng 09 năm 2021"], LABELS, type_id="quyet_dinh", title_index=None)
+    assert got.issue_date == date(2021, 9, 16)
+
+
+def test_a_registration_date_is_used_when_there_is_no_place_date_line() -> None:
+    got = extract(["Số: 12", "Ngày, tháng, năm đăng ký: 18/12/2011"], LABELS, type_id="khai_sinh", title_index=None)
+    assert got.issue_date == date(2011, 12, 18)
+
+
+def test_document_numbers_are_normalised() -> None:
+    assert extract(["Số: 12O/QĐ-UBND"], LABELS, type_id=None, title_index=None).number == "120/QĐ-UBND"
+    assert extract(["Số: 5Ì"], LABELS, type_id=None, title_index=None).number == "51"
+    assert extract(["Số: 39C8303514"], LABELS, type_id=None, title_index=None).number == "39C8303514"
+    assert extract(["Số định danh cá nhân: 064090000123"], LABELS, type_id=None, title_index=None).number is None
+
+
+def test_the_issuer_skips_the_motto_even_when_ocr_joins_the_columns() -> None:
+    got = extract(["UBND HUYỆN CHƯ SÊ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHÒNG TÀI CHÍNH - KẾ HOẠCH",
+                   "Độc lập - Tự do - Hạnh phúc", "Chư Sê, ngày 11 tháng 07 năm 2021",
+                   "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH"], LABELS, type_id="ho_kinh_doanh", title_index=4)
+    assert got.issuer == "UBND HUYỆN CHƯ SÊ PHÒNG TÀI CHÍNH - KẾ HOẠCH"
+
+
+def test_nothing_found_in_empty_text() -> None:
+    got = extract([], LABELS, type_id=None, title_index=None)
+    assert (got.number, got.issue_date, got.issuer, got.persons) == (None, None, None, [])
