@@ -115,7 +115,7 @@ GIVEN_M = ["Dũng", "Hùng", "Đạt", "Tuấn", "Khoa", "Phúc", "Sơn", "Thắ
 PLACES = [
     ("Ia Blang", "Chư Sê", "Gia Lai", "064"),
     ("Ia Pal", "Chư Sê", "Gia Lai", "064"),
-    ("Tân An", "Đắk Pơ", "Gia Lai", "064"),
+    ("Tân An", "Đak Pơ", "Gia Lai", "064"),
     ("Hà Tam", "Đak Pơ", "Gia Lai", "064"),
 ]
 BIRTH_PROVINCES = ["064", "064", "064", "052", "066", "087", "001", "079", "040"]
