@@ -54,8 +54,9 @@ def jpeg_components(data: bytes) -> int | None:
 
 def encode_image(image: Image.Image, *, jpeg: bytes | None = None, lossless: bool = False) -> EncodedImage:
     """The page image as a PDF image stream: the original JPEG when given, else Flate (lossless) or JPEG q85."""
-    if jpeg is not None and jpeg_components(jpeg) in (1, 3):
-        space = "/DeviceGray" if jpeg_components(jpeg) == 1 else "/DeviceRGB"
+    components = jpeg_components(jpeg) if jpeg is not None else None
+    if jpeg is not None and components in (1, 3):  # CMYK and others are re-encoded below
+        space = "/DeviceGray" if components == 1 else "/DeviceRGB"
         return EncodedImage(jpeg, image.width, image.height, "/DCTDecode", space, 8)
     if image.mode == "1":
         return EncodedImage(zlib.compress(image.tobytes(), 6), image.width, image.height, "/FlateDecode",

@@ -20,7 +20,7 @@ from pipeline.records import Classification
 from pipeline.text import fold, squash
 
 HEAD_LINES = 25
-FLOOR = 0.5
+FLOOR = 0.65  # unrelated lines score 0.5-0.6 against some title; real titles, even misread, 0.85 and up
 
 
 @dataclass(frozen=True)

@@ -234,15 +234,14 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from signing.identity import DEV_CA
+    from signing.identity import verification_roots
     from signing.verify import NotVerifiable, report_vi, verify_pdf
 
     path = Path(args.pdf)
     if not path.is_file():
         raise UsageError(f"Không có tệp {path}")
-    roots = [*settings.trust_roots, *([settings.keys_dir / DEV_CA] if (settings.keys_dir / DEV_CA).is_file() else [])]
     try:
-        reports = verify_pdf(path.read_bytes(), roots)
+        reports = verify_pdf(path.read_bytes(), verification_roots(settings))
     except NotVerifiable as e:
         console.print(str(e))
         return 1

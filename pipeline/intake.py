@@ -80,15 +80,19 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def sha256_file(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file: what identifies a document, so it is computed before anything else is done."""
     h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as e:
+        raise RejectedInput("unreadable", f"Không đọc được tệp: {e.strerror}", f"cannot read file: {e}") from e
     return h.hexdigest()
 
 
-def open_document(path: Path, settings: Settings) -> SourceDocument:
+def open_document(path: Path, settings: Settings, sha256: str | None = None) -> SourceDocument:
     """Check a file enough to accept it into the pipeline; page pixels are decoded later, page by page."""
     try:
         size = path.stat().st_size
@@ -113,7 +117,7 @@ def open_document(path: Path, settings: Settings) -> SourceDocument:
     if page_count > settings.max_pages:
         raise RejectedInput("too_many_pages", f"Tệp có {page_count} trang, vượt giới hạn {settings.max_pages} trang.",
                             f"{page_count} pages, over the {settings.max_pages}-page limit")
-    return SourceDocument(path, sha256_file(path), size, media_type, page_count, text_pages, settings)
+    return SourceDocument(path, sha256 or file_sha256(path), size, media_type, page_count, text_pages, settings)
 
 
 def _corrupt(e: Exception) -> RejectedInput:

@@ -34,7 +34,7 @@ from pipeline.classify import classify
 from pipeline.codes import dossier_code, dossier_prefix, result_code
 from pipeline.config import Validity
 from pipeline.fields import extract
-from pipeline.intake import RejectedInput, SourceDocument, open_document
+from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_document
 from pipeline.quarantine import quarantine
 from pipeline.records import (
     DocumentFields,
@@ -160,14 +160,15 @@ def digitise(path: Path, services: Services) -> DocumentResult:
     content_hash = None
     try:
         with watch("intake"):
-            source = open_document(path, services.settings)
-        content_hash = source.sha256
-        existing = services.archive.find(source.sha256)
+            content_hash = file_sha256(path)
+            existing = services.archive.find(content_hash)
         if existing is not None:
             _ensure_indexed(existing.result_code, existing.content_hash, services)
             return DocumentResult(str(path), ALREADY_ARCHIVED, len(existing.pages), existing.result_code,
                                   existing.classification.type_name, existing.needs_review,
                                   seconds=time.perf_counter() - started, stages=watch.stages)
+        with watch("intake"):
+            source = open_document(path, services.settings, content_hash)
         manifest = _digitise_new(source, services, watch)
         return DocumentResult(str(path), ACCEPTED, len(manifest.pages), manifest.result_code,
                               manifest.classification.type_name, manifest.needs_review,

@@ -109,7 +109,13 @@ def load_identity(settings: Settings) -> Identity:
             fcntl.flock(lock, fcntl.LOCK_EX)  # two workers starting at once make one identity, not two
             if not (keys / DEV_P12).exists():
                 create_development_identity(keys, settings.agency_name)
-    return Identity(keys / DEV_P12, None, (keys / DEV_CA, *settings.trust_roots), development=True)
+    return Identity(keys / DEV_P12, None, tuple(verification_roots(settings)), development=True)
+
+
+def verification_roots(settings: Settings) -> list[Path]:
+    """What `sohoa verify` trusts: the configured roots, and this data directory's development CA if it has one."""
+    dev_ca = settings.keys_dir / DEV_CA
+    return [*settings.trust_roots, *([dev_ca] if dev_ca.is_file() else [])]
 
 
 def certificate_sha256(cert: asn1_x509.Certificate) -> str:

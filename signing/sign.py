@@ -49,7 +49,7 @@ class DocumentSigner:
         self.agency_name = agency_name
         self.copy_form = copy_form
         self.style = TextStampStyle(
-            stamp_text="%(copy_form)s\nCơ quan: %(agency)s\nThời gian ký: %(signed_at)s",
+            stamp_text="%(copy_form)s\n%(agency)s\nThời gian ký: %(signed_at)s",
             text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font_file)), font_size=10),
             border_width=0,
             background=None,

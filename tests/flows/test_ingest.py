@@ -221,3 +221,45 @@ def test_an_already_ocrd_pdf_is_read_from_its_text_layer(ingested: Ingested, tmp
     assert record.pages[0].source == "text_layer" and record.pdf_profile == "source"
     assert record.classification.type_id == "khai_sinh"
     assert record.persons[0].personal_number == manifest.persons[0].personal_number
+
+
+def test_search_finds_documents_by_name_without_diacritics(ingested: Ingested,
+                                                         sample_truths: list[dict[str, Any]]) -> None:
+    citizen = (SAMPLES / "demo_citizen.txt").read_text().strip()
+    name = next(p["name"] for t in sample_truths for p in t["persons"] if p["personal_number"] == citizen)
+    from pipeline.text import fold
+
+    status, out = run_cli("search", *fold(name).split(), "--json", "--data-dir", ingested.data_dir)
+    assert status == 0
+    found = {d["result_code"] for d in json.loads(out)}
+    expected = {ingested.documents[t["file"]]["result_code"] for t in sample_truths
+                if any(p["personal_number"] == citizen for p in t["persons"])}
+    assert expected <= found and len(expected) == 3
+    log = (ingested.data_dir / "logs" / "access.jsonl").read_text(encoding="utf-8").splitlines()
+    assert any(json.loads(line)["command"] == "search" for line in log)  # attributable, with a purpose
+
+
+def test_an_unknown_document_is_archived_for_review_not_guessed(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.config import load_settings
+    from pipeline.process import ACCEPTED, digitise
+    from pipeline.services import open_services
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", 54)
+    page = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(["ỦY BAN NHÂN DÂN XÃ IA BLANG", "BIÊN BẢN NGHIỆM THU CÔNG TRÌNH",
+                              "Hôm nay các bên đã kiểm tra khối lượng thi công hoàn thành."]):
+        draw.text((300, 300 + 120 * i), line, font=font, fill=0)
+    scan = tmp_path / "bien-ban.png"
+    page.save(scan, dpi=(300, 300))
+    data = tmp_path / "data"
+    result = digitise(scan, open_services(load_settings(data)))
+    assert result.outcome == ACCEPTED and result.needs_review
+    status, out = run_cli("review", "--json", "--data-dir", data)
+    assert status == 0
+    [row] = json.loads(out)
+    assert row["result_code"] == result.result_code
+    assert "Không nhận diện được loại giấy tờ" in row["reasons"]
+    assert "Không tìm thấy số định danh cá nhân hay số CMND" in row["reasons"]
