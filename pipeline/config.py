@@ -37,6 +37,11 @@ class Validity:
     months: int | None
     note: str = ""
 
+    @property
+    def rule(self) -> str:
+        """The rule as configuration writes it, and as the manifest keeps it."""
+        return "permanent" if self.months is None else f"{self.months} months"
+
     @classmethod
     def parse(cls, rule: str, note: str = "") -> Validity:
         rule = rule.strip().lower()

@@ -129,10 +129,11 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         watch.add("preprocess", result.preprocess_s)
         watch.add("ocr", result.ocr_s)
         with watch("pdf"):
-            untouched = result.rotation == 0 and result.prepared.skew_deg == 0.0
-            shown = straighten(rotate_quarter(pixels, result.rotation), result.prepared)
-            encoded = encode_image(Image.fromarray(shown), jpeg=page.jpeg if untouched else None,
-                                   lossless=page.lossless)
+            if result.rotation == 0 and result.prepared.skew_deg == 0.0:  # shown as scanned, JPEG bytes and all
+                encoded = encode_image(page.image, jpeg=page.jpeg, lossless=page.lossless)
+            else:
+                shown = straighten(rotate_quarter(pixels, result.rotation), result.prepared)
+                encoded = encode_image(Image.fromarray(shown), lossless=page.lossless)
         reading.pdf_pages.append(PdfPage(encoded, page.dpi, result.ocr.text_layer_pdf))
         reading.lines.extend(line.text for line in result.ocr.lines)
         reading.pages.append(PageInfo(index=index, width=encoded.width, height=encoded.height, dpi=page.dpi,
@@ -163,7 +164,7 @@ def digitise(path: Path, services: Services) -> DocumentResult:
             content_hash = file_sha256(path)
             existing = services.archive.find(content_hash)
         if existing is not None:
-            _ensure_indexed(existing.result_code, existing.content_hash, services)
+            _ensure_indexed(existing, services)
             return DocumentResult(str(path), ALREADY_ARCHIVED, len(existing.pages), existing.result_code,
                                   existing.classification.type_name, existing.needs_review,
                                   seconds=time.perf_counter() - started, stages=watch.stages)
@@ -188,13 +189,11 @@ def digitise(path: Path, services: Services) -> DocumentResult:
                           stages=watch.stages)
 
 
-def _ensure_indexed(code: str, content_hash: str, services: Services) -> None:
+def _ensure_indexed(manifest: Manifest, services: Services) -> None:
     """An archived record missing from the index (a crash between the two steps) is indexed now."""
-    if services.index.get(code) is None:
-        manifest = services.archive.find(content_hash)
-        if manifest is not None:
-            text = services.archive.read(manifest, OCR_TEXT).decode("utf-8")
-            services.index.upsert(manifest, text, services.archive.location(content_hash))
+    if services.index.get(manifest.result_code) is None:
+        text = services.archive.read(manifest, OCR_TEXT).decode("utf-8")
+        services.index.upsert(manifest, text, services.archive.location(manifest.content_hash))
 
 
 def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) -> Manifest:
@@ -214,8 +213,7 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         validity = doc_type.validity if doc_type else Validity(None)
         fields = DocumentFields(number=extracted.number, issue_date=extracted.issue_date, issuer=extracted.issuer,
                                 valid_until=valid_until(extracted.issue_date, validity),
-                                validity_rule="permanent" if validity.months is None else f"{validity.months} months",
-                                validity_note=validity.note)
+                                validity_rule=validity.rule, validity_note=validity.note)
         review = review_notes(classification, extracted, reading.pages, received)
 
     with watch("codes"):
@@ -224,6 +222,7 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
                                services.archive.reserve_sequence(prefix, source.sha256))
         code = result_code(dossier, 1, settings.result_code_template)
 
+    original = source.path.read_bytes()
     title = f"{classification.type_name or 'Giấy tờ'} — {code}"
     with watch("pdf"):
         if reading.pdf_pages:
@@ -233,13 +232,12 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
                              producer=PYHANKO_PRODUCER)
             profile = "PDF/A-2b"
         else:
-            pdf, profile = source.path.read_bytes(), "source"
+            pdf, profile = original, "source"
     with watch("sign"):
         signed = services.signer.sign(pdf, reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
         signature = _checked_signature(signed, services)
         signed_pdf = signed.data
 
-    original = source.path.read_bytes()
     text = reading.text + "\n"
     files = {ORIGINAL: original, SIGNED_PDF: signed_pdf, OCR_TEXT: text.encode("utf-8")}
     media = {ORIGINAL: source.media_type, SIGNED_PDF: "application/pdf", OCR_TEXT: "text/plain; charset=utf-8"}
