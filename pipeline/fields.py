@@ -89,12 +89,11 @@ def _sex_from(value: str) -> str | None:
 
 def _events(text: str, labels: Labels, default_role: str) -> list[_Event]:
     folded = fold(text)
-    line_end = [0] * (len(text) + 1)
-    end = len(text)
-    for i in range(len(text) - 1, -1, -1):
-        if text[i] == "\n":
-            end = i
-        line_end[i] = end
+
+    def line_end(pos: int) -> int:
+        end = text.find("\n", pos)
+        return len(text) if end < 0 else end
+
     taken: list[tuple[int, int]] = []  # label spans: a shorter label inside a longer one is not a label
     named: list[tuple[int, int]] = []  # name values: an honorific inside one does not open another person
     events: list[_Event] = []
@@ -104,9 +103,9 @@ def _events(text: str, labels: Labels, default_role: str) -> list[_Event]:
 
     def rest(pos: int, lines: int = 1) -> str:
         """The text from `pos` to the end of its line, or of the next line too (prose names wrap)."""
-        end = line_end[pos]
+        end = line_end(pos)
         if lines > 1 and end < len(text):
-            end = line_end[end + 1]
+            end = line_end(end + 1)
         return text[pos:end]
 
     kinds: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
@@ -132,7 +131,7 @@ def _events(text: str, labels: Labels, default_role: str) -> list[_Event]:
                 continue
             taken.append((m.start(), m.end()))
             if kind == "name":
-                named.append((m.end(), line_end[m.end()]))
+                named.append((m.end(), line_end(m.end())))
             events.append(_Event(m.start(), kind, parsed, default_role if role == "subject" else role))
     for h in labels.honorifics:
         for m in re.finditer(r"(?<!\w)" + re.escape(fold(h)) + r"\s+", folded):
