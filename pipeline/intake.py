@@ -215,8 +215,10 @@ def _pdf_pages(path: Path, settings: Settings) -> Iterator[SourcePage]:
                     _check_size(image.width, image.height, settings)
                     yield SourcePage(_normalise_mode(image), dpi, data, False)
                     continue
+                box = page.mediabox  # checked before rendering: a PDF can declare a page of any size
+                _check_size(round(float(box[2] - box[0]) * RENDER_DPI / 72),
+                            round(float(box[3] - box[1]) * RENDER_DPI / 72), settings)
                 rendered = doc[index].render(scale=RENDER_DPI / 72).to_pil()
-                _check_size(rendered.width, rendered.height, settings)
                 yield SourcePage(_normalise_mode(rendered), RENDER_DPI, None, True)
         finally:
             doc.close()

@@ -103,3 +103,11 @@ def test_a_pdf_with_a_text_layer_is_born_digital(tmp_path: Path, settings: Setti
     doc = open_document(path, settings)
     assert doc.born_digital
     assert doc.text_pages is not None and "GIAY KHAI SINH" in doc.text_pages[0]
+
+
+def test_a_pdf_declaring_a_giant_page_is_refused_before_rendering(tmp_path: Path, settings: Settings) -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(14400, 14400))  # 200 x 200 inches: 3.6 gigapixels at 300 dpi
+    path = tmp_path / "giant.pdf"
+    pdf.save(path)
+    assert rejected(path, settings).code == "too_many_pixels"
