@@ -1,6 +1,6 @@
-# Two commands on a fresh Debian 12 machine, as root:
-#   make demo   installs everything, digitises sample_scans/ on the embedded defaults, and looks up one citizen
-#   make test   installs everything and runs lint, type checks and the test suite (.ci/run runs exactly this)
+# On a fresh Debian 12 machine, as root (./run installs make first if it is missing):
+#   ./run demo  installs everything, digitises sample_scans/ on the embedded defaults, and looks up one citizen
+#   ./run test  installs everything and runs lint, type checks and the test suite (.ci/run runs exactly this)
 
 PYTHON ?= python3
 VENV := .venv
