@@ -24,14 +24,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PREFECT_QUIET = {
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
-}
-
-
 def anchor_pages(paths: list[Path], workdir: Path) -> list[Path]:
     """Every page of every file as a PNG, decoded the same way the pipeline decodes it."""
     from pipeline.config import load_settings
@@ -72,9 +64,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as tmp:
         work = Path(tmp)
         data = work / "data"
-        (data / "prefect").mkdir(parents=True)
-        os.environ["PREFECT_HOME"] = str(data / "prefect")
-        os.environ.update(PREFECT_QUIET)
+        from flows import QUIET_PREFECT, configure_prefect
+
+        for key in ("PREFECT_HOME", *QUIET_PREFECT):
+            os.environ.pop(key, None)  # a fresh run database for every benchmark, and quiet
+        configure_prefect(data / "prefect")
         from flows.ingest import list_scans, run_ingest
         from pipeline.process import ACCEPTED
 

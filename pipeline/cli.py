@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from flows import configure_prefect
 from indexer.base import CitizenQuery, Hit, IndexedPerson
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.dates import parse_date
@@ -38,24 +38,9 @@ from pipeline.services import open_services
 from pipeline.text import fold
 from pipeline.validity import status_on
 
-PREFECT_DEFAULTS = {
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
-}
-
 
 class UsageError(Exception):
     """A mistake in how the command was called; the message is Vietnamese."""
-
-
-def configure_prefect(settings: Settings) -> None:
-    """Prefect's home inside the data directory (two data directories never share a run database); quiet logs."""
-    settings.prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect does not create it for its database
-    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
 
 
 def log_access(settings: Settings, command: str, query: dict[str, Any], purpose: str, results: int) -> None:
@@ -75,7 +60,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     folder = Path(args.folder)
     if not folder.is_dir():
         raise UsageError(f"Không có thư mục {folder}")
-    configure_prefect(settings)
+    configure_prefect(settings.prefect_home)  # in the data directory: two never share a run database
     from flows.ingest import list_scans, run_ingest  # after configure_prefect: Prefect reads its settings on import
     from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, DocumentResult
 

@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, file_name
+from indexer.rebuild import index_record
 from ocr.page import read_page
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten
@@ -192,8 +193,7 @@ def digitise(path: Path, services: Services) -> DocumentResult:
 def _ensure_indexed(manifest: Manifest, services: Services) -> None:
     """An archived record missing from the index (a crash between the two steps) is indexed now."""
     if services.index.get(manifest.result_code) is None:
-        text = services.archive.read(manifest, OCR_TEXT).decode("utf-8")
-        services.index.upsert(manifest, text, services.archive.location(manifest.content_hash))
+        index_record(manifest, services)
 
 
 def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) -> Manifest:
@@ -236,10 +236,9 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
     with watch("sign"):
         signed = services.signer.sign(pdf, reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
         signature = _checked_signature(signed, services)
-        signed_pdf = signed.data
 
     text = reading.text + "\n"
-    files = {ORIGINAL: original, SIGNED_PDF: signed_pdf, OCR_TEXT: text.encode("utf-8")}
+    files = {ORIGINAL: original, SIGNED_PDF: signed.data, OCR_TEXT: text.encode("utf-8")}
     media = {ORIGINAL: source.media_type, SIGNED_PDF: "application/pdf", OCR_TEXT: "text/plain; charset=utf-8"}
     manifest = Manifest(
         result_code=code,

@@ -17,23 +17,18 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_scans"
 
-# Prefect reads its settings when first imported: point it at a private home before any test imports it.
-_PREFECT_ENV = {
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
-}
 
 _CONFIG_ENV = ("SOHOA_DATA_DIR", "SOHOA_SETTINGS", "SOHOA_DOCUMENT_TYPES", "SOHOA_AGENCY_CODE", "SOHOA_AGENCY_NAME",
                "SOHOA_SIGNING_P12", "SOHOA_SIGNING_P12_PASSWORD", "SOHOA_TRUST_ROOTS", "SOHOA_WORKERS")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    home = Path(config.rootpath) / ".pytest_cache" / "prefect-home"
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ["PREFECT_HOME"] = str(home)
-    os.environ.update(_PREFECT_ENV)
+    # Prefect reads its settings when first imported: point it at a private home before any test imports it.
+    from flows import QUIET_PREFECT, configure_prefect
+
+    for key in ("PREFECT_HOME", *QUIET_PREFECT):
+        os.environ.pop(key, None)  # the tests' own values, whatever the developer's shell says
+    configure_prefect(Path(config.rootpath) / ".pytest_cache" / "prefect-home")
     for key in _CONFIG_ENV:
         os.environ.pop(key, None)  # a developer's own configuration must not leak into the tests
 
