@@ -1,22 +1,45 @@
-"""What every archive backend offers. The archive is the source of truth: a record's files and its manifest live
-together, a record is visible only once complete, and nothing stored is ever overwritten.
+"""The archive: records (scan, signed PDF, text and manifest) kept in a write-once object store, the system of record.
 
-Records are addressed by the SHA-256 of the original scan, so the same file can be stored once only, however many
-times and by however many workers it is ingested. Dossier sequence numbers are reserved in the archive too, so two
-workers never give out the same code.
+    records/<hash>/v<n>/original.jpg, signed.pdf, ocr.txt   a record's files, version n
+    records/<hash>/v<n>/manifest.json                       written last: a version without it does not exist
+    results/<result code>                                   the content hash of the record with that result code
+    dossiers/<agency-day prefix>/<seq>                      a reserved dossier number (holds the content hash)
+
+Records are addressed by the SHA-256 of the original scan, so the same file is stored once however many times and by
+however many workers it is ingested. A corrected record is version n+1 beside the earlier versions, which stay.
+Every object of a record carries the record's retention lock; objects are never overwritten. The same code runs on
+the embedded filesystem store and on MinIO (`archive.objects.ObjectStore`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Protocol
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from archive.objects import (
+    ArchiveError,
+    Lock,
+    ObjectExists,
+    ObjectStore,
+    RetentionViolation,
+    sha256_hex,
+)
+from archive.retention import lock_of
+from pipeline.codes import MAX_SEQUENCE
 from pipeline.records import Manifest
 
 # Names of a record's files inside the archive, by role.
 ORIGINAL = "original"
 SIGNED_PDF = "signed_pdf"
 OCR_TEXT = "ocr_text"
+MANIFEST = "manifest.json"
+
+_VERSION_KEY = re.compile(r"^records/([0-9a-f]{64})/v(\d+)/(.+)$")
+
+__all__ = ["OCR_TEXT", "ORIGINAL", "SIGNED_PDF", "AlreadyArchived", "ArchiveError", "LockState", "PartialRecord",
+           "RecordArchive", "RetentionViolation", "file_name"]
 
 
 class AlreadyArchived(Exception):
@@ -27,31 +50,21 @@ class AlreadyArchived(Exception):
         self.content_hash = content_hash
 
 
-class ArchiveError(RuntimeError):
-    """The archive could not complete an operation; nothing partial is visible."""
+@dataclass(frozen=True)
+class LockState:
+    lock: Lock | None
+    legal_hold: bool
 
 
-class Archive(Protocol):
-    def find(self, content_hash: str) -> Manifest | None:
-        """The manifest of the record made from this original, if archived."""
+@dataclass(frozen=True)
+class PartialRecord:
+    """What an interrupted write left behind: files of a version whose manifest was never written."""
 
-    def reserve_sequence(self, prefix: str, content_hash: str) -> int:
-        """The next free sequence number under a dossier-code prefix (agency code and day), reserved for good."""
-
-    def store(self, manifest: Manifest, files: Mapping[str, bytes]) -> str:
-        """Write a record's files and manifest atomically; returns its location. Raises AlreadyArchived."""
-
-    def manifest(self, result_code: str) -> Manifest | None:
-        """The manifest of the record with this result code."""
-
-    def manifests(self) -> Iterator[Manifest]:
-        """Every complete record's manifest (used to rebuild the index)."""
-
-    def read(self, manifest: Manifest, role: str) -> bytes:
-        """One of a record's files by role (ORIGINAL, SIGNED_PDF, OCR_TEXT), checked against its manifest hash."""
-
-    def location(self, content_hash: str) -> str:
-        """Where the record lives, as an operator would type it (a path, or an s3:// URL)."""
+    content_hash: str
+    version: int
+    result_code: str | None
+    dossier_code: str | None
+    files: dict[str, bytes] = field(default_factory=dict)  # by role
 
 
 def file_name(role: str, media_type: str) -> str:
@@ -63,3 +76,223 @@ def file_name(role: str, media_type: str) -> str:
     extension = {"image/png": "png", "image/jpeg": "jpg", "image/tiff": "tif", "application/pdf": "pdf"}
     return f"original.{extension.get(media_type, 'bin')}"
 
+
+def _check_hash(content_hash: str) -> str:
+    if len(content_hash) != 64 or not all(c in "0123456789abcdef" for c in content_hash):
+        raise ValueError(f"not a SHA-256 hex digest: {content_hash!r}")
+    return content_hash
+
+
+class RecordArchive:
+    def __init__(self, objects: ObjectStore, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.objects = objects
+        self._now = now
+
+    # --- keys ----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def version_prefix(content_hash: str, version: int) -> str:
+        return f"records/{_check_hash(content_hash)}/v{version}/"
+
+    def _version_keys(self, content_hash: str) -> dict[int, list[str]]:
+        versions: dict[int, list[str]] = {}
+        for key in self.objects.keys(f"records/{_check_hash(content_hash)}/"):
+            m = _VERSION_KEY.match(key)
+            if m:
+                versions.setdefault(int(m.group(2)), []).append(key)
+        return versions
+
+    def record_keys(self, content_hash: str) -> list[str]:
+        """Every object of a record, all versions (for legal holds, fixity and disposition)."""
+        return list(self.objects.keys(f"records/{_check_hash(content_hash)}/"))
+
+    def _complete_versions(self, content_hash: str) -> list[int]:
+        return sorted(v for v, keys in self._version_keys(content_hash).items()
+                      if any(k.endswith("/" + MANIFEST) for k in keys))
+
+    def _load(self, content_hash: str, version: int) -> Manifest:
+        return Manifest.model_validate_json(self.objects.get(self.version_prefix(content_hash, version) + MANIFEST))
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    def find(self, content_hash: str) -> Manifest | None:
+        """The current (latest complete) version of the record made from this original."""
+        versions = self._complete_versions(content_hash)
+        return self._load(content_hash, versions[-1]) if versions else None
+
+    def versions(self, content_hash: str) -> list[Manifest]:
+        """Every complete version, oldest first."""
+        return [self._load(content_hash, v) for v in self._complete_versions(content_hash)]
+
+    def manifest(self, result_code: str) -> Manifest | None:
+        if "/" in result_code:
+            return None
+        try:
+            content_hash = self.objects.get(f"results/{result_code}").decode("ascii").strip()
+        except KeyError:
+            return None
+        return self.find(content_hash)
+
+    def manifests(self) -> Iterator[Manifest]:
+        """The current version of every complete record, in content-hash order."""
+        latest: dict[str, int] = {}
+        for key in self.objects.keys("records/"):
+            m = _VERSION_KEY.match(key)
+            if m and m.group(3) == MANIFEST:
+                latest[m.group(1)] = max(latest.get(m.group(1), 0), int(m.group(2)))
+        for content_hash in sorted(latest):
+            yield self._load(content_hash, latest[content_hash])
+
+    def incomplete(self) -> Iterator[str]:
+        """Content hashes with stored files but no manifest in any version: writes that were interrupted."""
+        seen: dict[str, bool] = {}
+        for key in self.objects.keys("records/"):
+            m = _VERSION_KEY.match(key)
+            if m:
+                seen[m.group(1)] = seen.get(m.group(1), False) or m.group(3) == MANIFEST
+        yield from (h for h, complete in sorted(seen.items()) if not complete)
+
+    def read(self, manifest: Manifest, role: str) -> bytes:
+        """One of a record's files, checked against the hash its manifest gives."""
+        entry = manifest.files[role]
+        key = self.version_prefix(manifest.content_hash, manifest.version) + entry.name
+        try:
+            data = self.objects.get(key)
+        except KeyError:
+            raise ArchiveError(f"{entry.name} of {manifest.result_code} is missing from the archive") from None
+        if sha256_hex(data) != entry.sha256:
+            raise ArchiveError(f"{entry.name} of {manifest.result_code} does not match its manifest hash")
+        return data
+
+    def location(self, content_hash: str) -> str:
+        versions = self._complete_versions(content_hash)
+        return self.objects.describe(self.version_prefix(content_hash, versions[-1] if versions else 1).rstrip("/"))
+
+    def partial(self, content_hash: str) -> PartialRecord | None:
+        """Files of the next version that were written before a crash, so a re-run can finish that write."""
+        versions = self._version_keys(content_hash)
+        complete = self._complete_versions(content_hash)
+        pending = (complete[-1] + 1) if complete else 1
+        keys = versions.get(pending)
+        if not keys:
+            return None
+        files: dict[str, bytes] = {}
+        code = dossier = None
+        for key in keys:
+            info = self.objects.stat(key)
+            if info is None or "role" not in info.metadata:
+                continue
+            code = code or info.metadata.get("result-code")
+            dossier = dossier or info.metadata.get("dossier-code")
+            files[info.metadata["role"]] = self.objects.get(key)
+        return PartialRecord(content_hash, pending, code, dossier, files)
+
+    # --- writing -------------------------------------------------------------------------------------------
+
+    def reserve_sequence(self, prefix: str, content_hash: str) -> int:
+        """The next free dossier number under an agency-and-day prefix, reserved for good by a write-once key."""
+        if "/" in prefix:
+            raise ValueError(f"not a dossier prefix: {prefix!r}")
+        taken = [int(k.rsplit("/", 1)[1]) for k in self.objects.keys(f"dossiers/{prefix}/")
+                 if k.rsplit("/", 1)[1].isdigit()]
+        sequence = max(taken, default=0) + 1
+        while sequence <= MAX_SEQUENCE:
+            try:
+                self.objects.put(f"dossiers/{prefix}/{sequence:04d}", content_hash.encode("ascii"),
+                                 {"record": content_hash})
+                return sequence
+            except ObjectExists:  # another worker took it a moment ago
+                sequence += 1
+        raise ArchiveError(f"all {MAX_SEQUENCE} dossier numbers of {prefix} are taken")
+
+    def store(self, manifest: Manifest, files: Mapping[str, bytes], lock: Lock | None = None) -> str:
+        """Write a version of a record: its files, its result-code pointer, and its manifest last.
+
+        Version 1 of an original already archived raises AlreadyArchived; a later version needs the one before it.
+        Files an interrupted write already stored are kept as they are (the same bytes are not written twice).
+        """
+        content_hash, version = manifest.content_hash, manifest.version
+        complete = self._complete_versions(content_hash)
+        if version == 1 and complete:
+            raise AlreadyArchived(content_hash)
+        if version > 1 and (not complete or complete[-1] != version - 1):
+            raise ArchiveError(f"version {version} of {manifest.result_code} must follow version {version - 1}")
+        for role, entry in manifest.files.items():
+            if sha256_hex(files[role]) != entry.sha256:
+                raise ArchiveError(f"{role}: content does not match the hash in the manifest")
+        lock = lock or lock_of(manifest.retention)
+        prefix = self.version_prefix(content_hash, version)
+        common = {"record": content_hash, "result-code": manifest.result_code,
+                  "dossier-code": manifest.dossier_code, "version": str(version),
+                  "document-type": manifest.classification.type_id or "unclassified"}
+        try:
+            for role, entry in manifest.files.items():
+                self.objects.put(prefix + entry.name, files[role], {**common, "role": role}, lock,
+                                 entry.media_type.split(";")[0])
+            self.objects.put(f"results/{manifest.result_code}", content_hash.encode("ascii"), common, lock,
+                             "text/plain")
+        except ObjectExists as e:
+            raise ArchiveError(f"another write of {manifest.result_code} is in progress or left other files: {e}") \
+                from None
+        try:
+            self.objects.put(prefix + MANIFEST, manifest.to_json().encode("utf-8"), {**common, "role": "manifest"},
+                             lock, "application/json")
+        except ObjectExists:
+            if version == 1:
+                raise AlreadyArchived(content_hash) from None
+            raise ArchiveError(f"version {version} of {manifest.result_code} was written by someone else") from None
+        return self.location(content_hash)
+
+    # --- retention, legal hold, disposition, downloads ----------------------------------------------------
+
+    def lock_state(self, manifest: Manifest) -> LockState:
+        info = self.objects.stat(self.version_prefix(manifest.content_hash, manifest.version) + MANIFEST)
+        if info is None:
+            raise ArchiveError(f"the manifest of {manifest.result_code} is missing")
+        return LockState(info.lock, info.legal_hold)
+
+    def _all_keys(self, manifest: Manifest) -> list[str]:
+        pointers = {f"results/{m.result_code}" for m in self.versions(manifest.content_hash)}
+        return [*self.record_keys(manifest.content_hash), *sorted(pointers)]
+
+    def set_legal_hold(self, manifest: Manifest, on: bool) -> None:
+        """A legal hold (phong tỏa) on every object of the record, all versions: nothing can be deleted under it."""
+        for key in self._all_keys(manifest):
+            self.objects.set_legal_hold(key, on)
+
+    def extend_retention(self, manifest: Manifest, lock: Lock) -> None:
+        """Lengthen the retention of every object of the record; shortening or lifting COMPLIANCE is refused."""
+        state = self.lock_state(manifest)
+        if state.lock is not None and state.lock.active(self._now()) and (why := state.lock.weakened_by(lock)):
+            raise RetentionViolation(why)
+        for key in self._all_keys(manifest):
+            self.objects.extend_lock(key, lock)
+
+    def dispose(self, manifest: Manifest) -> int:
+        """Delete every object of the record (the manifest first, so it stops existing at once); returns how many.
+
+        Refused (RetentionViolation) while the record is retained or held, before anything is deleted.
+        """
+        state = self.lock_state(manifest)
+        if state.legal_hold:
+            raise RetentionViolation("Hồ sơ đang bị phong tỏa (legal hold)")
+        if state.lock is not None and state.lock.active(self._now()):
+            until = "vĩnh viễn" if state.lock.permanent else f"đến hết ngày {state.lock.retain_until:%d/%m/%Y}"
+            raise RetentionViolation(f"Hồ sơ còn trong thời hạn lưu trữ ({until})")
+        keys = self._all_keys(manifest)
+        keys.sort(key=lambda k: (not k.endswith("/" + MANIFEST), k))
+        for key in keys:
+            self.objects.delete(key)
+        return len(keys)
+
+    def download_url(self, manifest: Manifest, role: str, seconds: int) -> str:
+        entry = manifest.files[role]
+        return self.objects.presigned_url(self.version_prefix(manifest.content_hash, manifest.version) + entry.name,
+                                          seconds)
+
+    def __repr__(self) -> str:
+        return f"RecordArchive({self.objects!r})"
+
+
+# The interface callers use; RecordArchive is the one implementation, over either object store.
+Archive = RecordArchive

@@ -1,29 +1,41 @@
-"""The embedded archive: records as directories on a local filesystem, no server needed.
+"""The embedded object store: objects as read-only files on a local disk, with the rules of S3 Object Lock.
 
-    <root>/records/<hash[:2]>/<hash>/   original.<ext>, signed.pdf, ocr.txt, manifest.json
-    <root>/dossiers/<prefix>/<seq>      reservation of a dossier sequence number (holds the content hash)
-    <root>/results/<result code>        the content hash of the record with that result code
-    <root>/.staging/                    records being written; never read
+    <root>/records/<hash[:2]>/<hash>/v1/signed.pdf          an object (key records/<hash>/v1/signed.pdf)
+    <root>/records/<hash[:2]>/<hash>/v1/.signed.pdf.meta    its metadata, lock and legal hold (JSON)
+    <root>/.staging/                                        objects being written; never read
 
-A record is written in full under .staging, flushed to disk, and renamed into place in one step: readers see all of
-it or none of it, and a second writer of the same content loses the rename and is told AlreadyArchived. Stored files
-are made read-only; nothing here deletes or overwrites a record.
+An object is written under .staging, flushed, and hard-linked into place: the link either creates the key with the
+whole content or fails because the key exists, so two writers never both win and nobody sees half a file. The
+sidecar is written after the object; an object whose sidecar was lost in a crash is completed by the next write of
+the same bytes. Locks are enforced by this code: anyone with root on the machine can still remove files, which
+is what MinIO's Object Lock protects against in production.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import os
-import shutil
+import threading
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
-from archive.base import AlreadyArchived, ArchiveError
-from pipeline.codes import MAX_SEQUENCE
-from pipeline.records import Manifest
+from archive.objects import (
+    COMPLIANCE,
+    GOVERNANCE,
+    Lock,
+    ObjectExists,
+    ObjectInfo,
+    RetentionViolation,
+    sha256_hex,
+)
 
-MANIFEST = "manifest.json"
+META_SUFFIX = ".meta"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -34,96 +46,169 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_durable(path: Path, data: bytes) -> None:
-    with path.open("xb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(path, 0o444)
+def _lock_json(lock: Lock | None) -> dict[str, str] | None:
+    return None if lock is None else {"mode": lock.mode, "retain_until": lock.retain_until.isoformat()}
 
 
-class FilesystemArchive:
-    def __init__(self, root: Path) -> None:
+def _lock_from(raw: dict[str, str] | None) -> Lock | None:
+    if not raw:
+        return None
+    return Lock(COMPLIANCE if raw["mode"] == COMPLIANCE else GOVERNANCE, datetime.fromisoformat(raw["retain_until"]))
+
+
+def link_signature(secret: bytes, key: str, expires: int) -> str:
+    return hmac.new(secret, f"{key}\n{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+class FilesystemObjects:
+    def __init__(self, root: Path, link_base_url: str = "http://127.0.0.1:8470", link_secret: bytes = b"",
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.root = root
-        for sub in ("records", "dossiers", "results", ".staging"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
+        self.link_base_url = link_base_url.rstrip("/")
+        self.link_secret = link_secret
+        self._now = now
+        self._meta_lock = threading.Lock()
+        (root / ".staging").mkdir(parents=True, exist_ok=True)
 
-    def _record_dir(self, content_hash: str) -> Path:
-        if len(content_hash) != 64 or not all(c in "0123456789abcdef" for c in content_hash):
-            raise ValueError(f"not a SHA-256 hex digest: {content_hash!r}")
-        return self.root / "records" / content_hash[:2] / content_hash
+    # --- paths ---------------------------------------------------------------------------------------------
 
-    def find(self, content_hash: str) -> Manifest | None:
-        path = self._record_dir(content_hash) / MANIFEST
-        if not path.is_file():
-            return None
-        return Manifest.model_validate_json(path.read_bytes())
+    def path(self, key: str) -> Path:
+        """records/<hash>/... is fanned out by the hash's first two letters, like the object stores do."""
+        parts = key.split("/")
+        if not key or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+            raise ValueError(f"not an object key: {key!r}")
+        if parts[0] == "records" and len(parts) > 1:
+            parts.insert(1, parts[1][:2])
+        return self.root.joinpath(*parts)
 
-    def reserve_sequence(self, prefix: str, content_hash: str) -> int:
-        folder = self.root / "dossiers" / prefix
-        folder.mkdir(parents=True, exist_ok=True)
-        taken = [int(p.name) for p in folder.iterdir() if p.name.isdigit()]
-        sequence = max(taken, default=0) + 1
-        while sequence <= MAX_SEQUENCE:
-            try:
-                fd = os.open(folder / f"{sequence:04d}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-            except FileExistsError:  # another worker took it a moment ago
-                sequence += 1
-                continue
-            with os.fdopen(fd, "w") as f:
-                f.write(content_hash)
-            return sequence
-        raise ArchiveError(f"all {MAX_SEQUENCE} dossier numbers of {prefix} are taken")
+    def _key(self, path: Path) -> str:
+        parts = list(path.relative_to(self.root).parts)
+        if parts[0] == "records" and len(parts) > 2:
+            del parts[1]
+        return "/".join(parts)
 
-    def store(self, manifest: Manifest, files: Mapping[str, bytes]) -> str:
-        final = self._record_dir(manifest.content_hash)
-        if final.exists():
-            raise AlreadyArchived(manifest.content_hash)
-        for role, entry in manifest.files.items():
-            data = files[role]
-            if hashlib.sha256(data).hexdigest() != entry.sha256:
-                raise ArchiveError(f"{role}: content does not match the hash in the manifest")
-        staging = self.root / ".staging" / uuid.uuid4().hex
-        staging.mkdir()
+    @staticmethod
+    def _meta_path(path: Path) -> Path:
+        return path.with_name(f".{path.name}{META_SUFFIX}")
+
+    def _read_meta(self, path: Path) -> dict[str, object] | None:
         try:
-            for role, entry in manifest.files.items():
-                _write_durable(staging / entry.name, files[role])
-            _write_durable(staging / MANIFEST, manifest.to_json().encode("utf-8"))
-            _fsync_dir(staging)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.rename(staging, final)
-            except OSError as e:  # the target appeared: another worker stored the same original
-                raise AlreadyArchived(manifest.content_hash) from e
-            _fsync_dir(final.parent)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-        pointer = self.root / "results" / manifest.result_code
-        tmp = pointer.with_name(f".{pointer.name}.{uuid.uuid4().hex}")
-        tmp.write_text(manifest.content_hash)
-        os.replace(tmp, pointer)
-        return self.location(manifest.content_hash)
-
-    def manifest(self, result_code: str) -> Manifest | None:
-        pointer = self.root / "results" / result_code
-        if "/" in result_code or not pointer.is_file():
+            return json.loads(self._meta_path(path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        except FileNotFoundError:
             return None
-        return self.find(pointer.read_text().strip())
 
-    def manifests(self) -> Iterator[Manifest]:
-        for path in sorted((self.root / "records").glob(f"*/*/{MANIFEST}")):
-            yield Manifest.model_validate_json(path.read_bytes())
+    def _write_meta(self, path: Path, meta: dict[str, object]) -> None:
+        tmp = self.root / ".staging" / f"meta-{uuid.uuid4().hex}"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self._meta_path(path))
 
-    def read(self, manifest: Manifest, role: str) -> bytes:
-        entry = manifest.files[role]
-        data = (self._record_dir(manifest.content_hash) / entry.name).read_bytes()
-        if hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise ArchiveError(f"{entry.name} of {manifest.result_code} does not match its manifest hash")
-        return data
+    # --- the ObjectStore interface ------------------------------------------------------------------------
 
-    def location(self, content_hash: str) -> str:
-        return str(self._record_dir(content_hash))
+    def put(self, key: str, data: bytes, metadata: Mapping[str, str], lock: Lock | None = None,
+            content_type: str = "application/octet-stream") -> None:
+        path = self.path(key)
+        digest = sha256_hex(data)
+        meta: dict[str, object] = {"metadata": {**{k.lower(): v for k, v in metadata.items()}, "sha256": digest},
+                                   "content_type": content_type, "size": len(data), "lock": _lock_json(lock),
+                                   "legal_hold": False}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / ".staging" / uuid.uuid4().hex
+        try:
+            with tmp.open("xb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o444)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                if sha256_hex(path.read_bytes()) != digest:
+                    raise ObjectExists(f"{key} already holds other content") from None
+                if self._read_meta(path) is not None:
+                    return  # the same bytes again: nothing to do
+            with self._meta_lock:
+                self._write_meta(path, meta)
+            _fsync_dir(path.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self.path(key).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            raise KeyError(key) from None
+
+    def stat(self, key: str) -> ObjectInfo | None:
+        path = self.path(key)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            return None
+        meta = self._read_meta(path) or {}
+        return ObjectInfo(key=key, size=size, metadata=dict(meta.get("metadata") or {}),  # type: ignore[call-overload]
+                          lock=_lock_from(meta.get("lock")),  # type: ignore[arg-type]
+                          legal_hold=bool(meta.get("legal_hold")))
+
+    def keys(self, prefix: str, start_after: str = "") -> Iterator[str]:
+        found: list[str] = []
+        top = self.root / prefix.split("/")[0] if prefix else self.root
+        if not top.is_dir():
+            return iter(())
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if name.startswith("."):
+                    continue
+                key = self._key(Path(dirpath) / name)
+                if key.startswith(prefix) and key > start_after:
+                    found.append(key)
+        return iter(sorted(found))
+
+    def delete(self, key: str) -> None:
+        info = self.stat(key)
+        if info is None:
+            return
+        self._refuse_if_locked(info)
+        path = self.path(key)
+        path.unlink()
+        self._meta_path(path).unlink(missing_ok=True)
+
+    def _refuse_if_locked(self, info: ObjectInfo) -> None:
+        if info.legal_hold:
+            raise RetentionViolation(f"{info.key} is under legal hold")
+        if info.lock is not None and info.lock.active(self._now()):
+            raise RetentionViolation(f"{info.key} is retained ({info.lock.mode}) until "
+                                     f"{info.lock.retain_until:%Y-%m-%d}")
+
+    def set_legal_hold(self, key: str, on: bool) -> None:
+        path = self.path(key)
+        with self._meta_lock:
+            meta = self._read_meta(path)
+            if meta is None:
+                raise KeyError(key)
+            self._write_meta(path, {**meta, "legal_hold": on})
+
+    def extend_lock(self, key: str, lock: Lock) -> None:
+        path = self.path(key)
+        with self._meta_lock:
+            meta = self._read_meta(path)
+            if meta is None:
+                raise KeyError(key)
+            current = _lock_from(meta.get("lock"))  # type: ignore[arg-type]
+            if current is not None and current.active(self._now()) and (why := current.weakened_by(lock)):
+                raise RetentionViolation(f"{key}: {why}")
+            self._write_meta(path, {**meta, "lock": _lock_json(lock)})
+
+    def presigned_url(self, key: str, seconds: int) -> str:
+        """A link for the embedded download server (archive.link_server), signed with the data directory's key."""
+        if not self.link_secret:
+            raise RuntimeError("this archive was opened without a link secret")
+        expires = int(time.time()) + seconds
+        return (f"{self.link_base_url}/o/{quote(key)}?expires={expires}"
+                f"&signature={link_signature(self.link_secret, key, expires)}")
+
+    def describe(self, key: str) -> str:
+        return str(self.path(key))
 
     def __repr__(self) -> str:
-        return f"FilesystemArchive({str(self.root)!r})"
+        return f"FilesystemObjects({str(self.root)!r})"

@@ -68,5 +68,8 @@ class Index(Protocol):
 
     def count(self) -> int: ...
 
+    def remove(self, result_code: str) -> None:
+        """Forget a record (it was disposed of)."""
+
     def clear(self) -> None:
         """Remove everything (before a rebuild from the archive)."""

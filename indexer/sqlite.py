@@ -149,6 +149,12 @@ class SqliteIndex:
         with self._connect() as db:
             return int(db.execute("SELECT count(*) FROM records").fetchone()[0])
 
+    def remove(self, result_code: str) -> None:
+        with self._connect() as db:
+            db.execute("DELETE FROM persons WHERE result_code = ?", (result_code,))
+            db.execute("DELETE FROM records WHERE result_code = ?", (result_code,))
+            db.execute("DELETE FROM fulltext WHERE result_code = ?", (result_code,))
+
     def clear(self) -> None:
         with self._connect() as db:
             db.execute("DELETE FROM persons")

@@ -7,20 +7,24 @@
     sohoa search <words>             full-text search, diacritics ignored
     sohoa review                     records waiting for a person to check them
     sohoa reindex                    rebuild the index from the archive alone
+    sohoa audit fixity|retention|verify-log|export-log    the archivist's audits
+    sohoa hold set|lift <code>       legal hold;  sohoa dispose request|approve|list   disposition
+    sohoa export bagit <code>...     transfer package;  sohoa link <code>   a short-lived download link
 
-Every subcommand takes --data-dir (else SOHOA_DATA_DIR, else ~/.local/share/sohoa).
+Every subcommand takes --data-dir (else SOHOA_DATA_DIR, else ~/.local/share/sohoa) and --actor (else SOHOA_ACTOR,
+else the login name): lookups, reads, links, holds and dispositions are written to the audit log under that name.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +32,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from archive.objects import ArchiveError
 from flows import configure_prefect
 from indexer.base import CitizenQuery, Hit, IndexedPerson
+from pipeline.cli_archive import CommandError
+from pipeline.cli_archive import register as register_archive_commands
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.dates import parse_date
 from pipeline.personal_number import PROBLEMS as NUMBER_PROBLEMS
 from pipeline.personal_number import check_personal_number, is_old_id
-from pipeline.services import open_services
+from pipeline.services import Services, open_services
 from pipeline.text import fold
 from pipeline.validity import status_on
 
@@ -43,14 +50,9 @@ class UsageError(Exception):
     """A mistake in how the command was called; the message is Vietnamese."""
 
 
-def log_access(settings: Settings, command: str, query: dict[str, Any], purpose: str, results: int) -> None:
-    """Personal data (NĐ 13/2023): every lookup is attributed to an actor and a purpose, and kept."""
-    path = settings.data_dir / "logs" / "access.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"time": datetime.now().astimezone().isoformat(timespec="seconds"), "actor": getpass.getuser(),
-             "command": command, "query": query, "purpose": purpose, "results": results}
-    with path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+def log_access(services: Services, action: str, query: dict[str, Any], purpose: str, hits: Sequence[Hit]) -> None:
+    """Personal data (NĐ 13/2023): every lookup is attributed to an actor and a purpose, in the audit log."""
+    services.log(action, None, purpose, query=query, results=[h.result_code for h in hits])
 
 
 # --- ingest -----------------------------------------------------------------------------------------------------
@@ -196,9 +198,10 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -
     on = _iso_date(args.on) if args.on else date.today()
     if on is None:
         raise UsageError(f"Không hiểu ngày {args.on!r} (dùng YYYY-MM-DD)")
-    hits = open_services(settings).index.lookup(query)
-    log_access(settings, "lookup", {k: v if not isinstance(v, date) else v.isoformat()
-                                    for k, v in asdict(query).items() if v}, args.purpose, len(hits))
+    services = open_services(settings)
+    hits = services.index.lookup(query)
+    log_access(services, "lookup", {k: v if not isinstance(v, date) else v.isoformat()
+                                    for k, v in asdict(query).items() if v}, args.purpose, hits)
     if args.json:
         print(json.dumps({"query": {k: str(v) for k, v in asdict(query).items() if v}, "as_of": on.isoformat(),
                           "documents": [_hit_json(h, on) for h in hits]}, ensure_ascii=False, indent=2))
@@ -239,18 +242,21 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    manifest = open_services(settings).archive.manifest(args.result_code)
+    services = open_services(settings)
+    manifest = services.archive.manifest(args.result_code)
     if manifest is None:
         console.print(f"Không có hồ sơ với mã kết quả {args.result_code}")
         return 1
+    services.log("record.read", manifest.result_code, args.purpose, part="manifest")
     print(manifest.to_json(), end="")
     return 0
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     on = date.today()
-    hits = open_services(settings).index.search(" ".join(args.words), limit=args.limit)
-    log_access(settings, "search", {"text": " ".join(args.words)}, args.purpose, len(hits))
+    services = open_services(settings)
+    hits = services.index.search(" ".join(args.words), limit=args.limit)
+    log_access(services, "search", {"text": " ".join(args.words)}, args.purpose, hits)
     if args.json:
         print(json.dumps([_hit_json(h, on) for h in hits], ensure_ascii=False, indent=2))
     elif hits:
@@ -300,6 +306,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="data directory (default: $SOHOA_DATA_DIR or ~/.local/share/sohoa)")
+    common.add_argument("--actor", help="who is acting, for the audit log (default: $SOHOA_ACTOR, else the login)")
     parser = argparse.ArgumentParser(prog="sohoa", description="Số hóa kết quả giải quyết thủ tục hành chính.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -315,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="full name, with or without diacritics (with --dob)")
     p.add_argument("--dob", help="date of birth dd/mm/yyyy (with --name)")
     p.add_argument("--on", help="judge validity on this day (YYYY-MM-DD) instead of today")
-    p.add_argument("--purpose", default="Tra cứu tái sử dụng kết quả TTHC", help="why (kept in the access log)")
+    p.add_argument("--purpose", default="Tra cứu tái sử dụng kết quả TTHC", help="why (kept in the audit log)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_lookup)
 
@@ -326,12 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", parents=[common], help="print a record's manifest")
     p.add_argument("result_code")
+    p.add_argument("--purpose", default="Xem hồ sơ", help="why (kept in the audit log)")
     p.set_defaults(run=cmd_show)
 
     p = sub.add_parser("search", parents=[common], help="full-text search of names and document text")
     p.add_argument("words", nargs="+")
     p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--purpose", default="Tìm kiếm hồ sơ", help="why (kept in the access log)")
+    p.add_argument("--purpose", default="Tìm kiếm hồ sơ", help="why (kept in the audit log)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_search)
 
@@ -342,18 +350,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reindex", parents=[common], help="rebuild the index from the archive alone")
     p.set_defaults(run=cmd_reindex)
+    register_archive_commands(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=bool(getattr(args, "json", False)))
+    if getattr(args, "actor", None):
+        os.environ["SOHOA_ACTOR"] = args.actor  # the audit log of this process names them
     try:
         settings = load_settings(args.data_dir)
         return int(args.run(args, settings, console))
-    except (UsageError, ConfigError) as e:
+    except (UsageError, ConfigError, CommandError) as e:
         console.print(f"[red]Lỗi:[/red] {e}")
         return 2
+    except ArchiveError as e:  # unreachable storage, a refused deletion: a sentence, not a stack trace
+        console.print(f"[red]Kho lưu trữ:[/red] {e}")
+        return 3
 
 
 if __name__ == "__main__":

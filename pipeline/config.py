@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pipeline.codes import validate_agency_code
 
@@ -59,6 +60,35 @@ class RetentionClass:
     id: str
     label: str
     years: int  # 0 = permanent
+    mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
+
+
+@dataclass(frozen=True)
+class RetentionSchedule:
+    """Document type -> retention class (the archivist's schedule, retention.toml)."""
+
+    classes: dict[str, RetentionClass]
+    by_type: dict[str, str]
+    unclassified_class: str
+    audit_log_class: str
+
+    def for_type(self, type_id: str | None) -> RetentionClass:
+        return self.classes[self.by_type.get(type_id or "", self.unclassified_class)]
+
+    @property
+    def audit_log(self) -> RetentionClass:
+        return self.classes[self.audit_log_class]
+
+
+@dataclass(frozen=True)
+class MinioSettings:
+    endpoint: str
+    access_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    bucket: str
+    secure: bool
+    region: str | None
+    ca_file: str | None
 
 
 @dataclass(frozen=True)
@@ -68,7 +98,6 @@ class DocumentType:
     titles: tuple[str, ...]
     procedure_code: str
     validity: Validity
-    retention: RetentionClass
     subject_roles: tuple[str, ...]
 
 
@@ -126,7 +155,12 @@ class Settings:
     copy_form: str
     stamp_font: Path
     workers: int
+    archive_backend: Literal["filesystem", "minio"]
+    minio: MinioSettings | None
+    download_link_seconds: int
+    download_base_url: str
     catalogue: Catalogue = field(repr=False)
+    retention: RetentionSchedule = field(repr=False)
 
     @property
     def archive_dir(self) -> Path:
@@ -172,9 +206,6 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     path = path or Path(os.environ.get("SOHOA_DOCUMENT_TYPES") or DEFAULTS / "document_types.toml")
     raw = _read_toml(path)
     try:
-        retention = {
-            key: RetentionClass(key, value["label"], int(value["years"])) for key, value in raw["retention"].items()
-        }
         types = tuple(
             DocumentType(
                 id=t["id"],
@@ -182,7 +213,6 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
                 titles=tuple(t["titles"]),
                 procedure_code=t.get("procedure_code", ""),
                 validity=Validity.parse(t.get("validity", "permanent"), t.get("validity_note", "")),
-                retention=retention[t["retention"]],
                 subject_roles=tuple(t.get("subject_roles", ())),
             )
             for t in raw["types"]
@@ -204,6 +234,48 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     return Catalogue(types, labels, dict(raw.get("roles", {})))
 
 
+def load_retention_schedule(path: Path, type_ids: Iterable[str] = ()) -> RetentionSchedule:
+    raw = _read_toml(path)
+    try:
+        classes = {}
+        for key, value in raw["classes"].items():
+            mode = str(value.get("mode", "COMPLIANCE")).upper()
+            if mode not in ("COMPLIANCE", "GOVERNANCE"):
+                raise ConfigError(f"{path}: classes.{key}.mode must be COMPLIANCE or GOVERNANCE, not {mode!r}")
+            classes[key] = RetentionClass(key, value["label"], int(value["years"]),
+                                          "COMPLIANCE" if mode == "COMPLIANCE" else "GOVERNANCE")
+        schedule = RetentionSchedule(classes, dict(raw.get("types", {})), raw["unclassified_class"],
+                                     raw["audit_log_class"])
+    except (KeyError, ValueError, TypeError) as e:
+        if isinstance(e, ConfigError):
+            raise
+        raise ConfigError(f"{path}: missing or malformed key {e}") from e
+    named = [schedule.unclassified_class, schedule.audit_log_class, *schedule.by_type.values()]
+    unknown = sorted({c for c in named if c not in classes})
+    if unknown:
+        raise ConfigError(f"{path}: unknown retention class {', '.join(unknown)}")
+    unscheduled = sorted(t for t in type_ids if t not in schedule.by_type)
+    if unscheduled:
+        raise ConfigError(f"{path}: no retention class for document type {', '.join(unscheduled)}")
+    return schedule
+
+
+def _minio_settings(raw: dict[str, Any], env: Mapping[str, str]) -> MinioSettings | None:
+    endpoint = env.get("SOHOA_MINIO_ENDPOINT") or raw.get("endpoint", "")
+    if not endpoint:
+        return None
+    secure = env.get("SOHOA_MINIO_SECURE")
+    return MinioSettings(
+        endpoint=endpoint,
+        access_key=env.get("SOHOA_MINIO_ACCESS_KEY") or raw.get("access_key", ""),
+        secret_key=env.get("SOHOA_MINIO_SECRET_KEY") or raw.get("secret_key", ""),
+        bucket=env.get("SOHOA_MINIO_BUCKET") or raw.get("bucket", "sohoa-archive"),
+        secure=(secure.lower() not in ("0", "false", "no")) if secure else bool(raw.get("secure", True)),
+        region=raw.get("region") or None,
+        ca_file=env.get("SOHOA_MINIO_CA_FILE") or raw.get("ca_file") or None,
+    )
+
+
 def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     root = resolve_data_dir(data_dir)
     raw = _read_toml(DEFAULTS / "settings.toml")
@@ -219,6 +291,15 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     agency_code = env.get("SOHOA_AGENCY_CODE") or raw["agency"]["code"]
     validate_agency_code(agency_code)
     limits = raw["limits"]
+    archive = raw["archive"]
+    backend = env.get("SOHOA_ARCHIVE_BACKEND") or archive["backend"]
+    if backend not in ("filesystem", "minio"):
+        raise ConfigError(f"archive backend must be 'filesystem' or 'minio', not {backend!r}")
+    minio = _minio_settings(archive.get("minio", {}), env)
+    if backend == "minio" and minio is None:
+        raise ConfigError("the MinIO archive needs an endpoint: SOHOA_MINIO_ENDPOINT or [archive.minio] endpoint")
+    catalogue = _cached_catalogue(os.environ.get("SOHOA_DOCUMENT_TYPES"))
+    schedule_path = env.get("SOHOA_RETENTION_SCHEDULE") or archive.get("retention_schedule") or ""
     return Settings(
         data_dir=root,
         agency_code=agency_code,
@@ -237,8 +318,18 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         copy_form=signing["copy_form"],
         stamp_font=Path(signing["stamp_font"]),
         workers=max(1, int(env.get("SOHOA_WORKERS") or raw["flow"]["workers"])),
-        catalogue=_cached_catalogue(os.environ.get("SOHOA_DOCUMENT_TYPES")),
+        archive_backend="minio" if backend == "minio" else "filesystem",
+        minio=minio,
+        download_link_seconds=int(float(archive["download_link_minutes"]) * 60),
+        download_base_url=env.get("SOHOA_DOWNLOAD_BASE_URL") or archive["download_base_url"],
+        catalogue=catalogue,
+        retention=_cached_schedule(schedule_path, tuple(t.id for t in catalogue.types)),
     )
+
+
+@cache
+def _cached_schedule(path: str, type_ids: tuple[str, ...]) -> RetentionSchedule:
+    return load_retention_schedule(Path(path) if path else DEFAULTS / "retention.toml", type_ids)
 
 
 @cache

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, file_name
+from archive.retention import retention_of
 from indexer.rebuild import index_record
 from ocr.page import read_page
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
@@ -42,7 +43,6 @@ from pipeline.records import (
     FileEntry,
     Manifest,
     PageInfo,
-    Retention,
     SignatureInfo,
 )
 from pipeline.review import review_notes
@@ -144,17 +144,6 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
     return reading
 
 
-def retention_for(type_id: str | None, services: Services, issued: date | None, received: date) -> Retention:
-    catalogue = services.settings.catalogue
-    if type_id is None:  # unknown type: keep everything until an archivist classifies it
-        return Retention(class_id="unclassified", label="Chưa phân loại — giữ cho đến khi xác định", years=0,
-                         retain_until=None)
-    rc = catalogue.get(type_id).retention
-    closed_year = (issued or received).year
-    until = date(closed_year + rc.years, 12, 31) if rc.years else None
-    return Retention(class_id=rc.id, label=rc.label, years=rc.years, retain_until=until)
-
-
 def digitise(path: Path, services: Services) -> DocumentResult:
     """Digitise one file into one archived, signed, indexed record; never raises for a bad file."""
     started = time.perf_counter()
@@ -217,10 +206,15 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         review = review_notes(classification, extracted, reading.pages, received)
 
     with watch("codes"):
-        prefix = dossier_prefix(settings.agency_code, received)
-        dossier = dossier_code(settings.agency_code, received,
-                               services.archive.reserve_sequence(prefix, source.sha256))
-        code = result_code(dossier, 1, settings.result_code_template)
+        # A write interrupted before its manifest left files naming their codes: finish that record, not a new one.
+        partial = services.archive.partial(source.sha256)
+        if partial is not None and partial.result_code and partial.dossier_code:
+            dossier, code = partial.dossier_code, partial.result_code
+        else:
+            prefix = dossier_prefix(settings.agency_code, received)
+            dossier = dossier_code(settings.agency_code, received,
+                                   services.archive.reserve_sequence(prefix, source.sha256))
+            code = result_code(dossier, 1, settings.result_code_template)
 
     original = source.path.read_bytes()
     title = f"{classification.type_name or 'Giấy tờ'} — {code}"
@@ -234,7 +228,10 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         else:
             pdf, profile = original, "source"
     with watch("sign"):
-        signed = services.signer.sign(pdf, reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
+        if partial is not None and SIGNED_PDF in partial.files:  # signed before the crash: keep that copy
+            signed = SignedPdf(partial.files[SIGNED_PDF], None)
+        else:
+            signed = services.signer.sign(pdf, reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
         signature = _checked_signature(signed, services)
 
     text = reading.text + "\n"
@@ -250,7 +247,7 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         fields=fields,
         persons=extracted.persons,
         review=review,
-        retention=retention_for(classification.type_id, services, extracted.issue_date, received),
+        retention=retention_of(settings.retention.for_type(classification.type_id), extracted.issue_date or received),
         files={role: _entry(file_name(role, media[role]), data, media[role]) for role, data in files.items()},
         pages=reading.pages,
         pdf_profile=profile,
@@ -260,6 +257,8 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
     )
     with watch("archive"):
         location = services.archive.store(manifest, files)
+        services.log("record.write", code, "Số hóa kết quả giải quyết TTHC", content_hash=source.sha256,
+                     version=manifest.version, document_type=classification.type_id, source=source.path.name)
     with watch("index"):
         services.index.upsert(manifest, text, location)
     return manifest
@@ -273,7 +272,8 @@ def _checked_signature(signed: SignedPdf, services: Services) -> SignatureInfo:
     """Validate the signature just made: a record is archived only with a signature pyHanko accepts."""
     identity = services.identity
     reports = verify_pdf(signed.data, identity.trust_roots)
-    r = next((r for r in reports if r.field == signed.field_name), None)
+    ours = [r for r in reports if signed.field_name in (None, r.field)]
+    r = ours[-1] if ours else None
     if r is None or not r.ok or r.signed_at is None:
         raise RuntimeError(f"the new signature does not validate: {reports}")
     return SignatureInfo(signer=r.signer, certificate_sha256=r.certificate_sha256, issuer=r.issuer,

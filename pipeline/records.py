@@ -82,10 +82,13 @@ class Retention(BaseModel):
     label: str
     years: int  # 0 = permanent
     retain_until: date | None  # None = permanent
+    mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"  # the Object Lock mode its files are stored with
 
 
 class Manifest(BaseModel):
     schema_id: str = Field(default=MANIFEST_SCHEMA, alias="schema")
+    version: int = 1  # a corrected record is stored as a new version beside the old ones, never over them
+    change_reason: str = ""  # why this version replaced the one before
     result_code: str
     dossier_code: str
     content_hash: str

@@ -1,32 +1,47 @@
 """The backends one data directory uses, built once per process and shared by its worker threads.
 
-Callers get the `Archive` and `Index` interfaces, never a concrete class: this is the one place that chooses the
-embedded implementations (filesystem archive, SQLite index). The signer is made on first use, since loading the
-key and the stamp font costs most of a second that `lookup` or `show` need not pay.
+Callers get the archive (over the object store the settings choose: the embedded filesystem store, or MinIO), the
+`Index` interface and the audit log, never a concrete store: this is the one place that chooses implementations.
+The signer is made on first use, since loading the key and the stamp font costs most of a second that `lookup` or
+`show` need not pay.
 """
 
 from __future__ import annotations
 
+import getpass
+import os
+import secrets
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from archive.base import Archive
-from archive.filesystem import FilesystemArchive
+from archive.audit_log import AuditLog
+from archive.base import RecordArchive
+from archive.filesystem import FilesystemObjects
+from archive.objects import ObjectStore
+from archive.retention import lock_of, retention_of
 from indexer.base import Index
 from indexer.sqlite import SqliteIndex
-from pipeline.config import Settings, load_settings
+from pipeline.config import MinioSettings, Settings, load_settings
 from signing.fonts import stamp_font
 from signing.identity import Identity, load_identity
 from signing.sign import DocumentSigner
 
 
+def current_actor() -> str:
+    """Who is acting: SOHOA_ACTOR (set by --actor or by the portal's login), else the operating-system user."""
+    return os.environ.get("SOHOA_ACTOR") or getpass.getuser()
+
+
 @dataclass
 class Services:
     settings: Settings
-    archive: Archive
+    archive: RecordArchive
     index: Index
+    audit: AuditLog
     _signer: DocumentSigner | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -43,9 +58,48 @@ class Services:
                                               font_file=stamp_font(s.stamp_font, s.cache_dir))
             return self._signer
 
+    def log(self, action: str, record: str | None = None, purpose: str = "", **details: Any) -> None:
+        """One audit event by the current actor."""
+        self.audit.record(current_actor(), action, record, purpose, **details)
+
+
+def link_secret(settings: Settings) -> bytes:
+    """The key that signs the embedded archive's download links, made on first use, readable by its owner only."""
+    path = settings.keys_dir / "download-links.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text().strip().encode("ascii")
+
+
+@cache
+def minio_objects(m: MinioSettings) -> ObjectStore:
+    """One MinIO client per process and endpoint (it pools connections and is thread-safe)."""
+    from archive.minio_store import MinioObjects
+
+    store = MinioObjects(m.endpoint, m.access_key, m.secret_key, m.bucket, secure=m.secure, region=m.region,
+                         ca_file=m.ca_file)
+    store.ensure_bucket()
+    return store
+
+
+def object_store(settings: Settings) -> ObjectStore:
+    if settings.archive_backend == "minio" and settings.minio is not None:
+        return minio_objects(settings.minio)
+    return FilesystemObjects(settings.archive_dir, settings.download_base_url, link_secret(settings))
+
 
 def open_services(settings: Settings) -> Services:
-    return Services(settings, FilesystemArchive(settings.archive_dir), SqliteIndex(settings.index_path))
+    objects = object_store(settings)
+    audit_class = settings.retention.audit_log
+    audit = AuditLog(objects, lambda: lock_of(retention_of(audit_class, date.today())))
+    return Services(settings, RecordArchive(objects), SqliteIndex(settings.index_path), audit)
 
 
 @cache

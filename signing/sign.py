@@ -37,7 +37,7 @@ A4_POINTS = (595.28, 841.89)
 @dataclass(frozen=True)
 class SignedPdf:
     data: bytes
-    field_name: str  # the signature field this signing created
+    field_name: str | None  # the signature field this signing created (None: one made earlier, the last one)
 
 
 class DocumentSigner:

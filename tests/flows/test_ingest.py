@@ -16,7 +16,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
-from archive.filesystem import FilesystemArchive
+from archive.base import RecordArchive
+from archive.filesystem import FilesystemObjects
 from indexer.sqlite import SqliteIndex
 from pipeline.codes import is_dossier_code
 from pipeline.records import Manifest
@@ -28,9 +29,13 @@ from tests.ocr.test_pdfa import assert_pdfa_2b_structure
 pytestmark = pytest.mark.e2e
 
 
+def archive_at(root: Path) -> RecordArchive:
+    return RecordArchive(FilesystemObjects(root))
+
+
 def manifest_of(ingested: Ingested, file: str) -> Manifest:
     code = ingested.documents[file]["result_code"]
-    manifest = FilesystemArchive(ingested.data_dir / "archive").manifest(code)
+    manifest = archive_at(ingested.data_dir / "archive").manifest(code)
     assert manifest is not None, f"{file}: no manifest for {code}"
     return manifest
 
@@ -45,7 +50,7 @@ def test_every_sample_is_archived_signed_indexed_and_typed(ingested: Ingested,
                                                            sample_truths: list[dict[str, Any]]) -> None:
     assert ingested.summary["accepted"] == len(sample_truths) == 14
     assert ingested.summary["quarantined"] == 0
-    archive = FilesystemArchive(ingested.data_dir / "archive")
+    archive = archive_at(ingested.data_dir / "archive")
     index = SqliteIndex(ingested.data_dir / "index" / "sohoa.sqlite")
     roots = ValidationContext(trust_roots=load_certificates([ingested.data_dir / "keys" / "dev-ca.pem"]))
     for truth in sample_truths:
@@ -116,7 +121,7 @@ def test_a_clerk_sees_validity_as_of_the_day(ingested: Ingested) -> None:
 
 def test_the_signed_pdf_is_pdfa_with_extractable_vietnamese(ingested: Ingested) -> None:
     manifest = manifest_of(ingested, "khai_sinh_01.png")
-    signed = FilesystemArchive(ingested.data_dir / "archive").read(manifest, SIGNED_PDF)
+    signed = archive_at(ingested.data_dir / "archive").read(manifest, SIGNED_PDF)
     with pikepdf.open(io.BytesIO(signed)) as pdf:
         assert_pdfa_2b_structure(pdf)
     with pdfplumber.open(io.BytesIO(signed)) as pdf:
@@ -146,9 +151,10 @@ def test_ingesting_twice_keeps_one_record_per_document(ingested: Ingested) -> No
     assert status == 0
     summary = json.loads(out)["summary"]
     assert (summary["accepted"], summary["already_archived"]) == (0, 14)
-    assert len(list(FilesystemArchive(ingested.data_dir / "archive").manifests())) == 14
+    assert len(list(archive_at(ingested.data_dir / "archive").manifests())) == 14
     assert SqliteIndex(ingested.data_dir / "index" / "sohoa.sqlite").count() == 14
-    reserved = [p for p in (ingested.data_dir / "archive" / "dossiers").rglob("*") if p.is_file()]
+    reserved = [p for p in (ingested.data_dir / "archive" / "dossiers").rglob("*")
+                if p.is_file() and not p.name.startswith(".")]
     assert len(reserved) == 14  # no dossier number spent on a document already archived
 
 
@@ -189,12 +195,12 @@ def test_bad_files_are_quarantined_with_reasons_and_the_batch_goes_on(tmp_path: 
         assert reason.with_name(reason.name.removesuffix(".reason.txt")).is_file()  # the file itself, copied
     assert (batch / "empty.jpg").exists()  # the operator's folder is left as it was
     # Two data directories never interfere: this one holds only its own two records.
-    assert len(list(FilesystemArchive(data / "archive").manifests())) == 2
+    assert len(list(archive_at(data / "archive").manifests())) == 2
 
 
 def test_verify_tells_a_citizen_in_vietnamese(ingested: Ingested, tmp_path: Path) -> None:
     manifest = manifest_of(ingested, "quyet_dinh_01.pdf")
-    signed = FilesystemArchive(ingested.data_dir / "archive").read(manifest, SIGNED_PDF)
+    signed = archive_at(ingested.data_dir / "archive").read(manifest, SIGNED_PDF)
     copy = tmp_path / "ban-sao.pdf"
     copy.write_bytes(signed)
     status, out = run_cli("verify", copy, "--data-dir", ingested.data_dir)
@@ -212,7 +218,7 @@ def test_an_already_ocrd_pdf_is_read_from_its_text_layer(ingested: Ingested, tmp
 
     manifest = manifest_of(ingested, "khai_sinh_01.png")
     digital = tmp_path / "scanner-ocr.pdf"
-    digital.write_bytes(FilesystemArchive(ingested.data_dir / "archive").read(manifest, SIGNED_PDF))
+    digital.write_bytes(archive_at(ingested.data_dir / "archive").read(manifest, SIGNED_PDF))
     services = open_services(load_settings(tmp_path / "data"))
     result = digitise(digital, services)
     assert result.outcome == ACCEPTED
@@ -235,8 +241,11 @@ def test_search_finds_documents_by_name_without_diacritics(ingested: Ingested,
     expected = {ingested.documents[t["file"]]["result_code"] for t in sample_truths
                 if any(p["personal_number"] == citizen for p in t["persons"])}
     assert expected <= found and len(expected) == 3
-    log = (ingested.data_dir / "logs" / "access.jsonl").read_text(encoding="utf-8").splitlines()
-    assert any(json.loads(line)["command"] == "search" for line in log)  # attributable, with a purpose
+    status, out = run_cli("audit", "export-log", "--data-dir", ingested.data_dir)
+    events = [json.loads(line) for line in out.splitlines()]
+    searches = [e for e in events if e["action"] == "search"]
+    assert searches and searches[-1]["actor"] and searches[-1]["purpose"]  # attributable, with a purpose
+    assert expected <= set(searches[-1]["details"]["results"])
 
 
 def test_an_unknown_document_is_archived_for_review_not_guessed(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import pytest
 from indexer.base import CitizenQuery
 from indexer.sqlite import SqliteIndex
 from pipeline.records import Person
-from tests.archive.test_filesystem import files, manifest_for
+from tests.archive.records import files, manifest_for
 
 
 def indexed(tmp_path: Path) -> SqliteIndex:

@@ -37,7 +37,7 @@ def test_document_types_come_from_the_file_named_in_the_environment(tmp_path: Pa
     custom.write_text(default.replace('validity = "6 months"', 'validity = "3 months"'), encoding="utf-8")
     catalogue = load_catalogue(custom)
     assert catalogue.get("tinh_trang_hon_nhan").validity == Validity(3, "Có giá trị 6 tháng kể từ ngày cấp")
-    assert catalogue.get("khai_sinh").retention.years == 0
+    assert load_settings(tmp_path).retention.for_type("khai_sinh").years == 0
 
 
 def test_broken_configuration_says_what_is_wrong(tmp_path: Path) -> None:

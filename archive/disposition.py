@@ -1,0 +1,113 @@
+"""Disposition (tiêu hủy): a record past its retention is deleted only on a request by one person approved by
+another. Requests and approvals are kept in the archive for good, written once: they are the proof that a record
+was destroyed lawfully, and they hold what identifies the record but none of its personal data."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from archive.base import RecordArchive
+from archive.objects import ArchiveError, Lock, RetentionViolation
+from pipeline.records import Manifest
+
+REQUESTS = "dispositions/requests/"
+APPROVALS = "dispositions/approvals/"
+
+
+class DispositionRefused(ArchiveError):
+    """The request or approval is not allowed; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class DispositionRequest:
+    id: str
+    result_code: str
+    content_hash: str
+    document_type: str | None
+    number: str | None
+    issue_date: str | None
+    retention_class: str
+    requested_by: str
+    requested_at: str
+    reason: str
+
+
+def check_disposable(archive: RecordArchive, manifest: Manifest, now: datetime | None = None) -> None:
+    """RetentionViolation (Vietnamese message) while the record is retained or held."""
+    now = now or datetime.now(UTC)
+    state = archive.lock_state(manifest)
+    if state.legal_hold:
+        raise RetentionViolation(f"Hồ sơ {manifest.result_code} đang bị phong tỏa: không thể tiêu hủy.")
+    if state.lock is not None and state.lock.active(now):
+        until = "vĩnh viễn" if state.lock.permanent else f"đến hết ngày {state.lock.retain_until:%d/%m/%Y}"
+        raise RetentionViolation(f"Hồ sơ {manifest.result_code} còn trong thời hạn lưu trữ ({until}): "
+                                 "không thể tiêu hủy.")
+
+
+def request_disposition(archive: RecordArchive, result_code: str, actor: str, reason: str, lock: Lock,
+                        now: datetime | None = None) -> DispositionRequest:
+    manifest = archive.manifest(result_code)
+    if manifest is None:
+        raise DispositionRefused(f"Không có hồ sơ với mã kết quả {result_code}.")
+    check_disposable(archive, manifest, now)
+    when = (now or datetime.now(UTC)).astimezone()
+    request = DispositionRequest(
+        id=f"{when:%Y%m%d}-{secrets.token_hex(4)}", result_code=result_code, content_hash=manifest.content_hash,
+        document_type=manifest.classification.type_id, number=manifest.fields.number,
+        issue_date=manifest.fields.issue_date.isoformat() if manifest.fields.issue_date else None,
+        retention_class=manifest.retention.class_id, requested_by=actor,
+        requested_at=when.isoformat(timespec="seconds"), reason=reason)
+    archive.objects.put(f"{REQUESTS}{request.id}.json", _json(asdict(request)), {"role": "disposition-request"},
+                        lock, "application/json")
+    return request
+
+
+def load_request(archive: RecordArchive, request_id: str) -> DispositionRequest:
+    if "/" in request_id:
+        raise DispositionRefused(f"Không có đề nghị tiêu hủy {request_id}.")
+    try:
+        raw = json.loads(archive.objects.get(f"{REQUESTS}{request_id}.json"))
+    except KeyError:
+        raise DispositionRefused(f"Không có đề nghị tiêu hủy {request_id}.") from None
+    return DispositionRequest(**raw)
+
+
+def pending_requests(archive: RecordArchive) -> list[DispositionRequest]:
+    approved = {k.rsplit("/", 1)[1] for k in archive.objects.keys(APPROVALS)}
+    return [load_request(archive, k.rsplit("/", 1)[1].removesuffix(".json"))
+            for k in archive.objects.keys(REQUESTS) if k.rsplit("/", 1)[1] not in approved]
+
+
+def approve_disposition(archive: RecordArchive, request_id: str, actor: str, lock: Lock,
+                        now: datetime | None = None) -> dict[str, object]:
+    """Check again, write the approval, then delete the record. Re-running after a crash finishes the deletion."""
+    request = load_request(archive, request_id)
+    if actor == request.requested_by:
+        raise DispositionRefused("Người phê duyệt tiêu hủy phải khác người đề nghị "
+                                 f"({request.requested_by}).")
+    manifest = archive.find(request.content_hash)
+    approval_key = f"{APPROVALS}{request_id}.json"
+    existing = archive.objects.stat(approval_key)
+    if manifest is None:
+        if existing is not None:
+            raise DispositionRefused(f"Đề nghị {request_id} đã được phê duyệt và hồ sơ đã bị tiêu hủy.")
+        raise DispositionRefused(f"Hồ sơ {request.result_code} không còn trong kho.")
+    check_disposable(archive, manifest, now)
+    when = (now or datetime.now(UTC)).astimezone()
+    approval: dict[str, object] = {**asdict(request), "approved_by": actor,
+                                   "approved_at": when.isoformat(timespec="seconds"),
+                                   "versions": len(archive.versions(manifest.content_hash))}
+    if existing is None:
+        archive.objects.put(approval_key, _json(approval), {"role": "disposition-approval"}, lock,
+                            "application/json")
+    else:
+        approval = json.loads(archive.objects.get(approval_key))
+    approval["objects_deleted"] = archive.dispose(manifest)
+    return approval
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

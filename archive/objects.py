@@ -1,0 +1,118 @@
+"""The object store under the archive: write-once objects with S3 Object Lock semantics, on MinIO or on a local disk.
+
+Both implementations keep the same rules, so the record logic above them (`archive.store`) is written once:
+
+- an object is written once and never overwritten (`put` of an existing key with other content is refused);
+- an object may carry a retention lock (GOVERNANCE or COMPLIANCE until a date) and a legal hold;
+- a locked or held object cannot be deleted; a lock can be extended, never shortened, and COMPLIANCE never lifted.
+
+The rules are checked here before the server is asked, because a server (or moto in the tests) may not enforce all
+of them; MinIO enforces them again on its side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Final, Literal, Protocol
+
+COMPLIANCE: Final = "COMPLIANCE"
+GOVERNANCE: Final = "GOVERNANCE"
+LockMode = Literal["COMPLIANCE", "GOVERNANCE"]
+
+# "Permanent" (vĩnh viễn) as an Object Lock date: S3 has no open-ended retention, so a date no record outlives.
+PERMANENT_UNTIL = datetime(2999, 12, 31, tzinfo=UTC)
+
+
+class ArchiveError(RuntimeError):
+    """The archive could not complete an operation; nothing partial is visible. The message is for people."""
+
+
+class ArchiveUnavailable(ArchiveError):
+    """The storage server cannot be reached or refuses our credentials."""
+
+
+class RetentionViolation(ArchiveError):
+    """Refused: the object is under retention or legal hold, or the change would weaken its lock."""
+
+
+class ObjectExists(ArchiveError):
+    """A write-once key already holds other content."""
+
+
+@dataclass(frozen=True)
+class Lock:
+    mode: LockMode
+    retain_until: datetime  # timezone-aware
+
+    @classmethod
+    def until_end_of(cls, day: date | None, mode: LockMode) -> Lock:
+        """A lock to the end of a day (UTC); None is permanent."""
+        if day is None:
+            return cls(mode, PERMANENT_UNTIL)
+        return cls(mode, datetime.combine(day, time(23, 59, 59), tzinfo=UTC))
+
+    @property
+    def permanent(self) -> bool:
+        return self.retain_until >= PERMANENT_UNTIL
+
+    def active(self, now: datetime) -> bool:
+        return self.retain_until > now
+
+    def weakened_by(self, new: Lock) -> str | None:
+        """Why replacing this lock with `new` is refused (in English, for the log), or None if it only strengthens."""
+        if new.retain_until < self.retain_until:
+            return f"retention cannot be shortened ({self.retain_until:%Y-%m-%d} -> {new.retain_until:%Y-%m-%d})"
+        if self.mode == COMPLIANCE and new.mode != COMPLIANCE:
+            return "COMPLIANCE retention cannot be downgraded to GOVERNANCE"
+        return None
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    metadata: Mapping[str, str] = field(default_factory=dict)  # user metadata, lower-case keys
+    lock: Lock | None = None
+    legal_hold: bool = False
+
+    @property
+    def sha256(self) -> str | None:
+        return self.metadata.get("sha256")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class ObjectStore(Protocol):
+    """Write-once objects by key ("records/<hash>/v1/signed.pdf"), with retention locks and legal holds."""
+
+    def put(self, key: str, data: bytes, metadata: Mapping[str, str], lock: Lock | None = None,
+            content_type: str = "application/octet-stream") -> None:
+        """Store `data` under a new key. Storing the same bytes again is a no-op (a re-run after a crash);
+        other bytes under an existing key raise ObjectExists."""
+
+    def get(self, key: str) -> bytes:
+        """The object's bytes; KeyError if there is none."""
+
+    def stat(self, key: str) -> ObjectInfo | None: ...
+
+    def keys(self, prefix: str, start_after: str = "") -> Iterator[str]:
+        """Keys under a prefix, in order."""
+
+    def delete(self, key: str) -> None:
+        """Remove the object for good (every stored version). RetentionViolation while locked or held."""
+
+    def set_legal_hold(self, key: str, on: bool) -> None: ...
+
+    def extend_lock(self, key: str, lock: Lock) -> None:
+        """Replace the object's lock by a stronger one; RetentionViolation if it would weaken it."""
+
+    def presigned_url(self, key: str, seconds: int) -> str:
+        """A URL anyone holding it can GET the object with, for `seconds`."""
+
+    def describe(self, key: str) -> str:
+        """Where the object is, as an operator would type it (a path or an s3:// URL)."""

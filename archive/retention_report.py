@@ -1,0 +1,69 @@
+"""The retention audit: what the archive holds by document type and retention class, what falls due for
+disposition soon, what is under legal hold, and which records lack a signature or a manifest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from archive.base import SIGNED_PDF, RecordArchive
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    result_code: str
+    type_id: str | None
+    class_id: str
+    retain_until: str  # ISO date, or "permanent"
+
+
+@dataclass
+class RetentionReport:
+    as_of: str
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (type id, class id) -> records
+    due: list[RecordLine] = field(default_factory=list)  # retention ends within the window
+    expired: list[RecordLine] = field(default_factory=list)  # retention already over, not yet disposed of
+    held: list[RecordLine] = field(default_factory=list)
+    unsigned: list[str] = field(default_factory=list)  # result codes
+    incomplete: list[str] = field(default_factory=list)  # content hashes without a manifest
+    unlocked: list[str] = field(default_factory=list)  # records whose manifest carries no retention lock
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of,
+            "counts": [{"type_id": t, "class_id": c, "records": n} for (t, c), n in sorted(self.counts.items())],
+            "due": [vars(r) for r in self.due], "expired": [vars(r) for r in self.expired],
+            "legal_hold": [vars(r) for r in self.held], "unsigned": self.unsigned,
+            "incomplete": self.incomplete, "unlocked": self.unlocked,
+        }
+
+
+def retention_report(archive: RecordArchive, due_within_days: int = 90,
+                     now: datetime | None = None) -> RetentionReport:
+    now = now or datetime.now(UTC)
+    horizon = now + timedelta(days=due_within_days)
+    report = RetentionReport(as_of=now.date().isoformat())
+    counts: Counter[tuple[str, str]] = Counter()
+    for manifest in archive.manifests():
+        type_id = manifest.classification.type_id or "unclassified"
+        counts[(type_id, manifest.retention.class_id)] += 1
+        state = archive.lock_state(manifest)
+        lock = state.lock
+        line = RecordLine(manifest.result_code, manifest.classification.type_id, manifest.retention.class_id,
+                          "permanent" if lock is None or lock.permanent else lock.retain_until.date().isoformat())
+        if lock is None:
+            report.unlocked.append(manifest.result_code)
+        elif not lock.permanent and lock.retain_until <= now:
+            report.expired.append(line)
+        elif not lock.permanent and lock.retain_until <= horizon:
+            report.due.append(line)
+        if state.legal_hold:
+            report.held.append(line)
+        signed = manifest.files.get(SIGNED_PDF)
+        if signed is None or not manifest.signature.signer or archive.objects.stat(
+                archive.version_prefix(manifest.content_hash, manifest.version) + signed.name) is None:
+            report.unsigned.append(manifest.result_code)
+    report.counts = dict(counts)
+    report.incomplete = list(archive.incomplete())
+    return report

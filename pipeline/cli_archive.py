@@ -1,0 +1,283 @@
+"""The archivist's commands: fixity and retention audits, the audit log, legal holds, disposition, transfer packages
+and download links. Registered on the `sohoa` parser by pipeline.cli; what they print for people is Vietnamese."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from archive.audit_log import Verification, verify_events
+from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
+from archive.retention import lock_of, retention_of
+from pipeline.config import Settings
+from pipeline.records import Manifest
+from pipeline.services import Services, open_services
+
+PROBLEMS_VI = {"missing": "mất tệp", "changed": "nội dung bị thay đổi", "unexpected": "tệp lạ không có trong manifest",
+               "incomplete": "ghi dở, không có manifest"}
+ROLES = {"signed": SIGNED_PDF, "original": ORIGINAL, "text": OCR_TEXT}
+
+
+class CommandError(Exception):
+    """A refusal to show the person at the keyboard (Vietnamese)."""
+
+
+def _record(services: Services, result_code: str) -> Manifest:
+    manifest = services.archive.manifest(result_code)
+    if manifest is None:
+        raise CommandError(f"Không có hồ sơ với mã kết quả {result_code}")
+    return manifest
+
+
+def _audit_lock(services: Services) -> Any:
+    return lock_of(retention_of(services.settings.retention.audit_log, date.today()))
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# --- sohoa audit ... --------------------------------------------------------------------------------------------
+
+
+def cmd_fixity(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from archive.fixity import check_fixity
+
+    services = open_services(settings)
+    report = check_fixity(services.archive, sample=args.sample, rng=random.Random(args.seed))
+    services.log("fixity.check", None, "Kiểm tra tính toàn vẹn định kỳ", records=report.records,
+                 objects=report.objects, findings=[asdict(f) for f in report.findings])
+    if args.json:
+        _print_json({"ok": report.ok, "records": report.records, "objects": report.objects, "bytes": report.bytes,
+                     "seconds": round(report.seconds, 3), "findings": [asdict(f) for f in report.findings]})
+        return 0 if report.ok else 1
+    console.print(f"Đã kiểm tra {report.records} hồ sơ, {report.objects} tệp, {report.bytes / 1e6:.1f} MB "
+                  f"trong {report.seconds:.1f} giây.")
+    if report.ok:
+        console.print("[green]Toàn vẹn: mọi tệp khớp mã băm trong manifest.[/green]")
+        return 0
+    table = Table(title=f"Phát hiện {len(report.findings)} vấn đề")
+    for column in ("Mã kết quả", "Tệp", "Vấn đề"):
+        table.add_column(column)
+    for f in report.findings:
+        table.add_row(f.result_code or "—", f.key, PROBLEMS_VI[f.problem])
+    console.print(table)
+    return 1
+
+
+def cmd_retention(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from archive.retention_report import retention_report
+
+    services = open_services(settings)
+    report = retention_report(services.archive, due_within_days=args.days)
+    if args.json:
+        _print_json(report.as_json())
+        return 0
+    classes = settings.retention.classes
+    table = Table(title=f"Hồ sơ theo loại giấy tờ và thời hạn lưu trữ (ngày {report.as_of})")
+    for column in ("Loại giấy tờ", "Thời hạn lưu trữ", "Số hồ sơ"):
+        table.add_column(column)
+    for (type_id, class_id), n in sorted(report.counts.items()):
+        name = settings.catalogue.get(type_id).name if type_id in {t.id for t in settings.catalogue.types} \
+            else "Chưa phân loại"
+        table.add_row(name, classes[class_id].label if class_id in classes else class_id, str(n))
+    console.print(table)
+    sections = [(f"Hết thời hạn lưu trữ trong {args.days} ngày tới", report.due),
+                ("Đã hết thời hạn lưu trữ, chờ xét tiêu hủy", report.expired),
+                ("Đang bị phong tỏa (legal hold)", report.held)]
+    for title, lines in sections:
+        console.print(f"{title}: {len(lines)}")
+        for line in lines:
+            console.print(f"   {line.result_code}  đến {line.retain_until}", highlight=False)
+    console.print(f"Thiếu chữ ký số: {len(report.unsigned)}" + "".join(f"\n   {c}" for c in report.unsigned))
+    console.print(f"Ghi dở (không có manifest): {len(report.incomplete)}"
+                  + "".join(f"\n   {h}" for h in report.incomplete))
+    if report.unlocked:
+        console.print(f"Không có khóa lưu trữ: {len(report.unlocked)}" + "".join(f"\n   {c}" for c in report.unlocked))
+    return 0
+
+
+def _show_verification(result: Verification, console: Console) -> int:
+    if result.ok:
+        console.print(f"[green]Nhật ký toàn vẹn:[/green] {result.events} sự kiện, hash cuối {result.head}")
+        return 0
+    console.print(f"[red]Nhật ký bị sửa đổi[/red] tại sự kiện thứ {result.position}: {result.reason} "
+                  f"({result.events} sự kiện đầu còn nguyên vẹn).")
+    return 1
+
+
+def cmd_verify_log(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise CommandError(f"Không có tệp {path}")
+        with path.open(encoding="utf-8") as f:
+            return _show_verification(verify_events(f), console)
+    return _show_verification(open_services(settings).audit.verify(), console)
+
+
+def cmd_export_log(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    services = open_services(settings)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        for line in services.audit.lines():
+            out.write(line + "\n")
+    finally:
+        if args.out:
+            out.close()
+    return 0
+
+
+# --- legal hold, disposition ------------------------------------------------------------------------------------
+
+
+def cmd_hold(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    services = open_services(settings)
+    manifest = _record(services, args.result_code)
+    on = args.action == "set"
+    services.archive.set_legal_hold(manifest, on)
+    services.log("legal_hold.set" if on else "legal_hold.lift", manifest.result_code, args.reason)
+    console.print(f"{'Đã phong tỏa' if on else 'Đã gỡ phong tỏa'} hồ sơ {manifest.result_code}.")
+    return 0
+
+
+def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from archive.disposition import approve_disposition, pending_requests, request_disposition
+    from pipeline.services import current_actor
+
+    services = open_services(settings)
+    actor = current_actor()
+    if args.action == "list":
+        pending = pending_requests(services.archive)
+        if args.json:
+            _print_json([asdict(r) for r in pending])
+        elif not pending:
+            console.print("Không có đề nghị tiêu hủy nào chờ phê duyệt.")
+        for r in pending if not args.json else []:
+            console.print(f"{r.id}  {r.result_code}  đề nghị bởi {r.requested_by} lúc {r.requested_at}: {r.reason}",
+                          highlight=False)
+        return 0
+    if args.action == "request":
+        if not args.target:
+            raise CommandError("Cần mã kết quả của hồ sơ đề nghị tiêu hủy")
+        request = request_disposition(services.archive, args.target, actor, args.reason, _audit_lock(services))
+        services.log("disposition.request", request.result_code, args.reason, request=request.id)
+        console.print(f"Đã ghi đề nghị tiêu hủy {request.id} cho hồ sơ {request.result_code}. Một người khác "
+                      f"phê duyệt bằng: sohoa dispose approve {request.id}")
+        return 0
+    if not args.target:
+        raise CommandError("Cần mã đề nghị tiêu hủy")
+    approval = approve_disposition(services.archive, args.target, actor, _audit_lock(services))
+    code = str(approval["result_code"])
+    services.index.remove(code)
+    services.log("disposition.approve", code, args.reason, request=args.target,
+                 objects_deleted=approval["objects_deleted"], requested_by=approval["requested_by"])
+    console.print(f"Đã phê duyệt và tiêu hủy hồ sơ {code} ({approval['objects_deleted']} đối tượng).")
+    return 0
+
+
+# --- transfer package, download links ---------------------------------------------------------------------------
+
+
+def cmd_export_bagit(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from archive.bagit_export import export_bag
+
+    services = open_services(settings)
+    manifests = [_record(services, code) for code in args.result_codes]
+    export_bag(services.archive, manifests, Path(args.out), settings.agency_name, settings.agency_code)
+    for m in manifests:
+        services.log("record.export", m.result_code, args.purpose, package=str(args.out), form="bagit")
+    console.print(f"Đã đóng gói {len(manifests)} hồ sơ theo BagIt tại {args.out} (đã kiểm tra mã băm).")
+    return 0
+
+
+def cmd_link(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    services = open_services(settings)
+    manifest = _record(services, args.result_code)
+    minutes = args.minutes or settings.download_link_seconds / 60
+    url = services.archive.download_url(manifest, ROLES[args.file], int(minutes * 60))
+    services.log("download.link", manifest.result_code, args.purpose, file=args.file, minutes=minutes)
+    if args.json:
+        _print_json({"result_code": manifest.result_code, "url": url, "expires_in_s": int(minutes * 60)})
+    else:
+        print(url)
+        console.print(f"Liên kết dùng được trong {minutes:g} phút.", style="dim")
+    return 0
+
+
+def cmd_serve_downloads(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from archive.filesystem import FilesystemObjects
+    from archive.link_server import serve
+
+    objects = open_services(settings).archive.objects
+    if not isinstance(objects, FilesystemObjects):
+        raise CommandError("Kho MinIO tự phục vụ liên kết tải; lệnh này chỉ dùng cho kho trên đĩa.")
+    console.print(f"Phục vụ liên kết tải tại http://{args.host}:{args.port} (Ctrl+C để dừng)")
+    serve(objects, args.host, args.port)
+    return 0
+
+
+# --- arguments --------------------------------------------------------------------------------------------------
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("audit", help="archivist's audits: fixity, retention, the audit log")
+    audit = p.add_subparsers(dest="audit_command", required=True)
+    a = audit.add_parser("fixity", parents=[common], help="re-read objects and compare their SHA-256 with manifests")
+    a.add_argument("--sample", type=int, help="check this many records picked at random (default: all)")
+    a.add_argument("--seed", type=int, help="random seed for --sample (to repeat a run)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(run=cmd_fixity)
+    a = audit.add_parser("retention", parents=[common], help="holdings by type and class, due dates, holds, gaps")
+    a.add_argument("--days", type=int, default=90, help="report records due for disposition within N days")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(run=cmd_retention)
+    a = audit.add_parser("verify-log", parents=[common], help="check the audit log's hash chain")
+    a.add_argument("--file", help="check an exported copy (JSON lines) instead of the archive's log")
+    a.set_defaults(run=cmd_verify_log)
+    a = audit.add_parser("export-log", parents=[common], help="print the audit log as JSON lines")
+    a.add_argument("--out", help="write to this file instead of standard output")
+    a.set_defaults(run=cmd_export_log)
+
+    p = sub.add_parser("hold", parents=[common], help="set or lift a legal hold on a record")
+    p.add_argument("action", choices=["set", "lift"])
+    p.add_argument("result_code")
+    p.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    p.set_defaults(run=cmd_hold)
+
+    p = sub.add_parser("dispose", parents=[common], help="request, list or approve the disposition of a record")
+    p.add_argument("action", choices=["request", "approve", "list"])
+    p.add_argument("target", nargs="?", help="result code (request) or request id (approve)")
+    p.add_argument("--reason", default="Hết thời hạn lưu trữ", help="why (kept with the request and in the log)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_dispose)
+
+    p = sub.add_parser("export", help="transfer packages")
+    export = p.add_subparsers(dest="export_command", required=True)
+    e = export.add_parser("bagit", parents=[common], help="pack records as a validated BagIt bag")
+    e.add_argument("result_codes", nargs="+")
+    e.add_argument("--out", required=True, help="folder to create for the bag")
+    e.add_argument("--purpose", default="Chuyển giao vào lưu trữ lịch sử", help="why (kept in the audit log)")
+    e.set_defaults(run=cmd_export_bagit)
+
+    p = sub.add_parser("link", parents=[common], help="a short-lived download link for a record's file")
+    p.add_argument("result_code")
+    p.add_argument("--file", choices=sorted(ROLES), default="signed")
+    p.add_argument("--minutes", type=float, help="how long the link works (default: settings, 15)")
+    p.add_argument("--purpose", default="Cấp bản sao điện tử", help="why (kept in the audit log)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_link)
+
+    p = sub.add_parser("serve-downloads", parents=[common], help="answer download links of the filesystem archive")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8470)
+    p.set_defaults(run=cmd_serve_downloads)

@@ -1,0 +1,93 @@
+"""The object stores the shared contract suite runs on: the embedded filesystem store, MinIO's SDK against moto's
+S3 server on 127.0.0.1, and a real MinIO when SOHOA_MINIO_ENDPOINT (and keys) are set."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import pytest
+
+from archive.base import RecordArchive
+from archive.filesystem import FilesystemObjects
+from archive.link_server import download_app
+from archive.objects import ObjectStore
+from tests.conftest import LIVE_MINIO
+
+BACKENDS = ["filesystem", "moto", "minio-live"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"127.0.0.1:{port}"
+    server.stop()
+
+
+def minio_store(endpoint: str, access_key: str, secret_key: str, secure: bool, **kw: object) -> ObjectStore:
+    from archive.minio_store import MinioObjects
+
+    store = MinioObjects(endpoint, access_key, secret_key, f"sohoa-test-{uuid.uuid4().hex[:12]}", secure=secure,
+                         retries=1, backoff=0.05, **kw)  # type: ignore[arg-type]
+    store.ensure_bucket()
+    return store
+
+
+def filesystem_store(root: Path) -> Iterator[FilesystemObjects]:
+    """A filesystem store with its download-link server running, as `sohoa serve-downloads` would."""
+    port = free_port()
+    store = FilesystemObjects(root, f"http://127.0.0.1:{port}", b"test-link-secret")
+    server = make_server("127.0.0.1", port, download_app(store), handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield store
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(params=BACKENDS)
+def objects(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ObjectStore]:
+    if request.param == "filesystem":
+        yield from filesystem_store(tmp_path / "archive")
+    elif request.param == "moto":
+        yield minio_store(request.getfixturevalue("moto_endpoint"), "test", "test", secure=False)
+    else:
+        if "SOHOA_MINIO_ENDPOINT" not in LIVE_MINIO:
+            pytest.skip("live MinIO: set SOHOA_MINIO_ENDPOINT, SOHOA_MINIO_ACCESS_KEY, SOHOA_MINIO_SECRET_KEY")
+        yield minio_store(LIVE_MINIO["SOHOA_MINIO_ENDPOINT"], LIVE_MINIO.get("SOHOA_MINIO_ACCESS_KEY", ""),
+                          LIVE_MINIO.get("SOHOA_MINIO_SECRET_KEY", ""),
+                          LIVE_MINIO.get("SOHOA_MINIO_SECURE", "false").lower() in ("1", "true", "yes"))
+
+
+@pytest.fixture
+def archive(objects: ObjectStore) -> RecordArchive:
+    return RecordArchive(objects)
+
+
+def backend_of(request: pytest.FixtureRequest) -> str:
+    return str(request.node.callspec.params["objects"])
+
+
+def not_on_moto(request: pytest.FixtureRequest, why: str) -> None:
+    """A rule moto does not enforce is tested on the filesystem store and a live MinIO only."""
+    if backend_of(request) == "moto":
+        pytest.skip(f"moto does not enforce this: {why} (runs against a live MinIO)")

@@ -1,0 +1,244 @@
+"""One contract, every object store: the embedded filesystem store, MinIO's SDK against moto, and a live MinIO."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from archive.base import MANIFEST, OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, ArchiveError, RecordArchive
+from archive.objects import COMPLIANCE, GOVERNANCE, Lock, ObjectExists, ObjectStore, RetentionViolation
+from tests.archive.conftest import backend_of, not_on_moto
+from tests.archive.records import files, manifest_for
+
+CODE = "000.00.00.H49-261122-0001-KQ1"
+
+
+def stored(archive: RecordArchive, seed: bytes = b"scan", code: str = CODE, **kw: object) -> tuple:  # type: ignore[type-arg]
+    data = files(seed)
+    manifest = manifest_for(data, code, **kw)  # type: ignore[arg-type]
+    archive.store(manifest, data)
+    return manifest, data
+
+
+def soon(seconds: float = 2.0) -> Lock:
+    return Lock(COMPLIANCE, datetime.now(UTC) + timedelta(seconds=seconds))
+
+
+def test_a_record_is_stored_whole_and_read_back_by_hash_and_result_code(archive: RecordArchive) -> None:
+    manifest, data = stored(archive)
+    assert archive.find(manifest.content_hash) == manifest
+    assert archive.manifest(CODE) == manifest
+    assert [m.result_code for m in archive.manifests()] == [CODE]
+    for role in (ORIGINAL, SIGNED_PDF, OCR_TEXT):
+        assert archive.read(manifest, role) == data[role]
+    info = archive.objects.stat(f"records/{manifest.content_hash}/v1/signed.pdf")
+    assert info is not None
+    assert info.metadata["result-code"] == CODE and info.metadata["document-type"] == "khai_sinh"
+    assert info.sha256 == manifest.files[SIGNED_PDF].sha256
+    assert info.lock is not None and info.lock.mode == COMPLIANCE and info.lock.permanent
+
+
+def test_the_same_original_is_never_stored_twice(archive: RecordArchive) -> None:
+    _, data = stored(archive)
+    with pytest.raises(AlreadyArchived):
+        archive.store(manifest_for(data, "000.00.00.H49-261122-0002-KQ1"), data)
+    assert len(list(archive.manifests())) == 1
+
+
+def test_content_not_matching_its_manifest_is_refused_and_nothing_is_visible(archive: RecordArchive) -> None:
+    data = files()
+    manifest = manifest_for(data)
+    with pytest.raises(ArchiveError):
+        archive.store(manifest, {**data, SIGNED_PDF: b"something else"})
+    assert archive.find(manifest.content_hash) is None
+    assert archive.record_keys(manifest.content_hash) == []
+
+
+def test_objects_are_written_once(objects: ObjectStore) -> None:
+    objects.put("results/X-KQ1", b"a" * 64, {"role": "test"})
+    objects.put("results/X-KQ1", b"a" * 64, {"role": "test"})  # the same bytes again: a harmless re-run
+    with pytest.raises(ObjectExists):
+        objects.put("results/X-KQ1", b"b" * 64, {"role": "test"})
+    assert objects.get("results/X-KQ1") == b"a" * 64
+    with pytest.raises(KeyError):
+        objects.get("results/none")
+    assert objects.stat("results/none") is None
+
+
+class CrashBeforeManifest(Exception):
+    pass
+
+
+class CrashingStore:
+    """An object store that dies just before a manifest is written, as a killed worker would."""
+
+    def __init__(self, inner: ObjectStore) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def put(self, key: str, *args: object, **kw: object) -> None:
+        if key.endswith("/" + MANIFEST):
+            raise CrashBeforeManifest(key)
+        self.inner.put(key, *args, **kw)  # type: ignore[arg-type]
+
+
+def test_a_record_interrupted_before_its_manifest_is_invisible_and_a_rerun_completes_it(
+        archive: RecordArchive, request: pytest.FixtureRequest) -> None:
+    data = files()
+    manifest = manifest_for(data)
+    with pytest.raises(CrashBeforeManifest):
+        RecordArchive(CrashingStore(archive.objects)).store(manifest, data)  # type: ignore[arg-type]
+    assert archive.find(manifest.content_hash) is None
+    assert archive.manifest(CODE) is None  # the result code already points at it, but it does not exist yet
+    assert list(archive.manifests()) == []
+    assert list(archive.incomplete()) == [manifest.content_hash]
+    partial = archive.partial(manifest.content_hash)
+    assert partial is not None and partial.result_code == CODE and partial.files == data
+
+    archive.store(manifest, data)  # the re-run
+    assert archive.manifest(CODE) == manifest
+    assert list(archive.incomplete()) == []
+    keys = archive.record_keys(manifest.content_hash)
+    assert sorted(k.rsplit("/", 1)[1] for k in keys) == ["manifest.json", "ocr.txt", "original.png", "signed.pdf"]
+    if backend_of(request) != "filesystem":  # no second S3 version of any object either
+        client, bucket = archive.objects.client, archive.objects.bucket  # type: ignore[attr-defined]
+        versions = [o.object_name for o in client.list_objects(bucket, prefix="records/", include_version=True,
+                                                               recursive=True)]
+        assert sorted(versions) == sorted(keys)
+
+
+def test_retention_refuses_early_deletion(archive: RecordArchive) -> None:
+    manifest, data = stored(archive)
+    with pytest.raises(RetentionViolation, match="vĩnh viễn"):
+        archive.dispose(manifest)
+    for key in archive.record_keys(manifest.content_hash):
+        with pytest.raises(RetentionViolation):
+            archive.objects.delete(key)
+    assert archive.read(manifest, ORIGINAL) == data[ORIGINAL]
+
+
+def test_a_record_past_its_retention_can_be_disposed_of(archive: RecordArchive) -> None:
+    data = files()
+    manifest = manifest_for(data, retain_until=date.today())
+    archive.store(manifest, data, lock=soon(2))
+    with pytest.raises(RetentionViolation):
+        archive.dispose(manifest)
+    time.sleep(2.2)
+    assert archive.dispose(manifest) == 5  # four objects and the result-code pointer
+    assert archive.find(manifest.content_hash) is None
+    assert archive.manifest(CODE) is None
+    assert archive.record_keys(manifest.content_hash) == []
+
+
+def test_a_legal_hold_blocks_deletion_until_lifted(archive: RecordArchive) -> None:
+    data = files()
+    manifest = manifest_for(data, retain_until=date.today())
+    archive.store(manifest, data, lock=soon(1))
+    archive.set_legal_hold(manifest, True)
+    assert archive.lock_state(manifest).legal_hold
+    time.sleep(1.2)  # retention has run out, the hold has not
+    with pytest.raises(RetentionViolation, match="phong tỏa"):
+        archive.dispose(manifest)
+    with pytest.raises(RetentionViolation):
+        archive.objects.delete(f"records/{manifest.content_hash}/v1/signed.pdf")
+    archive.set_legal_hold(manifest, False)
+    assert not archive.lock_state(manifest).legal_hold
+    archive.dispose(manifest)
+    assert archive.find(manifest.content_hash) is None
+
+
+def test_retention_can_be_extended_but_never_shortened_or_downgraded(archive: RecordArchive) -> None:
+    data = files()
+    manifest = manifest_for(data, retain_until=date(2040, 12, 31), mode="GOVERNANCE")
+    archive.store(manifest, data)
+    later = Lock(GOVERNANCE, datetime(2050, 12, 31, 23, 59, 59, tzinfo=UTC))
+    archive.extend_retention(manifest, later)
+    state = archive.lock_state(manifest)
+    assert state.lock is not None and state.lock.retain_until == later.retain_until
+    with pytest.raises(RetentionViolation, match="shortened"):
+        archive.extend_retention(manifest, Lock(GOVERNANCE, datetime(2045, 1, 1, tzinfo=UTC)))
+    archive.extend_retention(manifest, Lock(COMPLIANCE, later.retain_until))  # GOVERNANCE -> COMPLIANCE is allowed
+    with pytest.raises(RetentionViolation, match="downgraded"):
+        archive.extend_retention(manifest, Lock(GOVERNANCE, datetime(2060, 1, 1, tzinfo=UTC)))
+    state = archive.lock_state(manifest)
+    assert state.lock is not None and state.lock.mode == COMPLIANCE
+
+
+def test_the_server_itself_refuses_to_shorten_compliance_retention(archive: RecordArchive,
+                                                                   request: pytest.FixtureRequest) -> None:
+    not_on_moto(request, "shortening a COMPLIANCE retention")
+    if backend_of(request) == "filesystem":
+        pytest.skip("the filesystem store has no server behind it: its own check is tested above")
+    from minio.commonconfig import COMPLIANCE as MC
+    from minio.error import S3Error
+    from minio.retention import Retention
+
+    manifest, _ = stored(archive)
+    key = f"records/{manifest.content_hash}/v1/signed.pdf"
+    with pytest.raises(S3Error):  # around our own check, straight to the server
+        archive.objects.client.set_object_retention(  # type: ignore[attr-defined]
+            archive.objects.bucket, key, Retention(MC, datetime.now(UTC) + timedelta(days=1)))  # type: ignore[attr-defined]
+
+
+def test_a_corrected_record_is_a_new_version_and_the_old_one_stays(archive: RecordArchive) -> None:
+    v1, data = stored(archive)
+    corrected = data | {OCR_TEXT: data[OCR_TEXT] + " (đã sửa)".encode()}
+    v2 = manifest_for(corrected, version=2, number="12/2017").model_copy(
+        update={"change_reason": "Sửa số giấy tờ theo bản gốc"})
+    with pytest.raises(ArchiveError):
+        archive.store(manifest_for(corrected, version=3), corrected)  # version 2 must come first
+    archive.store(v2, corrected)
+    assert archive.find(v1.content_hash) == v2
+    assert archive.manifest(CODE) == v2
+    assert [m.version for m in archive.versions(v1.content_hash)] == [1, 2]
+    assert archive.read(v1, OCR_TEXT) == data[OCR_TEXT]  # the first version is still there, unchanged
+    assert archive.read(v2, OCR_TEXT) == corrected[OCR_TEXT]
+    assert [m.version for m in archive.manifests()] == [2]
+    with pytest.raises(ArchiveError):
+        archive.store(v2, corrected)  # a version is written once
+
+
+def test_a_download_link_fetches_the_exact_bytes_over_http(archive: RecordArchive) -> None:
+    manifest, data = stored(archive)
+    url = archive.download_url(manifest, SIGNED_PDF, seconds=900)
+    assert url.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.read() == data[SIGNED_PDF]
+
+
+def test_an_expired_or_altered_download_link_is_refused(archive: RecordArchive, request: pytest.FixtureRequest) -> None:
+    not_on_moto(request, "presigned-URL signatures and expiry")
+    manifest, _ = stored(archive)
+    expired = archive.download_url(manifest, SIGNED_PDF, seconds=1)
+    altered = archive.download_url(manifest, SIGNED_PDF, seconds=900).replace("signed.pdf", "original.png")
+    time.sleep(2.1)
+    for url in (expired, altered):
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(url, timeout=10)
+        assert e.value.code == 403
+
+
+def test_concurrent_workers_get_distinct_dossier_numbers(archive: RecordArchive) -> None:
+    got: list[int] = []
+    mutex = threading.Lock()
+
+    def worker(n: int) -> None:
+        for i in range(6):
+            seq = archive.reserve_sequence("000.00.00.H49-261122", f"{n:032x}{i:032x}")
+            with mutex:
+                got.append(seq)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == list(range(1, 25))
+    assert archive.reserve_sequence("000.00.00.H49-261123", "0" * 64) == 1  # a new day starts again at 1
