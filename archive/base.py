@@ -221,6 +221,8 @@ class RecordArchive:
             if sha256_hex(files[role]) != entry.sha256:
                 raise ArchiveError(f"{role}: content does not match the hash in the manifest")
         lock = lock or lock_of(manifest.retention)
+        if not lock.active(self._now()):
+            lock = None  # retention already over (an old record scanned late): S3 refuses a lock in the past
         prefix = self.version_prefix(content_hash, version)
         common = {"record": content_hash, "result-code": manifest.result_code,
                   "dossier-code": manifest.dossier_code, "version": str(version),

@@ -50,9 +50,13 @@ def retention_report(archive: RecordArchive, due_within_days: int = 90,
         counts[(type_id, manifest.retention.class_id)] += 1
         state = archive.lock_state(manifest)
         lock = state.lock
-        line = RecordLine(manifest.result_code, manifest.classification.type_id, manifest.retention.class_id,
-                          "permanent" if lock is None or lock.permanent else lock.retain_until.date().isoformat())
-        if lock is None:
+        planned = manifest.retention.retain_until
+        until = ("permanent" if lock.permanent else lock.retain_until.date().isoformat()) if lock else \
+            (planned.isoformat() if planned else "permanent")
+        line = RecordLine(manifest.result_code, manifest.classification.type_id, manifest.retention.class_id, until)
+        if lock is None and planned is not None and planned < now.date():
+            report.expired.append(line)  # its retention was over before it was archived
+        elif lock is None:
             report.unlocked.append(manifest.result_code)
         elif not lock.permanent and lock.retain_until <= now:
             report.expired.append(line)

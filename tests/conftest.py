@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,24 @@ def run_cli(*args: str) -> tuple[int, str]:
     with contextlib.redirect_stdout(out):
         status = main([str(a) for a in args])
     return status, out.getvalue()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """moto's S3 server (with Object Lock) on 127.0.0.1, for the MinIO backend through the real SDK over HTTP."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"127.0.0.1:{port}"
+    server.stop()
 
 
 @pytest.fixture

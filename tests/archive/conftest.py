@@ -3,7 +3,6 @@ S3 server on 127.0.0.1, and a real MinIO when SOHOA_MINIO_ENDPOINT (and keys) ar
 
 from __future__ import annotations
 
-import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -16,31 +15,14 @@ from archive.base import RecordArchive
 from archive.filesystem import FilesystemObjects
 from archive.link_server import download_app
 from archive.objects import ObjectStore
-from tests.conftest import LIVE_MINIO
+from tests.conftest import LIVE_MINIO, free_port
 
 BACKENDS = ["filesystem", "moto", "minio-live"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"127.0.0.1:{port}"
-    server.stop()
 
 
 def minio_store(endpoint: str, access_key: str, secret_key: str, secure: bool, **kw: object) -> ObjectStore:

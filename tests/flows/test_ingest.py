@@ -15,8 +15,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
-from archive.base import RecordArchive
+from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, RecordArchive
 from archive.filesystem import FilesystemObjects
 from indexer.sqlite import SqliteIndex
 from pipeline.codes import is_dossier_code

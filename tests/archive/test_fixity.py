@@ -1,0 +1,79 @@
+"""Fixity on every object store: one changed byte, one lost file, one stray file are each reported exactly."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+
+import pytest
+
+from archive.base import RecordArchive
+from archive.filesystem import FilesystemObjects
+from archive.fixity import check_fixity
+from tests.archive.conftest import backend_of
+from tests.archive.records import files, manifest_for
+
+
+def fill(archive: RecordArchive, n: int = 4) -> list:  # type: ignore[type-arg]
+    manifests = []
+    for i in range(n):
+        data = files(f"scan-{i}".encode())
+        manifest = manifest_for(data, f"000.00.00.H49-261122-{i + 1:04d}-KQ1")
+        archive.store(manifest, data)
+        manifests.append(manifest)
+    return manifests
+
+
+def tamper(archive: RecordArchive, key: str, request: pytest.FixtureRequest) -> None:
+    """Flip one byte of a stored object behind the archive's back."""
+    objects = archive.objects
+    if backend_of(request) == "filesystem":
+        assert isinstance(objects, FilesystemObjects)
+        path = objects.path(key)
+        path.chmod(0o644)
+        data = bytearray(path.read_bytes())
+        data[0] ^= 0x01
+        path.write_bytes(bytes(data))
+    else:  # a new S3 version written straight through the SDK: the backdoor a rogue administrator would use
+        data = bytearray(objects.get(key))
+        data[0] ^= 0x01
+        objects.client.put_object(objects.bucket, key, io.BytesIO(bytes(data)), len(data))  # type: ignore[attr-defined]
+
+
+def test_an_untouched_archive_passes(archive: RecordArchive) -> None:
+    fill(archive)
+    report = check_fixity(archive)
+    assert report.ok and report.records == 4 and report.objects == 12
+    assert report.bytes == sum(sum(e.size for e in m.files.values()) for m in archive.manifests())
+
+
+def test_one_flipped_byte_is_reported_for_exactly_that_record(archive: RecordArchive,
+                                                             request: pytest.FixtureRequest) -> None:
+    manifests = fill(archive)
+    victim = manifests[2]
+    key = f"records/{victim.content_hash}/v1/signed.pdf"
+    tamper(archive, key, request)
+    report = check_fixity(archive)
+    assert [(f.result_code, f.key, f.problem) for f in report.findings] == [(victim.result_code, key, "changed")]
+
+
+def test_missing_and_unexpected_objects_are_reported(archive: RecordArchive, request: pytest.FixtureRequest) -> None:
+    manifests = fill(archive, 2)
+    lost = f"records/{manifests[0].content_hash}/v1/ocr.txt"
+    stray = f"records/{manifests[1].content_hash}/v1/extra.bin"
+    if backend_of(request) == "filesystem":
+        path = archive.objects.path(lost)  # type: ignore[attr-defined]
+        os.remove(path)
+    else:
+        client, bucket = archive.objects.client, archive.objects.bucket  # type: ignore[attr-defined]
+        client.remove_object(bucket, lost)  # an unversioned delete: leaves a delete marker, as S3 does
+    archive.objects.put(stray, b"?", {})
+    found = {(f.key, f.problem) for f in check_fixity(archive).findings}
+    assert found == {(lost, "missing"), (stray, "unexpected")}
+
+
+def test_a_sample_checks_only_that_many_records(archive: RecordArchive) -> None:
+    fill(archive)
+    report = check_fixity(archive, sample=2, rng=random.Random(1))
+    assert report.records == 2 and report.objects == 6

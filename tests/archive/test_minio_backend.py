@@ -1,0 +1,112 @@
+"""The MinIO backend chosen by configuration, end to end through the pipeline and the command (against moto), and
+the sentences an operator gets when MinIO is unreachable, refuses the keys, or has a bucket without Object Lock."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from archive.minio_store import MinioObjects
+from archive.objects import ArchiveError, ArchiveUnavailable
+from pipeline.config import load_settings
+from pipeline.process import ACCEPTED, digitise
+from pipeline.services import open_services
+from tests.conftest import SAMPLES, free_port, run_cli
+
+
+@pytest.fixture
+def minio_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    bucket = f"sohoa-e2e-{uuid.uuid4().hex[:10]}"
+    for key, value in {"SOHOA_ARCHIVE_BACKEND": "minio", "SOHOA_MINIO_ENDPOINT": moto_endpoint,
+                       "SOHOA_MINIO_ACCESS_KEY": "test", "SOHOA_MINIO_SECRET_KEY": "test",
+                       "SOHOA_MINIO_BUCKET": bucket, "SOHOA_MINIO_SECURE": "false"}.items():
+        monkeypatch.setenv(key, value)
+    return bucket
+
+
+def test_the_pipeline_archives_into_minio_when_configured(minio_env: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    services = open_services(load_settings(data))
+    result = digitise(SAMPLES / "quyet_dinh_01.pdf", services)
+    assert result.outcome == ACCEPTED and result.result_code
+    code = result.result_code
+    assert not (data / "archive").exists()  # nothing went to the local disk
+    hit = services.index.get(code)
+    assert hit is not None and hit.location.startswith(f"s3://{minio_env}/records/")
+
+    status, out = run_cli("show", code, "--data-dir", data)
+    assert status == 0 and json.loads(out)["result_code"] == code
+    status, out = run_cli("link", code, "--json", "--data-dir", data)
+    assert status == 0
+    manifest = services.archive.manifest(code)
+    assert manifest is not None
+    with urllib.request.urlopen(json.loads(out)["url"], timeout=10) as response:
+        assert response.read() == services.archive.read(manifest, "signed_pdf")
+    assert run_cli("audit", "fixity", "--data-dir", data)[0] == 0
+    status, out = run_cli("audit", "verify-log", "--data-dir", data)
+    assert status == 0
+    actions = [json.loads(line)["action"] for line in run_cli("audit", "export-log", "--data-dir", data)[1].split("\n")
+               if line]
+    assert actions == ["record.write", "record.read", "download.link", "fixity.check"]
+
+
+def test_an_unreachable_minio_is_a_sentence_not_a_stack_trace(monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    monkeypatch.setenv("SOHOA_ARCHIVE_BACKEND", "minio")
+    monkeypatch.setenv("SOHOA_MINIO_ENDPOINT", f"127.0.0.1:{port}")
+    monkeypatch.setenv("SOHOA_MINIO_SECURE", "false")
+    status, out = run_cli("show", "000.00.00.H49-261122-0001-KQ1", "--data-dir", tmp_path / "data")
+    assert status == 3
+    assert "Không kết nối được kho lưu trữ MinIO tại" in " ".join(out.split())
+    assert "Traceback" not in out
+
+
+class RefusingS3(BaseHTTPRequestHandler):
+    """Answers every request as S3 does to an unknown access key."""
+
+    def do_any(self) -> None:
+        body = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidAccessKeyId</Code>'
+                b"<Message>The Access Key Id you provided does not exist in our records.</Message>"
+                b"<Resource>/sohoa-archive</Resource><RequestId>1</RequestId></Error>")
+        self.send_response(403)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = do_any
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def refusing_s3() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), RefusingS3)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_wrong_credentials_name_the_settings_to_check(refusing_s3: str) -> None:
+    store = MinioObjects(refusing_s3, "wrong", "wrong", "sohoa-archive", secure=False, region="us-east-1",
+                         retries=0)
+    with pytest.raises(ArchiveUnavailable, match=r"từ chối khóa truy cập.*SOHOA_MINIO_ACCESS_KEY"):
+        store.get("results/x")
+
+
+def test_a_bucket_without_object_lock_is_refused(moto_endpoint: str) -> None:
+    store = MinioObjects(moto_endpoint, "test", "test", f"plain-{uuid.uuid4().hex[:10]}", secure=False)
+    store.client.make_bucket(store.bucket)  # created by someone else, without Object Lock
+    with pytest.raises(ArchiveError, match="không bật Object Lock"):
+        store.ensure_bucket()
