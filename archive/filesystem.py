@@ -151,7 +151,8 @@ class FilesystemObjects:
 
     def keys(self, prefix: str, start_after: str = "") -> Iterator[str]:
         found: list[str] = []
-        top = self.root / prefix.split("/")[0] if prefix else self.root
+        folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
+        top = self.path(folder) if folder else self.root  # walk only the folder the prefix names
         if not top.is_dir():
             return iter(())
         for dirpath, dirnames, filenames in os.walk(top):
