@@ -1,1 +1,2 @@
-"""Archive backends: the embedded filesystem archive (default) behind the `Archive` interface."""
+"""The archive: records over a write-once object store (filesystem by default, MinIO in production), with
+retention locks, legal holds, fixity, disposition, transfer packages and the audit log."""

@@ -294,7 +294,3 @@ class RecordArchive:
 
     def __repr__(self) -> str:
         return f"RecordArchive({self.objects!r})"
-
-
-# The interface callers use; RecordArchive is the one implementation, over either object store.
-Archive = RecordArchive

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from archive.audit_log import Verification, verify_events
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
+from archive.objects import Lock
 from archive.retention import lock_of, retention_of
 from pipeline.config import Settings
 from pipeline.records import Manifest
@@ -38,7 +39,7 @@ def _record(services: Services, result_code: str) -> Manifest:
     return manifest
 
 
-def _audit_lock(services: Services) -> Any:
+def _audit_lock(services: Services) -> Lock:
     return lock_of(retention_of(services.settings.retention.audit_log, date.today()))
 
 

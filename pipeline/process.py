@@ -257,10 +257,10 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
     )
     with watch("archive"):
         location = services.archive.store(manifest, files)
-        services.log("record.write", code, "Số hóa kết quả giải quyết TTHC", content_hash=source.sha256,
-                     version=manifest.version, document_type=classification.type_id, source=source.path.name)
     with watch("index"):
         services.index.upsert(manifest, text, location)
+    services.log("record.write", code, "Số hóa kết quả giải quyết TTHC", content_hash=source.sha256,
+                 version=manifest.version, document_type=classification.type_id, source=source.path.name)
     return manifest
 
 
