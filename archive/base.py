@@ -24,6 +24,7 @@ from archive.objects import (
     ObjectExists,
     ObjectStore,
     RetentionViolation,
+    refuse_weakening,
     sha256_hex,
 )
 from archive.retention import lock_of
@@ -264,9 +265,7 @@ class RecordArchive:
 
     def extend_retention(self, manifest: Manifest, lock: Lock) -> None:
         """Lengthen the retention of every object of the record; shortening or lifting COMPLIANCE is refused."""
-        state = self.lock_state(manifest)
-        if state.lock is not None and state.lock.active(self._now()) and (why := state.lock.weakened_by(lock)):
-            raise RetentionViolation(why)
+        refuse_weakening(self.lock_state(manifest).lock, lock, self._now(), manifest.result_code)
         for key in self._all_keys(manifest):
             self.objects.extend_lock(key, lock)
 
@@ -275,17 +274,22 @@ class RecordArchive:
 
         Refused (RetentionViolation) while the record is retained or held, before anything is deleted.
         """
-        state = self.lock_state(manifest)
-        if state.legal_hold:
-            raise RetentionViolation("Hồ sơ đang bị phong tỏa (legal hold)")
-        if state.lock is not None and state.lock.active(self._now()):
-            until = "vĩnh viễn" if state.lock.permanent else f"đến hết ngày {state.lock.retain_until:%d/%m/%Y}"
-            raise RetentionViolation(f"Hồ sơ còn trong thời hạn lưu trữ ({until})")
+        self.refuse_disposal(manifest)
         keys = self._all_keys(manifest)
         keys.sort(key=lambda k: (not k.endswith("/" + MANIFEST), k))
         for key in keys:
             self.objects.delete(key)
         return len(keys)
+
+    def refuse_disposal(self, manifest: Manifest, now: datetime | None = None) -> None:
+        """RetentionViolation, in Vietnamese for the archivist, while the record is held or still retained."""
+        state = self.lock_state(manifest)
+        if state.legal_hold:
+            raise RetentionViolation(f"Hồ sơ {manifest.result_code} đang bị phong tỏa: không thể tiêu hủy.")
+        if state.lock is not None and state.lock.active(now or self._now()):
+            until = "vĩnh viễn" if state.lock.permanent else f"đến hết ngày {state.lock.retain_until:%d/%m/%Y}"
+            raise RetentionViolation(f"Hồ sơ {manifest.result_code} còn trong thời hạn lưu trữ ({until}): "
+                                     "không thể tiêu hủy.")
 
     def download_url(self, manifest: Manifest, role: str, seconds: int) -> str:
         entry = manifest.files[role]

@@ -10,8 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from archive.base import RecordArchive
-from archive.objects import ArchiveError, Lock, RetentionViolation
-from pipeline.records import Manifest
+from archive.objects import ArchiveError, Lock
 
 REQUESTS = "dispositions/requests/"
 APPROVALS = "dispositions/approvals/"
@@ -35,24 +34,12 @@ class DispositionRequest:
     reason: str
 
 
-def check_disposable(archive: RecordArchive, manifest: Manifest, now: datetime | None = None) -> None:
-    """RetentionViolation (Vietnamese message) while the record is retained or held."""
-    now = now or datetime.now(UTC)
-    state = archive.lock_state(manifest)
-    if state.legal_hold:
-        raise RetentionViolation(f"Hồ sơ {manifest.result_code} đang bị phong tỏa: không thể tiêu hủy.")
-    if state.lock is not None and state.lock.active(now):
-        until = "vĩnh viễn" if state.lock.permanent else f"đến hết ngày {state.lock.retain_until:%d/%m/%Y}"
-        raise RetentionViolation(f"Hồ sơ {manifest.result_code} còn trong thời hạn lưu trữ ({until}): "
-                                 "không thể tiêu hủy.")
-
-
 def request_disposition(archive: RecordArchive, result_code: str, actor: str, reason: str, lock: Lock,
                         now: datetime | None = None) -> DispositionRequest:
     manifest = archive.manifest(result_code)
     if manifest is None:
         raise DispositionRefused(f"Không có hồ sơ với mã kết quả {result_code}.")
-    check_disposable(archive, manifest, now)
+    archive.refuse_disposal(manifest, now)
     when = (now or datetime.now(UTC)).astimezone()
     request = DispositionRequest(
         id=f"{when:%Y%m%d}-{secrets.token_hex(4)}", result_code=result_code, content_hash=manifest.content_hash,
@@ -95,7 +82,7 @@ def approve_disposition(archive: RecordArchive, request_id: str, actor: str, loc
         if existing is not None:
             raise DispositionRefused(f"Đề nghị {request_id} đã được phê duyệt và hồ sơ đã bị tiêu hủy.")
         raise DispositionRefused(f"Hồ sơ {request.result_code} không còn trong kho.")
-    check_disposable(archive, manifest, now)
+    archive.refuse_disposal(manifest, now)
     when = (now or datetime.now(UTC)).astimezone()
     approval: dict[str, object] = {**asdict(request), "approved_by": actor,
                                    "approved_at": when.isoformat(timespec="seconds"),

@@ -31,7 +31,8 @@ from archive.objects import (
     Lock,
     ObjectExists,
     ObjectInfo,
-    RetentionViolation,
+    refuse_deletion,
+    refuse_weakening,
     sha256_hex,
 )
 
@@ -169,17 +170,10 @@ class FilesystemObjects:
         info = self.stat(key)
         if info is None:
             return
-        self._refuse_if_locked(info)
+        refuse_deletion(info, self._now())
         path = self.path(key)
         path.unlink()
         self._meta_path(path).unlink(missing_ok=True)
-
-    def _refuse_if_locked(self, info: ObjectInfo) -> None:
-        if info.legal_hold:
-            raise RetentionViolation(f"{info.key} is under legal hold")
-        if info.lock is not None and info.lock.active(self._now()):
-            raise RetentionViolation(f"{info.key} is retained ({info.lock.mode}) until "
-                                     f"{info.lock.retain_until:%Y-%m-%d}")
 
     def set_legal_hold(self, key: str, on: bool) -> None:
         path = self.path(key)
@@ -195,9 +189,7 @@ class FilesystemObjects:
             meta = self._read_meta(path)
             if meta is None:
                 raise KeyError(key)
-            current = _lock_from(meta.get("lock"))  # type: ignore[arg-type]
-            if current is not None and current.active(self._now()) and (why := current.weakened_by(lock)):
-                raise RetentionViolation(f"{key}: {why}")
+            refuse_weakening(_lock_from(meta.get("lock")), lock, self._now(), key)  # type: ignore[arg-type]
             self._write_meta(path, {**meta, "lock": _lock_json(lock)})
 
     def presigned_url(self, key: str, seconds: int) -> str:

@@ -33,6 +33,8 @@ from archive.objects import (
     ObjectExists,
     ObjectInfo,
     RetentionViolation,
+    refuse_deletion,
+    refuse_weakening,
 )
 
 T = TypeVar("T")
@@ -169,11 +171,7 @@ class MinioObjects:
     def delete(self, key: str) -> None:
         info = self.stat(key)
         if info is not None:
-            if info.legal_hold:
-                raise RetentionViolation(f"{key} is under legal hold")
-            if info.lock is not None and info.lock.active(self._now()):
-                raise RetentionViolation(f"{key} is retained ({info.lock.mode}) until "
-                                         f"{info.lock.retain_until:%Y-%m-%d}")
+            refuse_deletion(info, self._now())
         with self._calls(f"xóa {key}"):
             versions = [o for o in self.client.list_objects(self.bucket, prefix=key, include_version=True)
                         if o.object_name == key]
@@ -196,8 +194,7 @@ class MinioObjects:
         info = self.stat(key)
         if info is None:
             raise KeyError(key)
-        if info.lock is not None and info.lock.active(self._now()) and (why := info.lock.weakened_by(lock)):
-            raise RetentionViolation(f"{key}: {why}")  # refused here: a server may not check (moto does not)
+        refuse_weakening(info.lock, lock, self._now(), key)  # refused here: a server may not check (moto does not)
         mode = MINIO_COMPLIANCE if lock.mode == COMPLIANCE else MINIO_GOVERNANCE
         with self._calls(f"gia hạn lưu trữ {key}"):
             self.client.set_object_retention(self.bucket, key, Retention(mode, lock.retain_until.astimezone(UTC)))

@@ -83,6 +83,20 @@ class ObjectInfo:
         return self.metadata.get("sha256")
 
 
+def refuse_deletion(info: ObjectInfo, now: datetime) -> None:
+    """RetentionViolation if the object is held or still retained: the one deletion rule of both stores."""
+    if info.legal_hold:
+        raise RetentionViolation(f"{info.key} is under legal hold")
+    if info.lock is not None and info.lock.active(now):
+        raise RetentionViolation(f"{info.key} is retained ({info.lock.mode}) until {info.lock.retain_until:%Y-%m-%d}")
+
+
+def refuse_weakening(current: Lock | None, new: Lock, now: datetime, what: str) -> None:
+    """RetentionViolation if replacing an active lock by `new` would shorten it or downgrade COMPLIANCE."""
+    if current is not None and current.active(now) and (why := current.weakened_by(new)):
+        raise RetentionViolation(f"{what}: {why}")
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
