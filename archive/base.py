@@ -107,9 +107,12 @@ class RecordArchive:
         """Every object of a record, all versions (for legal holds, fixity and disposition)."""
         return list(self.objects.keys(f"records/{_check_hash(content_hash)}/"))
 
+    @staticmethod
+    def _complete(versions: dict[int, list[str]]) -> list[int]:
+        return sorted(v for v, keys in versions.items() if any(k.endswith("/" + MANIFEST) for k in keys))
+
     def _complete_versions(self, content_hash: str) -> list[int]:
-        return sorted(v for v, keys in self._version_keys(content_hash).items()
-                      if any(k.endswith("/" + MANIFEST) for k in keys))
+        return self._complete(self._version_keys(content_hash))
 
     def _load(self, content_hash: str, version: int) -> Manifest:
         return Manifest.model_validate_json(self.objects.get(self.version_prefix(content_hash, version) + MANIFEST))
@@ -172,7 +175,7 @@ class RecordArchive:
     def partial(self, content_hash: str) -> PartialRecord | None:
         """Files of the next version that were written before a crash, so a re-run can finish that write."""
         versions = self._version_keys(content_hash)
-        complete = self._complete_versions(content_hash)
+        complete = self._complete(versions)
         pending = (complete[-1] + 1) if complete else 1
         keys = versions.get(pending)
         if not keys:
@@ -244,7 +247,7 @@ class RecordArchive:
             if version == 1:
                 raise AlreadyArchived(content_hash) from None
             raise ArchiveError(f"version {version} of {manifest.result_code} was written by someone else") from None
-        return self.location(content_hash)
+        return self.objects.describe(prefix.rstrip("/"))  # what location() gives, without listing the record again
 
     # --- retention, legal hold, disposition, downloads ----------------------------------------------------
 

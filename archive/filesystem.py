@@ -175,22 +175,24 @@ class FilesystemObjects:
         path.unlink()
         self._meta_path(path).unlink(missing_ok=True)
 
-    def set_legal_hold(self, key: str, on: bool) -> None:
+    def _update_meta(self, key: str, change: Callable[[dict[str, object]], dict[str, object]]) -> None:
+        """Read, change and replace an object's sidecar under the store's lock; KeyError for no such object."""
         path = self.path(key)
         with self._meta_lock:
             meta = self._read_meta(path)
             if meta is None:
                 raise KeyError(key)
-            self._write_meta(path, {**meta, "legal_hold": on})
+            self._write_meta(path, change(meta))
+
+    def set_legal_hold(self, key: str, on: bool) -> None:
+        self._update_meta(key, lambda meta: {**meta, "legal_hold": on})
 
     def extend_lock(self, key: str, lock: Lock) -> None:
-        path = self.path(key)
-        with self._meta_lock:
-            meta = self._read_meta(path)
-            if meta is None:
-                raise KeyError(key)
+        def extended(meta: dict[str, object]) -> dict[str, object]:
             refuse_weakening(_lock_from(meta.get("lock")), lock, self._now(), key)  # type: ignore[arg-type]
-            self._write_meta(path, {**meta, "lock": _lock_json(lock)})
+            return {**meta, "lock": _lock_json(lock)}
+
+        self._update_meta(key, extended)
 
     def presigned_url(self, key: str, seconds: int) -> str:
         """A link for the embedded download server (archive.link_server), signed with the data directory's key."""
