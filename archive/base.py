@@ -137,13 +137,18 @@ class RecordArchive:
             return None
         return self.find(content_hash)
 
-    def manifests(self) -> Iterator[Manifest]:
-        """The current version of every complete record, in content-hash order."""
+    def current_versions(self) -> dict[str, int]:
+        """Content hash -> current (latest complete) version of every record, from key names alone."""
         latest: dict[str, int] = {}
         for key in self.objects.keys("records/"):
             m = _VERSION_KEY.match(key)
             if m and m.group(3) == MANIFEST:
                 latest[m.group(1)] = max(latest.get(m.group(1), 0), int(m.group(2)))
+        return latest
+
+    def manifests(self) -> Iterator[Manifest]:
+        """The current version of every complete record, in content-hash order."""
+        latest = self.current_versions()
         for content_hash in sorted(latest):
             yield self._load(content_hash, latest[content_hash])
 

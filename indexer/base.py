@@ -1,21 +1,23 @@
-"""What every index backend offers. The index is a derived, rebuildable view of the archive for fast lookups."""
+"""What every index backend offers. The index is a derived, rebuildable view of the archive for fast lookups.
+
+One query model (`RecordQuery`) is defined here and answered by both backends with the same results: the shared
+contract suite in tests/indexer runs every lookup on SQLite and on Elasticsearch.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
-from pipeline.records import Manifest
+from indexer.document import IndexedPerson, IndexedRecord
+
+LOOKUP_LIMIT = 500  # more documents than any one person holds; a full-text search is cut much earlier
 
 
-@dataclass(frozen=True)
-class IndexedPerson:
-    role: str
-    name: str | None
-    dob: date | None
-    personal_number: str | None
-    old_id: str | None
+class IndexUnavailable(Exception):
+    """The index cannot be reached or refused the request; the message is Vietnamese, for the person at the desk."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Hit:
     """One indexed record, with what a reuse lookup shows."""
 
     result_code: str
+    dossier_code: str
     content_hash: str
     type_id: str | None
     type_name: str | None
@@ -37,29 +40,100 @@ class Hit:
     persons: tuple[IndexedPerson, ...] = field(default=())
 
 
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def hit_from_source(src: dict[str, Any]) -> Hit:
+    """A hit from a stored document (`IndexedRecord.source()`), as either backend keeps it."""
+    return Hit(
+        result_code=src["result_code"], dossier_code=src["dossier_code"], content_hash=src["content_hash"],
+        type_id=src["type_id"], type_name=src["type_name"], number=src["number"],
+        issue_date=_day(src["issue_date"]), issuer=src["issuer"], valid_until=_day(src["valid_until"]),
+        validity_rule=src["validity_rule"], validity_note=src["validity_note"], location=src["location"],
+        needs_review=src["needs_review"],
+        persons=tuple(IndexedPerson(p["role"], p["name"], p["name_key"], _day(p["dob"]), p["personal_number"],
+                                    p["old_id"]) for p in src["persons"]),
+    )
+
+
 @dataclass(frozen=True)
-class CitizenQuery:
-    """Who to look for: a personal number, an old ID number, or a name with a date of birth."""
+class Filters:
+    """Narrow any lookup. `valid_on` keeps only records usable that day (permanent, or valid until then or later)."""
+
+    type_ids: tuple[str, ...] = ()
+    issuer: str | None = None  # the issuing body as printed; compared without case or diacritics
+    issued_from: date | None = None
+    issued_to: date | None = None
+    valid_on: date | None = None
+
+
+Kind = Literal["personal_number", "old_id", "name_dob", "code", "number", "text"]
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """One lookup: exactly one way of finding records, and filters.
+
+    personal_number and old_id match exactly; name + dob matches the same person's date of birth exactly and the
+    name without case or diacritics, allowing one OCR error (one letter wrong, missing, extra, or two swapped);
+    code is a result code or a dossier code; number is the số/ký hiệu, compared without case, diacritics or spaces;
+    text needs every word in the names or the document text, diacritics ignored, exact spellings ranked first.
+    Only complete, signed records that have not been disposed of are found.
+    """
 
     personal_number: str | None = None
     old_id: str | None = None
     name: str | None = None
     dob: date | None = None
+    code: str | None = None
+    number: str | None = None
+    text: str | None = None
+    filters: Filters = Filters()
+    limit: int = LOOKUP_LIMIT
 
     def __post_init__(self) -> None:
-        if not (self.personal_number or self.old_id or (self.name and self.dob)):
-            raise ValueError("a lookup needs a personal number, an old ID number, or a name with a date of birth")
+        given = [k for k in ("personal_number", "old_id", "code", "number", "text") if getattr(self, k)]
+        if self.name or self.dob:
+            if not (self.name and self.dob):
+                raise ValueError("a name lookup needs the date of birth too, and a date of birth needs the name")
+            given.append("name_dob")
+        if len(given) != 1:
+            raise ValueError("a lookup needs exactly one of: personal number, old ID number, name with date of "
+                             f"birth, result or dossier code, số/ký hiệu, text (got {given or 'none'})")
+
+    @property
+    def kind(self) -> Kind:
+        if self.name:
+            return "name_dob"
+        for k in ("personal_number", "old_id", "code", "number"):
+            if getattr(self, k):
+                return k
+        return "text"
+
+
+class IndexBuild(Protocol):
+    """A new index being filled beside the one lookups use; `publish` swaps it in at once."""
+
+    def add(self, records: Iterable[IndexedRecord]) -> int:
+        """Index these records into the new index; returns how many were added."""
+
+    def publish(self) -> None:
+        """Make the new index the one lookups use, in one atomic step, and drop the old one."""
+
+    def abandon(self) -> None:
+        """Drop the new index; lookups never saw it."""
 
 
 class Index(Protocol):
-    def upsert(self, manifest: Manifest, text: str, location: str) -> None:
-        """Add or replace the record; `text` is its OCR text, `location` where the archive keeps it."""
+    def upsert(self, record: IndexedRecord) -> None:
+        """Add or replace one record."""
 
-    def lookup(self, query: CitizenQuery) -> list[Hit]:
-        """Records naming this person, newest issue first."""
+    def upsert_many(self, records: Iterable[IndexedRecord]) -> list[tuple[str, str]]:
+        """Add or replace many records in bulk; returns (result code, reason) for each one that was refused."""
 
-    def search(self, text: str, limit: int = 20) -> list[Hit]:
-        """Full-text search over names and document text, diacritics ignored."""
+    def find(self, query: RecordQuery) -> list[Hit]:
+        """Records matching the query. Lookups: exact spellings first, then newest issue first; text: best first."""
 
     def get(self, result_code: str) -> Hit | None: ...
 
@@ -68,8 +142,14 @@ class Index(Protocol):
 
     def count(self) -> int: ...
 
+    def count_by_type(self) -> dict[str, int]:
+        """How many records of each document type ("" for unclassified)."""
+
     def remove(self, result_code: str) -> None:
         """Forget a record (it was disposed of)."""
 
-    def clear(self) -> None:
-        """Remove everything (before a rebuild from the archive)."""
+    def refresh(self) -> None:
+        """Make every write so far visible to lookups (Elasticsearch does this by itself within a second)."""
+
+    def start_build(self) -> IndexBuild:
+        """Begin a new, empty index beside the current one (for `sohoa reindex`)."""

@@ -1,23 +1,123 @@
-"""Rebuild the index from the archive alone: the archive is the source of truth, the index a view of it."""
+"""Keep the index in step with the archive: the archive is the source of truth, the index a view of it.
+
+A write the index refuses after the archive accepted the record goes to the outbox instead of failing the record;
+`drain` replays the outbox and `rebuild` makes a whole new index from the archive and swaps it in at once.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from archive.base import OCR_TEXT
+from archive.objects import ArchiveError, ArchiveUnavailable
+from indexer.base import IndexUnavailable
+from indexer.document import IndexedRecord
 from pipeline.records import Manifest
 from pipeline.services import Services
 
+log = logging.getLogger(__name__)
 
-def index_record(manifest: Manifest, services: Services) -> None:
-    """Index one archived record from what the archive holds: its manifest and its OCR text."""
+
+def record_of(manifest: Manifest, services: Services) -> IndexedRecord:
+    """The index document of one archived record, from what the archive holds: its manifest and its OCR text."""
     text = services.archive.read(manifest, OCR_TEXT).decode("utf-8")
-    services.index.upsert(manifest, text, services.archive.location(manifest.content_hash))
+    return IndexedRecord.of(manifest, text, services.archive.location(manifest.content_hash))
 
 
-def rebuild(services: Services) -> int:
-    """Empty the index and index every archived record again; returns how many records were indexed."""
-    services.index.clear()
-    count = 0
-    for manifest in services.archive.manifests():
-        index_record(manifest, services)
-        count += 1
-    return count
+def index_or_queue(record: IndexedRecord, services: Services) -> bool:
+    """Index the record; if the index is unavailable, queue it in the outbox. True when it was indexed now."""
+    try:
+        services.index.upsert(record)
+        return True
+    except IndexUnavailable as e:
+        services.outbox.add(record.result_code, record.content_hash, "upsert", str(e))
+        log.warning("index unavailable, %s queued in the outbox: %s", record.result_code, e)
+        return False
+
+
+def index_record(manifest: Manifest, services: Services) -> bool:
+    return index_or_queue(record_of(manifest, services), services)
+
+
+def remove_or_queue(result_code: str, content_hash: str, services: Services) -> bool:
+    """Forget a disposed record; if the index is unavailable, queue the removal."""
+    try:
+        services.index.remove(result_code)
+        return True
+    except IndexUnavailable as e:
+        services.outbox.add(result_code, content_hash, "remove", str(e))
+        log.warning("index unavailable, removal of %s queued in the outbox: %s", result_code, e)
+        return False
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    done: int
+    left: int
+    error: str = ""
+
+
+def drain(services: Services) -> DrainReport:
+    """Replay the outbox, oldest first; stop at the first failure (the index is still down) and keep the rest."""
+    pending = services.outbox.pending()
+    done = 0
+    for entry in pending:
+        try:
+            manifest = services.archive.find(entry.content_hash) if entry.action == "upsert" else None
+            if manifest is None:  # queued for removal, or disposed of since it was queued
+                services.index.remove(entry.result_code)
+            else:
+                services.index.upsert(record_of(manifest, services))
+        except IndexUnavailable as e:
+            return DrainReport(done, len(pending) - done, str(e))
+        services.outbox.done(entry)
+        done += 1
+    return DrainReport(done, 0)
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    indexed: int
+    caught_up: int  # records written or disposed of while the new index was being built
+    drained: DrainReport
+    damaged: list[str]  # indexed without their OCR text, which failed its fixity check: run `sohoa audit fixity`
+
+
+def rebuild(services: Services) -> RebuildReport:
+    """Build a new index from every archived record, swap it in, then catch up with what changed meanwhile."""
+    archive = services.archive
+    seen: dict[str, tuple[int, str]] = {}  # content hash -> (version, result code) put in the new index
+
+    damaged: list[str] = []
+
+    def records() -> Iterator[IndexedRecord]:
+        for manifest in archive.manifests():
+            seen[manifest.content_hash] = (manifest.version, manifest.result_code)
+            try:
+                yield record_of(manifest, services)
+            except ArchiveUnavailable:
+                raise
+            except ArchiveError as e:  # its OCR text fails fixity: still findable by its manifest's fields
+                log.error("indexing %s without its text: %s", manifest.result_code, e)
+                damaged.append(manifest.result_code)
+                yield IndexedRecord.of(manifest, "", archive.location(manifest.content_hash))
+
+    build = services.index.start_build()
+    try:
+        count = build.add(records())
+        build.publish()
+    except BaseException:
+        build.abandon()
+        raise
+    caught_up = 0
+    now = archive.current_versions()
+    for content_hash, version in now.items():
+        if seen.get(content_hash, (0, ""))[0] != version and (manifest := archive.find(content_hash)) is not None:
+            index_record(manifest, services)
+            caught_up += 1
+    for content_hash in seen.keys() - now.keys():
+        remove_or_queue(seen[content_hash][1], content_hash, services)
+        caught_up += 1
+    return RebuildReport(count, caught_up, drain(services), damaged)

@@ -1,138 +1,254 @@
-"""The embedded index: one SQLite file with an FTS5 table, no server needed.
+"""The embedded index: SQLite files in one folder, with FTS5 for full text; no server needed.
 
-Names and text are stored folded (lower case, no diacritics, đ -> d), and queries are folded the same way, so
-"Nguyen Thi Hong" finds "Nguyễn Thị Hồng" and "dang van dat" finds "ĐẶNG VĂN ĐẠT". Each operation opens its own
-connection in WAL mode, so Prefect's worker threads can write while a clerk reads.
+Names and text are stored folded (indexer.document.name_key) and queries are folded the same way, so "Nguyen Thi
+Hong" finds "Nguyễn Thị Hồng" and "dang van dat" finds "ĐẶNG VĂN ĐẠT". Each operation opens its own connection in
+WAL mode, so Prefect's worker threads can write while a clerk reads.
+
+The folder holds a file CURRENT naming the database lookups use. `sohoa reindex` fills a new database beside it and
+replaces CURRENT in one rename: the embedded counterpart of swapping an Elasticsearch alias.
 """
 
 from __future__ import annotations
 
-import re
+import json
+import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
-from indexer.base import CitizenQuery, Hit, IndexedPerson
-from pipeline.records import Manifest
-from pipeline.text import fold, squash
+from rapidfuzz.distance import OSA
+
+from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery, hit_from_source
+from indexer.document import IndexedRecord, code_key, folded_words, name_key, spelled_words
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
-    result_code TEXT PRIMARY KEY,
-    content_hash TEXT NOT NULL UNIQUE,
-    type_id TEXT, type_name TEXT, number TEXT, issue_date TEXT, issuer TEXT,
-    valid_until TEXT, validity_rule TEXT NOT NULL, validity_note TEXT NOT NULL,
-    location TEXT NOT NULL, needs_review INTEGER NOT NULL
+    result_code TEXT PRIMARY KEY, dossier_code TEXT NOT NULL, type_id TEXT, number_key TEXT, issue_date TEXT,
+    issuer_key TEXT, valid_until TEXT, permanent INTEGER NOT NULL, needs_review INTEGER NOT NULL,
+    reusable INTEGER NOT NULL, source TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS records_dossier ON records(dossier_code);
+CREATE INDEX IF NOT EXISTS records_number ON records(number_key);
+CREATE INDEX IF NOT EXISTS records_review ON records(result_code) WHERE needs_review = 1;
 CREATE TABLE IF NOT EXISTS persons (
-    result_code TEXT NOT NULL REFERENCES records(result_code) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    role TEXT NOT NULL, name TEXT, name_folded TEXT, dob TEXT, personal_number TEXT, old_id TEXT
+    result_code TEXT NOT NULL, name_key TEXT, name_spelled TEXT, dob TEXT, personal_number TEXT, old_id TEXT
 );
+CREATE INDEX IF NOT EXISTS persons_record ON persons(result_code);
 CREATE INDEX IF NOT EXISTS persons_personal_number ON persons(personal_number);
 CREATE INDEX IF NOT EXISTS persons_old_id ON persons(old_id);
-CREATE INDEX IF NOT EXISTS persons_name_dob ON persons(name_folded, dob);
-CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5(
-    result_code UNINDEXED, names, body, tokenize = "unicode61 remove_diacritics 2"
-);
+CREATE INDEX IF NOT EXISTS persons_dob ON persons(dob);
+CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5(names, body, tokenize = "unicode61 remove_diacritics 2");
 """
+CURRENT = "CURRENT"
+FIRST = "sohoa.sqlite"
+_ORDER = "ORDER BY r.issue_date IS NULL, r.issue_date DESC, r.result_code"
 
 
-def folded(text: str) -> str:
-    return squash(fold(text))
+def _open(path: Path) -> sqlite3.Connection:
+    """An existing database only: a name read from CURRENT just before a swap must not create an empty file."""
+    db = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # the index is rebuilt from the archive if a power cut loses a write
+    return db
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _create(path: Path) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+    finally:
+        db.close()
+
+
+def _write(db: sqlite3.Connection, records: Iterable[IndexedRecord]) -> int:
+    count = 0
+    for rec in records:
+        old = db.execute("SELECT rowid FROM records WHERE result_code = ?", (rec.result_code,)).fetchone()
+        if old:
+            db.execute("DELETE FROM fulltext WHERE rowid = ?", (old[0],))
+            db.execute("DELETE FROM persons WHERE result_code = ?", (rec.result_code,))
+            db.execute("DELETE FROM records WHERE rowid = ?", (old[0],))
+        source = rec.source()
+        del source["body"]  # kept folded in fulltext; a hit does not show it
+        row = db.execute(
+            "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (rec.result_code, rec.dossier_code, rec.type_id, code_key(rec.number) if rec.number else None,
+             source["issue_date"], name_key(rec.issuer) if rec.issuer else None, source["valid_until"],
+             int(rec.permanent), int(rec.needs_review), int(rec.reusable),
+             json.dumps(source, ensure_ascii=False)),
+        )
+        db.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?)", [
+            (rec.result_code, p.name_key, " ".join(spelled_words(p.name)) if p.name else None,
+             p.dob.isoformat() if p.dob else None, p.personal_number, p.old_id) for p in rec.persons])
+        db.execute("INSERT INTO fulltext(rowid, names, body) VALUES (?,?,?)",
+                   (row.lastrowid, " ".join(folded_words(rec.names)), " ".join(folded_words(rec.body))))
+        count += 1
+    return count
+
+
+def _filters(f: Filters) -> tuple[list[str], list[object]]:
+    """SQL conditions over `records r` for the filters every lookup takes; only reusable records are found."""
+    where: list[str] = ["r.reusable = 1"]
+    args: list[object] = []
+    if f.type_ids:
+        where.append(f"r.type_id IN ({','.join('?' * len(f.type_ids))})")
+        args += list(f.type_ids)
+    if f.issuer:
+        where.append("r.issuer_key = ?")
+        args.append(name_key(f.issuer))
+    if f.issued_from:
+        where.append("r.issue_date >= ?")
+        args.append(f.issued_from.isoformat())
+    if f.issued_to:
+        where.append("r.issue_date <= ?")
+        args.append(f.issued_to.isoformat())
+    if f.valid_on:
+        where.append("(r.permanent = 1 OR r.valid_until >= ?)")
+        args.append(f.valid_on.isoformat())
+    return where, args
 
 
 class SqliteIndex:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(SCHEMA)
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / CURRENT).exists():
+            _create(folder / FIRST)
+            _point(folder, FIRST)
+
+    def _current(self) -> Path:
+        return self.folder / (self.folder / CURRENT).read_text().strip()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
+        for attempt in range(3):
+            try:
+                db = _open(self._current())
+                break
+            except sqlite3.OperationalError:  # swapped and removed between reading CURRENT and opening
+                if attempt == 2:
+                    raise
+                time.sleep(0.05)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA foreign_keys=ON")
             db.row_factory = sqlite3.Row
             with db:  # one transaction
                 yield db
+        except sqlite3.OperationalError as e:
+            raise IndexUnavailable(f"Chỉ mục SQLite {self.folder} không dùng được: {e}") from e
         finally:
             db.close()
 
-    def upsert(self, manifest: Manifest, text: str, location: str) -> None:
-        f = manifest.fields
-        code = manifest.result_code
+    # --- writing ---------------------------------------------------------------------------------------------
+
+    def upsert(self, record: IndexedRecord) -> None:
         with self._connect() as db:
-            db.execute("DELETE FROM records WHERE result_code = ? OR content_hash = ?", (code, manifest.content_hash))
-            db.execute("DELETE FROM fulltext WHERE result_code = ?", (code,))
-            db.execute(
-                "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (code, manifest.content_hash, manifest.classification.type_id, manifest.classification.type_name,
-                 f.number, f.issue_date.isoformat() if f.issue_date else None, f.issuer,
-                 f.valid_until.isoformat() if f.valid_until else None, f.validity_rule, f.validity_note, location,
-                 int(manifest.needs_review)),
-            )
-            db.executemany(
-                "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?)",
-                [(code, i, p.role, p.name, folded(p.name) if p.name else None,
-                  p.dob.isoformat() if p.dob else None, p.personal_number, p.old_id)
-                 for i, p in enumerate(manifest.persons)],
-            )
-            names = " ".join(p.name for p in manifest.persons if p.name)
-            db.execute("INSERT INTO fulltext VALUES (?,?,?)", (code, folded(names), folded(text)))
+            _write(db, [record])
+
+    def upsert_many(self, records: Iterable[IndexedRecord]) -> list[tuple[str, str]]:
+        batch: list[IndexedRecord] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) == 2000:
+                self._upsert_batch(batch)
+                batch = []
+        if batch:
+            self._upsert_batch(batch)
+        return []
+
+    def _upsert_batch(self, batch: list[IndexedRecord]) -> None:
+        with self._connect() as db:
+            _write(db, batch)
+
+    def remove(self, result_code: str) -> None:
+        with self._connect() as db:
+            old = db.execute("SELECT rowid FROM records WHERE result_code = ?", (result_code,)).fetchone()
+            if old:
+                db.execute("DELETE FROM fulltext WHERE rowid = ?", (old[0],))
+                db.execute("DELETE FROM persons WHERE result_code = ?", (result_code,))
+                db.execute("DELETE FROM records WHERE rowid = ?", (old[0],))
+
+    def refresh(self) -> None:
+        """Nothing to do: a committed SQLite write is visible at once."""
+
+    def start_build(self) -> SqliteBuild:
+        return SqliteBuild(self.folder)
+
+    # --- reading ---------------------------------------------------------------------------------------------
+
+    def find(self, query: RecordQuery) -> list[Hit]:
+        where, args = _filters(query.filters)
+        kind = query.kind
+        with self._connect() as db:
+            if kind == "name_dob":
+                codes = self._by_name(db, query, where, args)
+            elif kind == "text":
+                codes = self._by_text(db, query, where, args)
+            else:
+                if kind in ("personal_number", "old_id"):
+                    table = "persons p JOIN records r USING (result_code)"
+                    where.append(f"p.{kind} = ?")
+                    args.append(getattr(query, kind).strip())
+                elif kind == "code":
+                    table = "records r"
+                    where.append("(r.result_code = ? OR r.dossier_code = ?)")
+                    args += [query.code.strip(), query.code.strip()]  # type: ignore[union-attr]
+                else:
+                    table = "records r"
+                    where.append("r.number_key = ?")
+                    args.append(code_key(query.number or ""))
+                sql = (f"SELECT DISTINCT r.result_code, r.issue_date FROM {table} WHERE {' AND '.join(where)} "
+                       f"{_ORDER} LIMIT ?")
+                codes = [row[0] for row in db.execute(sql, [*args, query.limit])]
+            return self._hits(db, codes)
+
+    def _by_name(self, db: sqlite3.Connection, query: RecordQuery, where: list[str], args: list[object]
+                 ) -> list[str]:
+        """Same date of birth, and the folded name within one edit (a letter wrong, missing, extra or swapped)."""
+        wanted = name_key(query.name or "")
+        spelled = f" {' '.join(spelled_words(query.name or ''))} "
+        rows = db.execute(
+            f"SELECT p.result_code, p.name_key, p.name_spelled, r.issue_date FROM persons p "
+            f"JOIN records r USING (result_code) WHERE p.dob = ? AND {' AND '.join(where)}",
+            [query.dob.isoformat(), *args])  # type: ignore[union-attr]
+        found: dict[str, tuple[bool, str | None]] = {}
+        for code, key, name_spelled, issued in rows:
+            if key is None or OSA.distance(key, wanted, score_cutoff=1) > 1:
+                continue
+            exact = spelled in f" {name_spelled} "
+            found[code] = (found.get(code, (False, None))[0] or exact, issued)
+        ordered = sorted(found, key=lambda c: c)
+        ordered.sort(key=lambda c: found[c][1] or "", reverse=True)
+        ordered.sort(key=lambda c: (not found[c][0], found[c][1] is None))
+        return ordered[:query.limit]
+
+    def _by_text(self, db: sqlite3.Connection, query: RecordQuery, where: list[str], args: list[object]
+                 ) -> list[str]:
+        """Every word, in any order, in names or text; best match first, names spelled exactly before others."""
+        terms = folded_words(query.text or "")
+        if not terms:
+            return []
+        match = " ".join(f'"{t}"' for t in terms)  # quoted: no word is taken as an FTS operator
+        rows = db.execute(
+            f"SELECT r.result_code, r.source FROM fulltext f JOIN records r ON r.rowid = f.rowid "
+            f"WHERE fulltext MATCH ? AND {' AND '.join(where)} ORDER BY f.rank LIMIT ?",
+            [match, *args, max(query.limit * 5, 100)]).fetchall()
+        spelled = set(spelled_words(query.text or ""))
+        exact = {code for code, source in rows if spelled <= set(spelled_words(json.loads(source)["names"]))}
+        return sorted((code for code, _ in rows), key=lambda c: c not in exact)[:query.limit]
 
     def _hits(self, db: sqlite3.Connection, codes: list[str]) -> list[Hit]:
         if not codes:
             return []
-        marks = ",".join("?" * len(codes))
-        people: dict[str, list[IndexedPerson]] = {}
-        for row in db.execute(f"SELECT * FROM persons WHERE result_code IN ({marks}) ORDER BY position", codes):
-            people.setdefault(row["result_code"], []).append(IndexedPerson(
-                row["role"], row["name"], _date(row["dob"]), row["personal_number"], row["old_id"]))
-        rows = {r["result_code"]: r for r in db.execute(f"SELECT * FROM records WHERE result_code IN ({marks})",
-                                                        codes)}
-        return [
-            Hit(result_code=c, content_hash=r["content_hash"], type_id=r["type_id"], type_name=r["type_name"],
-                number=r["number"], issue_date=_date(r["issue_date"]), issuer=r["issuer"],
-                valid_until=_date(r["valid_until"]), validity_rule=r["validity_rule"],
-                validity_note=r["validity_note"], location=r["location"], needs_review=bool(r["needs_review"]),
-                persons=tuple(people.get(c, ())))
-            for c in codes if (r := rows.get(c)) is not None
-        ]
-
-    def lookup(self, query: CitizenQuery) -> list[Hit]:
-        clauses, args = [], []
-        if query.personal_number:
-            clauses.append("p.personal_number = ?")
-            args.append(query.personal_number)
-        if query.old_id:
-            clauses.append("p.old_id = ?")
-            args.append(query.old_id)
-        if query.name and query.dob:
-            clauses.append("(p.name_folded = ? AND p.dob = ?)")
-            args += [folded(query.name), query.dob.isoformat()]
-        sql = (f"SELECT DISTINCT r.result_code, r.issue_date FROM records r JOIN persons p USING (result_code) "
-               f"WHERE {' OR '.join(clauses)} ORDER BY r.issue_date DESC, r.result_code")
-        with self._connect() as db:
-            return self._hits(db, [row[0] for row in db.execute(sql, args)])
-
-    def search(self, text: str, limit: int = 20) -> list[Hit]:
-        terms = re.findall(r"\w+", folded(text))
-        if not terms:
-            return []
-        match = " ".join(f'"{t}"' for t in terms)  # every word, in any order; quoted so no word is an operator
-        with self._connect() as db:
-            codes = [row[0] for row in db.execute(
-                "SELECT result_code FROM fulltext WHERE fulltext MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
-            return self._hits(db, codes)
+        sources: dict[str, str] = {}
+        for start in range(0, len(codes), 500):
+            chunk = codes[start:start + 500]
+            sources.update(db.execute(
+                f"SELECT result_code, source FROM records WHERE result_code IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall())
+        return [hit_from_source(json.loads(sources[c])) for c in codes if c in sources]
 
     def get(self, result_code: str) -> Hit | None:
         with self._connect() as db:
@@ -149,17 +265,63 @@ class SqliteIndex:
         with self._connect() as db:
             return int(db.execute("SELECT count(*) FROM records").fetchone()[0])
 
-    def remove(self, result_code: str) -> None:
+    def count_by_type(self) -> dict[str, int]:
         with self._connect() as db:
-            db.execute("DELETE FROM persons WHERE result_code = ?", (result_code,))
-            db.execute("DELETE FROM records WHERE result_code = ?", (result_code,))
-            db.execute("DELETE FROM fulltext WHERE result_code = ?", (result_code,))
-
-    def clear(self) -> None:
-        with self._connect() as db:
-            db.execute("DELETE FROM persons")
-            db.execute("DELETE FROM records")
-            db.execute("DELETE FROM fulltext")
+            return {t or "": n for t, n in db.execute(
+                "SELECT type_id, count(*) FROM records GROUP BY type_id ORDER BY count(*) DESC, type_id")}
 
     def __repr__(self) -> str:
-        return f"SqliteIndex({str(self.path)!r})"
+        return f"SqliteIndex({str(self.folder)!r})"
+
+
+def _point(folder: Path, name: str) -> None:
+    """Replace CURRENT in one rename: a reader sees the old name or the new one, never a half-written file."""
+    tmp = folder / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(name + "\n")
+    os.replace(tmp, folder / CURRENT)
+
+
+class SqliteBuild:
+    """A new database file beside the current one; `publish` points CURRENT at it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.name = f"sohoa-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.sqlite"
+        _create(folder / self.name)
+
+    def add(self, records: Iterable[IndexedRecord]) -> int:
+        db = _open(self.folder / self.name)
+        try:
+            count = 0
+            batch: list[IndexedRecord] = []
+            for record in records:
+                batch.append(record)
+                if len(batch) == 2000:
+                    with db:
+                        count += _write(db, batch)
+                    batch = []
+            with db:
+                count += _write(db, batch)
+            return count
+        finally:
+            db.close()
+
+    def publish(self) -> None:
+        old = (self.folder / CURRENT).read_text().strip()
+        db = _open(self.folder / self.name)
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.execute("ANALYZE")
+        finally:
+            db.close()
+        _point(self.folder, self.name)
+        if old != self.name:
+            _remove_database(self.folder / old)
+
+    def abandon(self) -> None:
+        _remove_database(self.folder / self.name)
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

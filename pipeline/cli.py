@@ -1,12 +1,13 @@
 """The `sohoa` command line. What it prints for people is Vietnamese; --json output has English keys.
 
     sohoa ingest <folder>            digitise a folder of scans through the Prefect flow
-    sohoa lookup --citizen <number>  a person's reusable documents (or --old-id, or --name with --dob)
+    sohoa lookup --citizen <number>  a person's reusable documents (or --cmnd, --name with --dob, --code, --number;
+                                     filters --type --issuer --issued-from/--issued-to --valid-on --only-valid)
     sohoa verify <signed.pdf>        check a copy's signature
     sohoa show <result code>         print a record's manifest
     sohoa search <words>             full-text search, diacritics ignored
     sohoa review                     records waiting for a person to check them
-    sohoa reindex                    rebuild the index from the archive alone
+    sohoa reindex [--pending]        build a new index from the archive and switch to it (or: replay the outbox)
     sohoa audit fixity|retention|verify-log|export-log    the archivist's audits
     sohoa hold set|lift <code>       legal hold;  sohoa dispose request|approve|list   disposition
     sohoa export bagit <code>...     transfer package;  sohoa link <code>   a short-lived download link
@@ -26,15 +27,17 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from rapidfuzz.distance import OSA
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from archive.objects import ArchiveError
 from flows import configure_prefect
-from indexer.base import CitizenQuery, Hit, IndexedPerson
+from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
+from indexer.document import IndexedPerson, name_key
 from pipeline.cli_archive import CommandError
 from pipeline.cli_archive import register as register_archive_commands
 from pipeline.config import ConfigError, Settings, load_settings
@@ -42,8 +45,10 @@ from pipeline.dates import parse_date
 from pipeline.personal_number import PROBLEMS as NUMBER_PROBLEMS
 from pipeline.personal_number import check_personal_number, is_old_id
 from pipeline.services import Services, open_services
-from pipeline.text import fold
-from pipeline.validity import status_on
+from pipeline.validity import ValidityStatus, status_on
+
+if TYPE_CHECKING:
+    from indexer.rebuild import DrainReport
 
 
 class UsageError(Exception):
@@ -96,6 +101,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         "skipped_not_scans": len(others), "pages": pages, "elapsed_s": round(elapsed, 1),
         "pages_per_min": round(pages / elapsed * 60, 1) if elapsed and pages else 0.0,
         "document_seconds": round(busy, 1), "data_dir": str(settings.data_dir),
+        "waiting_for_index": len(open_services(settings).outbox),
     }
     if args.json:
         print(json.dumps({"summary": summary, "documents": [asdict(r) for r in results]}, ensure_ascii=False,
@@ -112,31 +118,65 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     console.print(table)
     if counts[QUARANTINED]:
         console.print(f"Tệp bị cách ly và lý do: {settings.quarantine_dir}")
+    if summary["waiting_for_index"]:
+        console.print(f"[yellow]{summary['waiting_for_index']} hồ sơ đã lưu trữ nhưng chỉ mục tra cứu chưa nhận "
+                      "(máy chủ chỉ mục không trả lời); khi chỉ mục hoạt động lại, chạy: sohoa reindex --pending")
     return 0
 
 
 # --- lookup -----------------------------------------------------------------------------------------------------
 
 
-def _query(args: argparse.Namespace, console: Console) -> CitizenQuery:
+def _day(text: str, what: str) -> date:
+    day = parse_date(text) or _iso_date(text)
+    if day is None:
+        raise UsageError(f"Không hiểu {what} {text!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
+    return day
+
+
+def _filters(args: argparse.Namespace, settings: Settings) -> Filters:
+    known = {t.id for t in settings.catalogue.types}
+    unknown = [t for t in args.type or () if t not in known]
+    if unknown:
+        raise UsageError(f"Không có loại giấy tờ {', '.join(unknown)}; các loại: {', '.join(sorted(known))}")
+    return Filters(
+        type_ids=tuple(args.type or ()),
+        issuer=args.issuer or None,
+        issued_from=_day(args.issued_from, "ngày cấp từ") if args.issued_from else None,
+        issued_to=_day(args.issued_to, "ngày cấp đến") if args.issued_to else None,
+        valid_on=_valid_on(args) if args.only_valid else None,
+    )
+
+
+def _valid_on(args: argparse.Namespace) -> date:
+    return _day(args.valid_on, "ngày xét hiệu lực") if args.valid_on else date.today()
+
+
+def _query(args: argparse.Namespace, filters: Filters, console: Console) -> RecordQuery:
     if args.citizen:
         number = args.citizen.strip()
         if is_old_id(number):
-            return CitizenQuery(old_id=number)
+            return RecordQuery(old_id=number, filters=filters)
         check = check_personal_number(number)
         if "length" in check.problems:
             raise UsageError(f"Số định danh cá nhân phải có 12 chữ số (hoặc số CMND 9 chữ số): {number!r}")
         for problem in check.problems:
             console.print(f"[yellow]Cảnh báo:[/yellow] {NUMBER_PROBLEMS[problem]}")
-        return CitizenQuery(personal_number=number)
+        return RecordQuery(personal_number=number, filters=filters)
     if args.old_id:
-        return CitizenQuery(old_id=args.old_id.strip())
-    if args.name and args.dob:
-        dob = parse_date(args.dob) or _iso_date(args.dob)
-        if dob is None:
-            raise UsageError(f"Không hiểu ngày sinh {args.dob!r} (dùng dd/mm/yyyy)")
-        return CitizenQuery(name=args.name, dob=dob)
-    raise UsageError("Cần --citizen <số định danh>, hoặc --old-id <số CMND>, hoặc --name cùng --dob")
+        if not is_old_id(args.old_id.strip()):
+            raise UsageError(f"Số CMND phải có 9 chữ số: {args.old_id!r}")
+        return RecordQuery(old_id=args.old_id.strip(), filters=filters)
+    if args.name or args.dob:
+        if not (args.name and args.dob):
+            raise UsageError("Tra cứu theo họ tên cần cả --name và --dob (ngày sinh)")
+        return RecordQuery(name=args.name, dob=_day(args.dob, "ngày sinh"), filters=filters)
+    if args.code:
+        return RecordQuery(code=args.code, filters=filters)
+    if args.number:
+        return RecordQuery(number=args.number, filters=filters)
+    raise UsageError("Cần một trong: --citizen <số định danh>, --cmnd <số CMND>, --name cùng --dob, "
+                     "--code <mã hồ sơ hoặc mã kết quả>, --number <số/ký hiệu>")
 
 
 def _iso_date(text: str) -> date | None:
@@ -146,76 +186,132 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
+REUSABLE, EXPIRED, NEEDS_REVIEW = "valid", "expired", "needs_review"
+_REUSE_TEXT = {REUSABLE: ("green", "DÙNG ĐƯỢC"), EXPIRED: ("red", "HẾT HIỆU LỰC"),
+               NEEDS_REVIEW: ("yellow", "CẦN RÀ SOÁT")}
+
+
+def reuse_status(hit: Hit, on: date) -> tuple[str, ValidityStatus]:
+    """What the clerk does with it: reuse it, ask for a new one (expired), or check it first (needs review)."""
+    validity = status_on(on, until=hit.valid_until, rule=hit.validity_rule, issued=hit.issue_date)
+    if validity.code == "expired":
+        return EXPIRED, validity
+    if hit.needs_review or validity.code == "unknown":
+        return NEEDS_REVIEW, validity
+    return REUSABLE, validity
+
+
 def _hit_json(hit: Hit, on: date) -> dict[str, Any]:
-    status = status_on(on, until=hit.valid_until, rule=hit.validity_rule, issued=hit.issue_date)
+    reuse, status = reuse_status(hit, on)
     return {
-        "result_code": hit.result_code, "type_id": hit.type_id, "type": hit.type_name, "number": hit.number,
+        "result_code": hit.result_code, "dossier_code": hit.dossier_code, "type_id": hit.type_id,
+        "type": hit.type_name, "number": hit.number,
         "issue_date": hit.issue_date.isoformat() if hit.issue_date else None, "issuer": hit.issuer,
+        "reuse": reuse,
         "validity": {"status": status.code, "text": status.text, "as_of": on.isoformat(),
                      "valid_until": hit.valid_until.isoformat() if hit.valid_until else None,
                      "rule": hit.validity_rule, "note": hit.validity_note},
         "location": hit.location, "needs_review": hit.needs_review,
+        "signed_copy": f"sohoa link {hit.result_code}",
         "persons": [{"role": p.role, "name": p.name, "dob": p.dob.isoformat() if p.dob else None,
                      "personal_number": p.personal_number, "old_id": p.old_id} for p in hit.persons],
     }
 
 
 def _print_hits(hits: Sequence[Hit], on: date, console: Console, settings: Settings,
-                focus: CitizenQuery | None = None) -> None:
-    """One block per document, narrow enough for any terminal; the looked-up person's role is named."""
+                focus: RecordQuery | None = None) -> None:
+    """Documents grouped by type, newest first; each marked reusable, expired or to be checked, with its result code
+    and how to get its signed copy. Narrow enough for any terminal."""
     catalogue = settings.catalogue
-    for i, hit in enumerate(hits, 1):
-        status = status_on(on, until=hit.valid_until, rule=hit.validity_rule, issued=hit.issue_date)
-        colour = {"valid": "green", "permanent": "green", "expired": "red"}.get(status.code, "yellow")
-        heading = f"{i}. {hit.type_name or 'Chưa xác định loại giấy tờ'}"
-        if hit.number:
-            heading += f" — số {hit.number}"
-        console.print(f"[bold]{heading}[/bold]" + (" [yellow](cần rà soát)[/yellow]" if hit.needs_review else ""))
-        rows = [
-            ("Ngày cấp", f"{hit.issue_date:%d/%m/%Y}" if hit.issue_date else "không rõ"),
-            ("Cơ quan cấp", hit.issuer or "không rõ"),
-            ("Hiệu lực", f"[{colour}]{status.text}[/{colour}]"),
-        ]
-        for person in hit.persons:
-            if focus is None or _matches(person, focus):
-                rows.append(("Vai trò", f"{catalogue.role_name(person.role)}: {person.name or 'không rõ tên'}"))
-        rows += [("Mã kết quả", hit.result_code), ("Nơi lưu", hit.location)]
-        for label, value in rows:
-            console.print(f"   {label + ':':<13}{value}", highlight=False, soft_wrap=True)
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.type_name or "Chưa xác định loại giấy tờ", []).append(hit)
+    for type_name, members in groups.items():
+        console.print(f"[bold]{type_name}[/bold] ({len(members)})", highlight=False)
+        for hit in members:
+            reuse, status = reuse_status(hit, on)
+            colour, label = _REUSE_TEXT[reuse]
+            heading = f"  [{colour}]{label}[/{colour}]"
+            if hit.number:
+                heading += f" — số {hit.number}"
+            console.print(heading, highlight=False, soft_wrap=True)
+            rows = [
+                ("Ngày cấp", f"{hit.issue_date:%d/%m/%Y}" if hit.issue_date else "không rõ"),
+                ("Cơ quan cấp", hit.issuer or "không rõ"),
+                ("Hiệu lực", status.text + (f" ({hit.validity_note})" if reuse == EXPIRED and hit.validity_note
+                                            else "")),
+            ]
+            if hit.needs_review:
+                rows.append(("Rà soát", "hồ sơ số hóa chưa được người kiểm tra xác nhận"))
+            for person in hit.persons:
+                if focus is None or _matches(person, focus):
+                    rows.append(("Vai trò", f"{catalogue.role_name(person.role)}: {person.name or 'không rõ tên'}"))
+            rows += [("Mã kết quả", hit.result_code), ("Bản sao số", f"sohoa link {hit.result_code}"),
+                     ("Nơi lưu", hit.location)]
+            for label_, value in rows:
+                console.print(f"     {label_ + ':':<13}{value}", highlight=False, soft_wrap=True)
         console.print()
 
 
-def _matches(person: IndexedPerson, query: CitizenQuery) -> bool:
+def _matches(person: IndexedPerson, query: RecordQuery) -> bool:
     if query.personal_number:
         return person.personal_number == query.personal_number
     if query.old_id:
         return person.old_id == query.old_id
-    return bool(person.name and query.name and fold(person.name) == fold(query.name) and person.dob == query.dob)
+    if query.name and query.dob:
+        return bool(person.name_key and person.dob == query.dob
+                    and OSA.distance(person.name_key, name_key(query.name), score_cutoff=1) <= 1)
+    return True
+
+
+def _who(query: RecordQuery) -> str:
+    if query.name and query.dob:
+        return f"{query.name}, sinh {query.dob:%d/%m/%Y}"
+    if query.code:
+        return f"mã {query.code}"
+    if query.number:
+        return f"số/ký hiệu {query.number}"
+    return query.personal_number or query.old_id or ""
+
+
+def _warn_pending(services: Services, console: Console) -> None:
+    waiting = len(services.outbox)
+    if waiting:
+        console.print(f"[yellow]Lưu ý:[/yellow] {waiting} hồ sơ đã lưu trữ nhưng chưa vào chỉ mục tra cứu nên có "
+                      "thể chưa hiện ở đây; quản trị viên chạy: sohoa reindex --pending")
 
 
 def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    query = _query(args, console)
-    on = _iso_date(args.on) if args.on else date.today()
-    if on is None:
-        raise UsageError(f"Không hiểu ngày {args.on!r} (dùng YYYY-MM-DD)")
+    query = _query(args, _filters(args, settings), console)
+    on = _valid_on(args)
     services = open_services(settings)
-    hits = services.index.lookup(query)
-    log_access(services, "lookup", {k: v if not isinstance(v, date) else v.isoformat()
-                                    for k, v in asdict(query).items() if v}, args.purpose, hits)
+    hits = services.index.find(query)
+    log_access(services, "lookup", _query_log(query), args.purpose, hits)
+    _warn_pending(services, console)
     if args.json:
-        print(json.dumps({"query": {k: str(v) for k, v in asdict(query).items() if v}, "as_of": on.isoformat(),
+        print(json.dumps({"query": _query_log(query), "as_of": on.isoformat(),
                           "documents": [_hit_json(h, on) for h in hits]}, ensure_ascii=False, indent=2))
         return 0
-    who = query.personal_number or query.old_id or f"{query.name}, sinh {query.dob:%d/%m/%Y}"
+    who = _who(query)
     if not hits:
         console.print(f"Không tìm thấy giấy tờ nào đã số hóa của {who}.")
         return 0
-    usable = sum(status_on(on, until=h.valid_until, rule=h.validity_rule, issued=h.issue_date).code
-                 in ("valid", "permanent") for h in hits)
-    console.print(f"Giấy tờ đã số hóa của {who}: {len(hits)}; còn hiệu lực ngày {on:%d/%m/%Y}: {usable} "
-                  f"(công dân không phải nộp lại các giấy tờ còn hiệu lực).\n")
+    usable = sum(reuse_status(h, on)[0] == REUSABLE for h in hits)
+    console.print(f"Giấy tờ đã số hóa của {who}: {len(hits)}; dùng được ngày {on:%d/%m/%Y}: {usable} "
+                  f"(công dân không phải nộp lại các giấy tờ này).\n", highlight=False)
     _print_hits(hits, on, console, settings, focus=query)
     return 0
+
+
+def _query_log(query: RecordQuery) -> dict[str, Any]:
+    """The query as the audit log keeps it: whom was looked up, and with which filters."""
+    out: dict[str, Any] = {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(query).items()
+                           if v and k not in ("filters", "limit")}
+    filters = {k: list(v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, date) else v
+               for k, v in asdict(query.filters).items() if v}
+    if filters:
+        out["filters"] = filters
+    return out
 
 
 # --- verify, show, search, review, reindex ----------------------------------------------------------------------
@@ -253,10 +349,12 @@ def cmd_show(args: argparse.Namespace, settings: Settings, console: Console) -> 
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    on = date.today()
+    on = _valid_on(args)
+    query = RecordQuery(text=" ".join(args.words), filters=_filters(args, settings), limit=args.limit)
     services = open_services(settings)
-    hits = services.index.search(" ".join(args.words), limit=args.limit)
-    log_access(services, "search", {"text": " ".join(args.words)}, args.purpose, hits)
+    hits = services.index.find(query)
+    log_access(services, "search", _query_log(query), args.purpose, hits)
+    _warn_pending(services, console)
     if args.json:
         print(json.dumps([_hit_json(h, on) for h in hits], ensure_ascii=False, indent=2))
     elif hits:
@@ -292,12 +390,36 @@ def cmd_review(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from indexer.rebuild import rebuild
+    from indexer.rebuild import drain, rebuild
 
     started = time.perf_counter()
-    count = rebuild(open_services(settings))
-    console.print(f"Đã lập lại chỉ mục từ kho lưu trữ: {count} hồ sơ ({time.perf_counter() - started:.1f} giây).")
-    return 0
+    services = open_services(settings)
+    if args.pending:
+        drained = drain(services)
+    else:
+        report = rebuild(services)
+        drained = report.drained
+        console.print(f"Đã lập chỉ mục mới từ kho lưu trữ và chuyển tra cứu sang chỉ mục đó: {report.indexed} hồ sơ "
+                      f"({time.perf_counter() - started:.1f} giây); cập nhật thêm {report.caught_up} hồ sơ thay đổi "
+                      "trong lúc lập.", highlight=False)
+        for type_id, n in services.index.count_by_type().items():
+            name = settings.catalogue.get(type_id).name if type_id in {t.id for t in settings.catalogue.types} \
+                else "Chưa xác định loại"
+            console.print(f"   {name}: {n}", highlight=False)
+        if report.damaged:
+            console.print(f"[yellow]{len(report.damaged)} hồ sơ có tệp văn bản OCR không khớp mã băm nên được lập "
+                          f"chỉ mục không kèm văn bản:[/yellow] {', '.join(report.damaged)} (chạy sohoa audit fixity)")
+    _print_drain(drained, console)
+    return 0 if not drained.left else 4
+
+
+def _print_drain(drained: DrainReport, console: Console) -> None:
+    if drained.done:
+        console.print(f"Đã đưa {drained.done} hồ sơ chờ vào chỉ mục.")
+    if drained.left:
+        console.print(f"[red]Còn {drained.left} hồ sơ chờ lập chỉ mục:[/red] {drained.error}")
+    elif not drained.done:
+        console.print("Không có hồ sơ nào chờ lập chỉ mục.")
 
 
 # --- arguments --------------------------------------------------------------------------------------------------
@@ -316,12 +438,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary and per-file results as JSON")
     p.set_defaults(run=cmd_ingest)
 
-    p = sub.add_parser("lookup", parents=[common], help="a citizen's reusable documents")
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--type", action="append", help="only this document type id (repeatable)")
+    filters.add_argument("--issuer", help="only documents issued by this body (case and diacritics ignored)")
+    filters.add_argument("--issued-from", help="only documents issued on or after this day")
+    filters.add_argument("--issued-to", help="only documents issued on or before this day")
+    filters.add_argument("--valid-on", help="judge validity on this day (YYYY-MM-DD or dd/mm/yyyy; default today)")
+    filters.add_argument("--only-valid", action="store_true", help="leave out documents not valid that day")
+
+    p = sub.add_parser("lookup", parents=[common, filters], help="a citizen's reusable documents")
     p.add_argument("--citizen", help="12-digit personal number (a 9-digit old ID number also works)")
-    p.add_argument("--old-id", help="9-digit old ID card number (CMND)")
-    p.add_argument("--name", help="full name, with or without diacritics (with --dob)")
-    p.add_argument("--dob", help="date of birth dd/mm/yyyy (with --name)")
-    p.add_argument("--on", help="judge validity on this day (YYYY-MM-DD) instead of today")
+    p.add_argument("--cmnd", "--old-id", dest="old_id", help="9-digit old ID card number (CMND)")
+    p.add_argument("--name", help="full name, with or without diacritics; one OCR error is tolerated (with --dob)")
+    p.add_argument("--dob", help="date of birth dd/mm/yyyy or YYYY-MM-DD (with --name)")
+    p.add_argument("--code", help="a result code or a dossier code")
+    p.add_argument("--number", help="the document's số/ký hiệu (case, diacritics and spaces ignored)")
     p.add_argument("--purpose", default="Tra cứu tái sử dụng kết quả TTHC", help="why (kept in the audit log)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_lookup)
@@ -336,7 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--purpose", default="Xem hồ sơ", help="why (kept in the audit log)")
     p.set_defaults(run=cmd_show)
 
-    p = sub.add_parser("search", parents=[common], help="full-text search of names and document text")
+    p = sub.add_parser("search", parents=[common, filters], help="full-text search of names and document text")
     p.add_argument("words", nargs="+")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--purpose", default="Tìm kiếm hồ sơ", help="why (kept in the audit log)")
@@ -348,7 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_review)
 
-    p = sub.add_parser("reindex", parents=[common], help="rebuild the index from the archive alone")
+    p = sub.add_parser("reindex", parents=[common], help="build a new index from the archive and switch to it")
+    p.add_argument("--pending", action="store_true", help="only index the records waiting in the outbox")
     p.set_defaults(run=cmd_reindex)
     register_archive_commands(sub, common)
     return parser
@@ -368,6 +500,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArchiveError as e:  # unreachable storage, a refused deletion: a sentence, not a stack trace
         console.print(f"[red]Kho lưu trữ:[/red] {e}")
         return 3
+    except IndexUnavailable as e:
+        console.print(f"[red]Chỉ mục tra cứu:[/red] {e}")
+        return 4
 
 
 if __name__ == "__main__":

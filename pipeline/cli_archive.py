@@ -19,6 +19,7 @@ from archive.audit_log import Verification, verify_events
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
 from archive.objects import Lock
 from archive.retention import lock_of, retention_of
+from indexer.rebuild import remove_or_queue
 from pipeline.config import Settings
 from pipeline.records import Manifest
 from pipeline.services import Services, open_services
@@ -179,7 +180,7 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) 
         raise CommandError("Cần mã đề nghị tiêu hủy")
     approval = approve_disposition(services.archive, args.target, actor, _audit_lock(services))
     code = str(approval["result_code"])
-    services.index.remove(code)
+    remove_or_queue(code, str(approval["content_hash"]), services)
     services.log("disposition.approve", code, args.reason, request=args.target,
                  objects_deleted=approval["objects_deleted"], requested_by=approval["requested_by"])
     console.print(f"Đã phê duyệt và tiêu hủy hồ sơ {code} ({approval['objects_deleted']} đối tượng).")

@@ -92,6 +92,18 @@ class MinioSettings:
 
 
 @dataclass(frozen=True)
+class ElasticSettings:
+    urls: tuple[str, ...]
+    username: str = ""
+    password: str = field(default="", repr=False)
+    api_key: str = field(default="", repr=False)
+    ca_file: str | None = None
+    index_prefix: str = "sohoa"
+    request_timeout: float = 10.0
+    max_retries: int = 3
+
+
+@dataclass(frozen=True)
 class DocumentType:
     id: str
     name: str
@@ -157,6 +169,8 @@ class Settings:
     workers: int
     archive_backend: Literal["filesystem", "minio"]
     minio: MinioSettings | None
+    index_backend: Literal["sqlite", "elasticsearch"]
+    elasticsearch: ElasticSettings | None
     download_link_seconds: int
     download_base_url: str
     catalogue: Catalogue = field(repr=False)
@@ -167,8 +181,13 @@ class Settings:
         return self.data_dir / "archive"
 
     @property
-    def index_path(self) -> Path:
-        return self.data_dir / "index" / "sohoa.sqlite"
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Index writes waiting for the index to come back (`sohoa reindex --pending`)."""
+        return self.data_dir / "outbox"
 
     @property
     def quarantine_dir(self) -> Path:
@@ -276,6 +295,26 @@ def _minio_settings(raw: dict[str, Any], env: Mapping[str, str]) -> MinioSetting
     )
 
 
+def _elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSettings | None:
+    urls = env.get("SOHOA_ES_URL")
+    url_list = [u.strip() for u in urls.split(",")] if urls else list(raw.get("urls", []))
+    if not [u for u in url_list if u]:
+        return None
+    try:
+        return ElasticSettings(
+            urls=tuple(u for u in url_list if u),
+            username=env.get("SOHOA_ES_USERNAME") or raw.get("username", ""),
+            password=env.get("SOHOA_ES_PASSWORD") or raw.get("password", ""),
+            api_key=env.get("SOHOA_ES_API_KEY") or raw.get("api_key", ""),
+            ca_file=env.get("SOHOA_ES_CA_FILE") or raw.get("ca_file") or None,
+            index_prefix=env.get("SOHOA_ES_INDEX_PREFIX") or raw.get("index_prefix", "sohoa"),
+            request_timeout=float(raw.get("request_timeout_s", 10)),
+            max_retries=int(raw.get("max_retries", 3)),
+        )
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"[index.elasticsearch]: {e}") from e
+
+
 def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     root = resolve_data_dir(data_dir)
     raw = _read_toml(DEFAULTS / "settings.toml")
@@ -298,6 +337,13 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     minio = _minio_settings(archive.get("minio", {}), env)
     if backend == "minio" and minio is None:
         raise ConfigError("the MinIO archive needs an endpoint: SOHOA_MINIO_ENDPOINT or [archive.minio] endpoint")
+    index = raw["index"]
+    index_backend = env.get("SOHOA_INDEX_BACKEND") or index["backend"]
+    if index_backend not in ("sqlite", "elasticsearch"):
+        raise ConfigError(f"index backend must be 'sqlite' or 'elasticsearch', not {index_backend!r}")
+    elastic = _elastic_settings(index.get("elasticsearch", {}), env)
+    if index_backend == "elasticsearch" and elastic is None:
+        raise ConfigError("the Elasticsearch index needs a URL: SOHOA_ES_URL or [index.elasticsearch] urls")
     catalogue = _cached_catalogue(os.environ.get("SOHOA_DOCUMENT_TYPES"))
     schedule_path = env.get("SOHOA_RETENTION_SCHEDULE") or archive.get("retention_schedule") or ""
     return Settings(
@@ -320,6 +366,8 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         workers=max(1, int(env.get("SOHOA_WORKERS") or raw["flow"]["workers"])),
         archive_backend="minio" if backend == "minio" else "filesystem",
         minio=minio,
+        index_backend="elasticsearch" if index_backend == "elasticsearch" else "sqlite",
+        elasticsearch=elastic,
         download_link_seconds=int(float(archive["download_link_minutes"]) * 60),
         download_base_url=env.get("SOHOA_DOWNLOAD_BASE_URL") or archive["download_base_url"],
         catalogue=catalogue,

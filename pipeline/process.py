@@ -26,7 +26,9 @@ from PIL import Image
 
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, file_name
 from archive.retention import retention_of
-from indexer.rebuild import index_record
+from indexer.base import IndexUnavailable
+from indexer.document import IndexedRecord
+from indexer.rebuild import index_or_queue, index_record
 from ocr.page import read_page
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten
@@ -181,7 +183,11 @@ def digitise(path: Path, services: Services) -> DocumentResult:
 
 def _ensure_indexed(manifest: Manifest, services: Services) -> None:
     """An archived record missing from the index (a crash between the two steps) is indexed now."""
-    if services.index.get(manifest.result_code) is None:
+    try:
+        missing = services.index.get(manifest.result_code) is None
+    except IndexUnavailable:
+        missing = True  # queued by index_record if the index is still down
+    if missing:
         index_record(manifest, services)
 
 
@@ -257,8 +263,8 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
     )
     with watch("archive"):
         location = services.archive.store(manifest, files)
-    with watch("index"):
-        services.index.upsert(manifest, text, location)
+    with watch("index"):  # the record is safe in the archive: an index that is down gets it later, from the outbox
+        index_or_queue(IndexedRecord.of(manifest, text, location), services)
     services.log("record.write", code, "Số hóa kết quả giải quyết TTHC", content_hash=source.sha256,
                  version=manifest.version, document_type=classification.type_id, source=source.path.name)
     return manifest

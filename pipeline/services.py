@@ -1,7 +1,8 @@
 """The backends one data directory uses, built once per process and shared by its worker threads.
 
 Callers get the archive (over the object store the settings choose: the embedded filesystem store, or MinIO), the
-`Index` interface and the audit log, never a concrete store: this is the one place that chooses implementations.
+`Index` interface (SQLite or Elasticsearch), its outbox and the audit log, never a concrete store: this is the one
+place that chooses implementations.
 The signer is made on first use, since loading the key and the stamp font costs most of a second that `lookup` or
 `show` need not pay.
 """
@@ -24,8 +25,9 @@ from archive.filesystem import FilesystemObjects
 from archive.objects import ObjectStore
 from archive.retention import lock_of, retention_of
 from indexer.base import Index
+from indexer.outbox import Outbox
 from indexer.sqlite import SqliteIndex
-from pipeline.config import MinioSettings, Settings, load_settings
+from pipeline.config import ElasticSettings, MinioSettings, Settings, load_settings
 from signing.fonts import stamp_font
 from signing.identity import Identity, load_identity
 from signing.sign import DocumentSigner
@@ -42,6 +44,7 @@ class Services:
     archive: RecordArchive
     index: Index
     audit: AuditLog
+    outbox: Outbox
     _signer: DocumentSigner | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -95,11 +98,25 @@ def object_store(settings: Settings) -> ObjectStore:
     return FilesystemObjects(settings.archive_dir, settings.download_base_url, link_secret(settings))
 
 
+@cache
+def elastic_index(e: ElasticSettings) -> Index:
+    """One Elasticsearch client per process and cluster (it pools connections and is thread-safe)."""
+    from indexer.elastic import ElasticIndex
+
+    return ElasticIndex(e)
+
+
+def record_index(settings: Settings) -> Index:
+    if settings.index_backend == "elasticsearch" and settings.elasticsearch is not None:
+        return elastic_index(settings.elasticsearch)
+    return SqliteIndex(settings.index_dir)
+
+
 def open_services(settings: Settings) -> Services:
     objects = object_store(settings)
     audit_class = settings.retention.audit_log
     audit = AuditLog(objects, lambda: lock_of(retention_of(audit_class, date.today())))
-    return Services(settings, RecordArchive(objects), SqliteIndex(settings.index_path), audit)
+    return Services(settings, RecordArchive(objects), record_index(settings), audit, Outbox(settings.outbox_dir))
 
 
 @cache

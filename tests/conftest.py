@@ -23,9 +23,13 @@ _CONFIG_ENV = ("SOHOA_DATA_DIR", "SOHOA_SETTINGS", "SOHOA_DOCUMENT_TYPES", "SOHO
                "SOHOA_SIGNING_P12", "SOHOA_SIGNING_P12_PASSWORD", "SOHOA_TRUST_ROOTS", "SOHOA_WORKERS",
                "SOHOA_ARCHIVE_BACKEND", "SOHOA_RETENTION_SCHEDULE", "SOHOA_DOWNLOAD_BASE_URL", "SOHOA_ACTOR",
                "SOHOA_MINIO_ENDPOINT", "SOHOA_MINIO_ACCESS_KEY", "SOHOA_MINIO_SECRET_KEY", "SOHOA_MINIO_BUCKET",
-               "SOHOA_MINIO_SECURE", "SOHOA_MINIO_CA_FILE")
-# A real MinIO for the live tests, if the developer named one (read before the configuration is cleared).
+               "SOHOA_MINIO_SECURE", "SOHOA_MINIO_CA_FILE", "SOHOA_INDEX_BACKEND", "SOHOA_ES_URL",
+               "SOHOA_ES_USERNAME", "SOHOA_ES_PASSWORD", "SOHOA_ES_API_KEY", "SOHOA_ES_CA_FILE",
+               "SOHOA_ES_INDEX_PREFIX")
+# A real MinIO and Elasticsearch for the live tests, if the developer named them (read before the configuration
+# is cleared).
 LIVE_MINIO = {k: v for k, v in os.environ.items() if k.startswith("SOHOA_MINIO_")}
+LIVE_ES = {k: v for k, v in os.environ.items() if k.startswith("SOHOA_ES_")}
 
 
 def pytest_configure(config: pytest.Config) -> None:

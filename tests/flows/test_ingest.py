@@ -50,7 +50,7 @@ def test_every_sample_is_archived_signed_indexed_and_typed(ingested: Ingested,
     assert ingested.summary["accepted"] == len(sample_truths) == 14
     assert ingested.summary["quarantined"] == 0
     archive = archive_at(ingested.data_dir / "archive")
-    index = SqliteIndex(ingested.data_dir / "index" / "sohoa.sqlite")
+    index = SqliteIndex(ingested.data_dir / "index")
     roots = ValidationContext(trust_roots=load_certificates([ingested.data_dir / "keys" / "dev-ca.pem"]))
     for truth in sample_truths:
         manifest = manifest_of(ingested, truth["file"])
@@ -105,14 +105,15 @@ def test_a_lookup_by_each_samples_number_returns_that_document(ingested: Ingeste
 
 def test_a_clerk_sees_validity_as_of_the_day(ingested: Ingested) -> None:
     citizen = (SAMPLES / "demo_citizen.txt").read_text().strip()
-    docs = {d["type_id"]: d for d in lookup(ingested.data_dir, "--citizen", citizen, "--on", "2026-11-22")["documents"]}
+    found = lookup(ingested.data_dir, "--citizen", citizen, "--valid-on", "2026-11-22")
+    docs = {d["type_id"]: d for d in found["documents"]}
     assert set(docs) == {"tinh_trang_hon_nhan", "ho_kinh_doanh", "giay_phep_xay_dung"}
     assert docs["ho_kinh_doanh"]["validity"]["status"] == "permanent"
     permit = docs["giay_phep_xay_dung"]
     issued = permit["issue_date"]
     day_before_lapse = permit["validity"]["valid_until"]
     assert day_before_lapse > issued
-    on_last_day = lookup(ingested.data_dir, "--citizen", citizen, "--on", day_before_lapse)["documents"]
+    on_last_day = lookup(ingested.data_dir, "--citizen", citizen, "--valid-on", day_before_lapse)["documents"]
     assert {d["type_id"]: d["validity"]["status"] for d in on_last_day}["giay_phep_xay_dung"] == "valid"
     assert permit["validity"]["status"] == "expired"  # issued in 2022, twelve months long
     assert all(d["location"].startswith(str(ingested.data_dir)) for d in docs.values())
@@ -151,7 +152,7 @@ def test_ingesting_twice_keeps_one_record_per_document(ingested: Ingested) -> No
     summary = json.loads(out)["summary"]
     assert (summary["accepted"], summary["already_archived"]) == (0, 14)
     assert len(list(archive_at(ingested.data_dir / "archive").manifests())) == 14
-    assert SqliteIndex(ingested.data_dir / "index" / "sohoa.sqlite").count() == 14
+    assert SqliteIndex(ingested.data_dir / "index").count() == 14
     reserved = [p for p in (ingested.data_dir / "archive" / "dossiers").rglob("*")
                 if p.is_file() and not p.name.startswith(".")]
     assert len(reserved) == 14  # no dossier number spent on a document already archived
@@ -163,13 +164,13 @@ def test_reindex_rebuilds_the_same_answers_from_the_archive_alone(ingested: Inge
     shutil.copytree(ingested.data_dir, data, ignore=shutil.ignore_patterns("prefect"))
     numbers = [p["personal_number"] for t in sample_truths for p in t["persons"] if p["personal_number"]]
     # The copy's index still points into the original data directory; a rebuilt one points into the copy.
-    before = [json.loads(json.dumps(lookup(data, "--citizen", n, "--on", "2026-11-22"))
+    before = [json.loads(json.dumps(lookup(data, "--citizen", n, "--valid-on", "2026-11-22"))
                          .replace(str(ingested.data_dir), str(data))) for n in numbers]
     shutil.rmtree(data / "index")
     assert [d["documents"] for d in (lookup(data, "--citizen", n) for n in numbers[:1])] == [[]]
     status, _ = run_cli("reindex", "--data-dir", data)
     assert status == 0
-    assert [lookup(data, "--citizen", n, "--on", "2026-11-22") for n in numbers] == before
+    assert [lookup(data, "--citizen", n, "--valid-on", "2026-11-22") for n in numbers] == before
 
 
 def test_bad_files_are_quarantined_with_reasons_and_the_batch_goes_on(tmp_path: Path) -> None:

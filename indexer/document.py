@@ -1,0 +1,114 @@
+"""The document both index backends store for one record, and the normal forms they compare in.
+
+Built from the archive's manifest and OCR text alone, so the index can always be rebuilt from the archive. The key
+functions here are the Python side of the Elasticsearch normalisers (indexer/es_template.py): queries are sent
+already normalised, so both backends compare the same strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from archive.base import SIGNED_PDF
+from pipeline.records import Manifest
+from pipeline.text import fold, nfc, squash
+
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+_WORDS = re.compile(r"\w+")
+
+
+def name_key(text: str) -> str:
+    """A name as compared: lower case, no diacritics, đ -> d, single spaces ("ĐẶNG  Văn Đạt" -> "dang van dat")."""
+    return squash(fold(text))
+
+
+def code_key(text: str) -> str:
+    """A số/ký hiệu as a clerk may type it: no case, diacritics or spaces; any dash is a hyphen.
+
+    "12/QĐ – UB" and "12/qd-ub" both become "12/qd-ub".
+    """
+    return re.sub(r"\s+", "", fold(text).translate(_DASHES))
+
+
+def folded_words(text: str) -> list[str]:
+    return _WORDS.findall(fold(text))
+
+
+def spelled_words(text: str) -> list[str]:
+    """Words with their diacritics, lower case: what an exact spelling must match."""
+    return _WORDS.findall(nfc(text).lower())
+
+
+def agency_of(dossier_code: str) -> str:
+    """The agency code a dossier code begins with (TT 01/2018/TT-VPCP Điều 19: <agency>-<YYMMDD>-<seq>)."""
+    return dossier_code.split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class IndexedPerson:
+    role: str
+    name: str | None
+    name_key: str | None
+    dob: date | None
+    personal_number: str | None
+    old_id: str | None
+
+
+@dataclass(frozen=True)
+class IndexedRecord:
+    result_code: str
+    dossier_code: str
+    content_hash: str
+    version: int
+    procedure_code: str
+    agency_code: str
+    type_id: str | None
+    type_name: str | None
+    number: str | None
+    issue_date: date | None
+    issuer: str | None
+    valid_until: date | None
+    permanent: bool
+    validity_rule: str
+    validity_note: str
+    location: str
+    needs_review: bool
+    reusable: bool  # complete and signed: only these are offered for reuse
+    persons: tuple[IndexedPerson, ...] = field(default=())
+    names: str = ""
+    body: str = ""
+
+    @classmethod
+    def of(cls, manifest: Manifest, text: str, location: str) -> IndexedRecord:
+        f = manifest.fields
+        signed = SIGNED_PDF in manifest.files and bool(manifest.signature.certificate_sha256)
+        return cls(
+            result_code=manifest.result_code, dossier_code=manifest.dossier_code,
+            content_hash=manifest.content_hash, version=manifest.version, procedure_code=manifest.procedure_code,
+            agency_code=agency_of(manifest.dossier_code), type_id=manifest.classification.type_id,
+            type_name=manifest.classification.type_name, number=f.number, issue_date=f.issue_date,
+            issuer=f.issuer, valid_until=f.valid_until, permanent=f.validity_rule == "permanent",
+            validity_rule=f.validity_rule, validity_note=f.validity_note, location=location,
+            needs_review=manifest.needs_review, reusable=signed,
+            persons=tuple(IndexedPerson(p.role, p.name, name_key(p.name) if p.name else None, p.dob,
+                                        p.personal_number, p.old_id) for p in manifest.persons),
+            names=" ".join(p.name for p in manifest.persons if p.name), body=text,
+        )
+
+    def source(self) -> dict[str, Any]:
+        """As JSON: dates as ISO strings (what Elasticsearch stores and SQLite keeps for building hits)."""
+        source: dict[str, Any] = _jsonable(asdict(self))
+        return source
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,85 @@
+"""The Elasticsearch index template: how each field of `IndexedRecord` is analysed.
+
+Codes and numbers are `keyword`s. A số/ký hiệu goes through a normaliser (lower case, ASCII folding which maps
+đ -> d, spaces removed) so "12/qd-ub" finds "12/QĐ-UB". Names and OCR text use a folded analyzer (lowercase +
+asciifolding); names also keep a sub-field with their diacritics, to rank exact spellings first. The Python side of
+these normalisers is in indexer/document.py: queries are sent already normalised, so both backends agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_VERSION = 1  # bump when the mappings change: `sohoa reindex` then builds an index with the new ones
+
+SETTINGS: dict[str, Any] = {
+    "number_of_shards": 1,
+    "analysis": {
+        "filter": {
+            "sohoa_no_spaces": {"type": "pattern_replace", "pattern": "\\s+", "replacement": ""},
+        },
+        "analyzer": {
+            "sohoa_folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+            "sohoa_spelled": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+        },
+        "normalizer": {
+            "sohoa_folded": {"type": "custom", "filter": ["lowercase", "asciifolding", "trim"]},
+            "sohoa_code": {"type": "custom", "filter": ["lowercase", "asciifolding", "sohoa_no_spaces"]},
+        },
+    },
+}
+
+_KEYWORD = {"type": "keyword"}
+_DATE = {"type": "date", "format": "strict_date"}
+_NAME = {"type": "text", "analyzer": "sohoa_folded",
+         "fields": {"exact": {"type": "text", "analyzer": "sohoa_spelled"}}}
+
+MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "_source": {"excludes": ["body"]},  # OCR text is searched, never shown; the archive keeps it
+    "_meta": {"sohoa_schema": SCHEMA_VERSION},
+    "properties": {
+        "result_code": _KEYWORD,
+        "dossier_code": _KEYWORD,
+        "content_hash": _KEYWORD,
+        "version": {"type": "integer"},
+        "procedure_code": _KEYWORD,
+        "agency_code": _KEYWORD,
+        "type_id": _KEYWORD,
+        "type_name": {"type": "keyword", "index": False},
+        "number": {"type": "keyword", "normalizer": "sohoa_code"},
+        "issue_date": _DATE,
+        "issuer": {"type": "text", "analyzer": "sohoa_folded",
+                   "fields": {"key": {"type": "keyword", "normalizer": "sohoa_folded"}}},
+        "valid_until": _DATE,
+        "permanent": {"type": "boolean"},
+        "validity_rule": _KEYWORD,
+        "validity_note": {"type": "keyword", "index": False},
+        "location": {"type": "keyword", "index": False},
+        "needs_review": {"type": "boolean"},
+        "reusable": {"type": "boolean"},
+        "persons": {
+            "type": "nested",
+            "properties": {
+                "role": _KEYWORD,
+                "name": _NAME,
+                "name_key": {"type": "keyword", "normalizer": "sohoa_folded"},
+                "dob": _DATE,
+                "personal_number": _KEYWORD,
+                "old_id": _KEYWORD,
+            },
+        },
+        "names": _NAME,
+        "body": {"type": "text", "analyzer": "sohoa_folded"},
+    },
+}
+
+
+def index_template(prefix: str) -> dict[str, Any]:
+    """The body of PUT _index_template/<prefix>-records: every versioned index gets these settings and mappings."""
+    return {
+        "index_patterns": [f"{prefix}-records-*"],
+        "priority": 200,
+        "template": {"settings": SETTINGS, "mappings": MAPPINGS},
+        "_meta": {"sohoa_schema": SCHEMA_VERSION, "description": "sohoa records, one document per result"},
+    }

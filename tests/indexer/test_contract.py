@@ -1,0 +1,165 @@
+"""The one query model, run on every index backend with the same expected answers.
+
+Backends: SQLite; Elasticsearch through the real client against the recording double; a live cluster when
+SOHOA_ES_URL is set (see tests/indexer/conftest.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from indexer.base import Filters, Index, RecordQuery
+from tests.indexer.conftest import (
+    BIRTH_LAN,
+    LAN_DOB,
+    MARRIAGE,
+    OCR_LAM,
+    OCR_LAMM,
+    STATUS_NEW,
+    STATUS_OLD,
+    UNSIGNED,
+    UNTYPED,
+    sample_records,
+)
+
+
+def codes(index: Index, **query: object) -> list[str]:
+    return [h.result_code for h in index.find(RecordQuery(**query))]  # type: ignore[arg-type]
+
+
+def test_by_personal_number_finds_every_role_and_never_an_unsigned_record(loaded: Index) -> None:
+    assert codes(loaded, personal_number="064190000001") == [MARRIAGE]  # UNSIGNED names her too
+    [hit] = loaded.find(RecordQuery(personal_number="064088000002"))
+    assert hit.location == "/archive/marriage" and hit.number == "15/2020/KH"
+    assert [p.role for p in hit.persons] == ["wife", "husband"]
+    assert hit.persons[1].name == "ĐẶNG VĂN ĐẠT" and hit.persons[1].dob == date(1988, 1, 2)
+    assert codes(loaded, personal_number="064190000009") == []
+
+
+def test_by_old_id_newest_issue_first(loaded: Index) -> None:
+    assert codes(loaded, old_id="230987654") == [STATUS_NEW, STATUS_OLD]
+    assert codes(loaded, old_id="230987655") == []
+
+
+def test_by_name_and_birth_date_ignores_case_and_diacritics_and_tolerates_one_ocr_error(loaded: Index) -> None:
+    # "TRẦN THỊ LÂN" folds to the same name; "TRAN THI LAM" is one letter off; "TRAN THI LAMM" two: not found.
+    assert codes(loaded, name="tran thi lan", dob=LAN_DOB) == [STATUS_NEW, STATUS_OLD, OCR_LAM, BIRTH_LAN]
+    assert codes(loaded, name="Tran  Thi   Lna", dob=LAN_DOB) == [STATUS_NEW, STATUS_OLD, BIRTH_LAN]  # a swap
+    assert OCR_LAMM in codes(loaded, name="tran thi lamm", dob=LAN_DOB)
+    assert codes(loaded, name="tran thi lan", dob=date(1978, 9, 3)) == []
+    assert codes(loaded, name="tran thi", dob=LAN_DOB) == []
+    assert codes(loaded, name="dang van dat", dob=date(1988, 1, 2)) == [MARRIAGE]  # đ -> d
+
+
+def test_an_exact_spelling_ranks_before_other_spellings(loaded: Index) -> None:
+    assert codes(loaded, name="Trần Thị Lân", dob=LAN_DOB) == [BIRTH_LAN, STATUS_NEW, STATUS_OLD, OCR_LAM]
+    assert codes(loaded, name="TRẦN THỊ LAN", dob=LAN_DOB) == [STATUS_NEW, STATUS_OLD, OCR_LAM, BIRTH_LAN]
+
+
+def test_by_result_code_or_dossier_code(loaded: Index) -> None:
+    assert codes(loaded, code=MARRIAGE) == [MARRIAGE]
+    assert codes(loaded, code=STATUS_OLD.rsplit("-", 1)[0]) == [STATUS_OLD]  # the dossier code
+    assert codes(loaded, code=UNSIGNED) == []
+    assert codes(loaded, code="000.00.00.H49-200304") == []  # no prefix matching
+
+
+def test_by_number_as_a_clerk_types_it(loaded: Index) -> None:
+    assert codes(loaded, number="102/XN-UBND") == [STATUS_OLD]
+    assert codes(loaded, number="102/xn-ubnd") == [STATUS_OLD]
+    assert codes(loaded, number=" 102 / XN – UBND ") == [STATUS_OLD]
+    assert codes(loaded, number="15/2020/kh") == [MARRIAGE]
+    assert codes(loaded, number="102/XN") == []
+
+
+def test_full_text_needs_every_word_ignores_diacritics_and_ranks_exact_names_first(loaded: Index) -> None:
+    assert codes(loaded, text="dak po") == [MARRIAGE]
+    assert codes(loaded, text="Đắk Pơ Gia Lai") == [MARRIAGE]
+    assert codes(loaded, text="hong nhung ket hon") == [MARRIAGE]  # a name and the text together
+    assert set(codes(loaded, text="tinh trang hon nhan")) == {STATUS_NEW, STATUS_OLD}
+    assert codes(loaded, text="hồng lan") == []
+    assert codes(loaded, text='" OR *') == []  # query syntax is not passed through
+    found = codes(loaded, text="Trần Thị Lân")
+    assert set(found) == {STATUS_NEW, STATUS_OLD, BIRTH_LAN} and found[0] == BIRTH_LAN
+    assert codes(loaded, text="tam", filters=Filters(type_ids=("khai_sinh",))) == []
+    assert codes(loaded, text="le van tam") == [UNTYPED]
+
+
+def test_filters_by_type_issuer_and_issue_dates(loaded: Index) -> None:
+    lan = {"name": "tran thi lan", "dob": LAN_DOB}
+    assert codes(loaded, **lan, filters=Filters(type_ids=("tinh_trang_hon_nhan",))) == [STATUS_NEW, STATUS_OLD]
+    assert codes(loaded, **lan, filters=Filters(type_ids=("khai_sinh", "ket_hon"))) == [OCR_LAM, BIRTH_LAN]
+    assert codes(loaded, **lan, filters=Filters(issuer="ubnd phuong hoi phu")) == [STATUS_NEW, STATUS_OLD]
+    assert codes(loaded, **lan, filters=Filters(issuer="UBND xã Ia Kênh")) == [BIRTH_LAN]
+    spring = Filters(issued_from=date(2026, 1, 1), issued_to=date(2026, 6, 30))
+    assert codes(loaded, **lan, filters=spring) == [STATUS_OLD]
+    assert codes(loaded, **lan, filters=Filters(issued_from=date(2026, 10, 1))) == [STATUS_NEW]  # inclusive
+    assert codes(loaded, **lan, filters=Filters(issued_to=date(2000, 1, 1))) == [BIRTH_LAN]
+
+
+def test_valid_on_a_day_leaves_out_a_marital_status_confirmation_older_than_six_months(loaded: Index) -> None:
+    lan = {"name": "tran thi lan", "dob": LAN_DOB}
+    assert codes(loaded, **lan, filters=Filters(valid_on=date(2026, 11, 22))) == [STATUS_NEW, OCR_LAM, BIRTH_LAN]
+    assert codes(loaded, **lan, filters=Filters(valid_on=date(2026, 8, 31))) == \
+        [STATUS_NEW, STATUS_OLD, OCR_LAM, BIRTH_LAN]  # its last day (the later one is valid too, by its dates)
+    assert codes(loaded, **lan, filters=Filters(valid_on=date(2027, 4, 1))) == [OCR_LAM, BIRTH_LAN]
+    assert codes(loaded, old_id="230987654", filters=Filters(valid_on=date(2026, 11, 22),
+                                                             type_ids=("tinh_trang_hon_nhan",))) == [STATUS_NEW]
+
+
+def test_get_count_types_and_review_queue(loaded: Index) -> None:
+    hit = loaded.get(STATUS_OLD)
+    assert hit is not None and hit.valid_until == date(2026, 8, 31) and hit.validity_rule == "6 months"
+    assert hit.dossier_code == STATUS_OLD.rsplit("-", 1)[0] and hit.issuer == "UBND phường Hội Phú"
+    assert loaded.get("000.00.00.H49-990101-0099-KQ1") is None
+    assert loaded.get(UNSIGNED) is not None  # held, only never offered for reuse
+    assert loaded.count() == 8
+    assert loaded.count_by_type() == {"khai_sinh": 4, "tinh_trang_hon_nhan": 2, "ket_hon": 1, "": 1}
+    assert [h.result_code for h in loaded.review_queue()] == [OCR_LAM]
+
+
+def test_upsert_replaces_and_remove_forgets(loaded: Index) -> None:
+    old = next(r for r in sample_records() if r.result_code == STATUS_OLD)
+    loaded.upsert(replace(old, location="/archive/moved", number="103/XN-UBND"))
+    loaded.refresh()
+    assert loaded.count() == 8
+    assert codes(loaded, number="102/XN-UBND") == []
+    [hit] = loaded.find(RecordQuery(number="103/xn-ubnd"))
+    assert hit.location == "/archive/moved"
+    loaded.remove(STATUS_OLD)
+    loaded.remove(STATUS_OLD)  # twice: nothing to forget the second time
+    loaded.refresh()
+    assert codes(loaded, old_id="230987654") == [STATUS_NEW] and loaded.count() == 7
+
+
+def test_a_new_build_is_invisible_until_published_then_replaces_everything(loaded: Index) -> None:
+    build = loaded.start_build()
+    kept = [r for r in sample_records() if r.result_code in (MARRIAGE, STATUS_NEW)]
+    assert build.add(iter(kept)) == 2
+    assert loaded.count() == 8 and codes(loaded, old_id="230987654") == [STATUS_NEW, STATUS_OLD]
+    build.publish()
+    assert loaded.count() == 2
+    assert codes(loaded, old_id="230987654") == [STATUS_NEW]
+    assert codes(loaded, personal_number="064088000002") == [MARRIAGE]
+    loaded.upsert(sample_records()[1])  # writes go to the new index
+    loaded.refresh()
+    assert loaded.count() == 3
+
+
+def test_an_abandoned_build_leaves_the_index_as_it_was(loaded: Index) -> None:
+    build = loaded.start_build()
+    build.add(iter(sample_records()[:1]))
+    build.abandon()
+    assert loaded.count() == 8 and codes(loaded, old_id="230987654") == [STATUS_NEW, STATUS_OLD]
+
+
+def test_a_lookup_needs_exactly_one_way_of_finding() -> None:
+    with pytest.raises(ValueError):
+        RecordQuery(name="Trần Thị Lan")
+    with pytest.raises(ValueError):
+        RecordQuery()
+    with pytest.raises(ValueError):
+        RecordQuery(personal_number="064190000001", old_id="230987654")
+    assert RecordQuery(name="Lan", dob=LAN_DOB).kind == "name_dob"
