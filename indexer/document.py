@@ -8,7 +8,7 @@ already normalised, so both backends compare the same strings.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -99,16 +99,21 @@ class IndexedRecord:
         )
 
     def source(self) -> dict[str, Any]:
-        """As JSON: dates as ISO strings (what Elasticsearch stores and SQLite keeps for building hits)."""
-        source: dict[str, Any] = _jsonable(asdict(self))
-        return source
+        """As JSON: dates as ISO strings (what Elasticsearch stores and SQLite keeps for building hits).
+
+        Written out field by field: `dataclasses.asdict` costs more than the rest of bulk indexing together."""
+        return {
+            "result_code": self.result_code, "dossier_code": self.dossier_code, "content_hash": self.content_hash,
+            "version": self.version, "procedure_code": self.procedure_code, "agency_code": self.agency_code,
+            "type_id": self.type_id, "type_name": self.type_name, "number": self.number,
+            "issue_date": _iso(self.issue_date), "issuer": self.issuer, "valid_until": _iso(self.valid_until),
+            "permanent": self.permanent, "validity_rule": self.validity_rule, "validity_note": self.validity_note,
+            "location": self.location, "needs_review": self.needs_review, "reusable": self.reusable,
+            "persons": [{"role": p.role, "name": p.name, "name_key": p.name_key, "dob": _iso(p.dob),
+                         "personal_number": p.personal_number, "old_id": p.old_id} for p in self.persons],
+            "names": self.names, "body": self.body,
+        }
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

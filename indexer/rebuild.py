@@ -27,13 +27,17 @@ def record_of(manifest: Manifest, services: Services) -> IndexedRecord:
 
 
 def index_or_queue(record: IndexedRecord, services: Services) -> bool:
-    """Index the record; if the index is unavailable, queue it in the outbox. True when it was indexed now."""
+    """Index the record; if the index fails, queue it in the outbox. True when it was indexed now.
+
+    Any failure, not only an unreachable index: the record is already safe in the archive, and a fault of the index
+    must not turn an archived record into a failed one."""
     try:
         services.index.upsert(record)
         return True
-    except IndexUnavailable as e:
-        services.outbox.add(record.result_code, record.content_hash, "upsert", str(e))
-        log.warning("index unavailable, %s queued in the outbox: %s", record.result_code, e)
+    except Exception as e:
+        services.outbox.add(record.result_code, record.content_hash, "upsert", str(e) or repr(e))
+        log.warning("index write failed, %s queued in the outbox: %s", record.result_code, e,
+                    exc_info=not isinstance(e, IndexUnavailable))
         return False
 
 
@@ -46,9 +50,10 @@ def remove_or_queue(result_code: str, content_hash: str, services: Services) -> 
     try:
         services.index.remove(result_code)
         return True
-    except IndexUnavailable as e:
-        services.outbox.add(result_code, content_hash, "remove", str(e))
-        log.warning("index unavailable, removal of %s queued in the outbox: %s", result_code, e)
+    except Exception as e:
+        services.outbox.add(result_code, content_hash, "remove", str(e) or repr(e))
+        log.warning("index write failed, removal of %s queued in the outbox: %s", result_code, e,
+                    exc_info=not isinstance(e, IndexUnavailable))
         return False
 
 

@@ -24,26 +24,33 @@ from rapidfuzz.distance import OSA
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery, hit_from_source
 from indexer.document import IndexedRecord, code_key, folded_words, name_key, spelled_words
 
-SCHEMA = """
+TABLES = """
 CREATE TABLE IF NOT EXISTS records (
-    result_code TEXT PRIMARY KEY, dossier_code TEXT NOT NULL, type_id TEXT, number_key TEXT, issue_date TEXT,
+    result_code TEXT NOT NULL, dossier_code TEXT NOT NULL, type_id TEXT, number_key TEXT, issue_date TEXT,
     issuer_key TEXT, valid_until TEXT, permanent INTEGER NOT NULL, needs_review INTEGER NOT NULL,
     reusable INTEGER NOT NULL, source TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS records_dossier ON records(dossier_code);
-CREATE INDEX IF NOT EXISTS records_number ON records(number_key);
-CREATE INDEX IF NOT EXISTS records_review ON records(result_code) WHERE needs_review = 1;
 CREATE TABLE IF NOT EXISTS persons (
     result_code TEXT NOT NULL, name_key TEXT, name_spelled TEXT, dob TEXT, personal_number TEXT, old_id TEXT
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5(names, body, tokenize = "unicode61 remove_diacritics 2");
+PRAGMA user_version = 2;
+"""
+# Made after a bulk build has filled the tables: sorting once is far cheaper than keeping B-trees in order per row.
+INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS records_code ON records(result_code);
+CREATE INDEX IF NOT EXISTS records_dossier ON records(dossier_code);
+CREATE INDEX IF NOT EXISTS records_number ON records(number_key);
+CREATE INDEX IF NOT EXISTS records_review ON records(result_code) WHERE needs_review = 1;
 CREATE INDEX IF NOT EXISTS persons_record ON persons(result_code);
 CREATE INDEX IF NOT EXISTS persons_personal_number ON persons(personal_number);
 CREATE INDEX IF NOT EXISTS persons_old_id ON persons(old_id);
 CREATE INDEX IF NOT EXISTS persons_dob ON persons(dob);
-CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5(names, body, tokenize = "unicode61 remove_diacritics 2");
 """
+SCHEMA_VERSION = 2  # PRAGMA user_version above; an index from another version is rebuilt by `sohoa reindex`
 CURRENT = "CURRENT"
 FIRST = "sohoa.sqlite"
+RANK_AT_MOST = 100  # full-text matches ranked by relevance (bm25); more than this: newest first
 _ORDER = "ORDER BY r.issue_date IS NULL, r.issue_date DESC, r.result_code"
 
 
@@ -55,38 +62,51 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _create(path: Path) -> None:
+def _create(path: Path, indexes: bool = True) -> None:
     db = sqlite3.connect(path)
     try:
-        db.executescript(SCHEMA)
+        db.executescript(TABLES + (INDEXES if indexes else ""))
     finally:
         db.close()
 
 
-def _write(db: sqlite3.Connection, records: Iterable[IndexedRecord]) -> int:
-    count = 0
-    for rec in records:
-        old = db.execute("SELECT rowid FROM records WHERE result_code = ?", (rec.result_code,)).fetchone()
-        if old:
-            db.execute("DELETE FROM fulltext WHERE rowid = ?", (old[0],))
-            db.execute("DELETE FROM persons WHERE result_code = ?", (rec.result_code,))
-            db.execute("DELETE FROM records WHERE rowid = ?", (old[0],))
+def _write(db: sqlite3.Connection, records: Iterable[IndexedRecord], fresh: bool = False) -> int:
+    """Insert or replace a batch: one statement per table, full-text rows keyed by the record's rowid.
+
+    `fresh`: the database is being built and holds none of these records, so nothing is looked up or deleted."""
+    batch = list({r.result_code: r for r in records}.values())  # a record twice in one batch: the last wins
+    if not batch:
+        return 0
+    if not db.in_transaction:  # take the write lock before reading max(rowid): writers in other threads wait
+        db.execute("BEGIN IMMEDIATE")
+    codes = [r.result_code for r in batch]
+    old = [] if fresh else [row[0] for start in range(0, len(codes), 500) for row in db.execute(
+        f"SELECT rowid FROM records WHERE result_code IN ({','.join('?' * len(codes[start:start + 500]))})",
+        codes[start:start + 500])]
+    if old:
+        marks = ",".join("?" * len(old))
+        db.execute(f"DELETE FROM fulltext WHERE rowid IN ({marks})", old)
+        db.execute(f"DELETE FROM persons WHERE result_code IN (SELECT result_code FROM records WHERE rowid IN "
+                   f"({marks}))", old)
+        db.execute(f"DELETE FROM records WHERE rowid IN ({marks})", old)
+    first = int(db.execute("SELECT coalesce(max(rowid), 0) FROM records").fetchone()[0]) + 1
+    rows, people, texts = [], [], []
+    for rowid, rec in enumerate(batch, first):
         source = rec.source()
         del source["body"]  # kept folded in fulltext; a hit does not show it
-        row = db.execute(
-            "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (rec.result_code, rec.dossier_code, rec.type_id, code_key(rec.number) if rec.number else None,
-             source["issue_date"], name_key(rec.issuer) if rec.issuer else None, source["valid_until"],
-             int(rec.permanent), int(rec.needs_review), int(rec.reusable),
-             json.dumps(source, ensure_ascii=False)),
-        )
-        db.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?)", [
-            (rec.result_code, p.name_key, " ".join(spelled_words(p.name)) if p.name else None,
-             p.dob.isoformat() if p.dob else None, p.personal_number, p.old_id) for p in rec.persons])
-        db.execute("INSERT INTO fulltext(rowid, names, body) VALUES (?,?,?)",
-                   (row.lastrowid, " ".join(folded_words(rec.names)), " ".join(folded_words(rec.body))))
-        count += 1
-    return count
+        rows.append((rowid, rec.result_code, rec.dossier_code, rec.type_id,
+                     code_key(rec.number) if rec.number else None, source["issue_date"],
+                     name_key(rec.issuer) if rec.issuer else None, source["valid_until"], int(rec.permanent),
+                     int(rec.needs_review), int(rec.reusable), json.dumps(source, ensure_ascii=False)))
+        people += [(rec.result_code, p.name_key, " ".join(spelled_words(p.name)) if p.name else None,
+                    p.dob.isoformat() if p.dob else None, p.personal_number, p.old_id) for p in rec.persons]
+        texts.append((rowid, " ".join(folded_words(rec.names)), " ".join(folded_words(rec.body))))
+    db.executemany("INSERT INTO records(rowid, result_code, dossier_code, type_id, number_key, issue_date, "
+                   "issuer_key, valid_until, permanent, needs_review, reusable, source) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?)", people)
+    db.executemany("INSERT INTO fulltext(rowid, names, body) VALUES (?,?,?)", texts)
+    return len(batch)
 
 
 def _filters(f: Filters) -> tuple[list[str], list[object]]:
@@ -116,7 +136,8 @@ class SqliteIndex:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         if not (folder / CURRENT).exists():
-            _create(folder / FIRST)
+            if not (folder / FIRST).exists():  # else: an index from before CURRENT existed, reported as outdated
+                _create(folder / FIRST)
             _point(folder, FIRST)
 
     def _current(self) -> Path:
@@ -133,6 +154,9 @@ class SqliteIndex:
                     raise
                 time.sleep(0.05)
         try:
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                raise IndexUnavailable("Chỉ mục tra cứu được lập bởi một phiên bản sohoa khác; quản trị viên lập lại "
+                                       "chỉ mục từ kho lưu trữ bằng: sohoa reindex")
             db.row_factory = sqlite3.Row
             with db:  # one transaction
                 yield db
@@ -226,15 +250,22 @@ class SqliteIndex:
 
     def _by_text(self, db: sqlite3.Connection, query: RecordQuery, where: list[str], args: list[object]
                  ) -> list[str]:
-        """Every word, in any order, in names or text; best match first, names spelled exactly before others."""
+        """Every word, in any order, in names or text; best match first, names spelled exactly before others.
+
+        Ranking (bm25) scores every match, which takes tens of milliseconds when thousands match among a million
+        records; above RANK_AT_MOST matches the most recently indexed ones are taken instead (found as soon as there
+        are enough), still with exact spellings of names first. bench/lookup.py measures both.
+        """
         terms = folded_words(query.text or "")
         if not terms:
             return []
         match = " ".join(f'"{t}"' for t in terms)  # quoted: no word is taken as an FTS operator
+        broad = len(db.execute("SELECT rowid FROM fulltext WHERE fulltext MATCH ? LIMIT ?",
+                               (match, RANK_AT_MOST + 1)).fetchall()) > RANK_AT_MOST
         rows = db.execute(
             f"SELECT r.result_code, r.source FROM fulltext f JOIN records r ON r.rowid = f.rowid "
-            f"WHERE fulltext MATCH ? AND {' AND '.join(where)} ORDER BY f.rank LIMIT ?",
-            [match, *args, max(query.limit * 5, 100)]).fetchall()
+            f"WHERE fulltext MATCH ? AND {' AND '.join(where)} ORDER BY {'f.rowid DESC' if broad else 'f.rank'} "
+            f"LIMIT ?", [match, *args, max(query.limit * 5, 100)]).fetchall()
         spelled = set(spelled_words(query.text or ""))
         exact = {code for code, source in rows if spelled <= set(spelled_words(json.loads(source)["names"]))}
         return sorted((code for code, _ in rows), key=lambda c: c not in exact)[:query.limit]
@@ -287,31 +318,44 @@ class SqliteBuild:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.name = f"sohoa-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.sqlite"
-        _create(folder / self.name)
+        _create(folder / self.name, indexes=False)
+
+    def _open_private(self) -> sqlite3.Connection:
+        """Nobody reads this file before `publish`, and a crash only means building again: no journal, big cache."""
+        db = sqlite3.connect(self.folder / self.name)
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("PRAGMA cache_size=-262144")  # 256 MB
+        return db
 
     def add(self, records: Iterable[IndexedRecord]) -> int:
-        db = _open(self.folder / self.name)
+        db = self._open_private()
         try:
             count = 0
             batch: list[IndexedRecord] = []
             for record in records:
                 batch.append(record)
-                if len(batch) == 2000:
+                if len(batch) == 5000:
                     with db:
-                        count += _write(db, batch)
+                        count += _write(db, batch, fresh=True)
                     batch = []
             with db:
-                count += _write(db, batch)
+                count += _write(db, batch, fresh=True)
             return count
         finally:
             db.close()
 
     def publish(self) -> None:
+        """Index the filled tables, make the file durable, then point CURRENT at it."""
         old = (self.folder / CURRENT).read_text().strip()
-        db = _open(self.folder / self.name)
+        db = self._open_private()
         try:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.executescript(INDEXES)  # fails on a result code twice: the build is then abandoned, not published
+            db.execute("INSERT INTO fulltext(fulltext) VALUES ('optimize')")
             db.execute("ANALYZE")
+            db.commit()
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA journal_mode=WAL")
         finally:
             db.close()
         _point(self.folder, self.name)

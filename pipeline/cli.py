@@ -226,7 +226,8 @@ def _print_hits(hits: Sequence[Hit], on: date, console: Console, settings: Setti
     groups: dict[str, list[Hit]] = {}
     for hit in hits:
         groups.setdefault(hit.type_name or "Chưa xác định loại giấy tờ", []).append(hit)
-    for type_name, members in groups.items():
+    reusable_first = sorted(groups.items(), key=lambda g: all(reuse_status(h, on)[0] != REUSABLE for h in g[1]))
+    for type_name, members in reusable_first:
         console.print(f"[bold]{type_name}[/bold] ({len(members)})", highlight=False)
         for hit in members:
             reuse, status = reuse_status(hit, on)
@@ -297,8 +298,8 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -
         console.print(f"Không tìm thấy giấy tờ nào đã số hóa của {who}.")
         return 0
     usable = sum(reuse_status(h, on)[0] == REUSABLE for h in hits)
-    console.print(f"Giấy tờ đã số hóa của {who}: {len(hits)}; dùng được ngày {on:%d/%m/%Y}: {usable} "
-                  f"(công dân không phải nộp lại các giấy tờ này).\n", highlight=False)
+    console.print(f"Giấy tờ đã số hóa của {who}: {len(hits)}; dùng được ngày {on:%d/%m/%Y}: {usable}. Công dân "
+                  "không phải nộp lại giấy tờ được đánh dấu DÙNG ĐƯỢC.\n", highlight=False)
     _print_hits(hits, on, console, settings, focus=query)
     return 0
 

@@ -315,6 +315,12 @@ def _elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSet
         raise ConfigError(f"[index.elasticsearch]: {e}") from e
 
 
+def _backend(concern: str, chosen: str, allowed: tuple[str, str]) -> str:
+    if chosen not in allowed:
+        raise ConfigError(f"{concern} backend must be '{allowed[0]}' or '{allowed[1]}', not {chosen!r}")
+    return chosen
+
+
 def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     root = resolve_data_dir(data_dir)
     raw = _read_toml(DEFAULTS / "settings.toml")
@@ -331,16 +337,12 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     validate_agency_code(agency_code)
     limits = raw["limits"]
     archive = raw["archive"]
-    backend = env.get("SOHOA_ARCHIVE_BACKEND") or archive["backend"]
-    if backend not in ("filesystem", "minio"):
-        raise ConfigError(f"archive backend must be 'filesystem' or 'minio', not {backend!r}")
+    backend = _backend("archive", env.get("SOHOA_ARCHIVE_BACKEND") or archive["backend"], ("filesystem", "minio"))
     minio = _minio_settings(archive.get("minio", {}), env)
     if backend == "minio" and minio is None:
         raise ConfigError("the MinIO archive needs an endpoint: SOHOA_MINIO_ENDPOINT or [archive.minio] endpoint")
     index = raw["index"]
-    index_backend = env.get("SOHOA_INDEX_BACKEND") or index["backend"]
-    if index_backend not in ("sqlite", "elasticsearch"):
-        raise ConfigError(f"index backend must be 'sqlite' or 'elasticsearch', not {index_backend!r}")
+    index_backend = _backend("index", env.get("SOHOA_INDEX_BACKEND") or index["backend"], ("sqlite", "elasticsearch"))
     elastic = _elastic_settings(index.get("elasticsearch", {}), env)
     if index_backend == "elasticsearch" and elastic is None:
         raise ConfigError("the Elasticsearch index needs a URL: SOHOA_ES_URL or [index.elasticsearch] urls")

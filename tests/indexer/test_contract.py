@@ -6,6 +6,7 @@ SOHOA_ES_URL is set (see tests/indexer/conftest.py).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date
 
@@ -132,6 +133,23 @@ def test_upsert_replaces_and_remove_forgets(loaded: Index) -> None:
     loaded.remove(STATUS_OLD)  # twice: nothing to forget the second time
     loaded.refresh()
     assert codes(loaded, old_id="230987654") == [STATUS_NEW] and loaded.count() == 7
+
+
+def test_upserts_from_several_worker_threads_all_land(backend: Index) -> None:
+    records = sample_records()
+
+    def write(k: int) -> None:
+        for j in range(10):
+            backend.upsert(replace(records[k], result_code=f"000.00.00.H49-261122-{k:02d}{j:02d}-KQ1"))
+
+    threads = [threading.Thread(target=write, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    backend.refresh()
+    assert backend.count() == 40
+    assert len(backend.find(RecordQuery(personal_number="064088000002"))) == 10  # records[0] is the marriage
 
 
 def test_a_new_build_is_invisible_until_published_then_replaces_everything(loaded: Index) -> None:

@@ -137,3 +137,38 @@ def test_the_cli_says_when_the_cluster_cannot_be_reached(tmp_path: Path, monkeyp
     monkeypatch.setenv("SOHOA_ES_URL", f"http://127.0.0.1:{free_port()}")
     status, out = run_cli("lookup", "--citizen", "064217000001", "--data-dir", tmp_path / "data")
     assert status == 4 and "Không kết nối được máy chủ tìm kiếm Elasticsearch" in " ".join(out.split())
+
+
+def test_an_index_from_an_older_version_is_refused_until_reindexed(tmp_path: Path) -> None:
+    import sqlite3
+
+    data = tmp_path / "data"
+    services = open_services(load_settings(data))
+    stored(services)
+    (data / "index" / "CURRENT").unlink()
+    for path in (data / "index").glob("sohoa*"):
+        path.unlink()
+    old = sqlite3.connect(data / "index" / "sohoa.sqlite")  # the layout before CURRENT and schema versions
+    old.execute("CREATE TABLE records (result_code TEXT PRIMARY KEY, content_hash TEXT)")
+    old.close()
+    status, out = run_cli("lookup", "--citizen", "064217000001", "--data-dir", data)
+    assert status == 4 and "sohoa reindex" in " ".join(out.split())
+    assert run_cli("reindex", "--data-dir", data)[0] == 0
+    status, out = run_cli("lookup", "--citizen", "064217000001", "--json", "--data-dir", data)
+    assert status == 0 and [d["result_code"] for d in json.loads(out)["documents"]] == [CODE]
+    assert not (data / "index" / "sohoa.sqlite").exists()
+
+
+def test_any_index_fault_after_the_archive_write_queues_the_record_instead_of_failing_it(services: Services) -> None:
+    class Broken(SqliteIndex):
+        def upsert(self, record: object) -> None:  # type: ignore[override]
+            raise RuntimeError("disk I/O error")
+
+    stored(services)
+    manifest = services.archive.manifest(CODE)
+    assert manifest is not None
+    broken = with_index(services, Broken(services.settings.index_dir))
+    assert index_record(manifest, broken) is False
+    [entry] = broken.outbox.pending()
+    assert "disk I/O error" in entry.reason
+    assert drain(services).done == 1 and services.index.get(CODE) is not None

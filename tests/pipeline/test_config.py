@@ -47,3 +47,28 @@ def test_broken_configuration_says_what_is_wrong(tmp_path: Path) -> None:
         load_catalogue(bad)
     with pytest.raises(ConfigError, match="validity"):
         Validity.parse("forever")
+
+
+def test_the_index_backend_and_its_cluster_come_from_settings_or_environment(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (load_settings(tmp_path).index_backend, load_settings(tmp_path).elasticsearch) == ("sqlite", None)
+    (tmp_path / "settings.toml").write_text(
+        '[index]\nbackend = "elasticsearch"\n[index.elasticsearch]\nurls = ["https://es1:9200", "https://es2:9200"]\n'
+        'username = "sohoa"\nindex_prefix = "gialai"\nmax_retries = 5\n', encoding="utf-8")
+    es = load_settings(tmp_path).elasticsearch
+    assert es is not None and es.urls == ("https://es1:9200", "https://es2:9200")
+    assert (es.username, es.index_prefix, es.max_retries, es.ca_file) == ("sohoa", "gialai", 5, None)
+    monkeypatch.setenv("SOHOA_ES_URL", "https://es3:9200, https://es4:9200")
+    monkeypatch.setenv("SOHOA_ES_PASSWORD", "bí-mật")
+    monkeypatch.setenv("SOHOA_ES_CA_FILE", "/etc/sohoa/ca.pem")
+    es = load_settings(tmp_path).elasticsearch
+    assert es is not None and es.urls == ("https://es3:9200", "https://es4:9200")
+    assert (es.password, es.ca_file) == ("bí-mật", "/etc/sohoa/ca.pem") and "bí-mật" not in repr(es)
+    monkeypatch.setenv("SOHOA_INDEX_BACKEND", "solr")
+    with pytest.raises(ConfigError, match="index backend must be 'sqlite' or 'elasticsearch'"):
+        load_settings(tmp_path)
+    monkeypatch.setenv("SOHOA_INDEX_BACKEND", "elasticsearch")
+    monkeypatch.delenv("SOHOA_ES_URL")
+    (tmp_path / "settings.toml").unlink()
+    with pytest.raises(ConfigError, match="SOHOA_ES_URL"):
+        load_settings(tmp_path)

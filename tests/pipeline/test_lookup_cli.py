@@ -74,7 +74,7 @@ def test_the_clerk_sees_documents_grouped_by_type_with_what_to_do(ingested: Inge
     for heading in ("Giấy xác nhận tình trạng hôn nhân (1)", "Giấy chứng nhận đăng ký hộ kinh doanh (1)",
                     "Giấy phép xây dựng (1)"):
         assert heading in out, heading
-    assert out.count("HẾT HIỆU LỰC") == 2 and out.count("DÙNG ĐƯỢC") == 1
+    assert out.count("HẾT HIỆU LỰC") == 2 and out.count("DÙNG ĐƯỢC —") == 1
     code = ingested.documents["ho_kinh_doanh_01.tif"]["result_code"]
     assert f"Mã kết quả: {code}" in out and f"Bản sao số: sohoa link {code}" in out
 
