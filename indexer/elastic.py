@@ -76,8 +76,8 @@ class ElasticIndex:
             if e.meta.status in (401, 403):
                 raise IndexUnavailable(f"Elasticsearch tại {where} từ chối thông tin đăng nhập của sohoa "
                                        f"({e.meta.status}): {e.message}") from e
-            raise IndexUnavailable(f"Elasticsearch tại {where} trả lỗi {e.meta.status} ({e.message}) "
-                                   f"sau {self.settings.max_retries} lần thử lại") from e
+            retried = f" sau {self.settings.max_retries} lần thử lại" if e.meta.status in RETRY_STATUSES else ""
+            raise IndexUnavailable(f"Elasticsearch tại {where} trả lỗi {e.meta.status} ({e.message}){retried}") from e
         except TransportError as e:
             raise IndexUnavailable(f"Elasticsearch tại {where} không trả lời được: {e}") from e
 
@@ -88,7 +88,8 @@ class ElasticIndex:
         return f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
 
     def ensure(self) -> None:
-        """Install the index template, and create the first versioned index behind the alias if there is none."""
+        """Before the first write: install the index template, and create the first versioned index behind the
+        alias if there is none."""
         if self._ready:
             return
         with self._lock:
@@ -104,13 +105,7 @@ class ElasticIndex:
 
     def indices(self) -> list[str]:
         """The versioned indices the alias names now (one, except for an instant during a swap)."""
-        self.ensure()
-        try:
-            return sorted(self._call(lambda: self.client.indices.get_alias(name=self.alias)).body)
-        except IndexUnavailable as e:
-            if isinstance(e.__cause__, NotFoundError):
-                return []
-            raise
+        return sorted(self._read(lambda: self.client.indices.get_alias(name=self.alias).body, {}))
 
     # --- writing ---------------------------------------------------------------------------------------------
 
@@ -147,36 +142,39 @@ class ElasticIndex:
         self.ensure()
         return ElasticBuild(self)
 
-    # --- reading ---------------------------------------------------------------------------------------------
+    # --- reading: no set-up, so a user allowed only to read can look up; before the first write nothing is found ---
 
-    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
-        self.ensure()
-        found: dict[str, Any] = self._call(lambda: self.client.search(index=self.alias, **body)).body
-        return found
+    def _read(self, fn: Callable[[], T], nothing: T) -> T:
+        try:
+            return self._call(fn)
+        except IndexUnavailable as e:
+            if isinstance(e.__cause__, NotFoundError):  # no index yet, or (for get) no such document
+                return nothing
+            raise
+
+    def _hits(self, body: dict[str, Any]) -> list[Hit]:
+        nothing: dict[str, Any] = {"hits": {"hits": []}}
+        found = self._read(lambda: self.client.search(index=self.alias, **body).body, nothing)
+        return [hit_from_source(h["_source"]) for h in found["hits"]["hits"]]
 
     def find(self, query: RecordQuery) -> list[Hit]:
-        return [hit_from_source(h["_source"]) for h in self._search(search_body(query))["hits"]["hits"]]
+        return self._hits(search_body(query))
 
     def get(self, result_code: str) -> Hit | None:
-        self.ensure()
-        try:
-            found = self._call(lambda: self.client.get(index=self.alias, id=result_code))
-        except IndexUnavailable as e:
-            if isinstance(e.__cause__, NotFoundError):
-                return None
-            raise
-        return hit_from_source(found["_source"])
+        found: dict[str, Any] | None = self._read(
+            lambda: self.client.get(index=self.alias, id=result_code).body, None)
+        return hit_from_source(found["_source"]) if found else None
 
     def review_queue(self, limit: int = 100) -> list[Hit]:
-        return [hit_from_source(h["_source"]) for h in self._search(review_body(limit))["hits"]["hits"]]
+        return self._hits(review_body(limit))
 
     def count(self) -> int:
-        self.ensure()
-        return int(self._call(lambda: self.client.count(index=self.alias))["count"])
+        return int(self._read(lambda: self.client.count(index=self.alias).body, {"count": 0})["count"])
 
     def count_by_type(self) -> dict[str, int]:
-        buckets = self._search(types_body())["aggregations"]["types"]["buckets"]
-        return {str(b["key"]): int(b["doc_count"]) for b in buckets}
+        empty: dict[str, Any] = {"aggregations": {"types": {"buckets": []}}}
+        found = self._read(lambda: self.client.search(index=self.alias, **types_body()).body, empty)
+        return {str(b["key"]): int(b["doc_count"]) for b in found["aggregations"]["types"]["buckets"]}
 
     def __repr__(self) -> str:
         return f"ElasticIndex({', '.join(self.settings.urls)!r}, alias={self.alias!r})"

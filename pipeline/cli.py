@@ -38,6 +38,7 @@ from archive.objects import ArchiveError
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
 from indexer.document import IndexedPerson, name_key
+from indexer.outbox import Outbox
 from pipeline.cli_archive import CommandError
 from pipeline.cli_archive import register as register_archive_commands
 from pipeline.config import ConfigError, Settings, load_settings
@@ -101,7 +102,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         "skipped_not_scans": len(others), "pages": pages, "elapsed_s": round(elapsed, 1),
         "pages_per_min": round(pages / elapsed * 60, 1) if elapsed and pages else 0.0,
         "document_seconds": round(busy, 1), "data_dir": str(settings.data_dir),
-        "waiting_for_index": len(open_services(settings).outbox),
+        "waiting_for_index": len(Outbox(settings.outbox_dir)),
     }
     if args.json:
         print(json.dumps({"summary": summary, "documents": [asdict(r) for r in results]}, ensure_ascii=False,
@@ -220,8 +221,8 @@ def _hit_json(hit: Hit, on: date) -> dict[str, Any]:
 
 def _print_hits(hits: Sequence[Hit], on: date, console: Console, settings: Settings,
                 focus: RecordQuery | None = None) -> None:
-    """Documents grouped by type, newest first; each marked reusable, expired or to be checked, with its result code
-    and how to get its signed copy. Narrow enough for any terminal."""
+    """Documents grouped by type (types with a reusable document first, each newest first); each marked reusable,
+    expired or to be checked, with its result code and how to get its signed copy. Narrow enough for any terminal."""
     catalogue = settings.catalogue
     groups: dict[str, list[Hit]] = {}
     for hit in hits:

@@ -36,8 +36,15 @@ def index_on(double: EsDouble, **extra: object) -> ElasticIndex:
     return ElasticIndex(es_settings(double.url, PREFIX, **extra))  # type: ignore[attr-defined]
 
 
-def test_first_use_installs_the_template_and_a_versioned_index_behind_the_alias(double: EsDouble) -> None:
-    index_on(double).count()
+def test_before_anything_is_written_lookups_find_nothing_without_changing_the_cluster(double: EsDouble) -> None:
+    index = index_on(double)
+    assert index.find(RecordQuery(personal_number="064190000001")) == [] and index.count() == 0
+    assert index.get(MARRIAGE) is None and index.count_by_type() == {} and index.review_queue() == []
+    assert {r.method for r in double.requests} <= {"GET", "POST", "HEAD"}  # a read-only account is enough
+
+
+def test_the_first_write_installs_the_template_and_a_versioned_index_behind_the_alias(double: EsDouble) -> None:
+    index_on(double).upsert(sample_records()[0])
     [template] = double.sent("PUT", f"/_index_template/{ALIAS}")
     body = template.body
     assert body["index_patterns"] == [f"{ALIAS}-*"]
@@ -63,7 +70,7 @@ def test_first_use_installs_the_template_and_a_versioned_index_behind_the_alias(
     [create] = [r for r in double.requests if r.method == "PUT" and re.fullmatch(VERSIONED, r.path)]
     assert create.body == {"aliases": {ALIAS: {"is_write_index": True}}}
     assert double.sent("HEAD", f"/_alias/{ALIAS}")
-    index_on(double).count()  # another process: the alias exists, no second index
+    index_on(double).upsert(sample_records()[1])  # another process: the alias exists, no second index
     assert len([r for r in double.requests if r.method == "PUT" and re.fullmatch(VERSIONED, r.path)]) == 1
 
 
@@ -168,6 +175,7 @@ def test_503_and_429_answers_are_retried_then_reported_in_vietnamese(double: EsD
 
 def test_credentials_are_sent_and_a_refusal_is_explained(double: EsDouble) -> None:
     index_on(double, username="sohoa", password="mật-khẩu").count()
+    assert double.requests
     sent = double.requests[-1].headers
     assert sent["authorization"] == "Basic " + base64.b64encode("sohoa:mật-khẩu".encode()).decode()
     double.reset()
