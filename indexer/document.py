@@ -16,7 +16,9 @@ from archive.base import SIGNED_PDF
 from pipeline.records import Manifest
 from pipeline.text import fold, nfc, squash
 
-_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+DASHES = "‐‑‒–—―−"  # read as "-" in a số/ký hiệu (the Elasticsearch normaliser maps the same characters)
+SPACES = " \t\r\n\u00a0"  # dropped from a số/ký hiệu
+_CODE_CHARS = str.maketrans({**{c: "-" for c in DASHES}, **{c: None for c in SPACES}})
 _WORDS = re.compile(r"\w+")
 
 
@@ -30,7 +32,7 @@ def code_key(text: str) -> str:
 
     "12/QĐ – UB" and "12/qd-ub" both become "12/qd-ub".
     """
-    return re.sub(r"\s+", "", fold(text).translate(_DASHES))
+    return fold(text).translate(_CODE_CHARS)
 
 
 def folded_words(text: str) -> list[str]:
@@ -90,7 +92,8 @@ class IndexedRecord:
             content_hash=manifest.content_hash, version=manifest.version, procedure_code=manifest.procedure_code,
             agency_code=agency_of(manifest.dossier_code), type_id=manifest.classification.type_id,
             type_name=manifest.classification.type_name, number=f.number, issue_date=f.issue_date,
-            issuer=f.issuer, valid_until=f.valid_until, permanent=f.validity_rule == "permanent",
+            issuer=squash(f.issuer) if f.issuer else None, valid_until=f.valid_until,
+            permanent=f.validity_rule == "permanent",
             validity_rule=f.validity_rule, validity_note=f.validity_note, location=location,
             needs_review=manifest.needs_review, reusable=signed,
             persons=tuple(IndexedPerson(p.role, p.name, name_key(p.name) if p.name else None, p.dob,

@@ -1,30 +1,36 @@
 """The Elasticsearch index template: how each field of `IndexedRecord` is analysed.
 
-Codes and numbers are `keyword`s. A số/ký hiệu goes through a normaliser (lower case, ASCII folding which maps
-đ -> d, spaces removed) so "12/qd-ub" finds "12/QĐ-UB". Names and OCR text use a folded analyzer (lowercase +
-asciifolding); names also keep a sub-field with their diacritics, to rank exact spellings first. The Python side of
-these normalisers is in indexer/document.py: queries are sent already normalised, so both backends agree.
+Codes and numbers are `keyword`s. A số/ký hiệu goes through a normaliser (spaces removed, any dash a hyphen, lower
+case, ASCII folding which maps đ -> d) so "12/qd - ub" finds "12/QĐ-UB". Names and OCR text use a folded analyzer
+(lowercase + asciifolding); names also keep a sub-field with their diacritics, to rank exact spellings first. The
+Python side of these normalisers is in indexer/document.py: queries are sent already normalised, so both backends
+agree.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from indexer.document import DASHES, SPACES
+
 SCHEMA_VERSION = 1  # bump when the mappings change: `sohoa reindex` then builds an index with the new ones
 
 SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     "analysis": {
-        "filter": {
-            "sohoa_no_spaces": {"type": "pattern_replace", "pattern": "\\s+", "replacement": ""},
+        # A mapping char filter, not pattern_replace or trim: normalisers accept those only from 8.6 or so.
+        "char_filter": {
+            "sohoa_code_chars": {"type": "mapping", "mappings": [f"\\u{ord(c):04x}=>-" for c in DASHES]
+                                 + [f"\\u{ord(c):04x}=>" for c in SPACES]},
         },
         "analyzer": {
             "sohoa_folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
             "sohoa_spelled": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
         },
         "normalizer": {
-            "sohoa_folded": {"type": "custom", "filter": ["lowercase", "asciifolding", "trim"]},
-            "sohoa_code": {"type": "custom", "filter": ["lowercase", "asciifolding", "sohoa_no_spaces"]},
+            "sohoa_folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]},
+            "sohoa_code": {"type": "custom", "char_filter": ["sohoa_code_chars"],
+                           "filter": ["lowercase", "asciifolding"]},
         },
     },
 }

@@ -300,6 +300,9 @@ def _elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSet
     url_list = [u.strip() for u in urls.split(",")] if urls else list(raw.get("urls", []))
     if not [u for u in url_list if u]:
         return None
+    prefix = env.get("SOHOA_ES_INDEX_PREFIX") or raw.get("index_prefix", "sohoa")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,100}", prefix):  # Elasticsearch index names: lower case, no spaces
+        raise ConfigError(f"Elasticsearch index_prefix must be lower-case letters, digits, '-' or '_': {prefix!r}")
     try:
         return ElasticSettings(
             urls=tuple(u for u in url_list if u),
@@ -307,7 +310,7 @@ def _elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSet
             password=env.get("SOHOA_ES_PASSWORD") or raw.get("password", ""),
             api_key=env.get("SOHOA_ES_API_KEY") or raw.get("api_key", ""),
             ca_file=env.get("SOHOA_ES_CA_FILE") or raw.get("ca_file") or None,
-            index_prefix=env.get("SOHOA_ES_INDEX_PREFIX") or raw.get("index_prefix", "sohoa"),
+            index_prefix=prefix,
             request_timeout=float(raw.get("request_timeout_s", 10)),
             max_retries=int(raw.get("max_retries", 3)),
         )

@@ -129,6 +129,7 @@ def sample_records() -> list[IndexedRecord]:
         _record("ocr-lamm", OCR_LAMM, type_id="khai_sinh", type_name="Giấy khai sinh", issued=date(2010, 5, 6),
                 text="GIẤY KHAI SINH", persons=[Person(role="registrant", name="TRAN THI LAMM", dob=LAN_DOB)]),
         _record("untyped", UNTYPED, type_id=None, type_name=None, issued=None, text="TỜ KHAI ĐĂNG KÝ",
+                number="09 / TK – UBND",  # as OCR read it: spaces and an en dash
                 persons=[Person(role="subject", name="LÊ VĂN TÁM", dob=date(1970, 1, 1),
                                 personal_number="064070000003")]),
     ]

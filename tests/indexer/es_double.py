@@ -43,6 +43,10 @@ def ascii_folding(text: str) -> str:
     return "".join(out)
 
 
+def _unescape(text: str) -> str:
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text.strip())
+
+
 def osa_distance(a: str, b: str) -> int:
     """Levenshtein distance counting a swap of two neighbouring letters as one edit (Lucene's transpositions)."""
     d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
@@ -95,6 +99,7 @@ class Analysis:
     def __init__(self, settings: dict[str, Any]) -> None:
         analysis = settings.get("analysis", {})
         self.filters = analysis.get("filter", {})
+        self.char_filters = analysis.get("char_filter", {})
         self.analyzers = analysis.get("analyzer", {})
         self.normalizers = analysis.get("normalizer", {})
 
@@ -113,16 +118,32 @@ class Analysis:
                 raise EsError(400, f"unknown filter [{name}]")
         return token
 
+    def _chars(self, names: list[str], text: str) -> str:
+        """Mapping char filters: rules "a=>b" with \\uXXXX escapes, the longest match first, as Lucene applies them."""
+        for name in names:
+            f = self.char_filters.get(name)
+            if f is None or f["type"] != "mapping":
+                raise EsError(400, f"char filter [{name}] not supported by the double")
+            rules = {}
+            for rule in f["mappings"]:
+                key, _, value = rule.partition("=>")
+                rules[_unescape(key)] = _unescape(value)
+            for key in sorted(rules, key=len, reverse=True):
+                text = text.replace(key, rules[key])
+        return text
+
     def tokens(self, analyzer: str | None, text: str) -> list[str]:
         definition = self.analyzers.get(analyzer or "standard", {"filter": ["lowercase"]})
         if definition.get("tokenizer", "standard") != "standard":
             raise EsError(400, f"tokenizer {definition['tokenizer']} not supported by the double")
+        text = self._chars(definition.get("char_filter", []), text)
         return [self._apply(definition.get("filter", []), t) for t in re.findall(r"\w+", text)]
 
     def normalize(self, normalizer: str | None, value: str) -> str:
         if normalizer is None:
             return value
-        return self._apply(self.normalizers[normalizer].get("filter", []), value)
+        definition = self.normalizers[normalizer]
+        return self._apply(definition.get("filter", []), self._chars(definition.get("char_filter", []), value))
 
 
 def field_mapping(mappings: dict[str, Any], name: str) -> tuple[str, dict[str, Any], str | None]:

@@ -73,6 +73,7 @@ def test_by_number_as_a_clerk_types_it(loaded: Index) -> None:
     assert codes(loaded, number=" 102 / XN – UBND ") == [STATUS_OLD]
     assert codes(loaded, number="15/2020/kh") == [MARRIAGE]
     assert codes(loaded, number="102/XN") == []
+    assert codes(loaded, number="09/tk-ubnd") == [UNTYPED]  # the stored number is normalised the same way
 
 
 def test_full_text_needs_every_word_ignores_diacritics_and_ranks_exact_names_first(loaded: Index) -> None:

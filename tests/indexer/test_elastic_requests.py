@@ -51,8 +51,12 @@ def test_the_first_write_installs_the_template_and_a_versioned_index_behind_the_
     analysis = body["template"]["settings"]["analysis"]
     assert analysis["analyzer"]["sohoa_folded"] == {"type": "custom", "tokenizer": "standard",
                                                     "filter": ["lowercase", "asciifolding"]}
-    assert analysis["normalizer"]["sohoa_code"]["filter"] == ["lowercase", "asciifolding", "sohoa_no_spaces"]
-    assert analysis["filter"]["sohoa_no_spaces"] == {"type": "pattern_replace", "pattern": "\\s+", "replacement": ""}
+    assert analysis["normalizer"]["sohoa_code"] == {"type": "custom", "char_filter": ["sohoa_code_chars"],
+                                                    "filter": ["lowercase", "asciifolding"]}
+    mappings = analysis["char_filter"]["sohoa_code_chars"]["mappings"]
+    assert "\\u0020=>" in mappings and "\\u2013=>-" in mappings  # spaces dropped, an en dash read as "-"
+    for normalizer in analysis["normalizer"].values():  # what every Elasticsearch 8.x accepts in a normaliser
+        assert set(normalizer["filter"]) <= {"lowercase", "asciifolding"}
     props = body["template"]["mappings"]["properties"]
     assert body["template"]["mappings"]["dynamic"] == "strict"
     for name in ("result_code", "dossier_code", "procedure_code", "agency_code", "type_id"):

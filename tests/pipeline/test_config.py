@@ -64,6 +64,10 @@ def test_the_index_backend_and_its_cluster_come_from_settings_or_environment(tmp
     es = load_settings(tmp_path).elasticsearch
     assert es is not None and es.urls == ("https://es3:9200", "https://es4:9200")
     assert (es.password, es.ca_file) == ("bí-mật", "/etc/sohoa/ca.pem") and "bí-mật" not in repr(es)
+    monkeypatch.setenv("SOHOA_ES_INDEX_PREFIX", "Gia Lai")
+    with pytest.raises(ConfigError, match="index_prefix must be lower-case"):
+        load_settings(tmp_path)
+    monkeypatch.delenv("SOHOA_ES_INDEX_PREFIX")
     monkeypatch.setenv("SOHOA_INDEX_BACKEND", "solr")
     with pytest.raises(ConfigError, match="index backend must be 'sqlite' or 'elasticsearch'"):
         load_settings(tmp_path)
