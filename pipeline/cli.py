@@ -401,6 +401,8 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) 
     else:
         report = rebuild(services)
         drained = report.drained
+        services.log("index.rebuild", None, "Lập lại chỉ mục tra cứu từ kho lưu trữ", indexed=report.indexed,
+                     caught_up=report.caught_up, damaged=report.damaged, backend=settings.index_backend)
         console.print(f"Đã lập chỉ mục mới từ kho lưu trữ và chuyển tra cứu sang chỉ mục đó: {report.indexed} hồ sơ "
                       f"({time.perf_counter() - started:.1f} giây); cập nhật thêm {report.caught_up} hồ sơ thay đổi "
                       "trong lúc lập.", highlight=False)
@@ -411,6 +413,9 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) 
         if report.damaged:
             console.print(f"[yellow]{len(report.damaged)} hồ sơ có tệp văn bản OCR không khớp mã băm nên được lập "
                           f"chỉ mục không kèm văn bản:[/yellow] {', '.join(report.damaged)} (chạy sohoa audit fixity)")
+    if drained.done or drained.left:
+        services.log("index.pending", None, "Đưa hồ sơ chờ vào chỉ mục tra cứu", done=drained.done,
+                     left=drained.left)
     _print_drain(drained, console)
     return 0 if not drained.left else 4
 

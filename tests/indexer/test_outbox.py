@@ -128,6 +128,8 @@ def test_ingest_with_the_index_down_archives_the_record_and_reindex_pending_catc
     status, out = run_cli("reindex", "--pending", "--data-dir", data)
     assert status == 0 and "Đã đưa 1 hồ sơ chờ vào chỉ mục" in out
     run_cli("reindex", "--data-dir", data)  # and a full rebuild into a new Elasticsearch index
+    events = [json.loads(line) for line in run_cli("audit", "export-log", "--data-dir", data)[1].splitlines()]
+    assert [e["action"] for e in events if e["action"].startswith("index.")] == ["index.pending", "index.rebuild"]
     status, out = run_cli("lookup", "--citizen", number, "--json", "--data-dir", data)
     assert [d["result_code"] for d in json.loads(out)["documents"]] == [result.result_code]
 
