@@ -109,6 +109,17 @@ def _write(db: sqlite3.Connection, records: Iterable[IndexedRecord], fresh: bool
     return len(batch)
 
 
+def _batches(records: Iterable[IndexedRecord], size: int) -> Iterator[list[IndexedRecord]]:
+    batch: list[IndexedRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _filters(f: Filters) -> tuple[list[str], list[object]]:
     """SQL conditions over `records r` for the filters every lookup takes; only reusable records are found."""
     where: list[str] = ["r.reusable = 1"]
@@ -172,19 +183,10 @@ class SqliteIndex:
             _write(db, [record])
 
     def upsert_many(self, records: Iterable[IndexedRecord]) -> list[tuple[str, str]]:
-        batch: list[IndexedRecord] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) == 2000:
-                self._upsert_batch(batch)
-                batch = []
-        if batch:
-            self._upsert_batch(batch)
+        for batch in _batches(records, 2000):
+            with self._connect() as db:
+                _write(db, batch)
         return []
-
-    def _upsert_batch(self, batch: list[IndexedRecord]) -> None:
-        with self._connect() as db:
-            _write(db, batch)
 
     def remove(self, result_code: str) -> None:
         with self._connect() as db:
@@ -332,15 +334,9 @@ class SqliteBuild:
         db = self._open_private()
         try:
             count = 0
-            batch: list[IndexedRecord] = []
-            for record in records:
-                batch.append(record)
-                if len(batch) == 5000:
-                    with db:
-                        count += _write(db, batch, fresh=True)
-                    batch = []
-            with db:
-                count += _write(db, batch, fresh=True)
+            for batch in _batches(records, 5000):
+                with db:
+                    count += _write(db, batch, fresh=True)
             return count
         finally:
             db.close()
