@@ -7,11 +7,11 @@ contract suite in tests/indexer runs every lookup on SQLite and on Elasticsearch
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
-from indexer.document import IndexedPerson, IndexedRecord
+from indexer.document import IndexedRecord
 
 LOOKUP_LIMIT = 500  # more documents than any one person holds; a full-text search is cut much earlier
 
@@ -20,41 +20,9 @@ class IndexUnavailable(Exception):
     """The index cannot be reached or refused the request; the message is Vietnamese, for the person at the desk."""
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One indexed record, with what a reuse lookup shows."""
-
-    result_code: str
-    dossier_code: str
-    content_hash: str
-    type_id: str | None
-    type_name: str | None
-    number: str | None
-    issue_date: date | None
-    issuer: str | None
-    valid_until: date | None
-    validity_rule: str
-    validity_note: str
-    location: str
-    needs_review: bool
-    persons: tuple[IndexedPerson, ...] = field(default=())
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def hit_from_source(src: dict[str, Any]) -> Hit:
-    """A hit from a stored document (`IndexedRecord.source()`), as either backend keeps it."""
-    return Hit(
-        result_code=src["result_code"], dossier_code=src["dossier_code"], content_hash=src["content_hash"],
-        type_id=src["type_id"], type_name=src["type_name"], number=src["number"],
-        issue_date=_day(src["issue_date"]), issuer=src["issuer"], valid_until=_day(src["valid_until"]),
-        validity_rule=src["validity_rule"], validity_note=src["validity_note"], location=src["location"],
-        needs_review=src["needs_review"],
-        persons=tuple(IndexedPerson(p["role"], p["name"], p["name_key"], _day(p["dob"]), p["personal_number"],
-                                    p["old_id"]) for p in src["persons"]),
-    )
+# A lookup returns the stored documents themselves, read back with `IndexedRecord.from_source` (without the OCR text,
+# which neither backend keeps for showing).
+Hit = IndexedRecord
 
 
 @dataclass(frozen=True)

@@ -118,5 +118,17 @@ class IndexedRecord:
         }
 
 
+    @classmethod
+    def from_source(cls, src: dict[str, Any]) -> IndexedRecord:
+        """The inverse of `source`, for a stored document; `body` may be left out (neither backend keeps it)."""
+        persons = tuple(IndexedPerson(**{**p, "dob": _day(p["dob"])}) for p in src["persons"])
+        return cls(**{**src, "issue_date": _day(src["issue_date"]), "valid_until": _day(src["valid_until"]),
+                      "persons": persons, "body": src.get("body", "")})
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -20,7 +20,7 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
-from indexer.base import Hit, IndexUnavailable, RecordQuery, hit_from_source
+from indexer.base import Hit, IndexUnavailable, RecordQuery
 from indexer.document import IndexedRecord
 from indexer.es_query import review_body, search_body, types_body
 from indexer.es_template import index_template
@@ -155,7 +155,7 @@ class ElasticIndex:
     def _hits(self, body: dict[str, Any]) -> list[Hit]:
         nothing: dict[str, Any] = {"hits": {"hits": []}}
         found = self._read(lambda: self.client.search(index=self.alias, **body).body, nothing)
-        return [hit_from_source(h["_source"]) for h in found["hits"]["hits"]]
+        return [IndexedRecord.from_source(h["_source"]) for h in found["hits"]["hits"]]
 
     def find(self, query: RecordQuery) -> list[Hit]:
         return self._hits(search_body(query))
@@ -163,7 +163,7 @@ class ElasticIndex:
     def get(self, result_code: str) -> Hit | None:
         found: dict[str, Any] | None = self._read(
             lambda: self.client.get(index=self.alias, id=result_code).body, None)
-        return hit_from_source(found["_source"]) if found else None
+        return IndexedRecord.from_source(found["_source"]) if found else None
 
     def review_queue(self, limit: int = 100) -> list[Hit]:
         return self._hits(review_body(limit))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
-from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery, hit_from_source
+from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
 from indexer.document import IndexedRecord, code_key, folded_words, name_key, spelled_words
 
 TABLES = """
@@ -281,7 +281,7 @@ class SqliteIndex:
             sources.update(db.execute(
                 f"SELECT result_code, source FROM records WHERE result_code IN ({','.join('?' * len(chunk))})",
                 chunk).fetchall())
-        return [hit_from_source(json.loads(sources[c])) for c in codes if c in sources]
+        return [IndexedRecord.from_source(json.loads(sources[c])) for c in codes if c in sources]
 
     def get(self, result_code: str) -> Hit | None:
         with self._connect() as db:
