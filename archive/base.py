@@ -173,9 +173,9 @@ class RecordArchive:
             raise ArchiveError(f"{entry.name} of {manifest.result_code} does not match its manifest hash")
         return data
 
-    def location(self, content_hash: str) -> str:
-        versions = self._complete_versions(content_hash)
-        return self.objects.describe(self.version_prefix(content_hash, versions[-1] if versions else 1).rstrip("/"))
+    def location(self, manifest: Manifest) -> str:
+        """Where this version of the record is kept (a folder, or a bucket and prefix), for people to read."""
+        return self.objects.describe(self.version_prefix(manifest.content_hash, manifest.version).rstrip("/"))
 
     def partial(self, content_hash: str) -> PartialRecord | None:
         """Files of the next version that were written before a crash, so a re-run can finish that write."""
@@ -252,7 +252,7 @@ class RecordArchive:
             if version == 1:
                 raise AlreadyArchived(content_hash) from None
             raise ArchiveError(f"version {version} of {manifest.result_code} was written by someone else") from None
-        return self.objects.describe(prefix.rstrip("/"))  # what location() gives, without listing the record again
+        return self.location(manifest)
 
     # --- retention, legal hold, disposition, downloads ----------------------------------------------------
 

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def record_of(manifest: Manifest, services: Services) -> IndexedRecord:
     """The index document of one archived record, from what the archive holds: its manifest and its OCR text."""
     text = services.archive.read(manifest, OCR_TEXT).decode("utf-8")
-    return IndexedRecord.of(manifest, text, services.archive.location(manifest.content_hash))
+    return IndexedRecord.of(manifest, text, services.archive.location(manifest))
 
 
 def index_or_queue(record: IndexedRecord, services: Services) -> bool:
@@ -107,7 +107,7 @@ def rebuild(services: Services) -> RebuildReport:
             except ArchiveError as e:  # its OCR text fails fixity: still findable by its manifest's fields
                 log.error("indexing %s without its text: %s", manifest.result_code, e)
                 damaged.append(manifest.result_code)
-                yield IndexedRecord.of(manifest, "", archive.location(manifest.content_hash))
+                yield IndexedRecord.of(manifest, "", archive.location(manifest))
 
     build = services.index.start_build()
     try:
