@@ -7,13 +7,14 @@ A write the index refuses after the archive accepted the record goes to the outb
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from archive.base import OCR_TEXT
 from archive.objects import ArchiveError, ArchiveUnavailable
 from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
+from indexer.outbox import Action
 from pipeline.records import Manifest
 from pipeline.services import Services
 
@@ -26,19 +27,26 @@ def record_of(manifest: Manifest, services: Services) -> IndexedRecord:
     return IndexedRecord.of(manifest, text, services.archive.location(manifest))
 
 
-def index_or_queue(record: IndexedRecord, services: Services) -> bool:
-    """Index the record; if the index fails, queue it in the outbox. True when it was indexed now.
+def _or_queue(write: Callable[[], None], result_code: str, content_hash: str, action: Action,
+              services: Services) -> bool:
+    """Run one index write; if it fails, queue it in the outbox. True when it was done now.
 
     Any failure, not only an unreachable index: the record is already safe in the archive, and a fault of the index
     must not turn an archived record into a failed one."""
     try:
-        services.index.upsert(record)
+        write()
         return True
     except Exception as e:
-        services.outbox.add(record.result_code, record.content_hash, "upsert", str(e) or repr(e))
-        log.warning("index write failed, %s queued in the outbox: %s", record.result_code, e,
+        services.outbox.add(result_code, content_hash, action, str(e) or repr(e))
+        log.warning("index %s of %s failed, queued in the outbox: %s", action, result_code, e,
                     exc_info=not isinstance(e, IndexUnavailable))
         return False
+
+
+def index_or_queue(record: IndexedRecord, services: Services) -> bool:
+    """Index the record, or queue it in the outbox."""
+    return _or_queue(lambda: services.index.upsert(record), record.result_code, record.content_hash, "upsert",
+                     services)
 
 
 def index_record(manifest: Manifest, services: Services) -> bool:
@@ -46,15 +54,8 @@ def index_record(manifest: Manifest, services: Services) -> bool:
 
 
 def remove_or_queue(result_code: str, content_hash: str, services: Services) -> bool:
-    """Forget a disposed record; if the index is unavailable, queue the removal."""
-    try:
-        services.index.remove(result_code)
-        return True
-    except Exception as e:
-        services.outbox.add(result_code, content_hash, "remove", str(e) or repr(e))
-        log.warning("index write failed, removal of %s queued in the outbox: %s", result_code, e,
-                    exc_info=not isinstance(e, IndexUnavailable))
-        return False
+    """Forget a disposed record, or queue the removal in the outbox."""
+    return _or_queue(lambda: services.index.remove(result_code), result_code, content_hash, "remove", services)
 
 
 @dataclass(frozen=True)
