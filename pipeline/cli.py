@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +45,10 @@ from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.dates import parse_date
 from pipeline.personal_number import PROBLEMS as NUMBER_PROBLEMS
 from pipeline.personal_number import check_personal_number, is_old_id
-from pipeline.services import Services, open_services
+from pipeline.services import Services, open_services, services_for
 from pipeline.validity import ValidityStatus, status_on
+from signing.identity import SigningKeyError
+from signing.settings import SigningSettingsError
 
 if TYPE_CHECKING:
     from indexer.rebuild import DrainReport
@@ -72,6 +74,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     from flows.ingest import list_scans, run_ingest  # after configure_prefect: Prefect reads its settings on import
     from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, DocumentResult
 
+    if args.operator:
+        os.environ["SOHOA_OPERATOR"] = args.operator
+    try:  # the keys are opened once, before any file: a wrong PIN stops here with nothing written
+        services_for(str(settings.data_dir)).signer  # noqa: B018
+    except (SigningKeyError, SigningSettingsError) as e:
+        console.print(f"[red]Ký số:[/red] {getattr(e, 'vietnamese', e)}")
+        return 2
     scans, others = list_scans(folder)
     workers = args.workers or settings.workers
     console.print(f"Số hóa {len(scans)} tệp trong {folder} ({workers} luồng xử lý song song); "
@@ -320,23 +329,33 @@ def _query_log(query: RecordQuery) -> dict[str, Any]:
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from signing.identity import verification_roots
-    from signing.verify import NotVerifiable, report_vi, verify_pdf
+    from pipeline.verification import verify_copy
+    from signing.verify import NotVerifiable, report_vi
 
     path = Path(args.pdf)
     if not path.is_file():
         raise UsageError(f"Không có tệp {path}")
+    at = None
+    if args.at:
+        day = parse_date(args.at)
+        if day is None:
+            raise UsageError(f"Ngày không hợp lệ: {args.at}")
+        at = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+    services = open_services(settings)
     try:
-        reports = verify_pdf(path.read_bytes(), verification_roots(settings))
+        report, code = verify_copy(path.read_bytes(), settings, services.archive, at=at,
+                                   fetch=False if args.offline else None)
     except NotVerifiable as e:
         console.print(str(e))
         return 1
+    services.log("copy.verify", code, "Xác minh bản sao điện tử", file=path.name, ok=report.ok)
     if args.json:
-        print(json.dumps([{**asdict(r), "ok": r.ok, "signed_at": r.signed_at.isoformat() if r.signed_at else None}
-                          for r in reports], ensure_ascii=False, indent=2))
+        print(json.dumps({"ok": report.ok, "result_code": code, "problems": report.problems, "notes": report.notes,
+                          "signatures": [{**asdict(r), "signed_at": r.signed_at.isoformat() if r.signed_at else None}
+                                         for r in report.signatures]}, ensure_ascii=False, indent=2))
     else:
-        print(report_vi(reports))
-    return 0 if reports and all(r.ok for r in reports) else 1
+        print(report_vi(report, at=at))
+    return 0 if report.ok else 1
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -442,6 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="digitise a folder of scans")
     p.add_argument("folder")
     p.add_argument("--workers", type=int, help="documents processed at once (default: settings, SOHOA_WORKERS)")
+    p.add_argument("--operator", help="the digitising officer who signs this batch (default: $SOHOA_OPERATOR, "
+                                      "else the actor); their key is [signing.officers.<operator>]")
     p.add_argument("--json", action="store_true", help="print the summary and per-file results as JSON")
     p.set_defaults(run=cmd_ingest)
 
@@ -464,8 +485,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_lookup)
 
-    p = sub.add_parser("verify", parents=[common], help="check the signature of a signed PDF")
+    p = sub.add_parser("verify", parents=[common], help="check the signatures and QR code of a signed e-copy")
     p.add_argument("pdf")
+    p.add_argument("--at", help="judge as of this day (YYYY-MM-DD or dd/mm/yyyy; default now)")
+    p.add_argument("--offline", action="store_true", help="do not fetch OCSP/CRL: use only what the file carries")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_verify)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pipeline.codes import validate_agency_code
+from signing.settings import SigningSettings, SigningSettingsError, load_signing_settings
 
 DEFAULTS = Path(__file__).parent / "defaults"
 DEFAULT_DATA_DIR = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "sohoa"
@@ -161,11 +162,7 @@ class Settings:
     max_file_bytes: int
     max_pages: int
     max_pixels: int
-    signing_p12: Path | None
-    signing_p12_password: str
-    trust_roots: tuple[Path, ...]
-    copy_form: str
-    stamp_font: Path
+    signing: SigningSettings
     workers: int
     archive_backend: Literal["filesystem", "minio"]
     minio: MinioSettings | None
@@ -195,7 +192,7 @@ class Settings:
 
     @property
     def keys_dir(self) -> Path:
-        return self.data_dir / "keys"
+        return self.signing.keys_dir
 
     @property
     def prefect_home(self) -> Path:
@@ -203,7 +200,7 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        return self.signing.cache_dir
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -318,6 +315,14 @@ def _elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSet
         raise ConfigError(f"[index.elasticsearch]: {e}") from e
 
 
+def _signing_settings(raw: dict[str, Any], env: Mapping[str, str], agency_name: str, root: Path) -> SigningSettings:
+    try:
+        return load_signing_settings(raw, env, agency_name=agency_name, keys_dir=root / "keys",
+                                     cache_dir=root / "cache")
+    except SigningSettingsError as e:
+        raise ConfigError(str(e)) from e
+
+
 def _backend(concern: str, chosen: str, allowed: tuple[str, str]) -> str:
     if chosen not in allowed:
         raise ConfigError(f"{concern} backend must be '{allowed[0]}' or '{allowed[1]}', not {chosen!r}")
@@ -332,11 +337,8 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         if extra is not None and extra.is_file():
             raw = _merge(raw, _read_toml(extra))
     env = os.environ
-    signing = raw["signing"]
-    p12 = env.get("SOHOA_SIGNING_P12") or signing.get("p12") or ""
-    roots = env.get("SOHOA_TRUST_ROOTS")
-    trust_roots = tuple(Path(p) for p in (roots.split(":") if roots else signing.get("trust_roots", [])) if p)
     agency_code = env.get("SOHOA_AGENCY_CODE") or raw["agency"]["code"]
+    agency_name = env.get("SOHOA_AGENCY_NAME") or raw["agency"]["name"]
     validate_agency_code(agency_code)
     limits = raw["limits"]
     archive = raw["archive"]
@@ -354,7 +356,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     return Settings(
         data_dir=root,
         agency_code=agency_code,
-        agency_name=env.get("SOHOA_AGENCY_NAME") or raw["agency"]["name"],
+        agency_name=agency_name,
         result_code_template=raw["codes"]["result_code_template"],
         review_threshold=float(raw["classification"]["review_threshold"]),
         ocr_language=raw["ocr"]["language"],
@@ -363,11 +365,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         max_file_bytes=int(limits["max_file_mb"]) * 1024 * 1024,
         max_pages=int(limits["max_pages"]),
         max_pixels=int(limits["max_megapixels"]) * 1_000_000,
-        signing_p12=Path(p12).expanduser() if p12 else None,
-        signing_p12_password=env.get("SOHOA_SIGNING_P12_PASSWORD") or signing.get("p12_password", ""),
-        trust_roots=trust_roots,
-        copy_form=signing["copy_form"],
-        stamp_font=Path(signing["stamp_font"]),
+        signing=_signing_settings(raw["signing"], env, agency_name, root),
         workers=max(1, int(env.get("SOHOA_WORKERS") or raw["flow"]["workers"])),
         archive_backend="minio" if backend == "minio" else "filesystem",
         minio=minio,

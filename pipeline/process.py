@@ -50,6 +50,8 @@ from pipeline.records import (
 from pipeline.review import review_notes
 from pipeline.services import Services
 from pipeline.validity import valid_until
+from signing.identity import verification_roots
+from signing.settings import LEVELS
 from signing.sign import PYHANKO_PRODUCER, VIETNAM, SignedPdf
 from signing.verify import verify_pdf
 
@@ -235,10 +237,12 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
             pdf, profile = original, "source"
     with watch("sign"):
         if partial is not None and SIGNED_PDF in partial.files:  # signed before the crash: keep that copy
-            signed = SignedPdf(partial.files[SIGNED_PDF], None)
+            signed = SignedPdf(partial.files[SIGNED_PDF], (), "B-B", settings.signing.level)
         else:
-            signed = services.signer.sign(pdf, reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
-        signature = _checked_signature(signed, services)
+            signed = services.signer.sign(pdf, result_code=code,
+                                          procedure_code=doc_type.procedure_code if doc_type else "",
+                                          reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
+        signature = checked_signature(signed, services)
 
     text = reading.text + "\n"
     files = {ORIGINAL: original, SIGNED_PDF: signed.data, OCR_TEXT: text.encode("utf-8")}
@@ -274,13 +278,23 @@ def _entry(name: str, data: bytes, media_type: str) -> FileEntry:
     return FileEntry(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), media_type=media_type)
 
 
-def _checked_signature(signed: SignedPdf, services: Services) -> SignatureInfo:
-    """Validate the signature just made: a record is archived only with a signature pyHanko accepts."""
-    identity = services.identity
-    reports = verify_pdf(signed.data, identity.trust_roots)
-    ours = [r for r in reports if signed.field_name in (None, r.field)]
-    r = ours[-1] if ours else None
-    if r is None or not r.ok or r.signed_at is None:
-        raise RuntimeError(f"the new signature does not validate: {reports}")
-    return SignatureInfo(signer=r.signer, certificate_sha256=r.certificate_sha256, issuer=r.issuer,
-                         signed_at=r.signed_at, algorithm=r.algorithm, development_identity=identity.development)
+def checked_signature(signed: SignedPdf, services: Services) -> SignatureInfo:
+    """Validate the signatures just made: a record is archived only with signatures pyHanko accepts whole.
+
+    Signatures the file arrived with are not ours to vouch for (their roots may not be configured here)."""
+    signing = services.settings.signing
+    report = verify_pdf(signed.data, verification_roots(signing))
+    mine = [r for r in report.regular if not signed.fields or r.field in signed.fields]
+    agency = [r for r in mine if r.role == "agency"]
+    officer = [r for r in mine if r.role == "officer"]
+    if not all(r.ok for r in mine) or not agency or not officer or agency[-1].signed_at is None:
+        problems = [p for r in mine for p in r.problems]
+        raise RuntimeError(f"the new signatures do not validate: {problems or report}")
+    a, o = agency[-1], officer[-1]
+    assert a.signed_at is not None
+    level = min((r.level for r in (a, o)), key=LEVELS.index)
+    return SignatureInfo(signer=a.signer, certificate_sha256=a.certificate_sha256, issuer=a.issuer,
+                         signed_at=a.signed_at, algorithm=a.algorithm,
+                         development_identity=services.signer.development, level=level,
+                         target_level=signed.target_level, time_source=a.time_source, officer=o.signer,
+                         officer_certificate_sha256=o.certificate_sha256, problems=list(signed.problems))

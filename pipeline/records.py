@@ -69,13 +69,20 @@ class PageInfo(BaseModel):
 
 
 class SignatureInfo(BaseModel):
+    """The agency's signature (signer, certificate, time) and what the e-copy's signatures reached together."""
+
     signer: str
     certificate_sha256: str
     issuer: str
     signed_at: datetime
     algorithm: str
     development_identity: bool
-
+    level: str = "B-B"  # the PAdES level the signed PDF reaches (B-B, B-T, B-LT, B-LTA)
+    target_level: str = "B-B"  # the level configured: above `level` while an upgrade is owed
+    time_source: str = "signer"  # "tsa" when the signing time comes from a timestamp authority
+    officer: str = ""  # the digitising officer's certificate holder (TT 01/2023 Điều 8)
+    officer_certificate_sha256: str = ""
+    problems: list[str] = Field(default_factory=list)  # why the target level was not reached (Vietnamese)
 
 class Retention(BaseModel):
     class_id: str

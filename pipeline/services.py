@@ -28,14 +28,18 @@ from indexer.base import Index
 from indexer.outbox import Outbox
 from indexer.sqlite import SqliteIndex
 from pipeline.config import ElasticSettings, MinioSettings, Settings, load_settings
-from signing.fonts import stamp_font
-from signing.identity import Identity, load_identity
 from signing.sign import DocumentSigner
 
 
 def current_actor() -> str:
     """Who is acting: SOHOA_ACTOR (set by --actor or by the portal's login), else the operating-system user."""
     return os.environ.get("SOHOA_ACTOR") or getpass.getuser()
+
+
+def current_operator() -> str:
+    """Who runs the batch, and so signs as the digitising officer: SOHOA_OPERATOR (ingest --operator), else the
+    actor."""
+    return os.environ.get("SOHOA_OPERATOR") or current_actor()
 
 
 @dataclass
@@ -49,16 +53,12 @@ class Services:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
-    def identity(self) -> Identity:
-        return self.signer.identity
-
-    @property
     def signer(self) -> DocumentSigner:
+        """The agency's and the operator's keys, loaded once (a PKCS#11 session stays open while they sign)."""
         with self._lock:
             if self._signer is None:
-                s = self.settings
-                self._signer = DocumentSigner(load_identity(s), agency_name=s.agency_name, copy_form=s.copy_form,
-                                              font_file=stamp_font(s.stamp_font, s.cache_dir))
+                signing = self.settings.signing
+                self._signer = DocumentSigner(signing, signing.officer(current_operator()))
             return self._signer
 
     def log(self, action: str, record: str | None = None, purpose: str = "", **details: Any) -> None:

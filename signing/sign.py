@@ -1,77 +1,297 @@
-"""Sign an e-copy: PAdES B-B, SHA-256, with the visible text stamp NĐ 30/2020 Phụ lục I asks of an agency's copy.
+"""Sign an e-copy: the digitising officer's and the agency's PAdES signatures, at the configured level.
 
-The stamp is text only (no image): the copy form, the agency and the signing time in ISO 8601 with Vietnam's offset,
-10-pt Liberation Serif (metric-compatible with Times New Roman), upright, black, at the top right of page 1. The
-loaded key is kept between documents: parsing it again costs more than the signature itself.
+- The officer's personal signature (TT 01/2023 Điều 8): name and time, top left of page 1, beside the QR code of
+  Điều 26 (result code, procedure code, verification address).
+- The agency's signature (NĐ 30/2020 Phụ lục I): text only, the copy form, the agency and the signing time in ISO 8601
+  with Vietnam's offset, 10-pt Liberation Serif (metric-compatible with Times New Roman), top right of page 1.
+- The first signature creates both fields. The agency's is a certification (DocMDP) signature when it comes first;
+  the second signature's field locks the document when signed (FieldMDP /Lock, /P 1): afterwards only revocation
+  data and document timestamps, the archive's own upkeep, are allowed.
+- Levels: B-B, B-T (RFC 3161 signature timestamps), B-LT (certificates, OCSP and CRLs in the DSS), B-LTA (a document
+  timestamp). An unreachable timestamp authority or revocation service lowers the level reached, never stops the
+  batch; the record keeps the level it still needs (`sohoa signatures upgrade`). A revoked or expired signing
+  certificate stops signing: it is checked before every batch and again every few minutes.
+- The file stays at the version its PDF/A claim needs: pyHanko's ISO 32002 extension for ECDSA would make a PDF 1.7
+  file declare PDF 2.0; PAdES in PDF 1.7 is declared by the ESIC extension instead.
+
+Keys, stamp styles and fonts are loaded once per signer and reused for every document.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from typing import Any
 
+from asn1crypto import cms
+from pyhanko.pdf_utils.content import RawContent
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import AxisAlignment, BoxConstraints, InnerScaling, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.metadata.model import VENDOR as PYHANKO_PRODUCER
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.sign import fields
+from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
+from pyhanko.sign.signers import constants
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
-from pyhanko.stamp import TextStampStyle
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.stamp import QRStampStyle, TextStampStyle
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import (
+    ExpiredError,
+    InsufficientRevinfoError,
+    NotYetValidError,
+    PathValidationError,
+    RevokedError,
+)
 
-from signing.identity import Identity
+from signing.fonts import stamp_font
+from signing.identity import LoadedKey, SigningKeyError, load_key, verification_roots
+from signing.settings import LEVELS, Level, Officer, Role, SigningSettings
 
-__all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf"]
+__all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf", "level_at_least"]
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
-FIELD_PREFIX = "SohoaAgencySignature"
 MM = 72 / 25.4
-STAMP_WIDTH = 80 * MM
-STAMP_HEIGHT = 15 * MM
-STAMP_MARGIN = 4 * MM
+AGENCY_BOX = (80 * MM, 15 * MM)
+OFFICER_BOX = (90 * MM, 24 * MM)
+MARGIN = 4 * MM
 A4_POINTS = (595.28, 841.89)
+# The officer's stamp lies on a white ground: a QR code over a yellowed or printed scan would not read.
+_WHITE = RawContent(b"1 g 0 0 100 100 re f", box=BoxConstraints(100, 100))
+_FILL = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
+                            margins=Margins(0, 0, 0, 0), inner_content_scaling=InnerScaling.STRETCH_FILL)
+CERT_CHECK_SECONDS = 600  # how long a certificate check before signing is trusted
+
+
+def level_at_least(level: str, wanted: str) -> bool:
+    return LEVELS.index(level) >= LEVELS.index(wanted)
 
 
 @dataclass(frozen=True)
 class SignedPdf:
     data: bytes
-    field_name: str | None  # the signature field this signing created (None: one made earlier, the last one)
+    fields: tuple[str, ...]  # the signature fields this signing filled, in signing order
+    level: Level  # the level reached
+    target_level: Level  # the level configured; above `level` when a service could not be reached
+    problems: tuple[str, ...] = ()  # Vietnamese: why the target was not reached
 
 
+class _RecordingTimeStamper(HTTPTimeStamper):
+    """The TSA client, remembering whether it failed (so a TSA outage is told apart from other errors)."""
+
+    failure: BaseException | None = None
+
+    async def async_request_tsa_response(self, req: Any) -> Any:
+        try:
+            return await super().async_request_tsa_response(req)
+        except Exception as e:
+            self.failure = e
+            raise
+
+
+class _Pdf17Signer(PdfSigner):
+    """A PdfSigner that keeps a PDF 1.7 file at 1.7 (PAdES declared by ESIC, no ISO 32002 extension)."""
+
+    def register_extensions(self, pdf_out: BasePdfFileWriter, *, md_algorithm: str) -> None:
+        if pdf_out.output_version >= (2, 0):
+            super().register_extensions(pdf_out, md_algorithm=md_algorithm)
+            return
+        pdf_out.ensure_output_version(version=(1, 7))
+        pdf_out.register_extension(constants.ESIC_EXTENSION_1)
+
+
+@dataclass
+class _Signatory:
+    role: Role
+    name: str  # shown in the stamp
+    key: LoadedKey
+    style: TextStampStyle
+    box_size: tuple[float, float]
+    checked_at: float = 0.0
+    revocation_checked: bool = False
+
+
+@dataclass
 class DocumentSigner:
-    def __init__(self, identity: Identity, *, agency_name: str, copy_form: str, font_file: Path) -> None:
-        self.identity = identity
-        self.signer = signers.SimpleSigner.load_pkcs12(str(identity.p12), passphrase=identity.password)
-        if self.signer is None:
-            raise ValueError(f"cannot load signing identity from {identity.p12}")
-        self.agency_name = agency_name
-        self.copy_form = copy_form
-        self.style = TextStampStyle(
-            stamp_text="%(copy_form)s\n%(agency)s\nThời gian ký: %(signed_at)s",
-            text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font_file)), font_size=10),
-            border_width=0,
-            background=None,
-        )
+    settings: SigningSettings
+    officer: Officer
+    _signatories: dict[str, _Signatory] = field(default_factory=dict, repr=False)
+    _timestamper: _RecordingTimeStamper | None = field(default=None, repr=False)
 
-    def sign(self, pdf: bytes, *, reason: str, location: str = "") -> SignedPdf:
-        """Sign in a new field of its own: a PDF that arrives already signed keeps its signatures."""
-        field_name = f"{FIELD_PREFIX}-{uuid.uuid4().hex[:12]}"
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        _, _, right, top = _page_box(writer)
-        box = (round(right - STAMP_MARGIN - STAMP_WIDTH), round(top - STAMP_MARGIN - STAMP_HEIGHT),
-               round(right - STAMP_MARGIN), round(top - STAMP_MARGIN))
-        meta = PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256",
-                                    subfilter=fields.SigSeedSubFilter.PADES, reason=reason, location=location or None,
-                                    name=self.agency_name)
-        pdf_signer = PdfSigner(meta, signer=self.signer, stamp_style=self.style,
-                               new_field_spec=fields.SigFieldSpec(field_name, box=box, on_page=0))
-        now = datetime.now(VIETNAM).replace(microsecond=0)
-        out = io.BytesIO()
-        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=16384, appearance_text_params={
-            "copy_form": self.copy_form, "agency": self.agency_name, "signed_at": now.isoformat()})
-        return SignedPdf(out.getvalue(), field_name)
+    def __post_init__(self) -> None:
+        s = self.settings
+        font = stamp_font(s.stamp_font, s.cache_dir)
+        box = TextBoxStyle(font=GlyphAccumulatorFactory(str(font)), font_size=10)
+        agency = load_key(s.agency_key, s, role="agency")
+        try:
+            officer = load_key(self.officer.key, s, role="officer", login=self.officer.login, name=self.officer.name)
+        except Exception:
+            agency.close()
+            raise
+        self._signatories = {
+            "agency": _Signatory("agency", s.agency_name, agency, TextStampStyle(
+                stamp_text="%(copy_form)s\n%(signer)s\nThời gian ký: %(signed_at)s", text_box_style=box,
+                border_width=0, background=None), AGENCY_BOX),
+            "officer": _Signatory("officer", self.officer.name, officer, QRStampStyle(
+                stamp_text="Người số hóa: %(signer)s\nThời gian ký: %(signed_at)s\nMã kết quả: %(result_code)s",
+                text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font)), font_size=8),
+                border_width=0, innsep=1, background=_WHITE, background_opacity=1.0,
+                background_layout=_FILL), OFFICER_BOX),
+        }
+        if s.tsa_url:
+            self._timestamper = _RecordingTimeStamper(s.tsa_url, timeout=s.tsa_timeout_s)
+        for signatory in self._signatories.values():
+            self._check_certificate(signatory)
+
+    @property
+    def development(self) -> bool:
+        return any(s.key.development for s in self._signatories.values())
+
+    def close(self) -> None:
+        for signatory in self._signatories.values():
+            signatory.key.close()
+
+    # --- certificates -----------------------------------------------------------------------------------
+
+    def validation_context(self, *, fetch: bool | None = None) -> ValidationContext:
+        from signing.verify import load_certificates
+
+        fetching = self.settings.revocation_fetch if fetch is None else fetch
+        return ValidationContext(trust_roots=load_certificates(verification_roots(self.settings)),
+                                 allow_fetching=fetching, revocation_mode="hard-fail" if fetching else "soft-fail")
+
+    def _check_certificate(self, signatory: _Signatory) -> None:
+        """Refuse an expired, not yet valid or revoked certificate (TT 15/2025: signing software checks it)."""
+        if time.monotonic() - signatory.checked_at < CERT_CHECK_SECONDS:
+            return
+        cert = signatory.key.certificate
+        now = datetime.now(VIETNAM)
+        who = "cơ quan" if signatory.role == "agency" else "người số hóa"
+        if not cert.not_valid_before <= now <= cert.not_valid_after:
+            raise SigningKeyError("certificate_expired",
+                                  f"Chứng thư số của {who} ({signatory.name}) không còn hiệu lực: hết hạn ngày "
+                                  f"{cert.not_valid_after.astimezone(VIETNAM):%d/%m/%Y}.",
+                                  f"the {signatory.role} certificate is outside its validity period")
+        signatory.revocation_checked = False
+        if self.settings.revocation_fetch and not signatory.key.development:
+            intermediates = list(signatory.key.signer.cert_registry)
+            validator = CertificateValidator(cert, intermediate_certs=intermediates,
+                                             validation_context=self.validation_context(fetch=True))
+            try:
+                asyncio.run(validator.async_validate_usage({"digital_signature"}))
+                signatory.revocation_checked = True
+            except RevokedError as e:
+                raise SigningKeyError("certificate_revoked", f"Chứng thư số của {who} ({signatory.name}) đã bị thu "
+                                      "hồi: không ký bằng chứng thư này.", f"the {signatory.role} certificate is "
+                                      f"revoked: {e}") from e
+            except (ExpiredError, NotYetValidError) as e:
+                raise SigningKeyError("certificate_expired", f"Chứng thư số của {who} ({signatory.name}) không "
+                                      "còn hiệu lực.", str(e)) from e
+            except InsufficientRevinfoError:
+                pass  # the OCSP responder or CRL could not be reached: signed below B-LT, upgraded later
+            except PathValidationError as e:
+                raise SigningKeyError("certificate_untrusted", f"Chứng thư số của {who} ({signatory.name}) không "
+                                      "chuỗi được tới chứng thư gốc tin cậy.", str(e)) from e
+        signatory.checked_at = time.monotonic()
+
+    # --- signing ----------------------------------------------------------------------------------------
+
+    def sign(self, pdf: bytes, *, result_code: str, procedure_code: str, reason: str,
+             location: str = "") -> SignedPdf:
+        """Both signatures in new fields of their own: a PDF that arrives already signed keeps its signatures."""
+        target: Level = self.settings.level
+        problems: list[str] = []
+        level = target
+        signatories = [self._signatories[role] for role in self.settings.order]
+        for signatory in signatories:
+            self._check_certificate(signatory)
+        if level_at_least(level, "B-T") and self._timestamper is None:
+            level = "B-B"
+            problems.append("Chưa cấu hình máy chủ cấp dấu thời gian (tsa_url): chữ ký ở mức B-B.")
+        if level_at_least(level, "B-LT") and not all(s.revocation_checked or s.key.development for s in signatories):
+            level = "B-T"
+            problems.append("Không lấy được thông tin thu hồi chứng thư (OCSP/CRL): chữ ký chưa đạt mức B-LT.")
+        while True:
+            try:
+                data, names = self._sign_at(pdf, level, signatories, result_code=result_code,
+                                            procedure_code=procedure_code, reason=reason, location=location)
+                return SignedPdf(data, names, level, target, tuple(problems))
+            except Exception:
+                stamper = self._timestamper
+                if stamper is not None and stamper.failure is not None and level != "B-B":
+                    stamper.failure = None
+                    level = "B-B"
+                    problems.append("Không kết nối được máy chủ cấp dấu thời gian: chữ ký ở mức B-B, sẽ được "
+                                    "nâng cấp sau (sohoa signatures upgrade).")
+                    continue
+                if level_at_least(level, "B-LT"):  # revocation data went missing between the check and now
+                    level = "B-T"
+                    problems.append("Không nhúng được thông tin thu hồi chứng thư: chữ ký chưa đạt mức B-LT.")
+                    continue
+                raise
+
+    def _sign_at(self, pdf: bytes, level: Level, signatories: Sequence[_Signatory], *, result_code: str,
+                 procedure_code: str, reason: str, location: str) -> tuple[bytes, tuple[str, ...]]:
+        suffix = uuid.uuid4().hex[:12]
+        names = tuple(f"Sohoa{'Agency' if s.role == 'agency' else 'Officer'}-{suffix}" for s in signatories)
+        timestamper: TimeStamper | None = self._timestamper if level_at_least(level, "B-T") else None
+        embed = level_at_least(level, "B-LT")
+        context = self.validation_context() if embed else None
+        data = pdf
+        for i, signatory in enumerate(signatories):
+            writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+            x0, y0, x1, y1 = _page_box(writer)
+            if i == 0:  # the second signature's field, locking the document once it is signed
+                other = signatories[1]
+                fields.append_signature_field(writer, SigFieldSpec(
+                    names[1], on_page=0, box=_box(other, (x0, y0, x1, y1)),
+                    field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL), doc_mdp_update_value=MDPPerm.NO_CHANGES))
+            # A certification signature must be the document's first: a PDF that came signed gets approvals only.
+            certify = i == 0 and signatory.role == "agency" and not writer.prev.embedded_signatures
+            meta = PdfSignatureMetadata(
+                field_name=names[i], md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+                reason=reason, location=location or None, name=signatory.name, certify=certify,
+                docmdp_permissions=MDPPerm.FILL_FORMS if i == 0 else MDPPerm.NO_CHANGES,
+                embed_validation_info=embed, validation_context=context,
+                use_pades_lta=level == "B-LTA" and i == len(signatories) - 1)
+            signer = _Pdf17Signer(meta, signer=signatory.key.signer, timestamper=timestamper,
+                                  stamp_style=signatory.style,
+                                  new_field_spec=SigFieldSpec(names[0], on_page=0,
+                                                              box=_box(signatory, (x0, y0, x1, y1)))
+                                  if i == 0 else None)
+            out = io.BytesIO()
+            signer.sign_pdf(writer, output=out, bytes_reserved=16384 if not embed else 32768,
+                            appearance_text_params={
+                                "copy_form": self.settings.copy_form, "signer": signatory.name,
+                                "signed_at": datetime.now(VIETNAM).replace(microsecond=0).isoformat(),
+                                "result_code": result_code,
+                                "url": qr_url(self.settings, result_code, procedure_code)})
+            data = out.getvalue()
+        return data, names
+
+
+def qr_url(settings: SigningSettings, result_code: str, procedure_code: str) -> str:
+    """What the QR code on page 1 carries: the verification address of this record (TT 01/2023 Điều 26)."""
+    return settings.qr_template.format(base_url=settings.verify_base_url, result_code=result_code,
+                                       procedure_code=procedure_code or "-")
+
+
+def _box(signatory: _Signatory, page: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    """Top right of page 1 for the agency, top left for the officer."""
+    x0, _, x1, y1 = page
+    width, height = signatory.box_size
+    top = y1 - MARGIN
+    if signatory.role == "agency":
+        return round(x1 - MARGIN - width), round(top - height), round(x1 - MARGIN), round(top)
+    return round(x0 + MARGIN), round(top - height), round(x0 + MARGIN + width), round(top)
 
 
 def _page_box(writer: IncrementalPdfFileWriter) -> tuple[float, float, float, float]:
@@ -84,3 +304,15 @@ def _page_box(writer: IncrementalPdfFileWriter) -> tuple[float, float, float, fl
             return x0, y0, x1, y1
         node = node.get("/Parent")
     return 0.0, 0.0, *A4_POINTS
+
+
+def signature_values(data: bytes) -> list[bytes]:
+    """The signature value of every CMS signature in a PDF: equal values mean the same signing act."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    values = []
+    for sig in reader.embedded_regular_signatures:
+        signed_data: cms.SignedData = sig.signed_data
+        values.append(bytes(signed_data["signer_infos"][0]["signature"].native))
+    return values

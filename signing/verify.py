@@ -1,28 +1,50 @@
-"""Check the signatures of a PDF and say in Vietnamese what a citizen or clerk needs to know.
+"""Check every signature of a PDF with pyHanko's whole verdict, and say in Vietnamese what a clerk needs to know.
 
-Intact: the signed bytes are unchanged. Trusted: the signer's certificate chains to a trusted root (the national
-root in production; the data directory's development CA otherwise). No network is used: revocation is checked only
-if the information is embedded, as it is in long-term (B-LT) signatures.
+A copy is HỢP LỆ only when every signature is: intact (the signed bytes are unchanged), valid (the signature value
+fits the certificate), trusted (the certificate chains to a trusted root and is neither expired nor revoked at the
+time it is judged), allowed by the document's modification rules (after a signature, only what it permits: later
+signatures, revocation data, document timestamps), and its timestamps fit it. Anything else is KHÔNG HỢP LỆ with
+the reason: which signature, what changed ("trang 1 bị sửa sau khi ký"), which certificate failed and why.
+
+Long-term validity: a signature whose certificate has expired since it was made still verifies when the file proves
+when it was made and that its certificate was good then: a signature timestamp or document timestamp, revocation
+data in the DSS, and a chain of document timestamps whose newest is valid today (PAdES B-LTA). The signature is then
+judged at that proven time, with the embedded revocation data only.
+
+`at` moves "today" (for an auditor asking "would this verify on that day?", and for tests of the years ahead).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.general import UnacceptableSignerError
+from pyhanko.sign.validation import (
+    DocumentSecurityStore,
+    validate_pdf_signature,
+    validate_pdf_timestamp,
+)
+from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from signing.identity import certificate_sha256
+from signing.page_changes import changed_pages
 from signing.sign import VIETNAM
+
+LEVEL_NAMES = {"B-B": "B-B (chỉ chữ ký)", "B-T": "B-T (có dấu thời gian)",
+               "B-LT": "B-LT (kèm dữ liệu kiểm tra chứng thư)", "B-LTA": "B-LTA (lưu trữ dài hạn)"}
 
 
 class NotVerifiable(ValueError):
@@ -32,19 +54,41 @@ class NotVerifiable(ValueError):
 @dataclass(frozen=True)
 class SignatureReport:
     field: str
+    kind: str  # "signature" or "document_timestamp"
+    role: str  # "agency", "officer" (sohoa's own fields) or "other"
+    ok: bool
     intact: bool
     valid: bool
     trusted: bool
+    modification: str  # what changed after it: "none", "lta_updates", "form_filling", "other"
+    changes_allowed: bool  # what changed after it is what the document's modification rules allow
+    certified: bool  # it locks the document: a certification (DocMDP) signature, or a field lock
     covers_whole_file: bool
     signer: str
     issuer: str
     certificate_sha256: str
     algorithm: str
     signed_at: datetime | None
+    time_source: str  # "tsa": a timestamp authority's token; "signer": the signer's own claim
+    level: str  # B-B, B-T, B-LT, B-LTA ("" for a document timestamp)
+    revocation: str  # "good", "revoked", "not_checked"
+    long_term: bool = False  # judged at the proven signing time (its certificate has expired since)
+    problems: tuple[str, ...] = ()  # Vietnamese, why it is not valid
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    signatures: list[SignatureReport]
+    problems: list[str] = field(default_factory=list)  # about the file as a whole (Vietnamese)
+    notes: list[str] = field(default_factory=list)  # what the reader should know, without changing the verdict
+
+    @property
+    def regular(self) -> list[SignatureReport]:
+        return [s for s in self.signatures if s.kind == "signature"]
 
     @property
     def ok(self) -> bool:
-        return self.intact and self.valid and self.trusted
+        return bool(self.regular) and all(s.ok for s in self.signatures) and not self.problems
 
 
 def display_name(name: asn1_x509.Name) -> str:
@@ -65,52 +109,301 @@ def load_certificates(paths: Sequence[Path]) -> list[asn1_x509.Certificate]:
     return certs
 
 
-def verify_pdf(data: bytes, trust_roots: Sequence[Path]) -> list[SignatureReport]:
+def _role(field_name: str) -> str:
+    if field_name.startswith("SohoaAgency"):
+        return "agency"
+    if field_name.startswith("SohoaOfficer"):
+        return "officer"
+    return "other"
+
+
+def _who(field_name: str) -> str:
+    return {"agency": "của cơ quan", "officer": "của người số hóa"}.get(_role(field_name), f"'{field_name}'")
+
+
+def _vn(t: datetime) -> str:
+    return t.astimezone(VIETNAM).isoformat(timespec="seconds")
+
+
+class _Context:
+    """Validation contexts for one file: trust roots, the file's DSS, fetching or not, and the moment judged."""
+
+    def __init__(self, reader: PdfFileReader, roots: list[asn1_x509.Certificate], fetch: bool,
+                 at: datetime | None) -> None:
+        self.roots = roots
+        self.fetch = fetch
+        self.at = at
+        try:
+            self.dss: DocumentSecurityStore | None = DocumentSecurityStore.read_dss(reader)
+        except NoDSSFoundError:
+            self.dss = None
+
+    @property
+    def has_revinfo(self) -> bool:
+        return self.dss is not None and bool(self.dss.ocsps or self.dss.crls)
+
+    def make(self, moment: datetime | None = None, *, embedded_only: bool = False,
+             today: bool = False) -> ValidationContext:
+        """`embedded_only`: judged in the past on the file's own revocation data, which must then be complete.
+        `today`: the newest document timestamp, judged now; revocation data it carries from years ago is stale by
+        design, so without fetching only the certificate chain and its validity are required."""
+        fetch = self.fetch and not embedded_only
+        strict = fetch or embedded_only or (self.has_revinfo and not today)
+        kwargs: dict[str, Any] = {
+            "trust_roots": self.roots, "allow_fetching": fetch, "retroactive_revinfo": True,
+            "revocation_mode": "hard-fail" if strict else "soft-fail",
+        }
+        when = moment or self.at
+        if when is not None:
+            kwargs["moment"] = when
+        if self.dss is None:
+            return ValidationContext(**kwargs)
+        if today:
+            return ValidationContext(other_certs=list(self.dss.load_certs()), **kwargs)
+        return self.dss.as_validation_context(kwargs)
+
+
+def verify_pdf(data: bytes, trust_roots: Sequence[Path], *, fetch: bool = False,
+               at: datetime | None = None) -> VerificationReport:
+    """Every signature and document timestamp of the file, judged as of `at` (default: now)."""
+    start = data.find(b"%PDF-")
+    if start > 0:  # junk before the header: the signatures' byte ranges count from the real start
+        data = data[start:]
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = reader.embedded_regular_signatures
-    except (PdfReadError, ValueError, KeyError) as e:
+        regular = reader.embedded_regular_signatures
+        stamps = reader.embedded_timestamp_signatures
+    except (PdfReadError, ValueError, KeyError, TypeError) as e:
         raise NotVerifiable(f"Không đọc được tệp PDF: {e}") from e
-    context = ValidationContext(trust_roots=load_certificates(trust_roots), allow_fetching=False)
-    reports = []
-    for sig in signatures:
-        status = validate_pdf_signature(sig, context)
-        cert = status.signing_cert
-        when = status.signer_reported_dt
-        reports.append(SignatureReport(
-            field=sig.field_name,
-            intact=status.intact,
-            valid=status.valid,
-            trusted=status.trusted,
-            covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-            signer=display_name(cert.subject),
-            issuer=display_name(cert.issuer),
-            certificate_sha256=certificate_sha256(cert),
-            algorithm=f"{status.md_algorithm}/{status.pkcs7_signature_mechanism}",
-            signed_at=when.astimezone(VIETNAM) if when else None,
-        ))
-    return reports
+    ctx = _Context(reader, load_certificates(trust_roots), fetch, at)
+    chain = _timestamp_chain(stamps, ctx)
+    reports = [_check_signature(sig, data, ctx, chain) for sig in regular]
+    reports += [report for _, report in chain]
+    return VerificationReport(reports, [] if regular else ["Tệp không có chữ ký số nào."])
+
+
+def _timestamp_chain(stamps: Sequence[EmbeddedPdfSignature], ctx: _Context
+                     ) -> list[tuple[datetime | None, SignatureReport]]:
+    """Document timestamps, newest judged today, each older one at the time of the next (its proof of existence)."""
+    out: list[tuple[datetime | None, SignatureReport]] = []
+    next_time: datetime | None = None
+    for ts in sorted(stamps, key=lambda s: s.signed_revision, reverse=True):
+        problems: list[str] = []
+        try:
+            status = validate_pdf_timestamp(ts, validation_context=ctx.make(next_time, today=next_time is None))
+            intact, valid, trusted = status.intact, status.valid, status.trusted
+            when: datetime | None = status.timestamp
+            cert = status.signing_cert
+        except (SignatureValidationError, ValueError) as e:
+            intact = valid = trusted = False
+            when, cert = None, ts.signer_cert
+            problems.append(f"Dấu thời gian tài liệu '{ts.field_name}' không kiểm tra được: {e}")
+        if not (intact and valid):
+            problems.append(f"Dấu thời gian tài liệu '{ts.field_name}' không khớp với nội dung tệp.")
+        elif not trusted:
+            problems.append(f"Dấu thời gian tài liệu '{ts.field_name}' do nơi không tin cậy cấp, hoặc chứng thư "
+                            "của nơi cấp đã hết hạn hay bị thu hồi mà không có dấu thời gian mới hơn bảo đảm.")
+        ok = not problems and (not out or out[-1][1].ok)  # an older link counts only under a valid newer one
+        out.append((when if ok else None, SignatureReport(
+            field=ts.field_name, kind="document_timestamp", role="archive", ok=not problems, intact=intact,
+            valid=valid, trusted=trusted, modification="none", changes_allowed=True, certified=False,
+            covers_whole_file=ts.coverage == SignatureCoverageLevel.ENTIRE_FILE, signer=display_name(cert.subject),
+            issuer=display_name(cert.issuer), certificate_sha256=certificate_sha256(cert),
+            algorithm=f"{ts.md_algorithm}", signed_at=when.astimezone(VIETNAM) if when else None,
+            time_source="tsa", level="", revocation="not_checked", problems=tuple(problems))))
+        next_time = when
+    out.reverse()  # oldest first, as the file has them
+    return out
+
+
+def _proof_time(sig: EmbeddedPdfSignature, chain: Sequence[tuple[datetime | None, SignatureReport]],
+                stamps_revisions: dict[str, int]) -> datetime | None:
+    """The earliest time a valid document timestamp proves the signature (and the revocation data) existed."""
+    times = [when for when, report in chain
+             if when is not None and stamps_revisions.get(report.field, -1) > sig.signed_revision]
+    return min(times) if times else None
+
+
+def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
+                     chain: Sequence[tuple[datetime | None, SignatureReport]]) -> SignatureReport:
+    revisions = {s.field_name: s.signed_revision for s in sig.reader.embedded_timestamp_signatures}
+    proof = _proof_time(sig, chain, revisions)
+    try:
+        status = validate_pdf_signature(sig, ctx.make(), ts_validation_context=ctx.make())
+    except (SignatureValidationError, UnacceptableSignerError, ValueError) as e:
+        return _unreadable(sig, str(e))
+    long_term = False
+    if not status.bottom_line and proof is not None and status.intact and status.valid and ctx.has_revinfo:
+        # Judged again at the time the file proves: the signature timestamp if it has one, else the first
+        # document timestamp after it; with the embedded revocation data only.
+        ts = status.timestamp_validity
+        moment = ts.timestamp if ts is not None else proof
+        try:
+            again = validate_pdf_signature(sig, ctx.make(moment, embedded_only=True),
+                                           ts_validation_context=ctx.make(proof, embedded_only=True))
+        except (SignatureValidationError, UnacceptableSignerError, ValueError):
+            again = None
+        if again is not None and again.bottom_line:
+            status, long_term = again, True
+    level = _level(status, proof, ctx, sig)
+    problems = _problems(status, sig, data) if not status.bottom_line else []
+    if status.bottom_line and status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE,
+                                                      SignatureCoverageLevel.ENTIRE_REVISION):
+        problems.append(f"Chữ ký {_who(sig.field_name)} chỉ phủ một phần tệp.")
+    cert = status.signing_cert
+    ts = status.timestamp_validity
+    when = ts.timestamp if ts is not None and ts.valid and ts.intact else status.signer_reported_dt
+    revoked = status.revocation_details is not None
+    return SignatureReport(
+        field=sig.field_name, kind="signature", role=_role(sig.field_name), ok=status.bottom_line and not problems,
+        intact=status.intact, valid=status.valid, trusted=status.trusted,
+        modification=_modification(status.modification_level),
+        changes_allowed=status.docmdp_ok or status.modification_level is None, certified=sig.docmdp_level is not None,
+        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer=display_name(cert.subject), issuer=display_name(cert.issuer),
+        certificate_sha256=certificate_sha256(cert),
+        algorithm=f"{status.md_algorithm}/{status.pkcs7_signature_mechanism}",
+        signed_at=when.astimezone(VIETNAM) if when else None,
+        time_source="tsa" if ts is not None and ts.valid and ts.intact else "signer", level=level,
+        revocation="revoked" if revoked else ("good" if status.trusted and _revocation_checked(ctx) else
+                                              "not_checked"),
+        long_term=long_term, problems=tuple(problems))
+
+
+def _revocation_checked(ctx: _Context) -> bool:
+    return ctx.fetch or ctx.has_revinfo
+
+
+def _unreadable(sig: EmbeddedPdfSignature, reason: str) -> SignatureReport:
+    cert = sig.signer_cert
+    return SignatureReport(
+        field=sig.field_name, kind="signature", role=_role(sig.field_name), ok=False, intact=False, valid=False,
+        trusted=False, modification="other", changes_allowed=False, certified=False, covers_whole_file=False,
+        signer=display_name(cert.subject), issuer=display_name(cert.issuer),
+        certificate_sha256=certificate_sha256(cert), algorithm="", signed_at=None, time_source="signer", level="",
+        revocation="not_checked", problems=(f"Chữ ký {_who(sig.field_name)} không kiểm tra được: {reason}",))
+
+
+def _modification(level: ModificationLevel | None) -> str:
+    return {None: "none", ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "lta_updates",
+            ModificationLevel.FORM_FILLING: "form_filling"}.get(level, "other")
+
+
+def _level(status: PdfSignatureStatus, proof: datetime | None, ctx: _Context, sig: EmbeddedPdfSignature) -> str:
+    ts = status.timestamp_validity
+    timed = (ts is not None and ts.valid and ts.intact and ts.trusted) or proof is not None
+    if not timed:
+        return "B-B"
+    if not ctx.has_revinfo or not _revinfo_covers(status, ctx, sig):
+        return "B-T"
+    return "B-LTA" if proof is not None and _dss_before_timestamp(sig) else "B-LT"
+
+
+def _revinfo_covers(status: PdfSignatureStatus, ctx: _Context, sig: EmbeddedPdfSignature) -> bool:
+    """The DSS alone (no network) proves the signer's certificate was not revoked."""
+    ts = status.timestamp_validity
+    moment = ts.timestamp if ts is not None and ts.timestamp else None
+    try:
+        check = validate_pdf_signature(sig, ctx.make(moment, embedded_only=True), skip_diff=True)
+    except (SignatureValidationError, UnacceptableSignerError, ValueError):
+        return False
+    return bool(check.trusted)
+
+
+def _dss_before_timestamp(sig: EmbeddedPdfSignature) -> bool:
+    """A document timestamp comes after the revision that first brought the DSS, so it covers revocation data."""
+    reader = sig.reader
+    stamps = [s.signed_revision for s in reader.embedded_timestamp_signatures]
+    if not stamps or "/DSS" not in reader.root:
+        return False
+    first = next((r for r in range(reader.xrefs.total_revisions) if "/DSS" in reader.get_historical_root(r)), None)
+    return first is not None and max(stamps) > first
+
+
+def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, data: bytes) -> list[str]:
+    who = _who(sig.field_name)
+    problems = []
+    if not status.intact:
+        problems.append(f"Chữ ký {who}: nội dung đã ký bị thay đổi (tệp bị sửa hoặc hỏng).")
+    elif not status.valid:
+        problems.append(f"Chữ ký {who}: giá trị chữ ký không khớp với chứng thư số.")
+    if status.modification_level not in (None, ModificationLevel.NONE) and not status.docmdp_ok:
+        pages = changed_pages(data, _signed_end(sig))
+        what = "; ".join(pages) if pages else "tệp bị thay đổi theo cách chữ ký không cho phép"
+        problems.append(f"Chữ ký {who}: {what} sau khi ký.")
+    if not status.trusted:
+        problems.append(_trust_problem(status, who))
+    ts = status.timestamp_validity
+    if ts is not None and not (ts.intact and ts.valid):
+        problems.append(f"Chữ ký {who}: dấu thời gian không khớp với chữ ký.")
+    elif ts is not None and not ts.trusted:
+        problems.append(f"Chữ ký {who}: dấu thời gian do nơi không tin cậy cấp hoặc chứng thư của nơi cấp "
+                        "không còn hiệu lực.")
+    if not status.seed_value_ok:
+        problems.append(f"Chữ ký {who}: không đáp ứng ràng buộc của trường chữ ký.")
+    return problems or [f"Chữ ký {who}: không hợp lệ."]
+
+
+def _signed_end(sig: EmbeddedPdfSignature) -> int:
+    byte_range = [int(v) for v in sig.sig_object["/ByteRange"]]
+    return byte_range[2] + byte_range[3]
+
+
+def _trust_problem(status: PdfSignatureStatus, who: str) -> str:
+    details = status.revocation_details
+    if details is not None:
+        whose = "chứng thư của nơi cấp" if details.ca_revoked else "chứng thư số"
+        return f"Chữ ký {who}: {whose} đã bị thu hồi từ {_vn(details.revocation_date)}."
+    indic = str(status.trust_problem_indic or "")
+    cert = status.signing_cert
+    if "EXPIRED" in indic or "OUT_OF_BOUNDS" in indic:
+        return (f"Chữ ký {who}: chứng thư số đã hết hạn ngày {cert.not_valid_after.astimezone(VIETNAM):%d/%m/%Y} "
+                "và tệp không chứng minh được chữ ký có trước ngày đó (thiếu dấu thời gian lưu trữ).")
+    if "NOT_YET_VALID" in indic:
+        return f"Chữ ký {who}: chứng thư số chưa có hiệu lực tại thời điểm ký."
+    if "REVOKED" in indic:
+        return f"Chữ ký {who}: chứng thư số đã bị thu hồi."
+    if "TRY_LATER" in indic or "REVOCATION" in indic:
+        return f"Chữ ký {who}: không kiểm tra được tình trạng thu hồi của chứng thư số."
+    return f"Chữ ký {who}: chứng thư số không chuỗi được tới chứng thư gốc tin cậy."
+
+
+def report_vi(report: VerificationReport, *, at: datetime | None = None) -> str:
+    """The verification result as a citizen or clerk reads it."""
+    if not report.signatures:
+        return "KHÔNG HỢP LỆ: tệp không có chữ ký số nào."
+    verdict = "HỢP LỆ" if report.ok else "KHÔNG HỢP LỆ"
+    lines = [f"Kết luận: {verdict}" + (f" (tính đến {_vn(at)})" if at else "")]
+    problems = [p for s in report.signatures for p in s.problems] + report.problems
+    lines += [f"  - {p}" for p in problems]
+    lines += [f"  * {n}" for n in report.notes]
+    regular = report.regular
+    for i, r in enumerate(regular, 1):
+        role = {"agency": "Chữ ký của cơ quan", "officer": "Chữ ký của người số hóa"}.get(r.role, "Chữ ký số")
+        source = "máy chủ cấp dấu thời gian" if r.time_source == "tsa" else "do người ký tự khai, chưa được xác thực"
+        lines += [
+            f"{role} ({i}/{len(regular)}): {'HỢP LỆ' if r.ok else 'KHÔNG HỢP LỆ'}",
+            f"  Người ký: {r.signer}",
+            f"  Cơ quan cấp chứng thư: {r.issuer}",
+            f"  Thời điểm ký: {r.signed_at.isoformat() if r.signed_at else 'không rõ'} ({source})",
+            f"  Toàn vẹn (nội dung không bị sửa sau khi ký): {_yes(r.intact and r.valid and r.changes_allowed)}",
+            f"  Tin cậy (chứng thư số do nơi được tin cậy cấp, còn hiệu lực): {_yes(r.trusted)}",
+            f"  Tình trạng thu hồi: {_REVOCATION[r.revocation]}",
+            f"  Mức chữ ký: {LEVEL_NAMES.get(r.level, r.level or 'không xác định')}"
+            + (" — được bảo đảm dài hạn bởi dấu thời gian lưu trữ" if r.long_term else ""),
+            f"  Khóa tài liệu (không cho sửa sau khi ký): {_yes(r.certified)}",
+            f"  Dấu vân tay chứng thư (SHA-256): {r.certificate_sha256}",
+        ]
+    stamps = [s for s in report.signatures if s.kind == "document_timestamp"]
+    for s in stamps:
+        lines.append(f"Dấu thời gian lưu trữ: {'HỢP LỆ' if s.ok else 'KHÔNG HỢP LỆ'} — "
+                     f"{s.signed_at.isoformat() if s.signed_at else 'không rõ'}, cấp bởi {s.signer}")
+    return "\n".join(lines)
+
+
+_REVOCATION = {"good": "chưa bị thu hồi (đã kiểm tra)", "revoked": "ĐÃ BỊ THU HỒI",
+               "not_checked": "chưa kiểm tra (tệp không kèm dữ liệu thu hồi)"}
 
 
 def _yes(flag: bool) -> str:
     return "có" if flag else "KHÔNG"
-
-
-def report_vi(reports: Sequence[SignatureReport]) -> str:
-    """The verification result as a citizen reads it."""
-    if not reports:
-        return "Tệp không có chữ ký số nào."
-    lines = []
-    for i, r in enumerate(reports, 1):
-        verdict = "HỢP LỆ" if r.ok else "KHÔNG HỢP LỆ"
-        lines += [
-            f"Chữ ký số {i}/{len(reports)}: {verdict}",
-            f"  Toàn vẹn (nội dung không bị sửa sau khi ký): {_yes(r.intact and r.valid)}",
-            f"  Tin cậy (chứng thư số do nơi được tin cậy cấp): {_yes(r.trusted)}",
-            f"  Phạm vi ký: {'toàn bộ tệp' if r.covers_whole_file else 'một phần tệp (có nội dung thêm sau khi ký)'}",
-            f"  Người ký: {r.signer}",
-            f"  Cơ quan cấp chứng thư: {r.issuer}",
-            f"  Thời điểm ký: {r.signed_at.isoformat() if r.signed_at else 'không rõ'}",
-            f"  Dấu vân tay chứng thư (SHA-256): {r.certificate_sha256}",
-        ]
-    return "\n".join(lines)

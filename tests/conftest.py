@@ -25,7 +25,10 @@ _CONFIG_ENV = ("SOHOA_DATA_DIR", "SOHOA_SETTINGS", "SOHOA_DOCUMENT_TYPES", "SOHO
                "SOHOA_MINIO_ENDPOINT", "SOHOA_MINIO_ACCESS_KEY", "SOHOA_MINIO_SECRET_KEY", "SOHOA_MINIO_BUCKET",
                "SOHOA_MINIO_SECURE", "SOHOA_MINIO_CA_FILE", "SOHOA_INDEX_BACKEND", "SOHOA_ES_URL",
                "SOHOA_ES_USERNAME", "SOHOA_ES_PASSWORD", "SOHOA_ES_API_KEY", "SOHOA_ES_CA_FILE",
-               "SOHOA_ES_INDEX_PREFIX")
+               "SOHOA_ES_INDEX_PREFIX", "SOHOA_OPERATOR", "SOHOA_SIGNING_LEVEL", "SOHOA_TSA_URL",
+               "SOHOA_REVOCATION_FETCH", "SOHOA_VERIFY_BASE_URL", "SOHOA_SIGNING_PKCS11_MODULE",
+               "SOHOA_SIGNING_PKCS11_TOKEN", "SOHOA_SIGNING_PKCS11_KEY", "SOHOA_SIGNING_PKCS11_CERT",
+               "SOHOA_SIGNING_PKCS11_PIN")
 # A real MinIO and Elasticsearch for the live tests, if the developer named them (read before the configuration
 # is cleared).
 LIVE_MINIO = {k: v for k, v in os.environ.items() if k.startswith("SOHOA_MINIO_")}

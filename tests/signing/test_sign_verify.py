@@ -1,118 +1,200 @@
+"""The e-copy's two signatures, and a verifier that says HỢP LỆ only when pyHanko's whole verdict does."""
+
 import io
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
-from PIL import Image
+import pikepdf
+import pypdfium2
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigFieldSpec
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from pipeline.config import Settings, load_settings
-from signing.fonts import stamp_font
-from signing.identity import load_identity
-from signing.sign import PYHANKO_PRODUCER, DocumentSigner
+from signing.identity import verification_roots
+from signing.qr import read_qr
 from signing.verify import load_certificates, report_vi, verify_pdf
+from tests.signing.conftest import CODE, PROCEDURE, sign, signer_for
 
 
-def blank_pdf() -> bytes:
-    page = PdfPage(encode_image(Image.new("L", (2480, 3508), 255)), 300)
-    return build_pdfa([page], title="t", created=datetime.now(UTC), creator="sohoa test", producer=PYHANKO_PRODUCER)
+def roots(settings: Settings) -> list[Path]:
+    return verification_roots(settings.signing)
 
 
-def make_signer(settings: Settings) -> DocumentSigner:
-    return DocumentSigner(load_identity(settings), agency_name=settings.agency_name, copy_form=settings.copy_form,
-                          font_file=stamp_font(settings.stamp_font, settings.cache_dir))
+def signed_copy(settings: Settings) -> bytes:
+    return sign(signer_for(settings)).data
 
 
-def test_development_identity_signs_pades_that_pyhanko_accepts(settings: Settings) -> None:
-    signer = make_signer(settings)
-    assert signer.identity.development
-    assert (settings.keys_dir / "NOT-FOR-PRODUCTION.txt").is_file()
-    signed = signer.sign(blank_pdf(), reason="test").data
-    # Checked with pyHanko's validator directly, not through sohoa's wrapper.
-    sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
-    assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
-    status = validate_pdf_signature(sig, ValidationContext(
-        trust_roots=load_certificates([settings.keys_dir / "dev-ca.pem"])))
-    assert status.intact and status.valid and status.trusted
-    assert status.md_algorithm == "sha256"
-    assert "ecdsa" in status.pkcs7_signature_mechanism
+def pyhanko_verdicts(data: bytes, settings: Settings) -> list[bool]:
+    context = ValidationContext(trust_roots=load_certificates(roots(settings)))
+    return [validate_pdf_signature(s, context).bottom_line
+            for s in PdfFileReader(io.BytesIO(data)).embedded_regular_signatures]
 
 
-def test_the_identity_is_made_once_per_data_directory(settings: Settings, tmp_path: Path) -> None:
-    first = load_identity(settings).p12.read_bytes()
-    assert load_identity(settings).p12.read_bytes() == first
-    other = load_identity(load_settings(tmp_path / "other"))
-    assert other.p12.read_bytes() != first
+def test_an_untouched_copy_carries_both_signatures_and_is_valid(settings: Settings) -> None:
+    signed = signed_copy(settings)
+    reader = PdfFileReader(io.BytesIO(signed))
+    agency, officer = reader.embedded_regular_signatures
+    assert agency.field_name.startswith("SohoaAgency") and officer.field_name.startswith("SohoaOfficer")
+    assert agency.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
+    assert agency.docmdp_level is not None  # the agency's is a certification signature
+    assert pyhanko_verdicts(signed, settings) == [True, True]
+    report = verify_pdf(signed, roots(settings))
+    assert report.ok
+    text = report_vi(report)
+    assert text.startswith("Kết luận: HỢP LỆ")
+    assert "Chữ ký của cơ quan" in text and "Chữ ký của người số hóa" in text
+    assert "Mức chữ ký: B-B" in text and "do người ký tự khai" in text
 
 
-def test_the_stamp_carries_the_copy_form_agency_and_vietnam_time(settings: Settings) -> None:
-    import pypdfium2
-    signed = make_signer(settings).sign(blank_pdf(), reason="test").data
-    doc = pypdfium2.PdfDocument(signed)
-    doc.init_forms()
-    image = doc[0].render(scale=2, may_draw_forms=True).to_pil().convert("L")
-    width, height = image.size
-    ink = [(x, y) for x in range(0, width, 2) for y in range(0, height // 8, 2) if image.getpixel((x, y)) < 128]
-    assert ink, "the stamp is visible"
-    assert min(x for x, _ in ink) > width / 2  # top right of page 1
-    appearance = bytes(PdfFileReader(io.BytesIO(signed)).embedded_signatures[0].sig_field["/AP"]["/N"].data)
-    assert b"Tj" in appearance or b"TJ" in appearance  # text, not an image
-
-
-def test_tampering_after_signing_is_detected(settings: Settings) -> None:
-    signed = bytearray(make_signer(settings).sign(blank_pdf(), reason="test").data)
+def test_a_flipped_byte_is_not_valid(settings: Settings) -> None:
+    signed = bytearray(signed_copy(settings))
     index = signed.index(b"stream\n") + 40  # inside the first stream's data: the file still parses
     signed[index] ^= 0x01
-    [report] = verify_pdf(bytes(signed), [settings.keys_dir / "dev-ca.pem"])
+    report = verify_pdf(bytes(signed), roots(settings))
     assert not report.ok
-    assert "KHÔNG HỢP LỆ" in report_vi([report])
+    assert "KHÔNG HỢP LỆ" in report_vi(report)
+    assert any("nội dung đã ký bị thay đổi" in p for s in report.signatures for p in s.problems)
 
 
-def test_a_signature_is_not_trusted_without_its_root(settings: Settings, tmp_path: Path) -> None:
-    signed = make_signer(settings).sign(blank_pdf(), reason="test").data
-    stranger = load_identity(load_settings(tmp_path / "stranger"))
-    [report] = verify_pdf(signed, stranger.trust_roots)
-    assert report.intact and not report.trusted and not report.ok
+def forged_by_pyhanko(signed: bytes) -> bytes:
+    """A page edit appended as an incremental update with pyHanko's own writer."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    font = generic.DictionaryObject({generic.NameObject("/Type"): generic.NameObject("/Font"),
+                                     generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
+                                     generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica")})
+    stream = generic.StreamObject(stream_data=b"BT /FX 40 Tf 100 500 Td (GIA MAO) Tj ET")
+    resources = generic.DictionaryObject({generic.NameObject("/Font"): generic.DictionaryObject(
+        {generic.NameObject("/FX"): writer.add_object(font)})})
+    writer.add_stream_to_page(0, writer.add_object(stream), resources=resources)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
-def test_a_configured_pkcs12_replaces_the_development_identity(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    now = datetime.now(UTC) - timedelta(minutes=1)
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test Root")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(1).not_valid_before(now).not_valid_after(now + timedelta(days=30))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sở Tư pháp tỉnh Gia Lai")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2).not_valid_before(now)
-            .not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-            .sign(ca_key, hashes.SHA256()))
-    p12 = tmp_path / "agency.p12"
-    p12.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"agency", key, cert, [ca], serialization.BestAvailableEncryption(b"secret")))
-    root = tmp_path / "root.pem"
-    root.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    monkeypatch.setenv("SOHOA_SIGNING_P12", str(p12))
-    monkeypatch.setenv("SOHOA_SIGNING_P12_PASSWORD", "secret")
-    monkeypatch.setenv("SOHOA_TRUST_ROOTS", str(root))
-    settings = load_settings(tmp_path / "data")
-    signer = make_signer(settings)
-    assert not signer.identity.development
-    assert not settings.keys_dir.exists()  # no development keys were made
-    [report] = verify_pdf(signer.sign(blank_pdf(), reason="test").data, settings.trust_roots)
-    assert report.ok and report.signer == "Sở Tư pháp tỉnh Gia Lai"
-    assert report.algorithm.startswith("sha256/")
+def forged_by_hand(signed: bytes) -> bytes:
+    """A new content stream for page 1 and a new xref section after %%EOF, written byte by byte."""
+    with pikepdf.open(io.BytesIO(signed)) as pdf:
+        page = pdf.pages[0].obj
+        page_id, page_gen = page.objgen
+        size = int(pdf.trailer.Size)
+        root_id = pdf.Root.objgen[0]
+        contents = page.Contents
+        old = [c.objgen for c in contents] if isinstance(contents, pikepdf.Array) else [contents.objgen]
+        entries = {str(k): page[k] for k in page if k != "/Contents"}
+        page_dict = "<< " + " ".join(f"{k} {v.unparse().decode('latin-1')}" for k, v in entries.items())
+    prev = int(signed[signed.rindex(b"startxref") + 9:].split()[0])
+    new_id = size
+    refs = " ".join(f"{i} {g} R" for i, g in old) + f" {new_id} 0 R"
+    page_dict += f" /Contents [{refs}] >>"
+    body = b"BT /FX 40 Tf 100 500 Td (GIA MAO) Tj ET"
+    out = bytearray(signed)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    offsets = {}
+    offsets[new_id] = len(out)
+    out += f"{new_id} 0 obj\n<< /Length {len(body)} >>\nstream\n".encode() + body + b"\nendstream\nendobj\n"
+    offsets[page_id] = len(out)
+    out += f"{page_id} {page_gen} obj\n{page_dict}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += b"xref\n"
+    for obj_id in sorted(offsets):
+        out += f"{obj_id} 1\n{offsets[obj_id]:010d} {page_gen if obj_id == page_id else 0:05d} n \n".encode()
+    out += (f"trailer\n<< /Size {new_id + 1} /Root {root_id} 0 R /Prev {prev} >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return bytes(out)
+
+
+def rendered_text_shows_forgery(data: bytes) -> bool:
+    doc = pypdfium2.PdfDocument(data)
+    return "GIA MAO" in doc[0].get_textpage().get_text_range()
+
+
+def test_a_page_edit_appended_with_pyhankos_writer_is_not_valid(settings: Settings) -> None:
+    forged = forged_by_pyhanko(signed_copy(settings))
+    assert rendered_text_shows_forgery(forged)
+    assert pyhanko_verdicts(forged, settings) == [False, False]
+    report = verify_pdf(forged, roots(settings))
+    assert not report.ok
+    assert all(s.intact and not s.ok for s in report.regular)  # the signed bytes are intact: only the update lies
+    assert any("trang 1 bị sửa sau khi ký" in p for s in report.regular for p in s.problems)
+    assert report_vi(report).startswith("Kết luận: KHÔNG HỢP LỆ")
+
+
+def test_a_page_edit_appended_by_hand_is_not_valid(settings: Settings) -> None:
+    forged = forged_by_hand(signed_copy(settings))
+    assert rendered_text_shows_forgery(forged)
+    report = verify_pdf(forged, roots(settings))
+    assert not report.ok
+    assert any("trang 1 bị sửa sau khi ký" in p for s in report.regular for p in s.problems)
+
+
+def test_a_page_added_after_signing_is_not_valid(settings: Settings) -> None:
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_copy(settings)))
+    page = generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Page"),
+        generic.NameObject("/MediaBox"): generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)]),
+        generic.NameObject("/Contents"): writer.add_object(generic.StreamObject(stream_data=b"0 0 m 100 100 l S")),
+        generic.NameObject("/Resources"): generic.DictionaryObject(),
+    })
+    writer.insert_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    report = verify_pdf(out.getvalue(), roots(settings))
+    assert not report.ok
+    assert any("thêm 1 trang" in p for s in report.regular for p in s.problems)
+
+
+def test_a_third_signature_after_the_lock_is_not_valid(settings: Settings, tmp_path: Path) -> None:
+    """Once the second signature locks the document, even a signature by a trusted key breaks it."""
+    signed = signed_copy(settings)
+    p12 = settings.keys_dir / "dev-agency.p12"
+    signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=None)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    out = io.BytesIO()
+    PdfSigner(PdfSignatureMetadata(field_name="Extra"), signer=signer,
+              new_field_spec=SigFieldSpec("Extra", box=(100, 100, 200, 150))).sign_pdf(writer, output=out)
+    report = verify_pdf(out.getvalue(), roots(settings))
+    assert not report.ok
+    officer = next(s for s in report.regular if s.role == "officer")
+    assert not officer.ok
+
+
+def test_a_signature_by_an_untrusted_key_is_not_valid(settings: Settings, tmp_path: Path) -> None:
+    stranger = load_settings(tmp_path / "stranger")
+    signed = signed_copy(stranger)  # a well-formed copy, signed by someone this data directory does not trust
+    report = verify_pdf(signed, roots(settings))
+    assert not report.ok
+    assert all(s.intact and not s.trusted for s in report.regular)
+    assert any("không chuỗi được tới chứng thư gốc tin cậy" in p for s in report.regular for p in s.problems)
+
+
+def test_the_stamps_and_the_qr_code_are_where_the_rules_put_them(settings: Settings) -> None:
+    signed = signed_copy(settings)
+    doc = pypdfium2.PdfDocument(signed)
+    doc.init_forms()
+    image = doc[0].render(scale=1, may_draw_forms=True).to_pil().convert("L")
+    width, height = image.size
+    top = [(x, y) for x in range(0, width, 2) for y in range(0, height // 8, 2) if image.getpixel((x, y)) < 128]
+    assert any(x > width / 2 for x, _ in top), "the agency's stamp, top right"
+    assert any(x < width / 4 for x, _ in top), "the officer's stamp and QR code, top left"
+    agency = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[0]
+    appearance = bytes(agency.sig_field["/AP"]["/N"].data)
+    assert b"Tj" in appearance or b"TJ" in appearance  # text
+    assert b"/XObject" not in bytes(str(agency.sig_field["/AP"]["/N"].get("/Resources", {})), "ascii")  # no image
+    assert read_qr(signed) == f"https://sohoa.example.gov.vn/xac-minh/{CODE}?tthc={PROCEDURE}"
+
+
+def test_the_development_identity_makes_one_officer_per_operator(settings: Settings) -> None:
+    first = signer_for(settings, "nva")
+    again = signer_for(settings, "nva")
+    other = signer_for(settings, "ttb")
+    cert = first._signatories["officer"].key.certificate
+    assert cert.dump() == again._signatories["officer"].key.certificate.dump()
+    assert cert.dump() != other._signatories["officer"].key.certificate.dump()
+    assert (settings.keys_dir / "NOT-FOR-PRODUCTION.txt").is_file()
+    assert "nva (DEV)" in cert.subject.native["common_name"]

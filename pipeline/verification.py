@@ -1,0 +1,57 @@
+"""Verify an e-copy a citizen hands in: its signatures (pyHanko's whole verdict) and its QR code against the archive.
+
+The QR code on page 1 names the record (result code) and the procedure. It is drawn under the signatures, so it
+cannot be changed without breaking them; what is checked here is that it names a record this archive holds and that
+the file is that record's signed copy (the archive's signatures are all in it), with the same procedure code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
+
+from archive.base import SIGNED_PDF, ArchiveError, RecordArchive
+from pipeline.config import Settings
+from signing.identity import verification_roots
+from signing.qr import read_qr
+from signing.sign import signature_values
+from signing.verify import VerificationReport, verify_pdf
+
+RESULT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}-[^/?&#\s]+")
+
+
+def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, *, at: datetime | None = None,
+                fetch: bool | None = None) -> tuple[VerificationReport, str | None]:
+    """The verdict on a copy and the result code its QR code names (None: no sohoa QR code)."""
+    signing = settings.signing
+    report = verify_pdf(data, verification_roots(signing), at=at,
+                        fetch=signing.revocation_fetch if fetch is None else fetch)
+    if not any(s.role == "officer" for s in report.regular):
+        return report, None  # not an e-copy made by sohoa: there is no QR code to check
+    text = read_qr(data)
+    if text is None:
+        return replace(report, problems=[*report.problems, "Không đọc được mã QR trên trang 1."]), None
+    found = RESULT_CODE.search(text)
+    if found is None:
+        return replace(report, problems=[*report.problems, f"Mã QR không chứa mã kết quả: {text}"]), None
+    code = found.group(0)
+    procedure = parse_qs(urlsplit(text).query).get("tthc", [""])[0]
+    manifest = archive.manifest(code) if archive is not None else None
+    if manifest is None:
+        return replace(report, notes=[*report.notes, f"Mã QR chỉ tới hồ sơ {code}, không có trong kho lưu trữ này: "
+                                                      "chưa đối chiếu được với hồ sơ gốc."]), code
+    problems = list(report.problems)
+    try:
+        archived = set(signature_values(archive.read(manifest, SIGNED_PDF)))  # type: ignore[union-attr]
+    except ArchiveError as e:
+        problems.append(f"Không đọc được bản đã ký của hồ sơ {code} trong kho lưu trữ: {e}")
+        archived = set()
+    if archived and not archived <= set(signature_values(data)):
+        problems.append(f"Mã QR chỉ tới hồ sơ {code} nhưng tệp không phải bản đã ký của hồ sơ đó.")
+    if (manifest.procedure_code or "-") != (procedure or "-"):
+        problems.append(f"Mã thủ tục trong mã QR ({procedure or 'không có'}) khác với hồ sơ "
+                        f"({manifest.procedure_code or 'không có'}).")
+    notes = report.notes if problems else [*report.notes, f"Mã QR khớp với hồ sơ {code} trong kho lưu trữ."]
+    return replace(report, problems=problems, notes=notes), code

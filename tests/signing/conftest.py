@@ -1,0 +1,54 @@
+"""Signing fixtures: a blank PDF/A page, the development identity, and a real test PKI with a timestamp authority,
+OCSP responder and CRLs on 127.0.0.1, with sohoa configured to sign through it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from ocr.pdfa import PdfPage, build_pdfa, encode_image
+from pipeline.config import Settings, load_settings
+from signing.sign import PYHANKO_PRODUCER, DocumentSigner, SignedPdf
+from tests.signing.pki import PASSWORD, PkiUnderTest, running_pki
+
+CODE = "000.00.00.H49-261202-0007-KQ1"
+PROCEDURE = "1.001193"
+
+
+def blank_pdf() -> bytes:
+    page = PdfPage(encode_image(Image.new("L", (2480, 3508), 255)), 300)
+    return build_pdfa([page], title="t", created=datetime.now(UTC), creator="sohoa test", producer=PYHANKO_PRODUCER)
+
+
+def sign(signer: DocumentSigner, pdf: bytes | None = None, code: str = CODE) -> SignedPdf:
+    return signer.sign(pdf or blank_pdf(), result_code=code, procedure_code=PROCEDURE,
+                       reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
+
+
+def signer_for(settings: Settings, operator: str = "nvb") -> DocumentSigner:
+    return DocumentSigner(settings.signing, settings.signing.officer(operator))
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PkiUnderTest]:
+    with running_pki(tmp_path_factory.mktemp("pki")) as p:
+        yield p
+
+
+def pki_settings(data_dir: Path, pki: PkiUnderTest, monkeypatch: pytest.MonkeyPatch, *, level: str = "B-LTA",
+                 agency: str = "agency", officer: str = "officer", tsa: str = "tsa") -> Settings:
+    """sohoa signing with the test PKI's agency and officer keys, its TSA, and its root as the only trust root."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "settings.toml").write_text(
+        f'[signing.officers."*"]\nname = "Nguyễn Thị Hồng Nhung"\np12 = "{pki.p12(officer)}"\n'
+        f'p12_password = "{PASSWORD.decode()}"\n', encoding="utf-8")
+    monkeypatch.setenv("SOHOA_SIGNING_P12", str(pki.p12(agency)))
+    monkeypatch.setenv("SOHOA_SIGNING_P12_PASSWORD", PASSWORD.decode())
+    monkeypatch.setenv("SOHOA_TRUST_ROOTS", str(pki.root_pem()))
+    monkeypatch.setenv("SOHOA_TSA_URL", pki.tsa_url(tsa))
+    monkeypatch.setenv("SOHOA_SIGNING_LEVEL", level)
+    return load_settings(data_dir)

@@ -1,0 +1,194 @@
+"""PAdES levels through a real test PKI on 127.0.0.1 (certomancer: RFC 3161 TSA, OCSP, CRLs), checked with pyHanko
+itself and with sohoa's verifier; long-term validity years ahead; revoked and expired keys; upgrade and renewal."""
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pikepdf
+import pytest
+from asn1crypto import cms
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigFieldSpec
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from signing.identity import SigningKeyError, verification_roots
+from signing.ltv import needs_renewal, renew, upgrade
+from signing.verify import verify_pdf
+from tests.conftest import free_port
+from tests.signing.conftest import blank_pdf, pki_settings, sign, signer_for
+from tests.signing.pki import PASSWORD, PkiUnderTest, running_pki
+
+YEARS_4 = timedelta(days=4 * 365)  # past the signers' 3-year certificates, well within the TSA's
+
+
+def pyhanko_ok(data: bytes, pki: PkiUnderTest) -> bool:
+    context = ValidationContext(trust_roots=[pki.cert("root")], allow_fetching=False)
+    return all(validate_pdf_signature(s, context, ts_validation_context=context).bottom_line
+               for s in PdfFileReader(io.BytesIO(data)).embedded_regular_signatures)
+
+
+@pytest.mark.parametrize("level", ["B-T", "B-LT", "B-LTA"])
+def test_each_level_is_reached_and_verified(level: str, pki: PkiUnderTest, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch, level=level, tsa="tsa2")
+    signed = sign(signer_for(settings))
+    assert signed.level == level and not signed.problems
+    assert pyhanko_ok(signed.data, pki)
+    report = verify_pdf(signed.data, verification_roots(settings.signing))
+    assert report.ok
+    assert [s.level for s in report.regular] == [level, level]
+    assert all(s.time_source == "tsa" for s in report.regular)
+    reader = PdfFileReader(io.BytesIO(signed.data))
+    assert ("/DSS" in reader.root) == (level != "B-T")
+    assert bool(reader.embedded_timestamp_signatures) == (level == "B-LTA")
+    if level != "B-T":
+        assert all(s.revocation == "good" for s in report.regular)
+
+
+def test_a_b_lta_copy_still_verifies_after_its_certificates_expire(pki: PkiUnderTest, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LTA", tsa="tsa2")
+    lta = sign(signer_for(settings)).data
+    later = datetime.now(UTC) + YEARS_4
+    report = verify_pdf(lta, verification_roots(settings.signing), at=later)
+    assert report.ok, report
+    assert all(s.long_term for s in report.regular)
+    monkeypatch.setenv("SOHOA_SIGNING_LEVEL", "B-B")
+    plain = sign(signer_for(pki_settings(tmp_path / "plain", pki, monkeypatch, level="B-B"))).data
+    report = verify_pdf(plain, verification_roots(settings.signing), at=later)
+    assert not report.ok
+    assert any("đã hết hạn" in p for s in report.regular for p in s.problems)
+
+
+def test_ingest_goes_on_at_b_b_when_the_timestamp_authority_is_down_and_upgrade_brings_it_up(
+        pki: PkiUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LTA")
+    monkeypatch.setenv("SOHOA_TSA_URL", f"http://127.0.0.1:{free_port()}/tsa")  # nobody listens there
+    from pipeline.config import load_settings
+
+    down = load_settings(tmp_path / "data")
+    signed = sign(signer_for(down))
+    assert signed.level == "B-B" and signed.target_level == "B-LTA"
+    assert any("máy chủ cấp dấu thời gian" in p for p in signed.problems)
+    assert verify_pdf(signed.data, verification_roots(down.signing)).ok
+    signer = signer_for(settings)
+    upgraded = upgrade(signed.data, "B-B", "B-LTA", HTTPTimeStamper(pki.tsa_url("tsa2")),
+                       signer.validation_context(fetch=True))
+    assert upgraded.startswith(signed.data)  # incremental updates only: the signed bytes are untouched
+    report = verify_pdf(upgraded, verification_roots(settings.signing))
+    assert report.ok, [p for s in report.signatures for p in s.problems]
+    assert [s.level for s in report.regular] == ["B-LTA", "B-LTA"]
+    assert pyhanko_ok(upgraded, pki)
+
+
+def test_a_revoked_or_expired_key_does_not_sign(pki: PkiUnderTest, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for label, words in (("revoked", "đã bị thu hồi"), ("expired", "không còn hiệu lực")):
+        settings = pki_settings(tmp_path / label, pki, monkeypatch, agency=label)
+        with pytest.raises(SigningKeyError) as e:
+            signer_for(settings)
+        assert words in e.value.vietnamese
+
+
+def signed_by_raw_pyhanko(pki: PkiUnderTest, label: str) -> bytes:
+    """A B-B signature by a certificate sohoa would refuse, made with bare pyHanko."""
+    signer = signers.SimpleSigner.load_pkcs12(str(pki.p12(label)), passphrase=PASSWORD)
+    out = io.BytesIO()
+    PdfSigner(PdfSignatureMetadata(field_name="Sig"), signer=signer,
+              new_field_spec=SigFieldSpec("Sig", box=(10, 10, 100, 50))).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(blank_pdf())), output=out)
+    return out.getvalue()
+
+
+def test_revoked_and_expired_certificates_are_reported(pki: PkiUnderTest, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch)
+    roots = verification_roots(settings.signing)
+    revoked = verify_pdf(signed_by_raw_pyhanko(pki, "revoked"), roots, fetch=True)
+    assert not revoked.ok
+    assert revoked.regular[0].revocation == "revoked"
+    assert any("đã bị thu hồi từ" in p for p in revoked.regular[0].problems)
+    expired = verify_pdf(signed_by_raw_pyhanko(pki, "expired"), roots)
+    assert not expired.ok
+    assert any("đã hết hạn" in p for p in expired.regular[0].problems)
+
+
+def test_a_timestamp_that_does_not_match_its_signature_is_reported(pki: PkiUnderTest, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-T", tsa="tsa2")
+    first = sign(signer_for(settings)).data
+    second = sign(signer_for(settings)).data
+    donor = PdfFileReader(io.BytesIO(second)).embedded_regular_signatures[0]
+    token = donor.signed_data["signer_infos"][0]["unsigned_attrs"]
+    target = PdfFileReader(io.BytesIO(first)).embedded_regular_signatures[0]
+    contents: cms.ContentInfo = cms.ContentInfo.load(bytes(target.pkcs7_content))
+    contents["content"]["signer_infos"][0]["unsigned_attrs"] = token  # another signature's timestamp
+    new_hex = contents.dump().hex().encode()
+    start, length = int(target.sig_object["/ByteRange"][1]), int(target.sig_object["/ByteRange"][2]) - int(
+        target.sig_object["/ByteRange"][1])
+    old_hex = first[start + 1:start + length - 1]
+    assert len(new_hex) <= len(old_hex)
+    forged = first[:start + 1] + new_hex + b"0" * (len(old_hex) - len(new_hex)) + first[start + length - 1:]
+    report = verify_pdf(forged, verification_roots(settings.signing))
+    assert not report.ok
+    assert any("dấu thời gian không khớp với chữ ký" in p for s in report.regular for p in s.problems)
+
+
+def test_renewal_adds_a_document_timestamp_before_the_tsa_certificate_expires(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with running_pki(tmp_path / "short-pki", tsa_days=20) as short:  # its "tsa" expires in 20 days
+        settings = pki_settings(tmp_path / "data", short, monkeypatch, level="B-LTA", tsa="tsa")
+        signer = signer_for(settings)
+        signed = sign(signer).data
+        now = datetime.now(UTC)
+        assert needs_renewal(signed, now, 30) is not None
+        assert needs_renewal(signed, now, 10) is None
+        renewed = renew(signed, HTTPTimeStamper(short.tsa_url("tsa2")), signer.validation_context(fetch=True))
+        assert renewed.startswith(signed)
+        assert needs_renewal(renewed, now, 30) is None
+        later = now + timedelta(days=25)  # the first TSA certificate has expired by then
+        roots = verification_roots(settings.signing)
+        assert not verify_pdf(signed, roots, at=later).ok
+        report = verify_pdf(renewed, roots, at=later)
+        assert report.ok, [p for s in report.signatures for p in s.problems]
+        assert len([s for s in report.signatures if s.kind == "document_timestamp"]) == 2
+
+
+@pytest.mark.parametrize("agency", ["agency", "agency-rsa"])
+def test_the_signed_file_is_the_pdf_a_it_claims(agency: str, pki: PkiUnderTest, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LTA", agency=agency, tsa="tsa2")
+    signed = sign(signer_for(settings)).data
+    assert signed.startswith(b"%PDF-1.7")
+    with pikepdf.open(io.BytesIO(signed)) as pdf:
+        assert str(pdf.Root.get("/Version", "/1.7")) == "/1.7"  # not raised to 2.0 by an ISO 32002 extension
+        assert "/ISO_" not in pdf.Root.get("/Extensions", {})
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+        fonts = [f for page in pdf.pages for annot in page.get("/Annots", [])
+                 for f in _fonts(annot.get("/AP", {}).get("/N"))]
+        assert fonts, "the stamps draw text"
+        assert all("/FontFile2" in f.get("/FontDescriptor", {}) or "/DescendantFonts" in f for f in fonts)
+    if agency == "agency-rsa":
+        sig = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[0]
+        assert sig.signer_info["signature_algorithm"]["algorithm"].native == "rsassa_pss"
+
+
+def _fonts(xobject: object) -> list[pikepdf.Dictionary]:
+    if not isinstance(xobject, pikepdf.Stream):
+        return []
+    found: list[pikepdf.Dictionary] = []
+    resources = xobject.get("/Resources", {})
+    for font in resources.get("/Font", {}).values():
+        found.append(font)
+        for descendant in font.get("/DescendantFonts", []):
+            found.append(descendant)
+    for inner in resources.get("/XObject", {}).values():
+        found.extend(_fonts(inner))
+    return found
