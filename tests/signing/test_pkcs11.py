@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from signing.identity import SigningKeyError, verification_roots
 from signing.verify import verify_pdf
 from tests.conftest import SAMPLES, run_cli
