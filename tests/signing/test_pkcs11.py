@@ -42,7 +42,8 @@ def token(tmp_path: Path, pki: PkiUnderTest, monkeypatch: pytest.MonkeyPatch) ->
     lib = pkcs11.lib(str(MODULE))
     with lib.get_token(token_label="sohoa").open(user_pin=PIN, rw=True) as session:
         session.create_object({Attribute.CLASS: ObjectClass.CERTIFICATE,
-                               Attribute.CERTIFICATE_TYPE: CertificateType.X_509, Attribute.TOKEN: True, Attribute.LABEL: "agency", Attribute.ID: b"\x01",
+                               Attribute.CERTIFICATE_TYPE: CertificateType.X_509, Attribute.TOKEN: True,
+                               Attribute.LABEL: "agency", Attribute.ID: b"\x01",
                                Attribute.SUBJECT: cert.subject.dump(), Attribute.VALUE: cert.dump()})
     yield "sohoa"
 
