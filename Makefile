@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2 fonts-dejavu p
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 
-.PHONY: install system-packages demo test lint samples bench bench-archive bench-lookup clean
+.PHONY: install system-packages demo test lint samples bench bench-archive bench-lookup bench-signing clean
 
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -48,6 +48,9 @@ bench-archive: install
 
 bench-lookup: install
 	$(BIN)/python bench/lookup.py
+
+bench-signing: install
+	$(BIN)/python bench/signing.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
