@@ -23,17 +23,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image  # noqa: E402
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
-from pyhanko.sign import signers  # noqa: E402
-from pyhanko.sign.fields import SigSeedSubFilter  # noqa: E402
-from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner  # noqa: E402
-from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: E402
+from PIL import Image
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.timestamps import HTTPTimeStamper
 
-from ocr.pdfa import PdfPage, build_pdfa, encode_image  # noqa: E402
-from pipeline.config import load_settings  # noqa: E402
-from signing.sign import PYHANKO_PRODUCER, DocumentSigner  # noqa: E402
-from tests.signing.pki import PASSWORD, running_pki  # noqa: E402
+from ocr.pdfa import PdfPage, build_pdfa, encode_image
+from pipeline.config import load_settings
+from signing.sign import PYHANKO_PRODUCER, DocumentSigner
+from tests.signing.pki import PASSWORD, running_pki
 
 
 def page_pdf() -> bytes:
