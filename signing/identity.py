@@ -215,17 +215,17 @@ def _load_pkcs11(spec: KeySpec) -> LoadedKey:
                               f"Không mở được token '{spec.token_label}': kiểm tra token đã cắm và nhãn đúng.",
                               f"cannot open PKCS#11 token {spec.token_label!r}: {e!r}") from e
     try:
-        def make(raw: bool) -> PKCS11Signer:
+        def make(raw: bool, cert: asn1_x509.Certificate | None = None) -> PKCS11Signer:
             return PKCS11Signer(session, key_label=spec.key_label, cert_label=spec.cert_label or spec.key_label,
-                                ca_chain=load_certificates(spec.chain), other_certs_to_pull=(), prefer_pss=True,
-                                use_raw_mechanism=raw)
+                                signing_cert=cert, ca_chain=load_certificates(spec.chain), other_certs_to_pull=(),
+                                prefer_pss=True, use_raw_mechanism=raw)
 
         signer = make(False)
         cert = signer.signing_cert  # loaded now: a missing certificate is reported here, not mid-batch
         if cert is None:
             raise ValueError("no certificate")
         if cert.public_key.algorithm == "ec":  # many tokens (SoftHSM among them) only sign a digest made here
-            signer = make(True)
+            signer = make(True, cert)
     except Exception as e:
         session.close()
         raise SigningKeyError("pkcs11_key_missing",

@@ -248,11 +248,12 @@ class DocumentSigner:
         data = pdf
         for i, signatory in enumerate(signatories):
             writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-            x0, y0, x1, y1 = _page_box(writer)
-            if i == 0:  # the second signature's field, locking the document once it is signed
-                other = signatories[1]
+            new_field = None
+            if i == 0:  # this signature's field, and the second's, which locks the document once it is signed
+                page = _page_box(writer)
+                new_field = SigFieldSpec(names[0], on_page=0, box=_box(signatory, page))
                 fields.append_signature_field(writer, SigFieldSpec(
-                    names[1], on_page=0, box=_box(other, (x0, y0, x1, y1)),
+                    names[1], on_page=0, box=_box(signatories[1], page),
                     field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL), doc_mdp_update_value=MDPPerm.NO_CHANGES))
             # A certification signature must be the document's first: a PDF that came signed gets approvals only.
             certify = i == 0 and signatory.role == "agency" and not writer.prev.embedded_signatures
@@ -263,10 +264,7 @@ class DocumentSigner:
                 embed_validation_info=embed, validation_context=context,
                 use_pades_lta=level == "B-LTA" and i == len(signatories) - 1)
             signer = _Pdf17Signer(meta, signer=signatory.key.signer, timestamper=timestamper,
-                                  stamp_style=signatory.style,
-                                  new_field_spec=SigFieldSpec(names[0], on_page=0,
-                                                              box=_box(signatory, (x0, y0, x1, y1)))
-                                  if i == 0 else None)
+                                  stamp_style=signatory.style, new_field_spec=new_field)
             out = io.BytesIO()
             signer.sign_pdf(writer, output=out, bytes_reserved=16384 if not embed else 32768,
                             appearance_text_params={

@@ -55,7 +55,7 @@ def sample_truths() -> list[dict[str, Any]]:
     return truths()
 
 
-def run_cli(*args: str) -> tuple[int, str]:
+def run_cli(*args: str | os.PathLike[str]) -> tuple[int, str]:
     """Run `sohoa` in this process; returns (exit status, standard output)."""
     from pipeline.cli import main
 

@@ -7,7 +7,6 @@ over HTTP from a thread. The benchmarks use it too, to time timestamp and revoca
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +25,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.conftest import free_port
+
 
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
@@ -37,12 +38,6 @@ PASSWORD = b"test-p12"
 # label -> key kind
 KEYS = {"root": "ec", "agency": "ec", "agency-rsa": "rsa", "officer": "ec", "tsa": "ec", "tsa2": "ec",
         "ocsp": "ec", "revoked": "ec", "expired": "ec"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _write_key(path: Path, kind: str) -> None:
@@ -173,7 +168,7 @@ def running_pki(folder: Path, *, tsa_days: int = 3 * 365) -> Iterator[PkiUnderTe
     for label, kind in KEYS.items():
         if not (folder / f"{label}.key.pem").exists():
             _write_key(folder / f"{label}.key.pem", kind)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     config = _config(datetime.now(UTC).replace(microsecond=0), url, tsa_days)
     (folder / "certomancer.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
