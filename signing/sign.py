@@ -24,13 +24,12 @@ import io
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from asn1crypto import cms
 from pyhanko.pdf_utils.content import RawContent
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, BoxConstraints, InnerScaling, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.metadata.model import VENDOR as PYHANKO_PRODUCER
@@ -52,7 +51,7 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
 )
 
-from signing.fonts import stamp_font
+from signing.fonts import preset_font, stamp_font
 from signing.identity import LoadedKey, SigningKeyError, load_key, verification_roots
 from signing.settings import LEVELS, Level, Officer, Role, SigningSettings
 
@@ -68,6 +67,8 @@ A4_POINTS = (595.28, 841.89)
 _WHITE = RawContent(b"1 g 0 0 100 100 re f", box=BoxConstraints(100, 100))
 _FILL = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
                             margins=Margins(0, 0, 0, 0), inner_content_scaling=InnerScaling.STRETCH_FILL)
+AGENCY_STAMP = "%(copy_form)s\n%(signer)s\nThời gian ký: %(signed_at)s"
+OFFICER_STAMP = "Người số hóa: %(signer)s\nThời gian ký: %(signed_at)s\nMã kết quả: %(result_code)s"
 CERT_CHECK_SECONDS = 600  # how long a certificate check before signing is trusted
 
 
@@ -128,8 +129,8 @@ class DocumentSigner:
 
     def __post_init__(self) -> None:
         s = self.settings
-        font = stamp_font(s.stamp_font, s.cache_dir)
-        box = TextBoxStyle(font=GlyphAccumulatorFactory(str(font)), font_size=10)
+        font = preset_font(stamp_font(s.stamp_font, s.cache_dir),
+                           (AGENCY_STAMP, OFFICER_STAMP, s.copy_form, s.agency_name, self.officer.name), 10)
         agency = load_key(s.agency_key, s, role="agency")
         try:
             officer = load_key(self.officer.key, s, role="officer", login=self.officer.login, name=self.officer.name)
@@ -138,11 +139,10 @@ class DocumentSigner:
             raise
         self._signatories = {
             "agency": _Signatory("agency", s.agency_name, agency, TextStampStyle(
-                stamp_text="%(copy_form)s\n%(signer)s\nThời gian ký: %(signed_at)s", text_box_style=box,
+                stamp_text=AGENCY_STAMP, text_box_style=TextBoxStyle(font=font, font_size=10),
                 border_width=0, background=None), AGENCY_BOX),
             "officer": _Signatory("officer", self.officer.name, officer, QRStampStyle(
-                stamp_text="Người số hóa: %(signer)s\nThời gian ký: %(signed_at)s\nMã kết quả: %(result_code)s",
-                text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font)), font_size=8),
+                stamp_text=OFFICER_STAMP, text_box_style=TextBoxStyle(font=replace(font, font_size=8), font_size=8),
                 border_width=0, innsep=1, background=_WHITE, background_opacity=1.0,
                 background_layout=_FILL), OFFICER_BOX),
         }

@@ -198,3 +198,32 @@ def test_the_development_identity_makes_one_officer_per_operator(settings: Setti
     assert cert.dump() != other._signatories["officer"].key.certificate.dump()
     assert (settings.keys_dir / "NOT-FOR-PRODUCTION.txt").is_file()
     assert "nva (DEV)" in cert.subject.native["common_name"]
+
+
+def _stamp_text(signed: bytes) -> str:
+    """Every character the stamps' fonts map back to Unicode (their ToUnicode CMaps)."""
+    import re
+
+    chars = []
+    with pikepdf.open(io.BytesIO(signed)) as pdf:
+        for annot in pdf.pages[0].get("/Annots", []):
+            todo = [annot.AP.N]
+            while todo:
+                xobject = todo.pop()
+                resources = xobject.get("/Resources", {})
+                todo.extend(resources.get("/XObject", {}).values())
+                for font in resources.get("/Font", {}).values():
+                    cmap = font.ToUnicode.read_bytes().decode("ascii")
+                    for block in re.findall(r"beginbfchar\n(.*?)endbfchar", cmap, re.S):
+                        chars += [chr(int(u, 16)) for u in re.findall(r"<[0-9a-f]+> <([0-9a-f]+)>", block)]
+                    for block in re.findall(r"beginbfrange\n(.*?)endbfrange", cmap, re.S):
+                        for listed in re.findall(r"\[([^\]]*)\]", block):
+                            chars += [chr(int(u, 16)) for u in re.findall(r"<([0-9a-f]+)>", listed)]
+    return "".join(chars)
+
+
+def test_every_letter_of_the_stamps_has_its_glyph(settings: Settings) -> None:
+    """The stamp font is cut down once per signer: a letter it lacked would be drawn as an empty box."""
+    text = _stamp_text(signed_copy(settings))
+    for word in ("Ủy ban nhân dân tỉnh Quảng Ninh", "Người số hóa", "Thời gian ký", "Mã kết quả", CODE, "nvb"):
+        assert set(word) - {" "} <= set(text), word
