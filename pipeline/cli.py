@@ -11,6 +11,7 @@
     sohoa audit fixity|retention|verify-log|export-log    the archivist's audits
     sohoa hold set|lift <code>       legal hold;  sohoa dispose request|approve|list   disposition
     sohoa export bagit <code>...     transfer package;  sohoa link <code>   a short-lived download link
+    sohoa signatures status|upgrade|renew    signature levels, upgrades owed, timestamp renewal
 
 Every subcommand takes --data-dir (else SOHOA_DATA_DIR, else ~/.local/share/sohoa) and --actor (else SOHOA_ACTOR,
 else the login name): lookups, reads, links, holds and dispositions are written to the audit log under that name.
@@ -41,6 +42,7 @@ from indexer.document import IndexedPerson, name_key
 from indexer.outbox import Outbox
 from pipeline.cli_archive import CommandError
 from pipeline.cli_archive import register as register_archive_commands
+from pipeline.cli_signatures import register as register_signature_commands
 from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.dates import parse_date
 from pipeline.personal_number import PROBLEMS as NUMBER_PROBLEMS
@@ -513,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pending", action="store_true", help="only index the records waiting in the outbox")
     p.set_defaults(run=cmd_reindex)
     register_archive_commands(sub, common)
+    register_signature_commands(sub, common)
     return parser
 
 

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -258,7 +258,7 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         persons=extracted.persons,
         review=review,
         retention=retention_of(settings.retention.for_type(classification.type_id), extracted.issue_date or received),
-        files={role: _entry(file_name(role, media[role]), data, media[role]) for role, data in files.items()},
+        files={role: file_entry(file_name(role, media[role]), data, media[role]) for role, data in files.items()},
         pages=reading.pages,
         pdf_profile=profile,
         signature=signature,
@@ -274,27 +274,33 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
     return manifest
 
 
-def _entry(name: str, data: bytes, media_type: str) -> FileEntry:
+def file_entry(name: str, data: bytes, media_type: str) -> FileEntry:
     return FileEntry(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), media_type=media_type)
 
 
 def checked_signature(signed: SignedPdf, services: Services) -> SignatureInfo:
-    """Validate the signatures just made: a record is archived only with signatures pyHanko accepts whole.
+    """Validate the signatures just made: a record is archived only with signatures pyHanko accepts whole."""
+    return signature_info(signed.data, services, target_level=signed.target_level, problems=signed.problems,
+                          fields=signed.fields, development=services.signer.development)
+
+
+def signature_info(data: bytes, services: Services, *, target_level: str, problems: Sequence[str],
+                   development: bool, fields: Sequence[str] = ()) -> SignatureInfo:
+    """The manifest's signature block for a signed PDF whose own signatures (the `fields` given, else sohoa's
+    officer and agency fields) pyHanko accepts whole; RuntimeError otherwise.
 
     Signatures the file arrived with are not ours to vouch for (their roots may not be configured here)."""
-    signing = services.settings.signing
-    report = verify_pdf(signed.data, verification_roots(signing))
-    mine = [r for r in report.regular if not signed.fields or r.field in signed.fields]
+    report = verify_pdf(data, verification_roots(services.settings.signing))
+    mine = [r for r in report.regular if (r.field in fields if fields else r.role in ("agency", "officer"))]
     agency = [r for r in mine if r.role == "agency"]
     officer = [r for r in mine if r.role == "officer"]
     if not all(r.ok for r in mine) or not agency or not officer or agency[-1].signed_at is None:
-        problems = [p for r in mine for p in r.problems]
-        raise RuntimeError(f"the new signatures do not validate: {problems or report}")
+        found = [p for r in mine for p in r.problems]
+        raise RuntimeError(f"the signatures do not validate: {found or report}")
     a, o = agency[-1], officer[-1]
     assert a.signed_at is not None
     level = min((r.level for r in (a, o)), key=LEVELS.index)
     return SignatureInfo(signer=a.signer, certificate_sha256=a.certificate_sha256, issuer=a.issuer,
-                         signed_at=a.signed_at, algorithm=a.algorithm,
-                         development_identity=services.signer.development, level=level,
-                         target_level=signed.target_level, time_source=a.time_source, officer=o.signer,
-                         officer_certificate_sha256=o.certificate_sha256, problems=list(signed.problems))
+                         signed_at=a.signed_at, algorithm=a.algorithm, development_identity=development, level=level,
+                         target_level=target_level, time_source=a.time_source, officer=o.signer,
+                         officer_certificate_sha256=o.certificate_sha256, problems=list(problems))

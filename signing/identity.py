@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.sign import signers
+from pyhanko_certvalidator import ValidationContext
 
 from signing.settings import KeySpec, SigningSettings
 
@@ -238,6 +239,15 @@ def verification_roots(settings: SigningSettings) -> list[Path]:
     """What `sohoa verify` trusts: the configured roots, and this data directory's development CAs if it has any."""
     dev = sorted(settings.keys_dir.glob("dev-ca*.pem")) if settings.keys_dir.is_dir() else []
     return [*settings.trust_roots, *(p for p in dev if p.name != DEV_CA_KEY)]
+
+
+def validation_context(settings: SigningSettings, *, fetch: bool | None = None) -> ValidationContext:
+    """Trust in this data directory's roots; with fetching, OCSP and CRLs are fetched and must answer."""
+    from signing.verify import load_certificates
+
+    fetching = settings.revocation_fetch if fetch is None else fetch
+    return ValidationContext(trust_roots=load_certificates(verification_roots(settings)), allow_fetching=fetching,
+                             revocation_mode="hard-fail" if fetching else "soft-fail")
 
 
 def certificate_sha256(cert: asn1_x509.Certificate) -> str:

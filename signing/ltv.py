@@ -20,11 +20,14 @@ from asn1crypto import cms, x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.validation import add_validation_info
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko_certvalidator import ValidationContext
 
-from signing.settings import Level
+from signing.identity import validation_context
+from signing.settings import SigningSettings
 from signing.sign import level_at_least
 
 
@@ -46,10 +49,10 @@ def proof_expiry(data: bytes) -> Expiry:
         return Expiry(cert.not_valid_after, f"chứng thư của máy chủ cấp dấu thời gian lưu trữ '{_cn(cert)}'")
     candidates: list[tuple[datetime, str]] = []
     for sig in reader.embedded_regular_signatures:
-        tst = sig.attached_timestamp_data
-        if tst is None:
+        tokens = list(extract_tst_data_iter(sig.signer_info, signed=False))
+        if not tokens:
             return Expiry(None, "chữ ký chưa có dấu thời gian")
-        for cert in _tsa_certificates(tst):
+        for cert in (c for tst in tokens for c in _tsa_certificates(tst)):
             candidates.append((cert.not_valid_after, f"chứng thư của máy chủ cấp dấu thời gian '{_cn(cert)}'"))
         candidates.append((sig.signer_cert.not_valid_after, f"chứng thư số của '{_cn(sig.signer_cert)}'"))
     if not candidates:
@@ -81,7 +84,7 @@ def needs_renewal(data: bytes, now: datetime, horizon_days: int) -> Expiry | Non
     return None
 
 
-def upgrade(data: bytes, level: Level, target: Level, timestamper: TimeStamper, context: ValidationContext) -> bytes:
+def upgrade(data: bytes, level: str, target: str, timestamper: TimeStamper, context: ValidationContext) -> bytes:
     """`data` brought from `level` up to `target`, by incremental updates only."""
     out = data
     if level == "B-B" and target == "B-T":
@@ -105,6 +108,41 @@ def renew(data: bytes, timestamper: TimeStamper, context: ValidationContext) -> 
         PdfTimeStamper(timestamper).update_archival_timestamp_chain(reader, context, in_place=False, output=out)
         return out.getvalue()
     return upgrade(data, "B-LT", "B-LTA", timestamper, context)
+
+
+class UpkeepError(RuntimeError):
+    """Long-term upkeep cannot run; `vietnamese` says why."""
+
+    def __init__(self, vietnamese: str) -> None:
+        super().__init__(vietnamese)
+        self.vietnamese = vietnamese
+
+
+class NotConfigured(UpkeepError):
+    """No timestamp authority is configured: nothing can be upgraded or renewed, for any record."""
+
+
+@dataclass
+class Upkeeper:
+    """Upgrade and renewal with the configured timestamp authority; no signing key is needed for either."""
+
+    settings: SigningSettings
+
+    def __post_init__(self) -> None:
+        url = self.settings.tsa_url
+        self._timestamper = HTTPTimeStamper(url, timeout=self.settings.tsa_timeout_s) if url else None
+
+    @property
+    def timestamper(self) -> TimeStamper:
+        if self._timestamper is None:
+            raise NotConfigured("Chưa cấu hình máy chủ cấp dấu thời gian ([signing] tsa_url, SOHOA_TSA_URL).")
+        return self._timestamper
+
+    def upgrade(self, data: bytes, level: str) -> bytes:
+        return upgrade(data, level, self.settings.level, self.timestamper, validation_context(self.settings))
+
+    def renew(self, data: bytes) -> bytes:
+        return renew(data, self.timestamper, validation_context(self.settings))
 
 
 def _document_timestamp(data: bytes, timestamper: TimeStamper, context: ValidationContext | None) -> bytes:

@@ -52,7 +52,7 @@ from pyhanko_certvalidator.errors import (
 )
 
 from signing.fonts import preset_font, stamp_font
-from signing.identity import LoadedKey, SigningKeyError, load_key, verification_roots
+from signing.identity import LoadedKey, SigningKeyError, load_key, validation_context
 from signing.settings import LEVELS, Level, Officer, Role, SigningSettings
 
 __all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf", "level_at_least"]
@@ -162,11 +162,7 @@ class DocumentSigner:
     # --- certificates -----------------------------------------------------------------------------------
 
     def validation_context(self, *, fetch: bool | None = None) -> ValidationContext:
-        from signing.verify import load_certificates
-
-        fetching = self.settings.revocation_fetch if fetch is None else fetch
-        return ValidationContext(trust_roots=load_certificates(verification_roots(self.settings)),
-                                 allow_fetching=fetching, revocation_mode="hard-fail" if fetching else "soft-fail")
+        return validation_context(self.settings, fetch=fetch)
 
     def _check_certificate(self, signatory: _Signatory) -> None:
         """Refuse an expired, not yet valid or revoked certificate (TT 15/2025: signing software checks it)."""

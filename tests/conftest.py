@@ -83,6 +83,15 @@ def moto_endpoint() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A test PKI (root CA, signers, RFC 3161 TSA, OCSP, CRLs) served on 127.0.0.1 for the whole run."""
+    from tests.signing.pki import running_pki
+
+    with running_pki(tmp_path_factory.mktemp("pki")) as p:
+        yield p
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"

@@ -3,7 +3,6 @@ OCSP responder and CRLs on 127.0.0.1, with sohoa configured to sign through it."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from PIL import Image
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from pipeline.config import Settings, load_settings
 from signing.sign import PYHANKO_PRODUCER, DocumentSigner, SignedPdf
-from tests.signing.pki import PASSWORD, PkiUnderTest, running_pki
+from tests.signing.pki import PASSWORD, PkiUnderTest
 
 CODE = "000.00.00.H49-261202-0007-KQ1"
 PROCEDURE = "1.001193"
@@ -31,12 +30,6 @@ def sign(signer: DocumentSigner, pdf: bytes | None = None, code: str = CODE) -> 
 
 def signer_for(settings: Settings, operator: str = "nvb") -> DocumentSigner:
     return DocumentSigner(settings.signing, settings.signing.officer(operator))
-
-
-@pytest.fixture(scope="session")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PkiUnderTest]:
-    with running_pki(tmp_path_factory.mktemp("pki")) as p:
-        yield p
 
 
 def pki_settings(data_dir: Path, pki: PkiUnderTest, monkeypatch: pytest.MonkeyPatch, *, level: str = "B-LTA",
