@@ -36,12 +36,13 @@ ARCH = "sohoa-test"
 PASSWORD = b"test-p12"
 
 # label -> key kind
-KEYS = {"root": "ec", "agency": "ec", "agency-rsa": "rsa", "officer": "ec", "tsa": "ec", "tsa2": "ec",
-        "ocsp": "ec", "revoked": "ec", "expired": "ec"}
+KEYS = {"root": "ec", "agency": "ec", "agency-rsa": "rsa", "agency-p384": "ec384", "officer": "ec", "tsa": "ec",
+        "tsa2": "ec", "ocsp": "ec", "revoked": "ec", "expired": "ec"}
 
 
 def _write_key(path: Path, kind: str) -> None:
-    key: Any = ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else rsa.generate_private_key(65537, 2048)
+    key: Any = (ec.generate_private_key(ec.SECP384R1()) if kind == "ec384" else
+                ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else rsa.generate_private_key(65537, 2048))
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption()))
 
@@ -93,6 +94,7 @@ def _config(now: datetime, url: str, tsa_days: int) -> dict[str, Any]:
         "tsa2": {**tsa, "validity": validity(-timedelta(days=30), timedelta(days=40 * 365))},
         "agency": signer,
         "agency-rsa": signer,
+        "agency-p384": signer,
         "officer": signer,
         "revoked": {**signer, "revocation": {"revoked-since": _when(now - timedelta(days=1)),
                                              "reason": "key_compromise"}},
@@ -105,6 +107,7 @@ def _config(now: datetime, url: str, tsa_days: int) -> dict[str, Any]:
         "tsa2": {"common-name": "sohoa Test TSA 2"},
         "agency": {"common-name": "Ủy ban nhân dân xã Ia Kênh"},
         "agency-rsa": {"common-name": "Sở Tư pháp tỉnh Gia Lai"},
+        "agency-p384": {"common-name": "Ủy ban nhân dân huyện Đak Pơ"},
         "officer": {"common-name": "Nguyễn Thị Hồng Nhung"},
         "revoked": {"common-name": "Chứng thư đã thu hồi"},
         "expired": {"common-name": "Chứng thư đã hết hạn"},

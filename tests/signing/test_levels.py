@@ -160,7 +160,7 @@ def test_renewal_adds_a_document_timestamp_before_the_tsa_certificate_expires(
         assert len([s for s in report.signatures if s.kind == "document_timestamp"]) == 2
 
 
-@pytest.mark.parametrize("agency", ["agency", "agency-rsa"])
+@pytest.mark.parametrize("agency", ["agency", "agency-rsa", "agency-p384"])
 def test_the_signed_file_is_the_pdf_a_it_claims(agency: str, pki: PkiUnderTest, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LTA", agency=agency, tsa="tsa2")
@@ -175,9 +175,12 @@ def test_the_signed_file_is_the_pdf_a_it_claims(agency: str, pki: PkiUnderTest, 
                  for f in _fonts(annot.get("/AP", {}).get("/N"))]
         assert fonts, "the stamps draw text"
         assert all("/FontFile2" in f.get("/FontDescriptor", {}) or "/DescendantFonts" in f for f in fonts)
-    if agency == "agency-rsa":
-        sig = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[0]
-        assert sig.signer_info["signature_algorithm"]["algorithm"].native == "rsassa_pss"
+    sig = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[0]
+    mechanism = sig.signer_info["signature_algorithm"]["algorithm"].native
+    assert mechanism == {"agency": "sha256_ecdsa", "agency-rsa": "rsassa_pss", "agency-p384": "sha256_ecdsa"}[agency]
+    if agency == "agency-p384":
+        assert sig.signer_cert.public_key.curve[1] == "secp384r1"
+    assert verify_pdf(signed, verification_roots(settings.signing)).ok
 
 
 def _fonts(xobject: object) -> list[pikepdf.Dictionary]:

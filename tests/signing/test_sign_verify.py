@@ -14,11 +14,16 @@ from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from archive.base import SIGNED_PDF
 from pipeline.config import Settings, load_settings
+from pipeline.process import ACCEPTED, digitise
+from pipeline.services import open_services
+from pipeline.verification import verify_copy
 from signing.identity import verification_roots
 from signing.qr import read_qr
 from signing.verify import load_certificates, report_vi, verify_pdf
-from tests.signing.conftest import CODE, PROCEDURE, sign, signer_for
+from tests.conftest import SAMPLES
+from tests.signing.conftest import CODE, PROCEDURE, blank_pdf, sign, signer_for
 
 
 def roots(settings: Settings) -> list[Path]:
@@ -227,3 +232,41 @@ def test_every_letter_of_the_stamps_has_its_glyph(settings: Settings) -> None:
     text = _stamp_text(signed_copy(settings))
     for word in ("Ủy ban nhân dân tỉnh Quảng Ninh", "Người số hóa", "Thời gian ký", "Mã kết quả", CODE, "nvb"):
         assert set(word) - {" "} <= set(text), word
+
+
+def test_with_the_officer_first_the_agencys_signature_still_locks_the_document(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "settings.toml").write_text('[signing]\norder = ["officer", "agency"]\n', encoding="utf-8")
+    settings = load_settings(data_dir)
+    signed = signed_copy(settings)
+    first, second = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures
+    assert first.field_name.startswith("SohoaOfficer") and second.field_name.startswith("SohoaAgency")
+    assert verify_pdf(signed, roots(settings)).ok
+    forged = verify_pdf(forged_by_pyhanko(signed), roots(settings))
+    assert not forged.ok and all(not s.ok for s in forged.regular)
+
+
+def test_the_qr_code_must_name_the_archived_record_the_copy_is_of(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "data")
+    services = open_services(settings)
+    result = digitise(SAMPLES / "ho_kinh_doanh_02.pdf", services)
+    assert result.outcome == ACCEPTED and result.result_code
+    manifest = services.archive.manifest(result.result_code)
+    assert manifest is not None
+    report, code = verify_copy(services.archive.read(manifest, SIGNED_PDF), settings, services.archive)
+    assert report.ok and code == manifest.result_code
+    assert any("Mã QR khớp với hồ sơ" in n for n in report.notes)
+    # A copy validly signed by the same keys, whose QR code names that record, but which is not its signed copy.
+    other = signer_for(settings).sign(blank_pdf(), result_code=manifest.result_code,
+                                      procedure_code=manifest.procedure_code, reason="không phải bản sao này").data
+    report, _ = verify_copy(other, settings, services.archive)
+    assert not report.ok
+    assert any("không phải bản đã ký của hồ sơ đó" in p for p in report.problems)
+    wrong_procedure = signer_for(settings).sign(blank_pdf(), result_code=manifest.result_code,
+                                                procedure_code="9.999999", reason="sai thủ tục").data
+    report, _ = verify_copy(wrong_procedure, settings, services.archive)
+    assert any("Mã thủ tục trong mã QR (9.999999) khác với hồ sơ" in p for p in report.problems)
+    unknown = signer_for(settings).sign(blank_pdf(), result_code="000.00.00.H49-200101-0001-KQ1",
+                                        procedure_code=PROCEDURE, reason="không có trong kho").data
+    report, _ = verify_copy(unknown, settings, services.archive)
+    assert report.ok and any("không có trong kho lưu trữ này" in n for n in report.notes)
