@@ -126,17 +126,22 @@ def _vn(t: datetime) -> str:
 
 
 class _Context:
-    """Validation contexts for one file: trust roots, the file's DSS, fetching or not, and the moment judged."""
+    """One file's facts and its validation contexts: trust roots, the DSS, its document timestamps' revisions,
+    fetching or not, and the moment judged."""
 
-    def __init__(self, reader: PdfFileReader, roots: list[asn1_x509.Certificate], fetch: bool,
-                 at: datetime | None) -> None:
+    def __init__(self, reader: PdfFileReader, stamps: Sequence[EmbeddedPdfSignature],
+                 roots: list[asn1_x509.Certificate], fetch: bool, at: datetime | None) -> None:
         self.roots = roots
         self.fetch = fetch
         self.at = at
+        self.stamp_revisions = {s.field_name: s.signed_revision for s in stamps}
         try:
             self.dss: DocumentSecurityStore | None = DocumentSecurityStore.read_dss(reader)
         except NoDSSFoundError:
             self.dss = None
+        # The revision that first brought the DSS: a document timestamp after it covers revocation data (B-LTA).
+        self.first_dss_revision = next((r for r in range(reader.xrefs.total_revisions)
+                                        if "/DSS" in reader.get_historical_root(r)), None) if self.dss else None
 
     @property
     def has_revinfo(self) -> bool:
@@ -175,7 +180,7 @@ def verify_pdf(data: bytes, trust_roots: Sequence[Path], *, fetch: bool = False,
         stamps = reader.embedded_timestamp_signatures
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
         raise NotVerifiable(f"Không đọc được tệp PDF: {e}") from e
-    ctx = _Context(reader, load_certificates(trust_roots), fetch, at)
+    ctx = _Context(reader, stamps, load_certificates(trust_roots), fetch, at)
     chain = _timestamp_chain(stamps, ctx)
     reports = [_check_signature(sig, data, ctx, chain) for sig in regular]
     reports += [report for _, report in chain]
@@ -217,17 +222,16 @@ def _timestamp_chain(stamps: Sequence[EmbeddedPdfSignature], ctx: _Context
 
 
 def _proof_time(sig: EmbeddedPdfSignature, chain: Sequence[tuple[datetime | None, SignatureReport]],
-                stamps_revisions: dict[str, int]) -> datetime | None:
+                ctx: _Context) -> datetime | None:
     """The earliest time a valid document timestamp proves the signature (and the revocation data) existed."""
     times = [when for when, report in chain
-             if when is not None and stamps_revisions.get(report.field, -1) > sig.signed_revision]
+             if when is not None and ctx.stamp_revisions.get(report.field, -1) > sig.signed_revision]
     return min(times) if times else None
 
 
 def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
                      chain: Sequence[tuple[datetime | None, SignatureReport]]) -> SignatureReport:
-    revisions = {s.field_name: s.signed_revision for s in sig.reader.embedded_timestamp_signatures}
-    proof = _proof_time(sig, chain, revisions)
+    proof = _proof_time(sig, chain, ctx)
     try:
         status = validate_pdf_signature(sig, ctx.make(), ts_validation_context=ctx.make())
     except (SignatureValidationError, UnacceptableSignerError, ValueError) as e:
@@ -245,7 +249,7 @@ def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
             again = None
         if again is not None and again.bottom_line:
             status, long_term = again, True
-    level = _level(status, proof, ctx, sig)
+    level = _level(status, proof, ctx, sig, long_term)
     problems = _problems(status, sig, data) if not status.bottom_line else []
     if status.bottom_line and status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE,
                                                       SignatureCoverageLevel.ENTIRE_REVISION):
@@ -265,13 +269,9 @@ def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
         algorithm=f"{status.md_algorithm}/{status.pkcs7_signature_mechanism}",
         signed_at=when.astimezone(VIETNAM) if when else None,
         time_source="tsa" if ts is not None and ts.valid and ts.intact else "signer", level=level,
-        revocation="revoked" if revoked else ("good" if status.trusted and _revocation_checked(ctx) else
+        revocation="revoked" if revoked else ("good" if status.trusted and (ctx.fetch or ctx.has_revinfo) else
                                               "not_checked"),
         long_term=long_term, problems=tuple(problems))
-
-
-def _revocation_checked(ctx: _Context) -> bool:
-    return ctx.fetch or ctx.has_revinfo
 
 
 def _unreadable(sig: EmbeddedPdfSignature, reason: str) -> SignatureReport:
@@ -289,14 +289,18 @@ def _modification(level: ModificationLevel | None) -> str:
             ModificationLevel.FORM_FILLING: "form_filling"}.get(level, "other")
 
 
-def _level(status: PdfSignatureStatus, proof: datetime | None, ctx: _Context, sig: EmbeddedPdfSignature) -> str:
+def _level(status: PdfSignatureStatus, proof: datetime | None, ctx: _Context, sig: EmbeddedPdfSignature,
+           long_term: bool) -> str:
+    """`long_term`: `status` was judged on the embedded revocation data alone, so it covers the signer already."""
     ts = status.timestamp_validity
     timed = (ts is not None and ts.valid and ts.intact and ts.trusted) or proof is not None
     if not timed:
         return "B-B"
-    if not ctx.has_revinfo or not _revinfo_covers(status, ctx, sig):
+    if not ctx.has_revinfo or not (long_term or _revinfo_covers(status, ctx, sig)):
         return "B-T"
-    return "B-LTA" if proof is not None and _dss_before_timestamp(sig) else "B-LT"
+    lta = proof is not None and ctx.first_dss_revision is not None and \
+        max(ctx.stamp_revisions.values()) > ctx.first_dss_revision
+    return "B-LTA" if lta else "B-LT"
 
 
 def _revinfo_covers(status: PdfSignatureStatus, ctx: _Context, sig: EmbeddedPdfSignature) -> bool:
@@ -308,16 +312,6 @@ def _revinfo_covers(status: PdfSignatureStatus, ctx: _Context, sig: EmbeddedPdfS
     except (SignatureValidationError, UnacceptableSignerError, ValueError):
         return False
     return bool(check.trusted)
-
-
-def _dss_before_timestamp(sig: EmbeddedPdfSignature) -> bool:
-    """A document timestamp comes after the revision that first brought the DSS, so it covers revocation data."""
-    reader = sig.reader
-    stamps = [s.signed_revision for s in reader.embedded_timestamp_signatures]
-    if not stamps or "/DSS" not in reader.root:
-        return False
-    first = next((r for r in range(reader.xrefs.total_revisions) if "/DSS" in reader.get_historical_root(r)), None)
-    return first is not None and max(stamps) > first
 
 
 def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, data: bytes) -> list[str]:
