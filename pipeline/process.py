@@ -50,7 +50,7 @@ from pipeline.records import (
 from pipeline.review import review_notes
 from pipeline.services import Services
 from pipeline.validity import valid_until
-from signing.identity import verification_roots
+from signing.identity import SigningKeyError, verification_roots
 from signing.settings import LEVELS
 from signing.sign import PYHANKO_PRODUCER, VIETNAM, SignedPdf
 from signing.verify import verify_pdf
@@ -174,6 +174,8 @@ def digitise(path: Path, services: Services) -> DocumentResult:
                               seconds=time.perf_counter() - started, stages=watch.stages)
     except RejectedInput as e:
         code, vietnamese, english = e.code, e.vietnamese, e.english
+    except SigningKeyError as e:  # a key that became unusable mid-batch (expired, revoked, token pulled out)
+        code, vietnamese, english = e.code, f"Không ký được: {e.vietnamese}", str(e)
     except Exception as e:  # a failure of ours or of a tool must not stop the batch: the file waits in quarantine
         log.error("processing %s failed:\n%s", path, traceback.format_exc())
         code, vietnamese, english = "processing_error", f"Lỗi khi xử lý tệp: {e}", f"processing error: {e!r}"

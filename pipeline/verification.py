@@ -44,7 +44,8 @@ def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, 
                                                       "chưa đối chiếu được với hồ sơ gốc."]), code
     problems = list(report.problems)
     try:
-        archived = set(signature_values(archive.read(manifest, SIGNED_PDF)))  # type: ignore[union-attr]
+        assert archive is not None  # a manifest was found in it
+        archived = set(signature_values(archive.read(manifest, SIGNED_PDF)))
     except ArchiveError as e:
         problems.append(f"Không đọc được bản đã ký của hồ sơ {code} trong kho lưu trữ: {e}")
         archived = set()
