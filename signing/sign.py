@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -86,9 +87,20 @@ class SignedPdf:
 
 
 class _RecordingTimeStamper(HTTPTimeStamper):
-    """The TSA client, remembering whether it failed (so a TSA outage is told apart from other errors)."""
+    """The TSA client, remembering whether it failed (so a TSA outage is told apart from other errors). Worker
+    threads share it, so each remembers its own failure."""
 
-    failure: BaseException | None = None
+    def __init__(self, url: str, *, timeout: float) -> None:
+        super().__init__(url, timeout=timeout)
+        self._local = threading.local()
+
+    @property
+    def failure(self) -> BaseException | None:
+        return getattr(self._local, "failure", None)
+
+    @failure.setter
+    def failure(self, value: BaseException | None) -> None:
+        self._local.failure = value
 
     async def async_request_tsa_response(self, req: Any) -> Any:
         try:
