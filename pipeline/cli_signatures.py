@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -20,7 +21,7 @@ from rich.console import Console
 
 from archive.base import SIGNED_PDF
 from pipeline.config import Settings
-from pipeline.services import open_services
+from pipeline.services import Services, open_services
 from pipeline.signatures import FAILED, UpkeepReport, expiring, pending_upgrade, renew_records, upgrade_records
 from signing.ltv import UpkeepError
 
@@ -67,22 +68,23 @@ def _report(report: UpkeepReport, args: argparse.Namespace, title: str) -> int:
     return 1 if report.failed else 0
 
 
-def cmd_upgrade(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+def _upkeep(settings: Settings, console: Console, args: argparse.Namespace, title: str,
+            run: Callable[[Services], UpkeepReport]) -> int:
     try:
-        report = upgrade_records(open_services(settings), limit=args.limit)
-    except UpkeepError as e:
+        report = run(open_services(settings))
+    except UpkeepError as e:  # no timestamp authority configured: nothing can be done for any record
         console.print(f"[red]Ký số:[/red] {e.vietnamese}")
         return 2
-    return _report(report, args, "Nâng cấp chữ ký")
+    return _report(report, args, title)
+
+
+def cmd_upgrade(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    return _upkeep(settings, console, args, "Nâng cấp chữ ký", lambda s: upgrade_records(s, limit=args.limit))
 
 
 def cmd_renew(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    try:
-        report = renew_records(open_services(settings), horizon_days=args.horizon_days)
-    except UpkeepError as e:
-        console.print(f"[red]Ký số:[/red] {e.vietnamese}")
-        return 2
-    return _report(report, args, "Gia hạn dấu thời gian lưu trữ")
+    return _upkeep(settings, console, args, "Gia hạn dấu thời gian lưu trữ",
+                   lambda s: renew_records(s, horizon_days=args.horizon_days))
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
