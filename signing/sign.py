@@ -128,7 +128,7 @@ class _Signatory:
     key: LoadedKey
     style: TextStampStyle
     box_size: tuple[float, float]
-    checked_at: float = 0.0
+    checked_at: float | None = None  # monotonic time of the last check; None: never (monotonic may start near 0)
     revocation_checked: bool = False
 
 
@@ -178,7 +178,7 @@ class DocumentSigner:
 
     def _check_certificate(self, signatory: _Signatory) -> None:
         """Refuse an expired, not yet valid or revoked certificate (TT 15/2025: signing software checks it)."""
-        if time.monotonic() - signatory.checked_at < CERT_CHECK_SECONDS:
+        if signatory.checked_at is not None and time.monotonic() - signatory.checked_at < CERT_CHECK_SECONDS:
             return
         cert = signatory.key.certificate
         now = datetime.now(VIETNAM)
