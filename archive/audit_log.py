@@ -64,6 +64,26 @@ def verify_events(lines: Iterable[str]) -> Verification:
     return Verification(True, count, prev)
 
 
+WRITE = "record.write"
+
+
+def manifest_attestations(lines: Iterable[str]) -> dict[tuple[str, int], set[str]]:
+    """(content hash, version) -> the SHA-256 of each manifest a `record.write` event announced for it."""
+    attested: dict[tuple[str, int], set[str]] = {}
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        details = event.get("details") if isinstance(event, dict) else None
+        if event.get("action") != WRITE or not isinstance(details, dict):
+            continue
+        digest, content_hash, version = (details.get(k) for k in ("manifest_sha256", "content_hash", "version"))
+        if isinstance(digest, str) and isinstance(content_hash, str) and isinstance(version, int):
+            attested.setdefault((content_hash, version), set()).add(digest)
+    return attested
+
+
 class AuditLog:
     def __init__(self, objects: ObjectStore, lock: Callable[[], Lock],
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
@@ -118,6 +138,10 @@ class AuditLog:
         """Every event as a JSON line, oldest first."""
         for key in self.objects.keys(PREFIX):
             yield from self.objects.get(key).decode("utf-8").splitlines()
+
+    def attestations(self) -> dict[tuple[str, int], set[str]]:
+        """What the log says each record version's manifest hashes to (see manifest_attestations)."""
+        return manifest_attestations(self.lines())
 
     def verify(self) -> Verification:
         """Check the whole log as stored, including that each segment sits under its first event's number."""

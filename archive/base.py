@@ -14,7 +14,7 @@ the embedded filesystem store and on MinIO (`archive.objects.ObjectStore`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,6 +31,9 @@ from archive.retention import lock_of
 from pipeline.codes import MAX_SEQUENCE
 from pipeline.records import Manifest
 
+# (content hash, version) -> SHA-256 of every manifest the audit log says was written for that version
+Attestations = Mapping[tuple[str, int], Set[str]]
+
 # Names of a record's files inside the archive, by role.
 ORIGINAL = "original"
 SIGNED_PDF = "signed_pdf"
@@ -39,8 +42,8 @@ MANIFEST = "manifest.json"
 
 _VERSION_KEY = re.compile(r"^records/([0-9a-f]{64})/v(\d+)/(.+)$")
 
-__all__ = ["OCR_TEXT", "ORIGINAL", "SIGNED_PDF", "AlreadyArchived", "ArchiveError", "LockState", "PartialRecord",
-           "RecordArchive", "RetentionViolation", "file_name"]
+__all__ = ["OCR_TEXT", "ORIGINAL", "SIGNED_PDF", "AlreadyArchived", "ArchiveError", "Attestations", "DamagedManifest",
+           "LockState", "PartialRecord", "RecordArchive", "RetentionViolation", "file_name"]
 
 
 class AlreadyArchived(Exception):
@@ -49,6 +52,18 @@ class AlreadyArchived(Exception):
     def __init__(self, content_hash: str) -> None:
         super().__init__(f"record {content_hash} is already archived")
         self.content_hash = content_hash
+
+
+class DamagedManifest(ArchiveError):
+    """A manifest that cannot be trusted: unreadable, or not the bytes that were written. Only its record is affected;
+    everything else goes on. The message is Vietnamese, for the archivist."""
+
+    def __init__(self, content_hash: str, version: int, key: str, reason: str) -> None:
+        super().__init__(f"Manifest {key} {reason}")
+        self.content_hash = content_hash
+        self.version = version
+        self.key = key
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -85,9 +100,11 @@ def _check_hash(content_hash: str) -> str:
 
 
 class RecordArchive:
-    def __init__(self, objects: ObjectStore, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, objects: ObjectStore, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 attestations: Callable[[], Attestations] | None = None) -> None:
         self.objects = objects
         self._now = now
+        self._attestations = attestations  # the audit log's word on manifests, asked when a stored hash was lost
 
     # --- keys ----------------------------------------------------------------------------------------------
 
@@ -114,10 +131,49 @@ class RecordArchive:
     def _complete_versions(self, content_hash: str) -> list[int]:
         return self._complete(self._version_keys(content_hash))
 
-    def _load(self, content_hash: str, version: int) -> Manifest:
-        return Manifest.model_validate_json(self.objects.get(self.version_prefix(content_hash, version) + MANIFEST))
+    def _load(self, content_hash: str, version: int, attested: Attestations | None = None) -> Manifest:
+        """A manifest, checked against the hash stored with it when it was written (and against the audit log's
+        record of it, when `attested` is given): DamagedManifest if it was edited, cut short or moved."""
+        key = self.version_prefix(content_hash, version) + MANIFEST
+        try:
+            data = self.objects.get(key)
+        except KeyError:
+            raise DamagedManifest(content_hash, version, key, "không còn trong kho") from None
+        digest = sha256_hex(data)
+        info = self.objects.stat(key)
+        lost = info is None or info.sha256 is None  # a crash between the object and its metadata (embedded store)
+        if lost and self._attestations is not None and attested is None:
+            attested = self._attestations()
+        if lost and attested is not None and digest in attested.get((content_hash, version), ()):
+            self._finish_manifest(key, data)  # the audit log vouches for these bytes: finish the interrupted write
+        elif lost or info is None or info.sha256 != digest:
+            raise DamagedManifest(content_hash, version, key, "không khớp mã băm lưu khi ghi (đã bị sửa)")
+        if attested is not None and digest not in attested.get((content_hash, version), ()):
+            why = "không khớp mã băm ghi trong nhật ký kiểm toán" if (content_hash, version) in attested else \
+                "không có sự kiện ghi tương ứng trong nhật ký kiểm toán"
+            raise DamagedManifest(content_hash, version, key, why)
+        try:
+            manifest = Manifest.model_validate_json(data)
+        except ValueError:
+            raise DamagedManifest(content_hash, version, key, "bị hỏng, không đọc được") from None
+        if manifest.content_hash != content_hash or manifest.version != version:
+            raise DamagedManifest(content_hash, version, key, "thuộc về hồ sơ hoặc phiên bản khác")
+        return manifest
 
     # --- reading -------------------------------------------------------------------------------------------
+
+    def _finish_manifest(self, key: str, data: bytes) -> None:
+        manifest = Manifest.model_validate_json(data)
+        lock = lock_of(manifest.retention)
+        self.objects.put(key, data, {**self._common(manifest), "role": "manifest"},
+                         lock if lock.active(self._now()) else None, "application/json")
+
+    @staticmethod
+    def _common(manifest: Manifest) -> dict[str, str]:
+        """The metadata every object of a record version carries."""
+        return {"record": manifest.content_hash, "result-code": manifest.result_code,
+                "dossier-code": manifest.dossier_code, "version": str(manifest.version),
+                "document-type": manifest.classification.type_id or "unclassified"}
 
     def find(self, content_hash: str) -> Manifest | None:
         """The current (latest complete) version of the record made from this original."""
@@ -146,11 +202,19 @@ class RecordArchive:
                 latest[m.group(1)] = max(latest.get(m.group(1), 0), int(m.group(2)))
         return latest
 
-    def manifests(self) -> Iterator[Manifest]:
-        """The current version of every complete record, in content-hash order."""
+    def manifests(self, on_damaged: Callable[[DamagedManifest], None] | None = None,
+                  attested: Attestations | None = None) -> Iterator[Manifest]:
+        """The current version of every complete record, in content-hash order.
+
+        A damaged manifest is passed to `on_damaged` (else raised) and the walk goes on with the next record."""
         latest = self.current_versions()
         for content_hash in sorted(latest):
-            yield self._load(content_hash, latest[content_hash])
+            try:
+                yield self._load(content_hash, latest[content_hash], attested)
+            except DamagedManifest as e:
+                if on_damaged is None:
+                    raise
+                on_damaged(e)
 
     def incomplete(self) -> Iterator[str]:
         """Content hashes with stored files but no manifest in any version: writes that were interrupted."""
@@ -214,9 +278,13 @@ class RecordArchive:
                 sequence += 1
         raise ArchiveError(f"all {MAX_SEQUENCE} dossier numbers of {prefix} are taken")
 
-    def store(self, manifest: Manifest, files: Mapping[str, bytes], lock: Lock | None = None) -> str:
+    def store(self, manifest: Manifest, files: Mapping[str, bytes], lock: Lock | None = None,
+              attest: Callable[[str], None] | None = None) -> str:
         """Write a version of a record: its files, its result-code pointer, and its manifest last.
 
+        `attest` is called with the manifest's SHA-256 just before the manifest is written (the audit event of the
+        write), so a manifest exists only once the log vouches for it; a crash in between leaves an event for a
+        version that a re-run completes, never a record without its event.
         Version 1 of an original already archived raises AlreadyArchived; a later version needs the one before it.
         Files an interrupted write already stored are kept as they are (the same bytes are not written twice).
         """
@@ -233,9 +301,7 @@ class RecordArchive:
         if not lock.active(self._now()):
             lock = None  # retention already over (an old record scanned late): S3 refuses a lock in the past
         prefix = self.version_prefix(content_hash, version)
-        common = {"record": content_hash, "result-code": manifest.result_code,
-                  "dossier-code": manifest.dossier_code, "version": str(version),
-                  "document-type": manifest.classification.type_id or "unclassified"}
+        common = self._common(manifest)
         try:
             for role, entry in manifest.files.items():
                 self.objects.put(prefix + entry.name, files[role], {**common, "role": role}, lock,
@@ -245,9 +311,11 @@ class RecordArchive:
         except ObjectExists as e:
             raise ArchiveError(f"another write of {manifest.result_code} is in progress or left other files: {e}") \
                 from None
+        body = manifest.to_json().encode("utf-8")
+        if attest is not None:
+            attest(sha256_hex(body))
         try:
-            self.objects.put(prefix + MANIFEST, manifest.to_json().encode("utf-8"), {**common, "role": "manifest"},
-                             lock, "application/json")
+            self.objects.put(prefix + MANIFEST, body, {**common, "role": "manifest"}, lock, "application/json")
         except ObjectExists:
             if version == 1:
                 raise AlreadyArchived(content_hash) from None

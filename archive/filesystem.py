@@ -37,6 +37,8 @@ from archive.objects import (
 )
 
 META_SUFFIX = ".meta"
+STAGING = ".staging"
+STALE_STAGING_S = 3600  # a staging file this old belongs to a writer that died: removed when a store is opened
 
 
 def _fsync_dir(path: Path) -> None:
@@ -69,7 +71,18 @@ class FilesystemObjects:
         self.link_secret = link_secret
         self._now = now
         self._meta_lock = threading.Lock()
-        (root / ".staging").mkdir(parents=True, exist_ok=True)
+        (root / STAGING).mkdir(parents=True, exist_ok=True)
+        self._clear_stale_staging()
+
+    def _clear_stale_staging(self) -> None:
+        """Half-written objects of a process killed mid-write: never visible as objects, but they fill the disk."""
+        cutoff = time.time() - STALE_STAGING_S
+        for leftover in (self.root / STAGING).iterdir():
+            try:
+                if leftover.lstat().st_mtime < cutoff:
+                    leftover.unlink()
+            except OSError:
+                pass
 
     # --- paths ---------------------------------------------------------------------------------------------
 
@@ -99,9 +112,12 @@ class FilesystemObjects:
             return None
 
     def _write_meta(self, path: Path, meta: dict[str, object]) -> None:
-        tmp = self.root / ".staging" / f"meta-{uuid.uuid4().hex}"
-        tmp.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self._meta_path(path))
+        tmp = self.root / STAGING / f"meta-{uuid.uuid4().hex}"
+        try:
+            tmp.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self._meta_path(path))
+        finally:
+            tmp.unlink(missing_ok=True)
 
     # --- the ObjectStore interface ------------------------------------------------------------------------
 
@@ -113,7 +129,7 @@ class FilesystemObjects:
                                    "content_type": content_type, "size": len(data), "lock": _lock_json(lock),
                                    "legal_hold": False}
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / ".staging" / uuid.uuid4().hex
+        tmp = self.root / STAGING / uuid.uuid4().hex
         try:
             with tmp.open("xb") as f:
                 f.write(data)
@@ -165,6 +181,35 @@ class FilesystemObjects:
                 if key.startswith(prefix) and key > start_after:
                     found.append(key)
         return iter(sorted(found))
+
+    def strays(self) -> Iterator[str]:
+        """Files under the store that are no object and no object's sidecar: hidden files, sidecars of nothing,
+        files in the wrong fan-out folder, links, half-written leftovers. Paths relative to the root."""
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            here = Path(dirpath)
+            if here == self.root:
+                dirnames[:] = [d for d in dirnames if d != STAGING]
+            for name in sorted(dirnames):
+                if (here / name).is_symlink():
+                    yield str((here / name).relative_to(self.root))
+            for name in sorted(filenames):
+                path = here / name
+                if not self._accounted_for(path):
+                    yield str(path.relative_to(self.root))
+
+    def _accounted_for(self, path: Path) -> bool:
+        if path.is_symlink() or not path.is_file():
+            return False
+        name = path.name
+        if name.startswith(".") and name.endswith(META_SUFFIX):
+            target = path.with_name(name[1:-len(META_SUFFIX)])
+            return not target.name.startswith(".") and self._accounted_for(target)
+        if name.startswith("."):
+            return False
+        try:
+            return self.path(self._key(path)) == path
+        except ValueError:
+            return False
 
     def delete(self, key: str) -> None:
         info = self.stat(key)

@@ -28,6 +28,7 @@ class RetentionReport:
     unsigned: list[str] = field(default_factory=list)  # result codes
     incomplete: list[str] = field(default_factory=list)  # content hashes without a manifest
     unlocked: list[str] = field(default_factory=list)  # records whose manifest carries no retention lock
+    damaged: list[str] = field(default_factory=list)  # manifest keys that cannot be trusted, with why (Vietnamese)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -35,7 +36,7 @@ class RetentionReport:
             "counts": [{"type_id": t, "class_id": c, "records": n} for (t, c), n in sorted(self.counts.items())],
             "due": [vars(r) for r in self.due], "expired": [vars(r) for r in self.expired],
             "legal_hold": [vars(r) for r in self.held], "unsigned": self.unsigned,
-            "incomplete": self.incomplete, "unlocked": self.unlocked,
+            "incomplete": self.incomplete, "unlocked": self.unlocked, "damaged": self.damaged,
         }
 
 
@@ -45,7 +46,7 @@ def retention_report(archive: RecordArchive, due_within_days: int = 90,
     horizon = now + timedelta(days=due_within_days)
     report = RetentionReport(as_of=now.date().isoformat())
     counts: Counter[tuple[str, str]] = Counter()
-    for manifest in archive.manifests():
+    for manifest in archive.manifests(on_damaged=lambda e: report.damaged.append(f"{e.key}: {e.reason}")):
         type_id = manifest.classification.type_id or "unclassified"
         counts[(type_id, manifest.retention.class_id)] += 1
         state = archive.lock_state(manifest)

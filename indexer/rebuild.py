@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from archive.base import OCR_TEXT
+from archive.base import OCR_TEXT, DamagedManifest
 from archive.objects import ArchiveError, ArchiveUnavailable
 from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
@@ -89,6 +89,7 @@ class RebuildReport:
     caught_up: int  # records written or disposed of while the new index was being built
     drained: DrainReport
     damaged: list[str]  # indexed without their OCR text, which failed its fixity check: run `sohoa audit fixity`
+    refused: list[str] = field(default_factory=list)  # manifests that failed their hash: not indexed (key: why)
 
 
 def rebuild(services: Services) -> RebuildReport:
@@ -97,9 +98,15 @@ def rebuild(services: Services) -> RebuildReport:
     seen: dict[str, tuple[int, str]] = {}  # content hash -> (version, result code) put in the new index
 
     damaged: list[str] = []
+    refused: dict[str, str] = {}  # content hash -> "key: why"
+    attested = services.audit.attestations()
+
+    def refuse(e: DamagedManifest) -> None:
+        log.error("not indexing %s: %s", e.key, e.reason)
+        refused[e.content_hash] = f"{e.key}: {e.reason}"
 
     def records() -> Iterator[IndexedRecord]:
-        for manifest in archive.manifests():
+        for manifest in archive.manifests(on_damaged=refuse, attested=attested):
             seen[manifest.content_hash] = (manifest.version, manifest.result_code)
             try:
                 yield record_of(manifest, services)
@@ -120,10 +127,17 @@ def rebuild(services: Services) -> RebuildReport:
     caught_up = 0
     now = archive.current_versions()
     for content_hash, version in now.items():
-        if seen.get(content_hash, (0, ""))[0] != version and (manifest := archive.find(content_hash)) is not None:
+        if content_hash in refused or seen.get(content_hash, (0, ""))[0] == version:
+            continue
+        try:
+            manifest = archive.find(content_hash)
+        except DamagedManifest as e:
+            refuse(e)
+            continue
+        if manifest is not None:
             index_record(manifest, services)
             caught_up += 1
     for content_hash in seen.keys() - now.keys():
         remove_or_queue(seen[content_hash][1], content_hash, services)
         caught_up += 1
-    return RebuildReport(count, caught_up, drain(services), damaged)
+    return RebuildReport(count, caught_up, drain(services), damaged, sorted(refused.values()))

@@ -423,7 +423,8 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) 
         report = rebuild(services)
         drained = report.drained
         services.log("index.rebuild", None, "Lập lại chỉ mục tra cứu từ kho lưu trữ", indexed=report.indexed,
-                     caught_up=report.caught_up, damaged=report.damaged, backend=settings.index_backend)
+                     caught_up=report.caught_up, damaged=report.damaged, refused=report.refused,
+                     backend=settings.index_backend)
         console.print(f"Đã lập chỉ mục mới từ kho lưu trữ và chuyển tra cứu sang chỉ mục đó: {report.indexed} hồ sơ "
                       f"({time.perf_counter() - started:.1f} giây); cập nhật thêm {report.caught_up} hồ sơ thay đổi "
                       "trong lúc lập.", highlight=False)
@@ -431,6 +432,10 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) 
             name = settings.catalogue.get(type_id).name if type_id in {t.id for t in settings.catalogue.types} \
                 else "Chưa xác định loại"
             console.print(f"   {name}: {n}", highlight=False)
+        if report.refused:
+            console.print(f"[red]{len(report.refused)} hồ sơ KHÔNG được lập chỉ mục vì manifest hỏng hoặc bị sửa "
+                          "(chạy sohoa audit fixity):[/red]" + "".join(f"\n   {r}" for r in report.refused),
+                          highlight=False)
         if report.damaged:
             console.print(f"[yellow]{len(report.damaged)} hồ sơ có tệp văn bản OCR không khớp mã băm nên được lập "
                           f"chỉ mục không kèm văn bản:[/yellow] {', '.join(report.damaged)} (chạy sohoa audit fixity)")

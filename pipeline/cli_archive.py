@@ -25,7 +25,8 @@ from pipeline.records import Manifest
 from pipeline.services import Services, open_services
 
 PROBLEMS_VI = {"missing": "mất tệp", "changed": "nội dung bị thay đổi", "unexpected": "tệp lạ không có trong manifest",
-               "incomplete": "ghi dở, không có manifest"}
+               "incomplete": "ghi dở, không có manifest", "damaged": "manifest hỏng hoặc bị sửa",
+               "dangling": "con trỏ mã kết quả sai"}
 ROLES = {"signed": SIGNED_PDF, "original": ORIGINAL, "text": OCR_TEXT}
 
 
@@ -52,10 +53,15 @@ def _print_json(value: Any) -> None:
 
 
 def cmd_fixity(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from archive.fixity import check_fixity
+    from archive.fixity import Finding, check_fixity
 
     services = open_services(settings)
-    report = check_fixity(services.archive, sample=args.sample, rng=random.Random(args.seed))
+    log_check = services.audit.verify()
+    report = check_fixity(services.archive, sample=args.sample, rng=random.Random(args.seed),
+                          attested=services.audit.attestations())
+    if not log_check.ok:
+        report.findings.append(Finding(None, "audit/", "changed", f"nhật ký kiểm toán bị sửa tại sự kiện thứ "
+                                                                  f"{log_check.position}: {log_check.reason}"))
     services.log("fixity.check", None, "Kiểm tra tính toàn vẹn định kỳ", records=report.records,
                  objects=report.objects, findings=[asdict(f) for f in report.findings])
     if args.json:
@@ -65,14 +71,15 @@ def cmd_fixity(args: argparse.Namespace, settings: Settings, console: Console) -
     console.print(f"Đã kiểm tra {report.records} hồ sơ, {report.objects} tệp, {report.bytes / 1e6:.1f} MB "
                   f"trong {report.seconds:.1f} giây.")
     if report.ok:
-        console.print("[green]Toàn vẹn: mọi tệp khớp mã băm trong manifest.[/green]")
+        console.print("[green]Toàn vẹn: mọi tệp khớp mã băm trong manifest, mọi manifest khớp mã băm lưu khi ghi và "
+                      "nhật ký kiểm toán; không có tệp lạ.[/green]")
         return 0
-    table = Table(title=f"Phát hiện {len(report.findings)} vấn đề")
-    for column in ("Mã kết quả", "Tệp", "Vấn đề"):
-        table.add_column(column)
+    # One block per finding, never a table: codes and paths are read in full at any terminal width.
+    console.print(f"[red]Phát hiện {len(report.findings)} vấn đề:[/red]")
     for f in report.findings:
-        table.add_row(f.result_code or "—", f.key, PROBLEMS_VI[f.problem])
-    console.print(table)
+        detail = f" ({f.detail})" if f.detail else ""
+        console.print(f"- {PROBLEMS_VI[f.problem]}{detail}\n    Mã kết quả: {f.result_code or '—'}\n    Tệp: {f.key}",
+                      highlight=False, soft_wrap=True)
     return 1
 
 
@@ -103,6 +110,9 @@ def cmd_retention(args: argparse.Namespace, settings: Settings, console: Console
     console.print(f"Thiếu chữ ký số: {len(report.unsigned)}" + "".join(f"\n   {c}" for c in report.unsigned))
     console.print(f"Ghi dở (không có manifest): {len(report.incomplete)}"
                   + "".join(f"\n   {h}" for h in report.incomplete))
+    if report.damaged:
+        console.print(f"[red]Manifest hỏng hoặc bị sửa (chạy sohoa audit fixity): {len(report.damaged)}[/red]"
+                      + "".join(f"\n   {d}" for d in report.damaged), highlight=False)
     if report.unlocked:
         console.print(f"Không có khóa lưu trữ: {len(report.unlocked)}" + "".join(f"\n   {c}" for c in report.unlocked))
     return 0

@@ -268,11 +268,10 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         ingested_at=ingested_at,
     )
     with watch("archive"):
-        location = services.archive.store(manifest, files)
+        location = services.store_record(manifest, files, "Số hóa kết quả giải quyết TTHC",
+                                         document_type=classification.type_id, source=source.path.name)
     with watch("index"):  # the record is safe in the archive: an index that is down gets it later, from the outbox
         index_or_queue(IndexedRecord.of(manifest, text, location), services)
-    services.log("record.write", code, "Số hóa kết quả giải quyết TTHC", content_hash=source.sha256,
-                 version=manifest.version, document_type=classification.type_id, source=source.path.name)
     return manifest
 
 

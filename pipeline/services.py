@@ -13,13 +13,14 @@ import getpass
 import os
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from archive.audit_log import AuditLog
+from archive.audit_log import WRITE, AuditLog
 from archive.base import RecordArchive
 from archive.filesystem import FilesystemObjects
 from archive.objects import ObjectStore
@@ -28,6 +29,7 @@ from indexer.base import Index
 from indexer.outbox import Outbox
 from indexer.sqlite import SqliteIndex
 from pipeline.config import ElasticSettings, MinioSettings, Settings, load_settings
+from pipeline.records import Manifest
 from signing.sign import DocumentSigner
 
 
@@ -64,6 +66,15 @@ class Services:
     def log(self, action: str, record: str | None = None, purpose: str = "", **details: Any) -> None:
         """One audit event by the current actor."""
         self.audit.record(current_actor(), action, record, purpose, **details)
+
+    def store_record(self, manifest: Manifest, files: Mapping[str, bytes], purpose: str, **details: Any) -> str:
+        """Archive a record version with its `record.write` event, logged (with the manifest's hash) before the
+        manifest is written: no record exists without its event, and fixity can tell an edited manifest."""
+        def attest(manifest_sha256: str) -> None:
+            self.log(WRITE, manifest.result_code, purpose, content_hash=manifest.content_hash,
+                     version=manifest.version, manifest_sha256=manifest_sha256, **details)
+
+        return self.archive.store(manifest, files, attest=attest)
 
 
 def link_secret(settings: Settings) -> bytes:
@@ -116,7 +127,8 @@ def open_services(settings: Settings) -> Services:
     objects = object_store(settings)
     audit_class = settings.retention.audit_log
     audit = AuditLog(objects, lambda: lock_of(retention_of(audit_class, date.today())))
-    return Services(settings, RecordArchive(objects), record_index(settings), audit, Outbox(settings.outbox_dir))
+    archive = RecordArchive(objects, attestations=audit.attestations)
+    return Services(settings, archive, record_index(settings), audit, Outbox(settings.outbox_dir))
 
 
 @cache

@@ -118,7 +118,7 @@ def _apply(services: Services, manifest: Manifest, action: str, change: Callable
         new = manifest.model_copy(update={
             "version": manifest.version + 1, "change_reason": reason, "signature": signature,
             "files": {**manifest.files, SIGNED_PDF: file_entry(entry.name, updated, entry.media_type)}})
-        services.archive.store(new, files)
+        services.store_record(new, files, reason, change=action)
     except NotConfigured:
         raise
     except Exception as e:  # one record's failure (TSA down, revocation silent) must not stop the others
