@@ -4,6 +4,7 @@
     records/<hash>/v<n>/manifest.json                       written last: a version without it does not exist
     results/<result code>                                   the content hash of the record with that result code
     dossiers/<agency-day prefix>/<seq>                      a reserved dossier number (holds the content hash)
+    dossiers/by-record/<hash>                               the one number that record holds (<prefix>/<seq>)
 
 Records are addressed by the SHA-256 of the original scan, so the same file is stored once however many times and by
 however many workers it is ingested. A corrected record is version n+1 beside the earlier versions, which stay.
@@ -14,7 +15,9 @@ the embedded filesystem store and on MinIO (`archive.objects.ObjectStore`).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping, Set
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -39,6 +42,8 @@ ORIGINAL = "original"
 SIGNED_PDF = "signed_pdf"
 OCR_TEXT = "ocr_text"
 MANIFEST = "manifest.json"
+WRITER_WAIT_S = 30.0  # how long a write that collides with a concurrent one waits for it to finish
+CLAIMS = "dossiers/by-record/"  # dossiers/by-record/<content hash>: the one number that record holds
 
 _VERSION_KEY = re.compile(r"^records/([0-9a-f]{64})/v(\d+)/(.+)$")
 
@@ -72,6 +77,15 @@ class LockState:
     legal_hold: bool
 
 
+@dataclass
+class DossierNumbers:
+    """What `RecordArchive.dossier_numbers` finds (dossier codes, Vietnamese-readable)."""
+    reserved: int = 0
+    unused: list[str] = field(default_factory=list)  # reserved, held by no record: a gap in the day's sequence
+    unfinished: list[str] = field(default_factory=list)  # held by a record whose write is not complete yet
+    double: list[str] = field(default_factory=list)  # one record (content hash) holding several numbers
+
+
 @dataclass(frozen=True)
 class PartialRecord:
     """What an interrupted write left behind: files of a version whose manifest was never written."""
@@ -91,6 +105,15 @@ def file_name(role: str, media_type: str) -> str:
         return "ocr.txt"
     extension = {"image/png": "png", "image/jpeg": "jpg", "image/tiff": "tif", "application/pdf": "pdf"}
     return f"original.{extension.get(media_type, 'bin')}"
+
+
+def _role_of(name: str) -> str | None:
+    """The role of a record file from its archive name (the inverse of `file_name`); None for the manifest."""
+    if name == "signed.pdf":
+        return SIGNED_PDF
+    if name == "ocr.txt":
+        return OCR_TEXT
+    return ORIGINAL if name.startswith("original.") else None
 
 
 def _check_hash(content_hash: str) -> str:
@@ -253,30 +276,89 @@ class RecordArchive:
         code = dossier = None
         for key in keys:
             info = self.objects.stat(key)
-            if info is None or "role" not in info.metadata:
+            role = _role_of(key.rsplit("/", 1)[1]) if info is not None else None
+            if info is None or role is None:
                 continue
+            role = info.metadata.get("role", role)  # a file whose metadata was lost is known by its name
             code = code or info.metadata.get("result-code")
             dossier = dossier or info.metadata.get("dossier-code")
-            files[info.metadata["role"]] = self.objects.get(key)
+            files[role] = self.objects.get(key)
         return PartialRecord(content_hash, pending, code, dossier, files)
 
     # --- writing -------------------------------------------------------------------------------------------
 
-    def reserve_sequence(self, prefix: str, content_hash: str) -> int:
-        """The next free dossier number under an agency-and-day prefix, reserved for good by a write-once key."""
+    def reserve_sequence(self, prefix: str, content_hash: str) -> tuple[str, int]:
+        """The dossier number of a record: (prefix, sequence). One number per record, reused by every later attempt
+        (a rerun after a crash or a full disk, a concurrent worker on the same file), so no number is burnt.
+
+        The record first claims a number (dossiers/by-record/<hash> names it), then takes it (the write-once key
+        dossiers/<prefix>/<seq> holds the hash). Both writes are write-once, and writing the same bytes again is
+        no conflict: whoever finds a claim takes its number with the same bytes, so two workers on one original
+        end with one number, and a crash between the writes is finished by the next try. A claim whose number
+        another record took in the meantime is withdrawn and made again."""
         if "/" in prefix:
             raise ValueError(f"not a dossier prefix: {prefix!r}")
-        taken = [int(k.rsplit("/", 1)[1]) for k in self.objects.keys(f"dossiers/{prefix}/")
-                 if k.rsplit("/", 1)[1].isdigit()]
-        sequence = max(taken, default=0) + 1
-        while sequence <= MAX_SEQUENCE:
+        claim_key = f"{CLAIMS}{content_hash}"
+        for _ in range(MAX_SEQUENCE):
+            claim = self.dossier_claim(content_hash)
+            if claim is None:
+                taken = {int(k.rsplit("/", 1)[1]) for k in self.objects.keys(f"dossiers/{prefix}/")
+                         if k.rsplit("/", 1)[1].isdigit()}
+                free = next((n for n in range(1, MAX_SEQUENCE + 1) if n not in taken), None)
+                if free is None:
+                    break
+                claim = (prefix, free)
+                try:
+                    self.objects.put(claim_key, f"{prefix}/{free:04d}".encode("ascii"), {"record": content_hash})
+                except ObjectExists:
+                    continue  # a concurrent worker on the same original claimed first: take its number
+            number_key = f"dossiers/{claim[0]}/{claim[1]:04d}"
             try:
-                self.objects.put(f"dossiers/{prefix}/{sequence:04d}", content_hash.encode("ascii"),
-                                 {"record": content_hash})
-                return sequence
-            except ObjectExists:  # another worker took it a moment ago
-                sequence += 1
+                self.objects.put(number_key, content_hash.encode("ascii"), {"record": content_hash})
+                return claim
+            except ObjectExists:  # another record took that number first: withdraw this claim, choose again
+                if self.dossier_claim(content_hash) == claim:
+                    with suppress(ArchiveError, KeyError):
+                        self.objects.delete(claim_key)
         raise ArchiveError(f"all {MAX_SEQUENCE} dossier numbers of {prefix} are taken")
+
+    def dossier_claim(self, content_hash: str) -> tuple[str, int] | None:
+        """The dossier number a record holds, if it reserved one."""
+        try:
+            raw = self.objects.get(f"{CLAIMS}{content_hash}").decode("ascii")
+        except KeyError:
+            return None
+        prefix, _, number = raw.strip().rpartition("/")
+        return (prefix, int(number)) if prefix and number.isdigit() else None
+
+    def dossier_numbers(self) -> DossierNumbers:
+        """Every reserved dossier number against the records using them: numbers no record uses (gaps in the
+        sequence a citizen or an inspector would ask about), numbers of records still being written, and records
+        holding more than one number."""
+        used = {m.dossier_code: m.content_hash for m in self.manifests(on_damaged=lambda e: None)}
+        report = DossierNumbers()
+        holdings: dict[str, list[str]] = {}
+        for key in self.objects.keys("dossiers/"):
+            prefix, _, number = key[len("dossiers/"):].rpartition("/")
+            if key.startswith(CLAIMS) or not number.isdigit():
+                continue
+            report.reserved += 1
+            code = f"{prefix}-{number}"
+            try:
+                holder = self.objects.get(key).decode("ascii").strip()
+            except (KeyError, UnicodeDecodeError):
+                report.unused.append(code)
+                continue
+            holdings.setdefault(holder, []).append(code)
+            if used.get(code) == holder:
+                continue
+            if self.dossier_claim(holder) == (prefix, int(number)) and not self._complete_versions(holder):
+                report.unfinished.append(code)  # its record is still being written (or waits for a rerun)
+            else:
+                report.unused.append(code)
+        report.double = [f"{holder[:12]}…: {', '.join(codes)}" for holder, codes in sorted(holdings.items())
+                         if len(codes) > 1]
+        return report
 
     def store(self, manifest: Manifest, files: Mapping[str, bytes], lock: Lock | None = None,
               attest: Callable[[str], None] | None = None) -> str:
@@ -308,9 +390,12 @@ class RecordArchive:
                                  entry.media_type.split(";")[0])
             self.objects.put(f"results/{manifest.result_code}", content_hash.encode("ascii"), common, lock,
                              "text/plain")
-        except ObjectExists as e:
-            raise ArchiveError(f"another write of {manifest.result_code} is in progress or left other files: {e}") \
-                from None
+        except ObjectExists:
+            if self._written_meanwhile(content_hash, version):
+                raise AlreadyArchived(content_hash) from None  # a concurrent worker on the same original won
+            raise ArchiveError(f"Một tiến trình khác đang ghi hồ sơ {manifest.result_code} (phiên bản {version}) "
+                               "hoặc đã để lại tệp khác khi bị ngắt; chạy lại lệnh sau khi tiến trình đó kết thúc."
+                               ) from None
         body = manifest.to_json().encode("utf-8")
         if attest is not None:
             attest(sha256_hex(body))
@@ -321,6 +406,17 @@ class RecordArchive:
                 raise AlreadyArchived(content_hash) from None
             raise ArchiveError(f"version {version} of {manifest.result_code} was written by someone else") from None
         return self.location(manifest)
+
+    def _written_meanwhile(self, content_hash: str, version: int, wait_s: float = WRITER_WAIT_S) -> bool:
+        """Whether another writer, whose files we just collided with, completes this version within `wait_s`:
+        its remaining files and manifest follow its first file within a second or so."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            if version in self._complete_versions(content_hash):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
 
     # --- retention, legal hold, disposition, downloads ----------------------------------------------------
 

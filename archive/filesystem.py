@@ -28,9 +28,11 @@ from urllib.parse import quote
 from archive.objects import (
     COMPLIANCE,
     GOVERNANCE,
+    ArchiveUnavailable,
     Lock,
     ObjectExists,
     ObjectInfo,
+    os_error_vi,
     refuse_deletion,
     refuse_weakening,
     sha256_hex,
@@ -38,6 +40,7 @@ from archive.objects import (
 
 META_SUFFIX = ".meta"
 STAGING = ".staging"
+OBJECT_MODE = 0o440  # write-once and private: the archive holds personal data
 STALE_STAGING_S = 3600  # a staging file this old belongs to a writer that died: removed when a store is opened
 
 
@@ -128,6 +131,12 @@ class FilesystemObjects:
         meta: dict[str, object] = {"metadata": {**{k.lower(): v for k, v in metadata.items()}, "sha256": digest},
                                    "content_type": content_type, "size": len(data), "lock": _lock_json(lock),
                                    "legal_hold": False}
+        try:
+            self._put(path, key, data, digest, meta)
+        except OSError as e:  # a full or read-only disk: the batch must stop, with words, and nothing half-written
+            raise ArchiveUnavailable(f"Không ghi được vào kho lưu trữ tại {self.root}: {os_error_vi(e)}.") from e
+
+    def _put(self, path: Path, key: str, data: bytes, digest: str, meta: dict[str, object]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.root / STAGING / uuid.uuid4().hex
         try:
@@ -135,7 +144,7 @@ class FilesystemObjects:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o444)
+            os.chmod(tmp, OBJECT_MODE)
             try:
                 os.link(tmp, path)
             except FileExistsError:

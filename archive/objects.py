@@ -12,6 +12,7 @@ of them; MinIO enforces them again on its side.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,26 @@ class ArchiveError(RuntimeError):
 
 
 class ArchiveUnavailable(ArchiveError):
-    """The storage server cannot be reached or refuses our credentials."""
+    """The storage cannot be reached, refuses our credentials, or cannot take a write (full disk, read-only)."""
+
+
+_OS_ERRORS_VI = {
+    errno.ENOSPC: "hết dung lượng đĩa",
+    errno.EDQUOT: "vượt hạn mức dung lượng đĩa",
+    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.ENOENT: "không tồn tại (có thể đã bị xóa hoặc di chuyển)",
+    errno.EIO: "lỗi đọc ghi của ổ đĩa",
+    errno.ELOOP: "là liên kết tượng trưng (symlink)",
+    errno.EISDIR: "là thư mục",
+    errno.ENOTDIR: "đường dẫn không phải thư mục",
+}
+
+
+def os_error_vi(e: OSError) -> str:
+    """An operating-system error in words a clerk can act on (Python's strerror is English)."""
+    return _OS_ERRORS_VI.get(e.errno or 0, f"lỗi hệ thống {e.errno}: {e.strerror or e}")
 
 
 class RetentionViolation(ArchiveError):

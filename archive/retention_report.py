@@ -1,5 +1,6 @@
 """The retention audit: what the archive holds by document type and retention class, what falls due for
-disposition soon, what is under legal hold, and which records lack a signature or a manifest."""
+disposition soon, what is under legal hold, which records lack a signature or a manifest, and whether every reserved
+dossier number is used by exactly one record."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from archive.base import SIGNED_PDF, RecordArchive
+from archive.base import SIGNED_PDF, DossierNumbers, RecordArchive
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class RetentionReport:
     incomplete: list[str] = field(default_factory=list)  # content hashes without a manifest
     unlocked: list[str] = field(default_factory=list)  # records whose manifest carries no retention lock
     damaged: list[str] = field(default_factory=list)  # manifest keys that cannot be trusted, with why (Vietnamese)
+    numbers: DossierNumbers = field(default_factory=DossierNumbers)  # reserved dossier numbers: gaps, doubles
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -37,6 +39,8 @@ class RetentionReport:
             "due": [vars(r) for r in self.due], "expired": [vars(r) for r in self.expired],
             "legal_hold": [vars(r) for r in self.held], "unsigned": self.unsigned,
             "incomplete": self.incomplete, "unlocked": self.unlocked, "damaged": self.damaged,
+            "dossier_numbers": {"reserved": self.numbers.reserved, "unused": self.numbers.unused,
+                                "unfinished": self.numbers.unfinished, "double": self.numbers.double},
         }
 
 
@@ -71,4 +75,5 @@ def retention_report(archive: RecordArchive, due_within_days: int = 90,
             report.unsigned.append(manifest.result_code)
     report.counts = dict(counts)
     report.incomplete = list(archive.incomplete())
+    report.numbers = archive.dossier_numbers()
     return report

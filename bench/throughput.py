@@ -72,7 +72,7 @@ def main() -> int:
         from flows.ingest import list_scans, run_ingest
         from pipeline.process import ACCEPTED
 
-        scans, _ = list_scans(args.folder)
+        scans = list_scans(args.folder).scans
         t0 = time.perf_counter()
         run_ingest([], data, args.workers)  # warm-up: Prefect's temporary server starts here
         startup = time.perf_counter() - t0

@@ -14,13 +14,14 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+from archive.objects import os_error_vi
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
 from indexer.document import IndexedRecord, code_key, folded_words, name_key, spelled_words
 
@@ -145,25 +146,49 @@ def _filters(f: Filters) -> tuple[list[str], list[object]]:
 class SqliteIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        if not (folder / CURRENT).exists():
-            if not (folder / FIRST).exists():  # else: an index from before CURRENT existed, reported as outdated
-                _create(folder / FIRST)
-            _point(folder, FIRST)
+        self._ready = False
+        with suppress(OSError, sqlite3.Error):  # reported as IndexUnavailable by the first operation instead
+            self._prepare()
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not (self.folder / CURRENT).exists():
+            if not (self.folder / FIRST).exists():  # else: an index from before CURRENT existed, reported as outdated
+                _create(self.folder / FIRST)
+            _point(self.folder, FIRST)
+        self._ready = True
+
+    def _unusable(self, e: BaseException) -> IndexUnavailable:
+        if isinstance(e, OSError) or "unable to open" in str(e):
+            why = os_error_vi(e) if isinstance(e, OSError) else str(e)
+            todo = "kiểm tra quyền và dung lượng của thư mục chỉ mục"
+        elif "not a database" in str(e) or "malformed" in str(e):
+            why, todo = "tệp cơ sở dữ liệu bị hỏng", "lập lại chỉ mục từ kho lưu trữ bằng: sohoa reindex"
+        else:
+            why, todo = str(e), "kiểm tra thư mục chỉ mục, hoặc lập lại chỉ mục bằng: sohoa reindex"
+        return IndexUnavailable(f"Chỉ mục SQLite {self.folder} không dùng được ({why}); {todo}")
 
     def _current(self) -> Path:
         return self.folder / (self.folder / CURRENT).read_text().strip()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        for attempt in range(3):
-            try:
-                db = _open(self._current())
-                break
-            except sqlite3.OperationalError:  # swapped and removed between reading CURRENT and opening
-                if attempt == 2:
-                    raise
-                time.sleep(0.05)
+        """One connection in one transaction; any fault of the folder or the file is an IndexUnavailable, which
+        sends writes to the outbox and ends reads with exit status 4, never a traceback."""
+        try:
+            self._prepare()
+            for attempt in range(3):
+                try:
+                    db = _open(self._current())
+                    break
+                except sqlite3.OperationalError:  # swapped and removed between reading CURRENT and opening
+                    if attempt == 2:
+                        raise
+                    time.sleep(0.05)
+        except (OSError, sqlite3.Error) as e:
+            raise self._unusable(e) from e
         try:
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 raise IndexUnavailable("Chỉ mục tra cứu được lập bởi một phiên bản sohoa khác; quản trị viên lập lại "
@@ -171,8 +196,8 @@ class SqliteIndex:
             db.row_factory = sqlite3.Row
             with db:  # one transaction
                 yield db
-        except sqlite3.OperationalError as e:
-            raise IndexUnavailable(f"Chỉ mục SQLite {self.folder} không dùng được: {e}") from e
+        except (OSError, sqlite3.Error) as e:
+            raise self._unusable(e) from e
         finally:
             db.close()
 
@@ -200,7 +225,12 @@ class SqliteIndex:
         """Nothing to do: a committed SQLite write is visible at once."""
 
     def start_build(self) -> SqliteBuild:
-        return SqliteBuild(self.folder)
+        """A new database beside the current one, which may be corrupt or unreadable: rebuilding is the cure."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            return SqliteBuild(self.folder, self._unusable)
+        except (OSError, sqlite3.Error) as e:
+            raise self._unusable(e) from e
 
     # --- reading ---------------------------------------------------------------------------------------------
 
@@ -317,9 +347,10 @@ def _point(folder: Path, name: str) -> None:
 class SqliteBuild:
     """A new database file beside the current one; `publish` points CURRENT at it."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, unusable: Callable[[BaseException], IndexUnavailable]) -> None:
         self.folder = folder
         self.name = f"sohoa-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.sqlite"
+        self._unusable = unusable
         _create(folder / self.name, indexes=False)
 
     def _open_private(self) -> sqlite3.Connection:
@@ -338,12 +369,23 @@ class SqliteBuild:
                 with db:
                     count += _write(db, batch, fresh=True)
             return count
+        except (OSError, sqlite3.OperationalError) as e:  # the disk filled up while building
+            raise self._unusable(e) from e
         finally:
             db.close()
 
     def publish(self) -> None:
         """Index the filled tables, make the file durable, then point CURRENT at it."""
-        old = (self.folder / CURRENT).read_text().strip()
+        try:
+            old = (self.folder / CURRENT).read_text().strip()
+        except OSError:
+            old = ""  # CURRENT lost or unreadable: the new database replaces whatever was there
+        try:
+            self._publish(old)
+        except (OSError, sqlite3.OperationalError) as e:
+            raise self._unusable(e) from e
+
+    def _publish(self, old: str) -> None:
         db = self._open_private()
         try:
             db.executescript(INDEXES)  # fails on a result code twice: the build is then abandoned, not published
@@ -355,7 +397,7 @@ class SqliteBuild:
         finally:
             db.close()
         _point(self.folder, self.name)
-        if old != self.name:
+        if old and old != self.name and "/" not in old:
             _remove_database(self.folder / old)
 
     def abandon(self) -> None:

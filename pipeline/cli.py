@@ -35,7 +35,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from archive.objects import ArchiveError
+from archive.objects import ArchiveError, os_error_vi
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
 from indexer.document import IndexedPerson, name_key
@@ -47,7 +47,7 @@ from pipeline.config import ConfigError, Settings, load_settings
 from pipeline.dates import parse_date
 from pipeline.personal_number import PROBLEMS as NUMBER_PROBLEMS
 from pipeline.personal_number import check_personal_number, is_old_id
-from pipeline.services import Services, open_services, services_for
+from pipeline.services import PRIVATE_UMASK, Services, open_services, services_for
 from pipeline.validity import ValidityStatus, status_on
 from signing.identity import SigningKeyError
 from signing.settings import SigningSettingsError
@@ -74,7 +74,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         raise UsageError(f"Không có thư mục {folder}")
     configure_prefect(settings.prefect_home)  # in the data directory: two never share a run database
     from flows.ingest import list_scans, run_ingest  # after configure_prefect: Prefect reads its settings on import
-    from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, DocumentResult
+    from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, NOT_PROCESSED, QUARANTINED, STOPPED, DocumentResult
 
     if args.operator:
         os.environ["SOHOA_OPERATOR"] = args.operator
@@ -83,57 +83,85 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     except (SigningKeyError, SigningSettingsError) as e:
         console.print(f"[red]Ký số:[/red] {getattr(e, 'vietnamese', e)}")
         return 2
-    scans, others = list_scans(folder)
+    listing = list_scans(folder)
+    scans, others = listing.scans, listing.others
     workers = args.workers or settings.workers
     console.print(f"Số hóa {len(scans)} tệp trong {folder} ({workers} luồng xử lý song song); "
                   f"dữ liệu tại {settings.data_dir}")
     if others:
         console.print(f"[dim]Bỏ qua {len(others)} tệp không phải ảnh quét hay PDF "
                       f"({', '.join(sorted({p.suffix or p.name for p in others}))}).[/dim]")
+    for link in listing.links:
+        console.print(f"[yellow]Bỏ qua liên kết tượng trưng (không theo liên kết ra ngoài thư mục):[/yellow] {link}")
+    for path, why in listing.unreadable:
+        console.print(f"[red]Không đọc được thư mục[/red] {path}: {why}; các tệp trong đó chưa được số hóa.")
     started = time.perf_counter()
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TimeRemainingColumn(), console=console, transient=False, disable=args.json)
     bar = progress.add_task("Đang số hóa", total=len(scans))
+    stopped: list[DocumentResult] = []
 
     def on_result(result: DocumentResult) -> None:
         progress.advance(bar)
         if result.outcome == QUARANTINED:
             progress.console.print(f"[red]Cách ly[/red] {Path(result.source).name}: {result.reason}")
+        elif result.outcome == STOPPED:
+            if not stopped:
+                progress.console.print(f"[red]Dừng lô:[/red] {result.reason}")
+            stopped.append(result)
 
     with progress:
         results = run_ingest(scans, settings.data_dir, workers, on_result) if scans else []
     elapsed = time.perf_counter() - started
-    counts = {k: sum(r.outcome == k for r in results) for k in (ACCEPTED, ALREADY_ARCHIVED, QUARANTINED)}
+    counts = {k: sum(r.outcome == k for r in results)
+              for k in (ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, STOPPED, NOT_PROCESSED)}
     pages = sum(r.pages for r in results if r.outcome == ACCEPTED)
     busy = sum(r.seconds for r in results)
+    try:
+        waiting = len(Outbox(settings.outbox_dir))
+    except OSError:
+        waiting = -1
     summary = {
         "files": len(scans), "accepted": counts[ACCEPTED], "already_archived": counts[ALREADY_ARCHIVED],
         "quarantined": counts[QUARANTINED], "needs_review": sum(r.needs_review for r in results
                                                                 if r.outcome == ACCEPTED),
-        "skipped_not_scans": len(others), "pages": pages, "elapsed_s": round(elapsed, 1),
+        "not_processed": counts[STOPPED] + counts[NOT_PROCESSED],
+        "stopped_because": stopped[0].reason if stopped else None,
+        "skipped_not_scans": len(others), "skipped_links": [str(p) for p in listing.links],
+        "unreadable_folders": [str(p) for p, _ in listing.unreadable],
+        "pages": pages, "elapsed_s": round(elapsed, 1),
         "pages_per_min": round(pages / elapsed * 60, 1) if elapsed and pages else 0.0,
         "document_seconds": round(busy, 1), "data_dir": str(settings.data_dir),
-        "waiting_for_index": len(Outbox(settings.outbox_dir)),
+        "waiting_for_index": waiting,
     }
+    status = 3 if stopped else 0  # the archive could not take more: what is done is kept, the rest waits
     if args.json:
         print(json.dumps({"summary": summary, "documents": [asdict(r) for r in results]}, ensure_ascii=False,
                          indent=2))
-        return 0
+        return status
     table = Table(title="Kết quả số hóa", show_header=False)
     table.add_row("Đã tiếp nhận và lưu trữ", str(summary["accepted"]))
     table.add_row("  trong đó cần rà soát", str(summary["needs_review"]))
     table.add_row("Đã có trong kho (bỏ qua)", str(summary["already_archived"]))
     table.add_row("Bị cách ly", str(summary["quarantined"]))
+    if stopped:
+        table.add_row("Chưa xử lý (lô dừng)", str(summary["not_processed"]))
     table.add_row("Số trang đã số hóa", str(pages))
     table.add_row("Thời gian", f"{elapsed:.1f} giây")
     table.add_row("Tốc độ", f"{summary['pages_per_min']} trang/phút")
     console.print(table)
     if counts[QUARANTINED]:
         console.print(f"Tệp bị cách ly và lý do: {settings.quarantine_dir}")
-    if summary["waiting_for_index"]:
-        console.print(f"[yellow]{summary['waiting_for_index']} hồ sơ đã lưu trữ nhưng chỉ mục tra cứu chưa nhận "
+    if waiting > 0:
+        console.print(f"[yellow]{waiting} hồ sơ đã lưu trữ nhưng chỉ mục tra cứu chưa nhận "
                       "(máy chủ chỉ mục không trả lời); khi chỉ mục hoạt động lại, chạy: sohoa reindex --pending")
-    return 0
+    if stopped:
+        console.print(f"[red]Lô đã dừng:[/red] {stopped[0].reason} {summary['not_processed']} tệp chưa được xử lý; "
+                      "các hồ sơ đã lưu trữ được giữ nguyên. Khắc phục rồi chạy lại cùng lệnh: tệp đã lưu trữ sẽ "
+                      "được bỏ qua, tệp còn lại được số hóa tiếp.")
+    if listing.unreadable:
+        console.print(f"[yellow]{len(listing.unreadable)} thư mục không đọc được; cấp quyền đọc rồi chạy lại.")
+    return status
 
 
 # --- lookup -----------------------------------------------------------------------------------------------------
@@ -526,6 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(PRIVATE_UMASK)  # the data directory holds personal data: folders 0750, files 0640, keys 0600
     console = Console(stderr=bool(getattr(args, "json", False)))
     if getattr(args, "actor", None):
         os.environ["SOHOA_ACTOR"] = args.actor  # the audit log of this process names them
@@ -541,6 +570,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IndexUnavailable as e:
         console.print(f"[red]Chỉ mục tra cứu:[/red] {e}")
         return 4
+    except OSError as e:  # the data directory itself: unreadable, full, read-only
+        where = f" {e.filename}" if e.filename else ""
+        console.print(f"[red]Không truy cập được{where}:[/red] {os_error_vi(e)}.")
+        return 3
 
 
 if __name__ == "__main__":

@@ -115,6 +115,15 @@ def cmd_retention(args: argparse.Namespace, settings: Settings, console: Console
                       + "".join(f"\n   {d}" for d in report.damaged), highlight=False)
     if report.unlocked:
         console.print(f"Không có khóa lưu trữ: {len(report.unlocked)}" + "".join(f"\n   {c}" for c in report.unlocked))
+    numbers = report.numbers
+    console.print(f"Số hồ sơ đã cấp: {numbers.reserved}; không hồ sơ nào dùng (khoảng trống): {len(numbers.unused)}"
+                  + "".join(f"\n   {c}" for c in numbers.unused), highlight=False)
+    if numbers.unfinished:
+        console.print(f"Số hồ sơ của hồ sơ đang ghi dở (chạy lại lệnh số hóa để hoàn tất): {len(numbers.unfinished)}"
+                      + "".join(f"\n   {c}" for c in numbers.unfinished), highlight=False)
+    if numbers.double:
+        console.print(f"[red]Một hồ sơ giữ nhiều số: {len(numbers.double)}[/red]"
+                      + "".join(f"\n   {c}" for c in numbers.double), highlight=False)
     return 0
 
 

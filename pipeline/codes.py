@@ -31,9 +31,17 @@ def dossier_prefix(agency_code: str, received: date) -> str:
 
 
 def dossier_code(agency_code: str, received: date, sequence: int) -> str:
+    return dossier_code_of(dossier_prefix(agency_code, received), sequence)
+
+
+def dossier_code_of(prefix: str, sequence: int) -> str:
+    """A dossier code from its agency-and-day prefix (as `dossier_prefix` makes it) and its sequence number."""
     if not 1 <= sequence <= MAX_SEQUENCE:
         raise CodeError(f"dossier sequence {sequence} is outside 1..{MAX_SEQUENCE}")
-    return f"{dossier_prefix(agency_code, received)}-{sequence:04d}"
+    code = f"{prefix}-{sequence:04d}"
+    if not is_dossier_code(code):
+        raise CodeError(f"{code!r} is not a dossier code")
+    return code
 
 
 def is_dossier_code(code: str) -> bool:

@@ -18,6 +18,7 @@ import pikepdf
 import pypdfium2
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from archive.objects import os_error_vi
 from pipeline.config import Settings
 
 MIN_SIDE_PX = 400  # smaller than a page scanned at even 100 dpi: a thumbnail or an icon, not a scan
@@ -88,7 +89,7 @@ def file_sha256(path: Path) -> str:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
     except OSError as e:
-        raise RejectedInput("unreadable", f"Không đọc được tệp: {e.strerror}", f"cannot read file: {e}") from e
+        raise RejectedInput("unreadable", f"Không đọc được tệp: {os_error_vi(e)}.", f"cannot read file: {e}") from e
     return h.hexdigest()
 
 
@@ -99,7 +100,7 @@ def open_document(path: Path, settings: Settings, sha256: str | None = None) -> 
         with path.open("rb") as f:
             head = f.read(2048)
     except OSError as e:
-        raise RejectedInput("unreadable", f"Không đọc được tệp: {e.strerror}", f"cannot read file: {e}") from e
+        raise RejectedInput("unreadable", f"Không đọc được tệp: {os_error_vi(e)}.", f"cannot read file: {e}") from e
     if size == 0:
         raise RejectedInput("empty", "Tệp rỗng (0 byte), không có nội dung để số hóa.", "empty file (0 bytes)")
     if size > settings.max_file_bytes:

@@ -9,6 +9,7 @@ Any failure ends in quarantine with a reason, never in a half-stored record, and
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import time
@@ -25,6 +26,7 @@ import numpy as np
 from PIL import Image
 
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, file_name
+from archive.objects import ArchiveUnavailable, os_error_vi
 from archive.retention import retention_of
 from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
@@ -35,7 +37,7 @@ from ocr.preprocess import rotate_quarter, straighten
 from ocr.tesseract import tesseract_version
 from pipeline import __version__
 from pipeline.classify import classify
-from pipeline.codes import dossier_code, dossier_prefix, result_code
+from pipeline.codes import dossier_code_of, dossier_prefix, result_code
 from pipeline.config import Validity
 from pipeline.fields import extract
 from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_document
@@ -60,6 +62,9 @@ log = logging.getLogger(__name__)
 ACCEPTED = "accepted"
 ALREADY_ARCHIVED = "already_archived"
 QUARANTINED = "quarantined"
+STOPPED = "stopped"  # hit a condition that stops the whole batch (full disk, archive unreachable): not processed
+NOT_PROCESSED = "not_processed"  # left alone because the batch stopped before its turn
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
 @dataclass
@@ -177,12 +182,37 @@ def digitise(path: Path, services: Services) -> DocumentResult:
     except SigningKeyError as e:  # a key that became unusable mid-batch (expired, revoked, token pulled out)
         code, vietnamese, english = e.code, f"Không ký được: {e.vietnamese}", str(e)
     except Exception as e:  # a failure of ours or of a tool must not stop the batch: the file waits in quarantine
+        stop = stop_reason(e)
+        if stop is not None:
+            log.error("processing %s hit a batch-stopping condition: %r", path, e)
+            return DocumentResult(str(path), STOPPED, reason=stop, seconds=time.perf_counter() - started,
+                                  stages=watch.stages)
         log.error("processing %s failed:\n%s", path, traceback.format_exc())
         code, vietnamese, english = "processing_error", f"Lỗi khi xử lý tệp: {e}", f"processing error: {e!r}"
-    quarantine(path, services.settings.quarantine_dir, code=code, vietnamese=vietnamese, english=english,
-               content_hash=content_hash, when=vietnam_now())
+    try:
+        quarantine(path, services.settings.quarantine_dir, code=code, vietnamese=vietnamese, english=english,
+                   content_hash=content_hash, when=vietnam_now())
+    except OSError as e:  # the quarantine folder itself cannot be written: nothing more can be done safely
+        log.error("quarantining %s failed: %r", path, e)
+        return DocumentResult(str(path), STOPPED, reason=f"Không ghi được vào khu cách ly "
+                              f"{services.settings.quarantine_dir}: {os_error_vi(e)}.",
+                              seconds=time.perf_counter() - started, stages=watch.stages)
     return DocumentResult(str(path), QUARANTINED, reason=vietnamese, seconds=time.perf_counter() - started,
                           stages=watch.stages)
+
+
+def stop_reason(error: BaseException) -> str | None:
+    """Why a failure must stop the whole batch (every later file would fail the same way), in Vietnamese; None
+    when it concerns this file only. A full or read-only disk, or an archive that cannot be reached, stop it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ArchiveUnavailable):
+            return str(seen)
+        if isinstance(seen, OSError) and seen.errno in _DISK_FULL:
+            where = f" tại {seen.filename}" if seen.filename else ""
+            return f"Không ghi được dữ liệu{where}: {os_error_vi(seen)}."
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _ensure_indexed(manifest: Manifest, services: Services) -> None:
@@ -221,9 +251,9 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         if partial is not None and partial.result_code and partial.dossier_code:
             dossier, code = partial.dossier_code, partial.result_code
         else:
-            prefix = dossier_prefix(settings.agency_code, received)
-            dossier = dossier_code(settings.agency_code, received,
-                                   services.archive.reserve_sequence(prefix, source.sha256))
+            held_prefix, sequence = services.archive.reserve_sequence(
+                dossier_prefix(settings.agency_code, received), source.sha256)  # an earlier try's number if any
+            dossier = dossier_code_of(held_prefix, sequence)
             code = result_code(dossier, 1, settings.result_code_template)
 
     original = source.path.read_bytes()

@@ -32,6 +32,8 @@ from pipeline.config import ElasticSettings, MinioSettings, Settings, load_setti
 from pipeline.records import Manifest
 from signing.sign import DocumentSigner
 
+PRIVATE_UMASK = 0o027  # what a data directory's files are made with: folders 0750, files 0640 (keys 0600)
+
 
 def current_actor() -> str:
     """Who is acting: SOHOA_ACTOR (set by --actor or by the portal's login), else the operating-system user."""
@@ -124,6 +126,10 @@ def record_index(settings: Settings) -> Index:
 
 
 def open_services(settings: Settings) -> Services:
+    """The backends of one data directory. Files made from now on by this process are private to its owner and
+    group (the umask is the process's: a records system never leaves personal data world-readable)."""
+    os.umask(PRIVATE_UMASK)
+    settings.data_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
     objects = object_store(settings)
     audit_class = settings.retention.audit_log
     audit = AuditLog(objects, lambda: lock_of(retention_of(audit_class, date.today())))

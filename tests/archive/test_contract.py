@@ -231,7 +231,8 @@ def test_concurrent_workers_get_distinct_dossier_numbers(archive: RecordArchive)
 
     def worker(n: int) -> None:
         for i in range(6):
-            seq = archive.reserve_sequence("000.00.00.H49-261122", f"{n:032x}{i:032x}")
+            prefix, seq = archive.reserve_sequence("000.00.00.H49-261122", f"{n:032x}{i:032x}")
+            assert prefix == "000.00.00.H49-261122"
             with mutex:
                 got.append(seq)
 
@@ -241,4 +242,29 @@ def test_concurrent_workers_get_distinct_dossier_numbers(archive: RecordArchive)
     for t in threads:
         t.join()
     assert sorted(got) == list(range(1, 25))
-    assert archive.reserve_sequence("000.00.00.H49-261123", "0" * 64) == 1  # a new day starts again at 1
+    assert archive.reserve_sequence("000.00.00.H49-261123", "f" * 64) == ("000.00.00.H49-261123", 1)  # a new day
+
+
+def test_a_record_keeps_one_dossier_number_across_retries_and_concurrent_workers(archive: RecordArchive) -> None:
+    """Repeated and concurrent work on the same original burns no number: every try gets the first one's."""
+    got: list[tuple[str, int]] = []
+    mutex = threading.Lock()
+
+    def worker() -> None:
+        for h in ("a" * 64, "b" * 64, "c" * 64):
+            claim = archive.reserve_sequence("000.00.00.H49-261122", h)
+            with mutex:
+                got.append(claim)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 12 and len(set(got)) == 3  # three records, three numbers, whoever asked
+    assert sorted(n for _, n in set(got)) == [1, 2, 3]
+    first = got[0] if got[0] == archive.dossier_claim("a" * 64) else archive.dossier_claim("a" * 64)
+    assert first in set(got)
+    assert archive.reserve_sequence("000.00.00.H49-261123", "a" * 64) == first  # a rerun the next day: the same
+    numbers = archive.dossier_numbers()
+    assert numbers.reserved == 3 and numbers.double == [] and len(numbers.unfinished) == 3 and numbers.unused == []

@@ -155,9 +155,8 @@ def test_ingesting_twice_keeps_one_record_per_document(ingested: Ingested) -> No
     assert (summary["accepted"], summary["already_archived"]) == (0, 14)
     assert len(list(archive_at(ingested.data_dir / "archive").manifests())) == 14
     assert SqliteIndex(ingested.data_dir / "index").count() == 14
-    reserved = [p for p in (ingested.data_dir / "archive" / "dossiers").rglob("*")
-                if p.is_file() and not p.name.startswith(".")]
-    assert len(reserved) == 14  # no dossier number spent on a document already archived
+    numbers = archive_at(ingested.data_dir / "archive").dossier_numbers()
+    assert (numbers.reserved, numbers.unused, numbers.double) == (14, [], [])  # none spent on a document again
 
 
 def test_reindex_rebuilds_the_same_answers_from_the_archive_alone(ingested: Ingested, tmp_path: Path,

@@ -169,7 +169,7 @@ def test_a_write_killed_before_its_manifest_is_finished_by_the_next_run(tmp_path
     assert result.outcome == ACCEPTED and result.result_code == partial.result_code
     manifest = services.archive.manifest(result.result_code)
     assert manifest is not None and services.archive.read(manifest, SIGNED_PDF) == partial.files[SIGNED_PDF]
-    reserved = [p for p in (data / "archive" / "dossiers").rglob("*") if p.is_file() and not p.name.startswith(".")]
-    assert len(reserved) == 1  # one dossier number, no duplicate
+    numbers = services.archive.dossier_numbers()
+    assert (numbers.reserved, numbers.unused, numbers.double) == (1, [], [])  # one dossier number, no duplicate
     assert list(services.archive.incomplete()) == []
     assert services.index.count() == 1
