@@ -31,6 +31,7 @@ from archive.retention import retention_of
 from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
+from ocr.active_content import ActiveContentError, strip_active_content
 from ocr.page import read_page
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten
@@ -258,6 +259,7 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
 
     original = source.path.read_bytes()
     title = f"{classification.type_name or 'Giấy tờ'} — {code}"
+    removed: list[str] = []
     with watch("pdf"):
         if reading.pdf_pages:
             # The signer sets the XMP producer to its own name and appends it to /Info's unless already there:
@@ -265,8 +267,13 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
             pdf = build_pdfa(reading.pdf_pages, title=title, created=ingested_at, creator=f"sohoa {__version__}",
                              producer=PYHANKO_PRODUCER)
             profile = "PDF/A-2b"
-        else:
-            pdf, profile = original, "source"
+        else:  # born-digital: signed as it came, once anything that could run or carry a payload is removed
+            try:
+                sanitised = strip_active_content(original)
+            except ActiveContentError as e:
+                raise RejectedInput("active_content", f"PDF chứa nội dung chủ động không gỡ bỏ được ({e}); không "
+                                    "ký tệp này.", f"active content that could not be removed: {e}") from e
+            pdf, profile, removed = sanitised.data, "source", list(sanitised.removed)
     with watch("sign"):
         if partial is not None and SIGNED_PDF in partial.files:  # signed before the crash: keep that copy
             signed = SignedPdf(partial.files[SIGNED_PDF], (), "B-B", settings.signing.level)
@@ -293,6 +300,7 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         files={role: file_entry(file_name(role, media[role]), data, media[role]) for role, data in files.items()},
         pages=reading.pages,
         pdf_profile=profile,
+        removed_content=removed,
         signature=signature,
         tools=tool_versions(),
         ingested_at=ingested_at,

@@ -109,6 +109,7 @@ class Manifest(BaseModel):
     files: dict[str, FileEntry]
     pages: list[PageInfo]
     pdf_profile: str  # "PDF/A-2b" when sohoa built the PDF; "source" when a born-digital PDF was signed as it came
+    removed_content: list[str] = Field(default_factory=list)  # active content taken out before signing (Vietnamese)
     signature: SignatureInfo
     tools: dict[str, str]
     ingested_at: datetime

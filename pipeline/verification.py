@@ -13,6 +13,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from archive.base import SIGNED_PDF, ArchiveError, RecordArchive
+from ocr.active_content import active_content
 from pipeline.config import Settings
 from signing.identity import verification_roots
 from signing.qr import read_qr
@@ -28,6 +29,14 @@ def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, 
     signing = settings.signing
     report = verify_pdf(data, verification_roots(signing), at=at,
                         fetch=signing.revocation_fetch if fetch is None else fetch)
+    try:
+        active = active_content(data)
+    except Exception:  # a file pikepdf cannot parse: the signature verdict above already says what is wrong
+        active = []
+    if active:  # sohoa removes all of it before signing: a copy holding any was not issued as it is now
+        report = replace(report, problems=[*report.problems, "Tệp chứa nội dung chủ động ("
+                                           + "; ".join(active) + "): bản sao do hệ thống cấp không bao giờ chứa "
+                                           "nội dung này; không mở tệp bằng trình xem cho chạy mã."])
     if not any(s.role == "officer" for s in report.regular):
         return report, None  # not an e-copy made by sohoa: there is no QR code to check
     text = read_qr(data)

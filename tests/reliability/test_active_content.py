@@ -1,0 +1,84 @@
+"""What the agency signs is inert: a born-digital PDF's JavaScript, actions, attachments and forms are removed
+before signing, the manifest says so, the original stays archived as it came, and verify flags a copy holding any."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from archive.base import ORIGINAL, SIGNED_PDF
+from ocr.active_content import active_content, strip_active_content
+from pipeline.config import load_settings
+from pipeline.process import ACCEPTED, digitise
+from pipeline.services import open_services
+from tests.reliability.conftest import Archive
+
+BORN_DIGITAL = "khai_sinh_01.png"  # its signed PDF has a text layer: read as born-digital when it comes back
+
+
+def born_digital(archive: Archive, target: Path, *, active: bool) -> Path:
+    """A PDF with a text layer (the archive's own signed copy, rewritten, so its old signatures no longer hold),
+    carrying every kind of active content an attacker would add when `active`."""
+    services = open_services(load_settings(archive.data))
+    manifest = services.archive.manifest(archive.codes[BORN_DIGITAL])
+    assert manifest is not None
+    target.write_bytes(services.archive.read(manifest, SIGNED_PDF))
+    with pikepdf.open(target, allow_overwriting_input=True) as pdf:
+        del pdf.Root["/AcroForm"]
+        page = pdf.pages[0]
+        del page.obj["/Annots"]
+        if active:
+            script = Dictionary(Type=Name.Action, S=Name.JavaScript, JS=String("app.launchURL('http://x.example')"))
+            pdf.Root.OpenAction = pdf.make_indirect(script)
+            pdf.Root.Names = Dictionary(JavaScript=Dictionary(Names=Array([String("a"), pdf.make_indirect(script)])))
+            pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00 not a document")
+            links = [Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 100, 100],
+                                A=Dictionary(S=Name.URI, URI=String("http://phishing.example/"))),
+                     Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 100, 100, 200],
+                                A=Dictionary(S=Name.Launch, F=String("cmd.exe")))]
+            widget = Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=String("ho_ten"),
+                                Rect=[200, 200, 300, 220], AA=Dictionary(K=script))
+            page.obj.Annots = Array([pdf.make_indirect(a) for a in (*links, widget)])
+            pdf.Root.AcroForm = Dictionary(Fields=Array([page.obj.Annots[2]]))
+            page.obj.AA = Dictionary(O=script)
+        pdf.save(target)
+    return target
+
+
+def test_javascript_attachments_actions_and_forms_are_removed_before_signing(archive: Archive,
+                                                                              tmp_path: Path) -> None:
+    scan = born_digital(archive, tmp_path / "quyet-dinh-co-ma-doc.pdf", active=True)
+    assert {"mã JavaScript", "tệp đính kèm"} <= set(active_content(scan.read_bytes()))
+    services = open_services(load_settings(tmp_path / "data"))
+    result = digitise(scan, services)
+    assert result.outcome == ACCEPTED, result.reason
+    manifest = services.archive.manifest(result.result_code or "")
+    assert manifest is not None and manifest.pages[0].source == "text_layer"
+    signed = services.archive.read(manifest, SIGNED_PDF)
+    assert active_content(signed) == []
+    assert b"payload.exe" not in signed and b"phishing.example" not in signed and b"cmd.exe" not in signed
+    removed = " ".join(manifest.removed_content)
+    for what in ("OpenAction", "JavaScript", "tệp đính kèm", "biểu mẫu", "liên kết", "hành động gắn với trang"):
+        assert what in removed, what
+    assert services.archive.read(manifest, ORIGINAL) == scan.read_bytes()  # the original, untouched, kept
+
+    copy = tmp_path / "ban-sao.pdf"
+    copy.write_bytes(signed)
+    status, out = archive.cli("verify", str(copy), "--json")
+    assert status == 0 and json.loads(out)["ok"]
+    status, out = archive.cli("verify", str(scan), "--json")
+    assert status == 1 and any("nội dung chủ động" in p for p in json.loads(out)["problems"])
+
+
+def test_a_born_digital_pdf_without_active_content_is_signed_as_it_came(archive: Archive, tmp_path: Path) -> None:
+    scan = born_digital(archive, tmp_path / "sach.pdf", active=False)
+    assert strip_active_content(scan.read_bytes()).removed == ()
+    services = open_services(load_settings(tmp_path / "data"))
+    result = digitise(scan, services)
+    assert result.outcome == ACCEPTED, result.reason
+    manifest = services.archive.manifest(result.result_code or "")
+    assert manifest is not None and manifest.removed_content == []
+    assert services.archive.read(manifest, SIGNED_PDF).startswith(scan.read_bytes())  # signed by incremental update
