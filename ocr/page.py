@@ -25,7 +25,8 @@ class PageReading:
     ocr_s: float
 
 
-def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below: float = 70.0) -> PageReading:
+def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below: float = 70.0,
+              timeout_s: int = 300) -> PageReading:
     started = time.perf_counter()
     grey = to_grey(image)
     quarter, skew = estimate_orientation(grey)
@@ -35,7 +36,7 @@ def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below:
         t0 = time.perf_counter()
         prepared = deskew(clean(rotate_quarter(grey, rotation)), skew)
         t1 = time.perf_counter()
-        ocr = read_image(prepared.image, dpi=dpi, language=language)
+        ocr = read_image(prepared.image, dpi=dpi, language=language, timeout_s=timeout_s)
         spent["preprocess"] += t1 - t0
         spent["ocr"] += time.perf_counter() - t1
         return rotation % 360, prepared, ocr

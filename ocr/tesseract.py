@@ -33,6 +33,10 @@ class OcrError(RuntimeError):
     """Tesseract failed on a page; the message carries its own words."""
 
 
+class OcrTimeout(OcrError):
+    """Tesseract was stopped at the page time limit."""
+
+
 @dataclass(frozen=True)
 class Word:
     text: str
@@ -137,7 +141,11 @@ def read_image(grey: np.ndarray, *, dpi: int, language: str = "vie", timeout_s: 
         config = f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1"
         try:
             pytesseract.pytesseract.run_tesseract(str(src), str(base), "pdf", language, config, timeout=timeout_s)
-        except (pytesseract.TesseractError, RuntimeError) as e:
+        except RuntimeError as e:  # pytesseract's way of saying it killed Tesseract at the timeout
+            if "timeout" in str(e).lower():
+                raise OcrTimeout(f"Tesseract ran past {timeout_s} s") from e
+            raise OcrError(f"Tesseract failed: {e}") from e
+        except pytesseract.TesseractError as e:
             raise OcrError(f"Tesseract failed: {e}") from e
         tsv = (base.with_suffix(".tsv")).read_text(encoding="utf-8")
         pdf = (base.with_suffix(".pdf")).read_bytes()

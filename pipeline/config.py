@@ -162,6 +162,10 @@ class Settings:
     max_file_bytes: int
     max_pages: int
     max_pixels: int
+    max_content_bytes: int  # decoded content streams of one page
+    max_content_operators: int  # drawing operators on one page
+    max_seconds_per_page: int
+    max_seconds_per_file: int
     signing: SigningSettings
     workers: int
     archive_backend: Literal["filesystem", "minio"]
@@ -365,6 +369,10 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         max_file_bytes=int(limits["max_file_mb"]) * 1024 * 1024,
         max_pages=int(limits["max_pages"]),
         max_pixels=int(limits["max_megapixels"]) * 1_000_000,
+        max_content_bytes=int(float(limits["max_content_mb_per_page"]) * 1024 * 1024),
+        max_content_operators=int(limits["max_content_operators_per_page"]),
+        max_seconds_per_page=int(limits["max_seconds_per_page"]),
+        max_seconds_per_file=int(limits["max_seconds_per_file"]),
         signing=_signing_settings(raw["signing"], env, agency_name, root),
         workers=max(1, int(env.get("SOHOA_WORKERS") or raw["flow"]["workers"])),
         archive_backend="minio" if backend == "minio" else "filesystem",

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +59,11 @@ class SourceDocument:
     page_count: int
     text_pages: tuple[str, ...] | None  # born-digital PDF: the text of each page, read from its text layer
     settings: Settings
+    deadline: float = float("inf")  # time.monotonic() past which the file is given up (settings.max_seconds_per_file)
+
+    def check_time(self) -> None:
+        """Called between pages: a file that takes longer than its limit goes to quarantine, the batch goes on."""
+        check_deadline(self.deadline, self.settings)
 
     @property
     def born_digital(self) -> bool:
@@ -64,7 +72,7 @@ class SourceDocument:
     def pages(self) -> Iterator[SourcePage]:
         """Decode pages one at a time, so a 300-page TIFF never sits in memory whole."""
         if self.media_type == "application/pdf":
-            yield from _pdf_pages(self.path, self.settings)
+            yield from _pdf_pages(self.path, self.settings, self.deadline)
         else:
             yield from _image_pages(self.path, self.media_type, self.settings)
 
@@ -111,14 +119,24 @@ def open_document(path: Path, settings: Settings, sha256: str | None = None) -> 
         raise RejectedInput("unsupported", "Không phải tệp ảnh quét hay PDF (chỉ nhận PNG, JPEG, TIFF, PDF).",
                             "not a scan: content is not PNG, JPEG, TIFF or PDF, whatever the file name says")
     text_pages = None
+    deadline = time.monotonic() + settings.max_seconds_per_file
     if media_type == "application/pdf":
-        page_count, text_pages = _inspect_pdf(path)
+        page_count, text_pages = _inspect_pdf(path, settings, deadline)
     else:
         page_count = _inspect_image(path)
     if page_count > settings.max_pages:
         raise RejectedInput("too_many_pages", f"Tệp có {page_count} trang, vượt giới hạn {settings.max_pages} trang.",
                             f"{page_count} pages, over the {settings.max_pages}-page limit")
-    return SourceDocument(path, sha256 or file_sha256(path), size, media_type, page_count, text_pages, settings)
+    return SourceDocument(path, sha256 or file_sha256(path), size, media_type, page_count, text_pages, settings,
+                          deadline)
+
+
+def check_deadline(deadline: float, settings: Settings) -> None:
+    if time.monotonic() > deadline:
+        limit = settings.max_seconds_per_file
+        raise RejectedInput("too_slow", f"Xử lý tệp vượt quá giới hạn {limit} giây; tệp có thể chứa nội dung bất "
+                            "thường (nhiều lệnh vẽ, ảnh quá lớn). Kiểm tra tệp rồi quét hoặc xuất lại.",
+                            f"processing exceeded the {limit} s per-file limit")
 
 
 def _corrupt(e: Exception) -> RejectedInput:
@@ -181,10 +199,13 @@ def _image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[So
         raise _corrupt(e) from e
 
 
-def _inspect_pdf(path: Path) -> tuple[int, tuple[str, ...] | None]:
+def _inspect_pdf(path: Path, settings: Settings, deadline: float) -> tuple[int, tuple[str, ...] | None]:
     try:
         with pikepdf.open(path) as pdf:
             count = len(pdf.pages)
+            if count <= settings.max_pages:
+                for index, page in enumerate(pdf.pages):  # before pdfplumber or a renderer parses a bomb
+                    check_page_limits(page, index, settings)
     except pikepdf.PasswordError as e:
         raise RejectedInput("encrypted", "PDF có mật khẩu hoặc bị mã hóa; cần bản không mã hóa để số hóa.",
                             "encrypted or password-protected PDF") from e
@@ -192,22 +213,129 @@ def _inspect_pdf(path: Path) -> tuple[int, tuple[str, ...] | None]:
         raise RejectedInput("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"corrupt PDF: {e}") from e
     if count == 0:
         raise RejectedInput("no_pages", "Tệp PDF không có trang nào.", "PDF has no pages")
+    if count > settings.max_pages:
+        return count, None  # refused by the caller for its page count
     try:
+        texts = []
         with pdfplumber.open(path) as doc:
-            texts = tuple(page.extract_text() or "" for page in doc.pages)
+            for text_page in doc.pages:
+                check_deadline(deadline, settings)
+                texts.append(text_page.extract_text() or "")
+    except RejectedInput:
+        raise
     except Exception as e:  # pdfminer raises many unrelated types on damaged files
         raise RejectedInput("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"corrupt PDF: {e}") from e
     if any(len(t.strip()) >= TEXT_LAYER_MIN_CHARS for t in texts):
-        return count, texts
+        return count, tuple(texts)
     return count, None
 
 
-def _pdf_pages(path: Path, settings: Settings) -> Iterator[SourcePage]:
+_OPERATOR = re.compile(rb"(?<![A-Za-z0-9/#_.\-])(?:[A-Za-z]{1,2}\*?|'|\")(?![A-Za-z0-9_])")
+_DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do(?![A-Za-z0-9_])")
+_FLATE = (pikepdf.Name.FlateDecode, pikepdf.Array([pikepdf.Name.FlateDecode]))
+
+
+def _decoded(stream: pikepdf.Stream, cap: int) -> bytes:
+    """A stream's decoded bytes, at most cap + 1 of them: a flate bomb is never inflated whole."""
+    flt = stream.get("/Filter")
+    if flt is None:
+        return bytes(stream.read_raw_bytes()[:cap + 1])
+    if flt in _FLATE and stream.get("/DecodeParms") is None:
+        inflater = zlib.decompressobj()
+        try:
+            return inflater.decompress(stream.read_raw_bytes(), cap + 1)
+        except zlib.error as e:
+            raise RejectedInput("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"corrupt content: {e}") from e
+    return bytes(stream.read_bytes()[:cap + 1])
+
+
+class _TooComplex(Exception):
+    pass
+
+
+class _DrawingCost:
+    """Operators a page executes when drawn, forms expanded as often as they are drawn (a form that draws a form
+    ten times, ten levels deep, is a billion operators in 5 KB), and decoded bytes of the streams involved."""
+
+    def __init__(self, max_bytes: int, max_operators: int) -> None:
+        self.max_bytes, self.max_operators = max_bytes, max_operators
+        self.bytes = 0
+        self._forms: dict[tuple[int, int], int] = {}
+
+    def of_page(self, page: pikepdf.Page) -> int:
+        contents = page.obj.get("/Contents")
+        streams = [contents] if isinstance(contents, pikepdf.Stream) else \
+            [c for c in contents if isinstance(c, pikepdf.Stream)] if isinstance(contents, pikepdf.Array) else []
+        data = b"\n".join(self._read(c) for c in streams)
+        return self._count(data, page.obj.get("/Resources"), frozenset())
+
+    def _read(self, stream: pikepdf.Stream) -> bytes:
+        data = _decoded(stream, self.max_bytes - self.bytes)
+        self.bytes += len(data)
+        if self.bytes > self.max_bytes:
+            raise _TooComplex
+        return data
+
+    def _count(self, data: bytes, resources: object, drawing: frozenset[tuple[int, int]]) -> int:
+        operators = len(_OPERATOR.findall(data))
+        xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            return self._checked(operators)
+        for name in _DRAW.findall(data):
+            form = xobjects.get("/" + name.decode("latin-1"))
+            if not isinstance(form, pikepdf.Stream) or form.get("/Subtype") != pikepdf.Name.Form:
+                continue
+            key = form.objgen
+            if key in drawing:  # a form that draws itself
+                raise _TooComplex
+            if key not in self._forms:
+                self._forms[key] = self._count(self._read(form), form.get("/Resources", resources), drawing | {key})
+            operators = self._checked(operators + self._forms[key])
+        return self._checked(operators)
+
+    def _checked(self, operators: int) -> int:
+        if operators > self.max_operators:
+            raise _TooComplex
+        return operators
+
+
+def _images(page: pikepdf.Page) -> Iterator[pikepdf.Stream]:
+    try:
+        yield from (img for img in page.get_images(recursive=True).values() if isinstance(img, pikepdf.Stream))
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return
+
+
+def check_page_limits(page: pikepdf.Page, index: int, settings: Settings) -> None:
+    """Refuse a page before anything parses or renders it: images declared larger than the pixel limit, and
+    drawing instructions (decoded, forms included) beyond the size and operator limits."""
+    for image in _images(page):
+        try:
+            width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+        except (TypeError, ValueError):
+            continue
+        if width * height > settings.max_pixels:
+            mp = settings.max_pixels // 1_000_000
+            raise RejectedInput("too_many_pixels", f"Trang {index + 1} chứa ảnh {width}×{height} điểm ảnh, vượt giới "
+                                f"hạn {mp} megapixel.", f"page {index + 1}: image {width}x{height} over {mp} MP")
+    try:
+        _DrawingCost(settings.max_content_bytes, settings.max_content_operators).of_page(page)
+    except (_TooComplex, RecursionError):
+        mb = settings.max_content_bytes / (1024 * 1024)
+        raise RejectedInput("too_complex", f"Trang {index + 1} chứa quá nhiều lệnh vẽ (giới hạn {mb:g} MB, "
+                            f"{settings.max_content_operators} lệnh mỗi trang): không phải bản quét hay văn bản "
+                            "thông thường.", f"page {index + 1}: content over {mb:g} MB or "
+                            f"{settings.max_content_operators} operators") from None
+
+
+def _pdf_pages(path: Path, settings: Settings, deadline: float = float("inf")) -> Iterator[SourcePage]:
     """Each page's own image when the page is a single scanned image, else the page rendered at 300 dpi."""
     with pikepdf.open(path) as pdf:
         doc = pypdfium2.PdfDocument(str(path))
         try:
             for index, page in enumerate(pdf.pages):
+                check_deadline(deadline, settings)
+                check_page_limits(page, index, settings)  # again: the file may have changed since it was opened
                 single = _single_jpeg(page)
                 if single is not None:
                     image, data = single

@@ -35,7 +35,7 @@ from ocr.active_content import ActiveContentError, strip_active_content
 from ocr.page import read_page
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten
-from ocr.tesseract import tesseract_version
+from ocr.tesseract import OcrTimeout, tesseract_version
 from pipeline import __version__
 from pipeline.classify import classify
 from pipeline.codes import dossier_code_of, dossier_prefix, result_code
@@ -133,10 +133,17 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
     settings = services.settings
     reading = Reading([], [], [])
     for index, page in enumerate(source.pages()):
+        source.check_time()
         image = page.image.convert("L") if page.image.mode == "1" else page.image
         pixels = np.asarray(image)
-        result = read_page(pixels, dpi=page.dpi, language=settings.ocr_language,
-                           flip_below=settings.flip_retry_confidence)
+        try:
+            result = read_page(pixels, dpi=page.dpi, language=settings.ocr_language,
+                               flip_below=settings.flip_retry_confidence, timeout_s=settings.max_seconds_per_page)
+        except OcrTimeout as e:
+            limit = settings.max_seconds_per_page
+            raise RejectedInput("too_slow", f"Nhận dạng chữ trang {index + 1} vượt quá giới hạn {limit} giây.",
+                                f"page {index + 1}: {e}") from e
+        source.check_time()
         watch.add("preprocess", result.preprocess_s)
         watch.add("ocr", result.ocr_s)
         with watch("pdf"):
