@@ -287,7 +287,7 @@ class RecordArchive:
 
     # --- writing -------------------------------------------------------------------------------------------
 
-    def reserve_sequence(self, prefix: str, content_hash: str) -> tuple[str, int]:
+    def reserve_sequence(self, prefix: str, content_hash: str, prefer: int | None = None) -> tuple[str, int]:
         """The dossier number of a record: (prefix, sequence). One number per record, reused by every later attempt
         (a rerun after a crash or a full disk, a concurrent worker on the same file), so no number is burnt.
 
@@ -295,7 +295,8 @@ class RecordArchive:
         dossiers/<prefix>/<seq> holds the hash). Both writes are write-once, and writing the same bytes again is
         no conflict: whoever finds a claim takes its number with the same bytes, so two workers on one original
         end with one number, and a crash between the writes is finished by the next try. A claim whose number
-        another record took in the meantime is withdrawn and made again."""
+        another record took in the meantime is withdrawn and made again. `prefer`: the number an interrupted write
+        already used (its files name it), claimed again if its claim was lost."""
         if "/" in prefix:
             raise ValueError(f"not a dossier prefix: {prefix!r}")
         claim_key = f"{CLAIMS}{content_hash}"
@@ -304,7 +305,9 @@ class RecordArchive:
             if claim is None:
                 taken = {int(k.rsplit("/", 1)[1]) for k in self.objects.keys(f"dossiers/{prefix}/")
                          if k.rsplit("/", 1)[1].isdigit()}
-                free = next((n for n in range(1, MAX_SEQUENCE + 1) if n not in taken), None)
+                free = prefer if prefer is not None else \
+                    next((n for n in range(1, MAX_SEQUENCE + 1) if n not in taken), None)  # taken by us: the same
+                prefer = None
                 if free is None:
                     break
                 claim = (prefix, free)

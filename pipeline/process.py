@@ -258,6 +258,8 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         partial = services.archive.partial(source.sha256)
         if partial is not None and partial.result_code and partial.dossier_code:
             dossier, code = partial.dossier_code, partial.result_code
+            held_prefix, _, number = dossier.rpartition("-")  # its number taken again if the crash lost it
+            services.archive.reserve_sequence(held_prefix, source.sha256, prefer=int(number))
         else:
             held_prefix, sequence = services.archive.reserve_sequence(
                 dossier_prefix(settings.agency_code, received), source.sha256)  # an earlier try's number if any

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pikepdf import Array, Dictionary, Name
+from pikepdf import Dictionary, Name
 from PIL import Image
 
 from tests.conftest import REPO
