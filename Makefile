@@ -28,7 +28,8 @@ install: system-packages $(BIN)/sohoa
 
 demo: install
 	$(BIN)/sohoa ingest sample_scans --data-dir $(DEMO_DATA)
-	$(BIN)/sohoa lookup --citizen $(DEMO_CITIZEN) --data-dir $(DEMO_DATA)
+	$(BIN)/sohoa lookup --citizen $(DEMO_CITIZEN) --data-dir $(DEMO_DATA) --actor demo-clerk \
+	  --purpose "Tiếp nhận hồ sơ (bản chạy thử)"
 
 lint: install
 	$(BIN)/ruff check .

@@ -516,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dob", help="date of birth dd/mm/yyyy or YYYY-MM-DD (with --name)")
     p.add_argument("--code", help="a result code or a dossier code")
     p.add_argument("--number", help="the document's số/ký hiệu (case, diacritics and spaces ignored)")
-    p.add_argument("--purpose", default="Tra cứu tái sử dụng kết quả TTHC", help="why (kept in the audit log)")
+    p.add_argument("--purpose", help="why, required (kept in the audit log), e.g. \"Tiếp nhận hồ sơ 000.00...\"")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_lookup)
 
@@ -535,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", parents=[common, filters], help="full-text search of names and document text")
     p.add_argument("words", nargs="+")
     p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--purpose", default="Tìm kiếm hồ sơ", help="why (kept in the audit log)")
+    p.add_argument("--purpose", help="why, required (kept in the audit log)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_search)
 
@@ -552,13 +552,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PERSONAL_READS = {"lookup": True, "search": True, "show": False}  # command -> whether the law asks a purpose
+
+
+def _require_accountability(args: argparse.Namespace) -> None:
+    """Reads of personal data name who reads (an account, not the machine's login) and, for lookups, why."""
+    command = getattr(args, "command", None)
+    if command not in PERSONAL_READS:
+        return
+    if not (getattr(args, "actor", None) or os.environ.get("SOHOA_ACTOR")):
+        raise UsageError("Cần ghi rõ người tra cứu: --actor <tài khoản> (hoặc biến SOHOA_ACTOR); mỗi lần đọc dữ liệu "
+                         "cá nhân được ghi vào nhật ký kiểm toán với tên người đọc.")
+    if PERSONAL_READS[command] and not (getattr(args, "purpose", None) or "").strip():
+        raise UsageError("Cần ghi rõ mục đích tra cứu: --purpose \"…\" (ví dụ: \"Tiếp nhận hồ sơ cấp phép xây "
+                         "dựng\"); mục đích được ghi vào nhật ký kiểm toán.")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.umask(PRIVATE_UMASK)  # the data directory holds personal data: folders 0750, files 0640, keys 0600
     console = Console(stderr=bool(getattr(args, "json", False)))
+    previous = os.environ.get("SOHOA_ACTOR")
     if getattr(args, "actor", None):
-        os.environ["SOHOA_ACTOR"] = args.actor  # the audit log of this process names them
+        os.environ["SOHOA_ACTOR"] = args.actor  # the audit log names them, for this command only
     try:
+        return _run(args, console)
+    finally:
+        if previous is None:
+            os.environ.pop("SOHOA_ACTOR", None)
+        else:
+            os.environ["SOHOA_ACTOR"] = previous
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
+    try:
+        _require_accountability(args)
         settings = load_settings(args.data_dir)
         return int(args.run(args, settings, console))
     except (UsageError, ConfigError, CommandError) as e:

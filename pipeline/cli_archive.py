@@ -222,9 +222,13 @@ def cmd_export_bagit(args: argparse.Namespace, settings: Settings, console: Cons
 
 
 def cmd_link(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    minutes = settings.download_link_seconds / 60 if args.minutes is None else args.minutes
+    longest = settings.download_link_max_seconds / 60
+    if not 0 < minutes <= longest:  # checked before the record is looked up: nothing is logged for a refused ask
+        raise CommandError(f"Thời hạn liên kết phải lớn hơn 0 và không quá {longest:g} phút (cấu hình "
+                           f"download_link_max_minutes); đã yêu cầu {minutes:g} phút.")
     services = open_services(settings)
     manifest = _record(services, args.result_code)
-    minutes = args.minutes or settings.download_link_seconds / 60
     url = services.archive.download_url(manifest, ROLES[args.file], int(minutes * 60))
     services.log("download.link", manifest.result_code, args.purpose, file=args.file, minutes=minutes)
     if args.json:

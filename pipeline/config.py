@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pipeline.codes import validate_agency_code
 from signing.settings import SigningSettings, SigningSettingsError, load_signing_settings
@@ -173,6 +174,7 @@ class Settings:
     index_backend: Literal["sqlite", "elasticsearch"]
     elasticsearch: ElasticSettings | None
     download_link_seconds: int
+    download_link_max_seconds: int
     download_base_url: str
     catalogue: Catalogue = field(repr=False)
     retention: RetentionSchedule = field(repr=False)
@@ -296,6 +298,23 @@ def _minio_settings(raw: dict[str, Any], env: Mapping[str, str]) -> MinioSetting
     )
 
 
+def _split_credentials(urls: list[str]) -> tuple[tuple[str, ...], tuple[str, str]]:
+    """URLs without a user:password written into them, and that user and password: the URLs go into messages, logs
+    and the outbox, the secret only into the Authorization header."""
+    bare, user, password = [], "", ""
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.username is not None or parts.password is not None:
+            user = user or unquote(parts.username or "")
+            password = password or unquote(parts.password or "")
+            host = parts.hostname or ""
+            netloc = f"[{host}]" if ":" in host else host
+            netloc += f":{parts.port}" if parts.port else ""
+            url = urlunsplit(parts._replace(netloc=netloc))
+        bare.append(url)
+    return tuple(bare), (user, password)
+
+
 def _elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSettings | None:
     urls = env.get("SOHOA_ES_URL")
     url_list = [u.strip() for u in urls.split(",")] if urls else list(raw.get("urls", []))
@@ -304,11 +323,12 @@ def _elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSet
     prefix = env.get("SOHOA_ES_INDEX_PREFIX") or raw.get("index_prefix", "sohoa")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,100}", prefix):  # Elasticsearch index names: lower case, no spaces
         raise ConfigError(f"Elasticsearch index_prefix must be lower-case letters, digits, '-' or '_': {prefix!r}")
+    urls_without, from_url = _split_credentials([u for u in url_list if u])
     try:
         return ElasticSettings(
-            urls=tuple(u for u in url_list if u),
-            username=env.get("SOHOA_ES_USERNAME") or raw.get("username", ""),
-            password=env.get("SOHOA_ES_PASSWORD") or raw.get("password", ""),
+            urls=urls_without,
+            username=env.get("SOHOA_ES_USERNAME") or raw.get("username", "") or from_url[0],
+            password=env.get("SOHOA_ES_PASSWORD") or raw.get("password", "") or from_url[1],
             api_key=env.get("SOHOA_ES_API_KEY") or raw.get("api_key", ""),
             ca_file=env.get("SOHOA_ES_CA_FILE") or raw.get("ca_file") or None,
             index_prefix=prefix,
@@ -380,6 +400,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         index_backend="elasticsearch" if index_backend == "elasticsearch" else "sqlite",
         elasticsearch=elastic,
         download_link_seconds=int(float(archive["download_link_minutes"]) * 60),
+        download_link_max_seconds=int(float(archive["download_link_max_minutes"]) * 60),
         download_base_url=env.get("SOHOA_DOWNLOAD_BASE_URL") or archive["download_base_url"],
         catalogue=catalogue,
         retention=_cached_schedule(schedule_path, tuple(t.id for t in catalogue.types)),

@@ -55,6 +55,10 @@ def sample_truths() -> list[dict[str, Any]]:
     return truths()
 
 
+CLERK = ("--actor", "clerk-01", "--purpose", "Tiếp nhận hồ sơ")  # a named reader and a purpose, as lookups require
+ARCHIVIST = ("--actor", "archivist-01")
+
+
 def run_cli(*args: str | os.PathLike[str]) -> tuple[int, str]:
     """Run `sohoa` in this process; returns (exit status, standard output)."""
     from pipeline.cli import main

@@ -18,7 +18,7 @@ from archive.objects import ArchiveError, ArchiveUnavailable
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
-from tests.conftest import SAMPLES, free_port, run_cli
+from tests.conftest import ARCHIVIST, SAMPLES, free_port, run_cli
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_the_pipeline_archives_into_minio_when_configured(minio_env: str, tmp_pa
     hit = services.index.get(code)
     assert hit is not None and hit.location.startswith(f"s3://{minio_env}/records/")
 
-    status, out = run_cli("show", code, "--data-dir", data)
+    status, out = run_cli("show", code, *ARCHIVIST, "--data-dir", data)
     assert status == 0 and json.loads(out)["result_code"] == code
     status, out = run_cli("link", code, "--json", "--data-dir", data)
     assert status == 0
@@ -63,7 +63,7 @@ def test_an_unreachable_minio_is_a_sentence_not_a_stack_trace(monkeypatch: pytes
     monkeypatch.setenv("SOHOA_ARCHIVE_BACKEND", "minio")
     monkeypatch.setenv("SOHOA_MINIO_ENDPOINT", f"127.0.0.1:{port}")
     monkeypatch.setenv("SOHOA_MINIO_SECURE", "false")
-    status, out = run_cli("show", "000.00.00.H49-261122-0001-KQ1", "--data-dir", tmp_path / "data")
+    status, out = run_cli("show", "000.00.00.H49-261122-0001-KQ1", *ARCHIVIST, "--data-dir", tmp_path / "data")
     assert status == 3
     assert "Không kết nối được kho lưu trữ MinIO tại" in " ".join(out.split())
     assert "Traceback" not in out

@@ -22,7 +22,7 @@ from pipeline.codes import is_dossier_code
 from pipeline.records import Manifest
 from pipeline.text import nfc
 from signing.verify import load_certificates
-from tests.conftest import SAMPLES, Ingested, run_cli
+from tests.conftest import ARCHIVIST, CLERK, SAMPLES, Ingested, run_cli
 from tests.ocr.test_pdfa import assert_pdfa_2b_structure
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +40,7 @@ def manifest_of(ingested: Ingested, file: str) -> Manifest:
 
 
 def lookup(data_dir: Path, *args: str) -> dict[str, Any]:
-    status, out = run_cli("lookup", *args, "--json", "--data-dir", data_dir)
+    status, out = run_cli("lookup", *args, *CLERK, "--json", "--data-dir", data_dir)
     assert status == 0
     return dict(json.loads(out))
 
@@ -141,7 +141,7 @@ def test_the_manifest_holds_hashes_provenance_and_signer(ingested: Ingested) -> 
     assert manifest.signature.development_identity
     assert len(manifest.signature.certificate_sha256) == 64
     assert manifest.retention.class_id == "ho_tich" and manifest.retention.retain_until is None
-    status, out = run_cli("show", manifest.result_code, "--data-dir", ingested.data_dir)
+    status, out = run_cli("show", manifest.result_code, *ARCHIVIST, "--data-dir", ingested.data_dir)
     assert status == 0
     shown = json.loads(out)
     assert shown["schema"] == "sohoa.record/1"
@@ -237,7 +237,7 @@ def test_search_finds_documents_by_name_without_diacritics(ingested: Ingested,
     name = next(p["name"] for t in sample_truths for p in t["persons"] if p["personal_number"] == citizen)
     from pipeline.text import fold
 
-    status, out = run_cli("search", *fold(name).split(), "--json", "--data-dir", ingested.data_dir)
+    status, out = run_cli("search", *fold(name).split(), *CLERK, "--json", "--data-dir", ingested.data_dir)
     assert status == 0
     found = {d["result_code"] for d in json.loads(out)}
     expected = {ingested.documents[t["file"]]["result_code"] for t in sample_truths

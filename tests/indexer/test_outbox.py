@@ -19,7 +19,7 @@ from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import Services, open_services
 from tests.archive.records import files, manifest_for
-from tests.conftest import SAMPLES, free_port, run_cli
+from tests.conftest import CLERK, SAMPLES, free_port, run_cli
 from tests.indexer.conftest import es_settings
 from tests.indexer.es_double import EsDouble
 
@@ -123,21 +123,21 @@ def test_ingest_with_the_index_down_archives_the_record_and_reindex_pending_catc
     monkeypatch.setenv("SOHOA_INDEX_BACKEND", "elasticsearch")
     monkeypatch.setenv("SOHOA_ES_URL", es_double.url)  # type: ignore[attr-defined]
     number = json.loads((SAMPLES / "khai_sinh_01.json").read_text())["persons"][0]["personal_number"]
-    status, out = run_cli("lookup", "--citizen", number, "--data-dir", data)
+    status, out = run_cli("lookup", *CLERK, "--citizen", number, "--data-dir", data)
     assert status == 0 and "1 hồ sơ đã lưu trữ nhưng chưa vào chỉ mục" in " ".join(out.split())
     status, out = run_cli("reindex", "--pending", "--data-dir", data)
     assert status == 0 and "Đã đưa 1 hồ sơ chờ vào chỉ mục" in out
     run_cli("reindex", "--data-dir", data)  # and a full rebuild into a new Elasticsearch index
     events = [json.loads(line) for line in run_cli("audit", "export-log", "--data-dir", data)[1].splitlines()]
     assert [e["action"] for e in events if e["action"].startswith("index.")] == ["index.pending", "index.rebuild"]
-    status, out = run_cli("lookup", "--citizen", number, "--json", "--data-dir", data)
+    status, out = run_cli("lookup", *CLERK, "--citizen", number, "--json", "--data-dir", data)
     assert [d["result_code"] for d in json.loads(out)["documents"]] == [result.result_code]
 
 
 def test_the_cli_says_when_the_cluster_cannot_be_reached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOHOA_INDEX_BACKEND", "elasticsearch")
     monkeypatch.setenv("SOHOA_ES_URL", f"http://127.0.0.1:{free_port()}")
-    status, out = run_cli("lookup", "--citizen", "064217000001", "--data-dir", tmp_path / "data")
+    status, out = run_cli("lookup", *CLERK, "--citizen", "064217000001", "--data-dir", tmp_path / "data")
     assert status == 4 and "Không kết nối được máy chủ tìm kiếm Elasticsearch" in " ".join(out.split())
 
 
@@ -153,10 +153,10 @@ def test_an_index_from_an_older_version_is_refused_until_reindexed(tmp_path: Pat
     old = sqlite3.connect(data / "index" / "sohoa.sqlite")  # the layout before CURRENT and schema versions
     old.execute("CREATE TABLE records (result_code TEXT PRIMARY KEY, content_hash TEXT)")
     old.close()
-    status, out = run_cli("lookup", "--citizen", "064217000001", "--data-dir", data)
+    status, out = run_cli("lookup", *CLERK, "--citizen", "064217000001", "--data-dir", data)
     assert status == 4 and "sohoa reindex" in " ".join(out.split())
     assert run_cli("reindex", "--data-dir", data)[0] == 0
-    status, out = run_cli("lookup", "--citizen", "064217000001", "--json", "--data-dir", data)
+    status, out = run_cli("lookup", *CLERK, "--citizen", "064217000001", "--json", "--data-dir", data)
     assert status == 0 and [d["result_code"] for d in json.loads(out)["documents"]] == [CODE]
     assert not (data / "index" / "sohoa.sqlite").exists()
 

@@ -17,7 +17,7 @@ from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, QUARANTINED, digitise
 from pipeline.services import open_services
 from tests.archive.test_contract import CrashingStore
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import ARCHIVIST, CLERK, SAMPLES, run_cli
 
 SCANS = ("khai_sinh_01.png", "quyet_dinh_01.pdf")
 
@@ -102,8 +102,8 @@ def test_disposition_needs_a_second_person_and_respects_retention_and_holds(
     assert status == 3 and "phải khác người đề nghị" in flat(out)
     assert cli(data, "archivist-b", "dispose", "approve", request_id)[0] == 0
 
-    assert run_cli("show", decision, "--data-dir", str(data))[0] == 1  # gone from the archive
-    status, out = run_cli("search", "HUỲNH", "--json", "--data-dir", str(data))
+    assert run_cli("show", decision, *ARCHIVIST, "--data-dir", str(data))[0] == 1  # gone from the archive
+    status, out = run_cli("search", "HUỲNH", *CLERK, "--json", "--data-dir", str(data))
     assert decision not in {d["result_code"] for d in json.loads(out)}  # and from the index
     assert json.loads(cli(data, "x", "dispose", "list", "--json")[1]) == []
     objects = FilesystemObjects(data / "archive")

@@ -14,7 +14,8 @@ CITIZEN = (SAMPLES / "demo_citizen.txt").read_text().strip()  # ĐẶNG VĂN PH�
 
 
 def lookup(data: Path, *args: str) -> tuple[int, str]:
-    return run_cli("lookup", *args, "--data-dir", str(data), "--actor", "clerk-07")
+    purpose = () if "--purpose" in args else ("--purpose", "Tiếp nhận hồ sơ")
+    return run_cli("lookup", *args, *purpose, "--data-dir", str(data), "--actor", "clerk-07")
 
 
 def documents(data: Path, *args: str) -> list[dict[str, Any]]:

@@ -157,3 +157,55 @@ def test_a_corrupt_index_sends_writes_to_the_outbox_and_is_rebuilt_from_the_arch
     assert status == 0, out
     status, out = archive.cli("lookup", "--citizen", CITIZEN, "--purpose", "Tiếp nhận hồ sơ", "--json")
     assert status == 0 and json.loads(out)["documents"]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_killed_ingest_leaves_no_prefect_server_behind(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("khai_sinh_01.png", "quyet_dinh_01.pdf", "ket_hon_01.jpg", "khai_tu_01.png"):
+        shutil.copy(SAMPLES / name, folder / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOHOA_", "PREFECT_"))}
+    run = subprocess.Popen([str(SOHOA), "ingest", str(folder), "--data-dir", str(tmp_path / "data")], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = None
+    deadline = time.monotonic() + 120
+    while server is None and time.monotonic() < deadline and run.poll() is None:
+        for child in _children(run.pid):
+            if b"uvicorn" in Path(f"/proc/{child}/cmdline").read_bytes():
+                server = child
+        time.sleep(0.2)
+    assert server is not None, "the temporary Prefect server was not seen"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 15
+    while _alive(server) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    try:
+        assert not _alive(server), "the Prefect server outlived the killed ingest"
+    finally:
+        if _alive(server):
+            os.kill(server, signal.SIGKILL)

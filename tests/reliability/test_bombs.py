@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -99,7 +100,8 @@ def huge_png(path: Path) -> Path:
     (huge_jpeg_in_pdf, "30000×30000"),
     (huge_png, "40000×40000"),
 ], ids=["drawing-operators", "nested-forms", "huge-jpeg-in-pdf", "huge-png"])
-def test_a_bomb_is_quarantined_within_the_memory_and_time_limits(make, code_words: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_bomb_is_quarantined_within_the_memory_and_time_limits(make: Callable[[Path], Path], code_words: str,
+                                                                 tmp_path: Path) -> None:
     bomb = make(tmp_path / f"{make.__name__}{'.png' if make is huge_png else '.pdf'}")
     assert bomb.stat().st_size < 100_000  # small on disk: the danger is in decoding it
     report = digitise_in_child(bomb, tmp_path / "data")
