@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from archive.filesystem import META_SUFFIX
 from archive.objects import sha256_hex
 from tests.reliability.conftest import CITIZEN, Archive, overwrite
@@ -91,3 +93,15 @@ def test_a_result_pointer_moved_to_another_record_is_reported(archive: Archive) 
 def test_an_untouched_archive_is_whole(archive: Archive) -> None:
     status, out = archive.cli("audit", "fixity")
     assert status == 0 and "Toàn vẹn" in out
+
+
+def test_fixity_findings_keep_whole_codes_and_paths_on_a_narrow_terminal(archive: Archive,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    folder = archive.record_dir("quyet_dinh_01.pdf")
+    (folder / ".a-rather-long-hidden-file-name-left-by-someone.bin").write_bytes(b"x")
+    status, out = archive.cli("audit", "fixity")
+    assert status == 1
+    stray = str(folder.relative_to(archive.root) / ".a-rather-long-hidden-file-name-left-by-someone.bin")
+    assert stray in out.replace("\n", "")  # wrapped perhaps, never cut with an ellipsis
+    assert "…" not in out
