@@ -209,3 +209,20 @@ def test_a_killed_ingest_leaves_no_prefect_server_behind(tmp_path: Path) -> None
     finally:
         if _alive(server):
             os.kill(server, signal.SIGKILL)
+
+
+def test_a_file_that_vanished_or_runs_too_long_is_quarantined_and_the_batch_goes_on(tmp_path: Path) -> None:
+    from pipeline.config import load_settings
+    from pipeline.process import QUARANTINED, digitise
+    from pipeline.services import open_services
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.toml").write_text("[limits]\nmax_seconds_per_file = 0\n", encoding="utf-8")
+    services = open_services(load_settings(data))
+    gone = digitise(tmp_path / "in" / "removed-after-listing.png", services)
+    assert gone.outcome == QUARANTINED and "không tồn tại" in (gone.reason or "")
+    slow = digitise(SAMPLES / "khai_sinh_01.png", services)
+    assert slow.outcome == QUARANTINED and "vượt quá giới hạn 0 giây" in (slow.reason or "")
+    reasons = sorted(p.name for p in (data / "quarantine").glob("*.reason.txt"))
+    assert len(reasons) == 2 and list(services.archive.incomplete()) == []
