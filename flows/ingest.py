@@ -20,11 +20,11 @@ from prefect.futures import as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from archive.objects import os_error_vi
-from flows.tied_server import tie_prefect_server
+from flows.tied_server import tie_child_processes
 from pipeline.process import NOT_PROCESSED, STOPPED, DocumentResult, digitise
 from pipeline.services import services_for
 
-tie_prefect_server()  # a killed `sohoa ingest` leaves no Prefect server behind
+tie_child_processes()  # a killed `sohoa ingest` leaves no Prefect server or Tesseract behind
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
 _STOPS: dict[str, threading.Event] = {}  # batch id -> set once a file hits a condition that stops the batch
 

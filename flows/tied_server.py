@@ -1,10 +1,11 @@
-"""Prefect's temporary server dies with the process that started it.
+"""The children of an ingest die with it: Prefect's temporary server and the Tesseract processes.
 
 Without PREFECT_API_URL, Prefect starts a uvicorn server as a child process for the run; if `sohoa ingest` is killed
-(kill -9, an out-of-memory kill) the child stays behind, holding its port and the run database. Here the child is
-started with the parent-death signal set (Linux prctl PR_SET_PDEATHSIG), so the kernel stops it with SIGTERM when
-the starting thread's process goes. Only Prefect's server module is touched: its `subprocess` is a proxy whose Popen
-sets that signal in the child.
+(kill -9, an out-of-memory kill) the child stays behind, holding its port and the run database, and a Tesseract
+child goes on with its page. Here those children are started with the parent-death signal set (Linux prctl
+PR_SET_PDEATHSIG), so the kernel stops them with SIGTERM when the thread that started them goes (Prefect's server
+is started by a thread that lives as long as the process; a Tesseract call waits for its child in its own thread).
+Only the two modules are touched: their `subprocess` is a proxy whose Popen sets that signal in the child.
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ class _TiedSubprocess(types.ModuleType):
         return subprocess.Popen(*args, **kwargs)
 
 
-def tie_prefect_server() -> None:
-    """Make Prefect's temporary server a child that cannot outlive this process (Linux only; elsewhere a no-op)."""
+def tie_child_processes() -> None:
+    """Make Prefect's temporary server and Tesseract children that cannot outlive this process (Linux only)."""
     if not sys.platform.startswith("linux"):
         return
+    import pytesseract.pytesseract as tesseract
     from prefect.server.api import server
 
-    if not isinstance(getattr(server, "subprocess", None), _TiedSubprocess):
-        setattr(server, "subprocess", _TiedSubprocess("subprocess"))  # noqa: B010 - not an exported name
+    for module in (server, tesseract):
+        if not isinstance(getattr(module, "subprocess", None), _TiedSubprocess):
+            setattr(module, "subprocess", _TiedSubprocess("subprocess"))  # noqa: B010 - not an exported name

@@ -180,7 +180,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_a_killed_ingest_leaves_no_prefect_server_behind(tmp_path: Path) -> None:
+def test_a_killed_ingest_leaves_no_prefect_server_or_tesseract_behind(tmp_path: Path) -> None:
     import signal
     import time
 
@@ -191,24 +191,30 @@ def test_a_killed_ingest_leaves_no_prefect_server_behind(tmp_path: Path) -> None
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOHOA_", "PREFECT_"))}
     run = subprocess.Popen([str(SOHOA), "ingest", str(folder), "--data-dir", str(tmp_path / "data")], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = None
+    seen: dict[str, int] = {}
     deadline = time.monotonic() + 120
-    while server is None and time.monotonic() < deadline and run.poll() is None:
+    while len(seen) < 2 and time.monotonic() < deadline and run.poll() is None:
         for child in _children(run.pid):
-            if b"uvicorn" in Path(f"/proc/{child}/cmdline").read_bytes():
-                server = child
-        time.sleep(0.2)
-    assert server is not None, "the temporary Prefect server was not seen"
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            for kind in (b"uvicorn", b"tesseract"):
+                if kind in command:
+                    seen.setdefault(kind.decode(), child)
+        time.sleep(0.05)
+    assert set(seen) == {"uvicorn", "tesseract"}, f"children seen: {seen}"
     run.send_signal(signal.SIGKILL)
     run.wait()
     deadline = time.monotonic() + 15
-    while _alive(server) and time.monotonic() < deadline:
+    while any(_alive(pid) for pid in seen.values()) and time.monotonic() < deadline:
         time.sleep(0.2)
     try:
-        assert not _alive(server), "the Prefect server outlived the killed ingest"
+        assert not [kind for kind, pid in seen.items() if _alive(pid)], "a child outlived the killed ingest"
     finally:
-        if _alive(server):
-            os.kill(server, signal.SIGKILL)
+        for pid in seen.values():
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_file_that_vanished_or_runs_too_long_is_quarantined_and_the_batch_goes_on(tmp_path: Path) -> None:
