@@ -2,7 +2,8 @@
 
 What the agency signs and a citizen opens must do nothing but show pages. JavaScript, actions that run on opening
 or on a click (launch a program, open a web address, submit a form), attached files, multimedia and form fields
-are taken out; links inside the document and bookmarks that go to a page stay. A file with none of these is left
+are taken out; links inside the document, bookmarks that go to a page and signature fields without actions stay
+(a decision that arrives signed keeps its signatures). A file with none of these is left
 byte for byte as it came (a signature it arrived with stays valid); one that had any is rewritten, and the list of
 what was removed goes into the manifest. The untouched original is archived beside it either way.
 """
@@ -27,7 +28,7 @@ _WORDS = {
     "document_actions": "hành động gắn với tài liệu (AA)",
     "javascript": "mã JavaScript",
     "embedded_files": "tệp đính kèm",
-    "forms": "biểu mẫu (AcroForm/XFA) và các chữ ký số có sẵn trong tệp",
+    "forms": "biểu mẫu (AcroForm/XFA) cùng các chữ ký số có sẵn trong tệp",
     "page_actions": "hành động gắn với trang",
     "annotations": "chú thích chứa hành động, tệp đính kèm hoặc đa phương tiện",
     "links": "liên kết mở địa chỉ web, chương trình hoặc tệp bên ngoài",
@@ -55,6 +56,41 @@ def _action_is_active(action: object) -> bool:
     if isinstance(following, Array):
         return any(_action_is_active(a) for a in following)
     return following is not None and _action_is_active(following)
+
+
+def _field_type(field: Dictionary) -> str:
+    """A form field's type, inherited from its parents as the PDF specification has it."""
+    node: object = field
+    for _ in range(50):
+        if not isinstance(node, Dictionary):
+            break
+        if "/FT" in node:
+            return str(node.FT)
+        node = node.get("/Parent")
+    return ""
+
+
+def _form_is_active(form: object) -> bool:
+    """Whether a form holds anything but signature fields: XFA, other field types, field actions."""
+    if not isinstance(form, Dictionary):
+        return False
+    if "/XFA" in form:
+        return True
+    pending = list(form.get("/Fields", Array())) if isinstance(form.get("/Fields"), Array) else []
+    seen = 0
+    while pending and seen < 100_000:
+        field = pending.pop()
+        seen += 1
+        if not isinstance(field, Dictionary):
+            continue
+        if "/AA" in field or "/A" in field:
+            return True
+        kids = field.get("/Kids")
+        if isinstance(kids, Array) and len(kids):
+            pending.extend(kids)
+        elif _field_type(field) != "/Sig":
+            return True
+    return False
 
 
 def _clean_outline(item: object, found: set[str], depth: int = 0) -> None:
@@ -86,7 +122,8 @@ def strip_active_content(data: bytes) -> Sanitised:
         if "/AF" in root:  # associated files (PDF 2.0, PDF/A-3): attachments by another road
             del root["/AF"]
             found.add("embedded_files")
-        if "/AcroForm" in root:
+        forms_active = "/AcroForm" in root and _form_is_active(root.AcroForm)
+        if forms_active:  # signature fields alone are no active content: a signed decision keeps its signatures
             del root["/AcroForm"]
             found.add("forms")
         if "/Outlines" in root:
@@ -105,7 +142,9 @@ def strip_active_content(data: bytes) -> Sanitised:
             for annot in annots:
                 if not isinstance(annot, Dictionary):
                     continue
-                if str(annot.get("/Subtype", "")) in _ACTIVE_ANNOTS or "/AA" in annot:
+                inert_signature = (annot.get("/Subtype") == Name.Widget and not forms_active
+                                   and _field_type(annot) == "/Sig" and "/A" not in annot)
+                if (str(annot.get("/Subtype", "")) in _ACTIVE_ANNOTS and not inert_signature) or "/AA" in annot:
                     found.add("annotations")
                     continue
                 if _action_is_active(annot.get("/A")):

@@ -10,7 +10,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from archive.base import ORIGINAL, SIGNED_PDF
-from ocr.active_content import active_content, strip_active_content
+from ocr.active_content import Sanitised, active_content, strip_active_content
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
@@ -82,3 +82,19 @@ def test_a_born_digital_pdf_without_active_content_is_signed_as_it_came(archive:
     manifest = services.archive.manifest(result.result_code or "")
     assert manifest is not None and manifest.removed_content == []
     assert services.archive.read(manifest, SIGNED_PDF).startswith(scan.read_bytes())  # signed by incremental update
+
+
+def test_signature_fields_are_kept_and_a_script_on_one_is_not(archive: Archive, tmp_path: Path) -> None:
+    services = open_services(load_settings(archive.data))
+    manifest = services.archive.manifest(archive.codes[BORN_DIGITAL])
+    assert manifest is not None
+    signed = services.archive.read(manifest, SIGNED_PDF)
+    assert strip_active_content(signed) == Sanitised(signed, ())  # signed as it is: its signatures stay valid
+    target = tmp_path / "scripted-signature.pdf"
+    target.write_bytes(signed)
+    with pikepdf.open(target, allow_overwriting_input=True) as pdf:
+        field = pdf.Root.AcroForm.Fields[0]
+        field.AA = Dictionary(K=Dictionary(S=Name.JavaScript, JS=String("app.alert(1)")))
+        pdf.save(target)
+    cleaned = strip_active_content(target.read_bytes())
+    assert any("biểu mẫu" in r for r in cleaned.removed) and active_content(cleaned.data) == []
