@@ -277,12 +277,16 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
                              producer=PYHANKO_PRODUCER)
             profile = "PDF/A-2b"
         else:  # born-digital: signed as it came, once anything that could run or carry a payload is removed
+            start = original.find(b"%PDF-")  # readers tolerate bytes before the header; the signer does not
+            body = original[start:] if start > 0 else original
             try:
-                sanitised = strip_active_content(original)
+                sanitised = strip_active_content(body)
             except ActiveContentError as e:
                 raise RejectedInput("active_content", f"PDF chứa nội dung chủ động không gỡ bỏ được ({e}); không "
                                     "ký tệp này.", f"active content that could not be removed: {e}") from e
             pdf, profile, removed = sanitised.data, "source", list(sanitised.removed)
+            if start > 0:
+                removed.insert(0, f"{start} byte không thuộc tệp PDF đứng trước phần đầu %PDF")
     with watch("sign"):
         if partial is not None and SIGNED_PDF in partial.files:  # signed before the crash: keep that copy
             signed = SignedPdf(partial.files[SIGNED_PDF], (), "B-B", settings.signing.level)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pikepdf
+import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from archive.base import ORIGINAL, SIGNED_PDF
@@ -98,3 +99,23 @@ def test_signature_fields_are_kept_and_a_script_on_one_is_not(archive: Archive, 
         pdf.save(target)
     cleaned = strip_active_content(target.read_bytes())
     assert any("biểu mẫu" in r for r in cleaned.removed) and active_content(cleaned.data) == []
+
+
+REAL_SCANS = Path(__file__).resolve().parents[3] / "shared" / "real-scans"
+
+
+@pytest.mark.skipif(not REAL_SCANS.is_dir(), reason=f"the real-scans development set is not at {REAL_SCANS}")
+@pytest.mark.parametrize("name", ["1.Q-CongbodanhmucTTHC51.pdf", "349Q20.02.2025_11h25p24_signed.pdf"])
+def test_real_signed_decisions_keep_their_signatures_and_are_countersigned(name: str, tmp_path: Path) -> None:
+    """Published e-signed decisions (one with 21 stray bytes before %PDF): nothing active, nothing stripped."""
+    scan = REAL_SCANS / name
+    services = open_services(load_settings(tmp_path / "data"))
+    result = digitise(scan, services)
+    assert result.outcome == ACCEPTED, result.reason
+    manifest = services.archive.manifest(result.result_code or "")
+    assert manifest is not None
+    assert not [r for r in manifest.removed_content if "chữ ký" in r or "biểu mẫu" in r]
+    signed = services.archive.read(manifest, SIGNED_PDF)
+    start = scan.read_bytes().find(b"%PDF-")
+    assert signed.startswith(scan.read_bytes()[start:])  # countersigned by an incremental update: theirs stays
+    assert services.archive.read(manifest, ORIGINAL) == scan.read_bytes()
