@@ -22,6 +22,7 @@ import pypdfium2
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from archive.objects import os_error_vi
+from ocr.render import RenderTimeout, render_page
 from pipeline.config import Settings
 
 MIN_SIDE_PX = 400  # smaller than a page scanned at even 100 dpi: a thumbnail or an icon, not a scan
@@ -347,7 +348,14 @@ def _pdf_pages(path: Path, settings: Settings, deadline: float = float("inf")) -
                 box = page.mediabox  # checked before rendering: a PDF can declare a page of any size
                 _check_size(round(float(box[2] - box[0]) * RENDER_DPI / 72),
                             round(float(box[3] - box[1]) * RENDER_DPI / 72), settings)
-                rendered = doc[index].render(scale=RENDER_DPI / 72).to_pil()
+                page_deadline = min(deadline, time.monotonic() + settings.max_seconds_per_page)
+                try:
+                    rendered = render_page(doc[index], RENDER_DPI / 72, page_deadline)
+                except RenderTimeout as e:
+                    raise RejectedInput("too_slow", f"Trang {index + 1} không dựng được hình trong giới hạn thời gian "
+                                        f"({settings.max_seconds_per_page} giây mỗi trang, "
+                                        f"{settings.max_seconds_per_file} giây mỗi tệp).",
+                                        f"page {index + 1}: {e}") from e
                 yield SourcePage(_normalise_mode(rendered), RENDER_DPI, None, True)
         finally:
             doc.close()

@@ -110,3 +110,18 @@ def test_a_bomb_is_quarantined_within_the_memory_and_time_limits(make: Callable[
     assert int(str(report["peak_bytes"])) < PEAK_BYTES, report
     reasons = list((tmp_path / "data" / "quarantine").glob("*.reason.txt"))
     assert len(reasons) == 1 and code_words in reasons[0].read_text("utf-8")
+
+
+def slow_to_draw(path: Path) -> Path:
+    """Within the operator limit (99 000), but every line crosses the whole page: 12 s or more to draw at 300 dpi."""
+    return one_page_pdf(path, b"0 0 m 595 842 l S\n" * 33_000)
+
+
+def test_a_page_slow_to_draw_is_stopped_at_the_page_time_limit(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.toml").write_text("[limits]\nmax_seconds_per_page = 2\n", encoding="utf-8")
+    report = digitise_in_child(slow_to_draw(tmp_path / "slow.pdf"), data)
+    assert report["outcome"] == "quarantined" and "không dựng được hình" in str(report["reason"]), report
+    assert float(str(report["seconds"])) < 2 + 5, report  # the render was abandoned, not waited out
+    assert int(str(report["peak_bytes"])) < PEAK_BYTES, report
