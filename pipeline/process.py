@@ -1,10 +1,13 @@
 """Digitise one file, start to finish. This is the whole pipeline for a document and it reads top to bottom:
 
 intake -> (already archived? stop) -> per page: preprocess and OCR -> classify -> extract fields -> codes ->
-searchable PDF/A -> PAdES signature (checked by validating it) -> archive -> index.
+searchable PDF/A (a born-digital PDF: its active content removed) -> PAdES signature (checked by validating it)
+-> archive -> index.
 
 It is a plain function over the `Services` of a data directory; the Prefect flow only calls it, once per file.
-Any failure ends in quarantine with a reason, never in a half-stored record, and never stops the batch.
+A failure of the file ends in quarantine with a reason, never in a half-stored record. A condition every later file
+would meet too (a full disk, an archive that cannot be reached) is returned as STOPPED, for the flow to stop the
+batch; a rerun finishes what was cut short.
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ class Stopwatch:
 class Reading:
     lines: list[str]
     pages: list[PageInfo]
-    pdf_pages: list[PdfPage]  # empty for a born-digital PDF, which is signed as it came
+    pdf_pages: list[PdfPage]  # empty for a born-digital PDF, which is signed as it came (made inert first)
 
     @property
     def text(self) -> str:
