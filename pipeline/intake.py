@@ -49,6 +49,12 @@ class SourcePage:
     dpi: int
     jpeg: bytes | None = None  # the page's own JPEG stream, embeddable unchanged if the page needs no turning
     lossless: bool = False  # the source kept every pixel: re-encode losslessly
+    scan_dpi: int | None = None  # the scan's own pixel density when the page was rendered at `dpi` from a lower one
+
+    @property
+    def true_dpi(self) -> int:
+        """The resolution the paper was scanned at: what the 200 dpi minimum is judged on."""
+        return self.scan_dpi if self.scan_dpi is not None else self.dpi
 
 
 @dataclass(frozen=True)
@@ -233,6 +239,7 @@ def _inspect_pdf(path: Path, settings: Settings, deadline: float) -> tuple[int, 
 
 _OPERATOR = re.compile(rb"(?<![A-Za-z0-9/#_.\-])(?:[A-Za-z]{1,2}\*?|'|\")(?![A-Za-z0-9_])")
 _DRAW = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do(?![A-Za-z0-9_])")
+_DCT = (pikepdf.Name.DCTDecode, pikepdf.Array([pikepdf.Name.DCTDecode]))
 _FLATE = (pikepdf.Name.FlateDecode, pikepdf.Array([pikepdf.Name.FlateDecode]))
 
 
@@ -356,9 +363,26 @@ def _pdf_pages(path: Path, settings: Settings, deadline: float = float("inf")) -
                                         f"({settings.max_seconds_per_page} giây mỗi trang, "
                                         f"{settings.max_seconds_per_file} giây mỗi tệp).",
                                         f"page {index + 1}: {e}") from e
-                yield SourcePage(_normalise_mode(rendered), RENDER_DPI, None, True)
+                yield SourcePage(_normalise_mode(rendered), RENDER_DPI, None, True, _scan_dpi(page))
         finally:
             doc.close()
+
+
+def _scan_dpi(page: pikepdf.Page) -> int | None:
+    """The pixel density of a page that is one scanned image (whatever its filter: JPEG written as an array,
+    JPEG 2000, CCITT…), from the image's pixels over the page's size; None for other pages."""
+    images = list(_images(page))
+    if len(images) != 1:
+        return None
+    try:
+        width, height = int(images[0].get("/Width", 0)), int(images[0].get("/Height", 0))
+        box = page.mediabox
+        long_in = max(abs(float(box[2] - box[0])), abs(float(box[3] - box[1]))) / 72
+    except (TypeError, ValueError):
+        return None
+    if long_in <= 0 or min(width, height) < MIN_SIDE_PX:
+        return None  # a logo or a stamp, not a scan of the page
+    return round(max(width, height) / long_in)
 
 
 def _single_jpeg(page: pikepdf.Page) -> tuple[Image.Image, bytes] | None:
@@ -367,7 +391,7 @@ def _single_jpeg(page: pikepdf.Page) -> tuple[Image.Image, bytes] | None:
     if len(images) != 1 or int(page.obj.get("/Rotate", 0)) % 360:
         return None
     raw = images[0]
-    if raw.get("/Filter") != pikepdf.Name.DCTDecode or raw.get("/SMask") is not None:
+    if raw.get("/Filter") not in _DCT or raw.get("/SMask") is not None:
         return None
     data = raw.read_raw_bytes()
     try:

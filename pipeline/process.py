@@ -157,7 +157,7 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                 encoded = encode_image(Image.fromarray(shown), lossless=page.lossless)
         reading.pdf_pages.append(PdfPage(encoded, page.dpi, result.ocr.text_layer_pdf))
         reading.lines.extend(line.text for line in result.ocr.lines)
-        reading.pages.append(PageInfo(index=index, width=encoded.width, height=encoded.height, dpi=page.dpi,
+        reading.pages.append(PageInfo(index=index, width=encoded.width, height=encoded.height, dpi=page.true_dpi,
                                       source="ocr", rotation=result.rotation, skew_deg=result.prepared.skew_deg,
                                       ocr_confidence=round(result.ocr.mean_confidence, 1),
                                       words=len(result.ocr.words)))
