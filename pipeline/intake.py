@@ -11,8 +11,9 @@ import hashlib
 import io
 import re
 import time
+import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from pipeline.config import Settings
 
 MIN_SIDE_PX = 400  # smaller than a page scanned at even 100 dpi: a thumbnail or an icon, not a scan
 RENDER_DPI = 300
+MIN_LETTERS_TO_JUDGE = 200
+MIN_MARKED_SHARE = 0.08  # real Vietnamese text layers: 0.27-0.29; other engines' layers on the real scans: 0.00
 TEXT_LAYER_MIN_CHARS = 30  # fewer characters on every page than this: a scanner's stray marks, not a text layer
 
 Image.MAX_IMAGE_PIXELS = None  # the limit is ours (settings.max_pixels), checked before decoding
@@ -232,9 +235,24 @@ def _inspect_pdf(path: Path, settings: Settings, deadline: float) -> tuple[int, 
         raise
     except Exception as e:  # pdfminer raises many unrelated types on damaged files
         raise RejectedInput("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"corrupt PDF: {e}") from e
-    if any(len(t.strip()) >= TEXT_LAYER_MIN_CHARS for t in texts):
+    if any(len(t.strip()) >= TEXT_LAYER_MIN_CHARS for t in texts) and trustworthy_text_layer(texts):
         return count, tuple(texts)
     return count, None
+
+
+def trustworthy_text_layer(texts: Sequence[str]) -> bool:
+    """Whether a PDF's text layer is Vietnamese text worth reading as it is, rather than another program's OCR.
+
+    Vietnamese marks a quarter or more of its letters (tones, ă â ê ô ơ ư đ); a layer where almost none are marked
+    was made by an OCR engine that does not know the language ("UY BAN MAN DAN", "CONG Hem. XA HQI"), and a layer
+    of unmapped glyphs ("(cid:9)") cannot be read at all. Either way the page images are OCR'd instead."""
+    text = "\n".join(texts)
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < MIN_LETTERS_TO_JUDGE:
+        return True  # too little to judge; TEXT_LAYER_MIN_CHARS already decided there is a layer
+    marked = sum(1 for c in letters if c in "đĐ" or unicodedata.decomposition(c))
+    unmapped = text.count("(cid:")
+    return marked / len(letters) >= MIN_MARKED_SHARE and unmapped * 20 < len(letters)
 
 
 _OPERATOR = re.compile(rb"(?<![A-Za-z0-9/#_.\-])(?:[A-Za-z]{1,2}\*?|'|\")(?![A-Za-z0-9_])")

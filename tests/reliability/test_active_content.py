@@ -105,17 +105,35 @@ REAL_SCANS = Path(__file__).resolve().parents[3] / "shared" / "real-scans"
 
 
 @pytest.mark.skipif(not REAL_SCANS.is_dir(), reason=f"the real-scans development set is not at {REAL_SCANS}")
-@pytest.mark.parametrize("name", ["1.Q-CongbodanhmucTTHC51.pdf", "349Q20.02.2025_11h25p24_signed.pdf"])
-def test_real_signed_decisions_keep_their_signatures_and_are_countersigned(name: str, tmp_path: Path) -> None:
-    """Published e-signed decisions (one with 21 stray bytes before %PDF): nothing active, nothing stripped."""
-    scan = REAL_SCANS / name
+def test_a_real_signed_decision_keeps_its_signature_and_is_countersigned(tmp_path: Path) -> None:
+    """A published e-signed decision (Word to PDF, hybrid cross-reference): nothing active, nothing stripped."""
+    scan = REAL_SCANS / "1.Q-CongbodanhmucTTHC51.pdf"
     services = open_services(load_settings(tmp_path / "data"))
     result = digitise(scan, services)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")
-    assert manifest is not None
-    assert not [r for r in manifest.removed_content if "chữ ký" in r or "biểu mẫu" in r]
-    signed = services.archive.read(manifest, SIGNED_PDF)
-    start = scan.read_bytes().find(b"%PDF-")
-    assert signed.startswith(scan.read_bytes()[start:])  # countersigned by an incremental update: theirs stays
+    assert manifest is not None and manifest.removed_content == []
+    assert services.archive.read(manifest, SIGNED_PDF).startswith(scan.read_bytes())  # theirs stays, ours added
+
+
+@pytest.mark.skipif(not REAL_SCANS.is_dir(), reason=f"the real-scans development set is not at {REAL_SCANS}")
+@pytest.mark.parametrize("name", ["308qd2025.signed.pdf", "349Q20.02.2025_11h25p24_signed.pdf"])
+def test_another_programs_ocr_layer_is_not_taken_as_born_digital_text(name: str, tmp_path: Path) -> None:
+    from pipeline.intake import open_document
+
+    document = open_document(REAL_SCANS / name, load_settings(tmp_path / "data"))
+    assert not document.born_digital  # "UY BAN MAN DAN…": its pages are OCR'd instead
+    assert next(iter(document.pages())).true_dpi >= 150  # and its pages decode, stray header bytes and all
+
+
+def test_stray_bytes_before_the_header_are_dropped_for_signing_and_listed(archive: Archive, tmp_path: Path) -> None:
+    clean = born_digital(archive, tmp_path / "clean.pdf", active=False)
+    scan = tmp_path / "with-junk.pdf"
+    scan.write_bytes(b"\x00\xffjunk-from-a-scanner" + clean.read_bytes())
+    services = open_services(load_settings(tmp_path / "data"))
+    result = digitise(scan, services)
+    assert result.outcome == ACCEPTED, result.reason
+    manifest = services.archive.manifest(result.result_code or "")
+    assert manifest is not None and manifest.removed_content == ["21 byte không thuộc tệp PDF đứng trước phần đầu %PDF"]
+    assert services.archive.read(manifest, SIGNED_PDF).startswith(clean.read_bytes())
     assert services.archive.read(manifest, ORIGINAL) == scan.read_bytes()
