@@ -123,3 +123,13 @@ def test_a_text_layer_without_vietnamese_marks_is_not_trusted() -> None:
     assert not trustworthy_text_layer([foreign])
     assert not trustworthy_text_layer([unmapped])
     assert trustworthy_text_layer(["Số: 12/QĐ"])  # too short to judge: left to the length rule
+
+
+@pytest.mark.parametrize(("number", "plausible"), [
+    ("2471/QĐ-UBND", True), ("39C8303514", True), ("48/TLKT-BS", True), ("159/UBND-XNTTHN", True), ("146", True),
+    ("2Œ", False), ("¿02", False), ("23†", False), ("TRUNG", False), ("12/QĐ UBND", False),
+])
+def test_a_number_read_wrong_is_not_taken_for_a_document_number(number: str, plausible: bool) -> None:
+    from pipeline.review import plausible_number
+
+    assert plausible_number(number) is plausible
