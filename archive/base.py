@@ -187,9 +187,13 @@ class RecordArchive:
 
     def _finish_manifest(self, key: str, data: bytes) -> None:
         manifest = Manifest.model_validate_json(data)
-        lock = lock_of(manifest.retention)
         self.objects.put(key, data, {**self._common(manifest), "role": "manifest"},
-                         lock if lock.active(self._now()) else None, "application/json")
+                         self._active_lock(lock_of(manifest.retention)), "application/json")
+
+    def _active_lock(self, lock: Lock) -> Lock | None:
+        """The lock to write with, or None when the retention is already over (an old record scanned late): S3
+        refuses a lock in the past."""
+        return lock if lock.active(self._now()) else None
 
     @staticmethod
     def _common(manifest: Manifest) -> dict[str, str]:
@@ -303,11 +307,8 @@ class RecordArchive:
         for _ in range(MAX_SEQUENCE):
             claim = self.dossier_claim(content_hash)
             if claim is None:
-                taken = {int(k.rsplit("/", 1)[1]) for k in self.objects.keys(f"dossiers/{prefix}/")
-                         if k.rsplit("/", 1)[1].isdigit()}
-                free = prefer if prefer is not None else \
-                    next((n for n in range(1, MAX_SEQUENCE + 1) if n not in taken), None)  # taken by us: the same
-                prefer = None
+                free = prefer if prefer is not None else self._free_sequence(prefix)
+                prefer = None  # tried once: if another record holds it, a free number is chosen next
                 if free is None:
                     break
                 claim = (prefix, free)
@@ -325,6 +326,12 @@ class RecordArchive:
                         self.objects.delete(claim_key)
         raise ArchiveError(f"all {MAX_SEQUENCE} dossier numbers of {prefix} are taken")
 
+    def _free_sequence(self, prefix: str) -> int | None:
+        """The smallest number of the prefix no record has taken (one given back is taken again)."""
+        taken = {int(k.rsplit("/", 1)[1]) for k in self.objects.keys(f"dossiers/{prefix}/")
+                 if k.rsplit("/", 1)[1].isdigit()}
+        return next((n for n in range(1, MAX_SEQUENCE + 1) if n not in taken), None)
+
     def dossier_claim(self, content_hash: str) -> tuple[str, int] | None:
         """The dossier number a record holds, if it reserved one."""
         try:
@@ -334,11 +341,13 @@ class RecordArchive:
         prefix, _, number = raw.strip().rpartition("/")
         return (prefix, int(number)) if prefix and number.isdigit() else None
 
-    def dossier_numbers(self) -> DossierNumbers:
+    def dossier_numbers(self, used: Mapping[str, str] | None = None) -> DossierNumbers:
         """Every reserved dossier number against the records using them: numbers no record uses (gaps in the
         sequence a citizen or an inspector would ask about), numbers of records still being written, and records
-        holding more than one number."""
-        used = {m.dossier_code: m.content_hash for m in self.manifests(on_damaged=lambda e: None)}
+        holding more than one number. `used`: dossier code -> content hash of every current record, when the caller
+        has already walked the manifests (else they are walked here)."""
+        if used is None:
+            used = {m.dossier_code: m.content_hash for m in self.manifests(on_damaged=lambda e: None)}
         report = DossierNumbers()
         holdings: dict[str, list[str]] = {}
         for key in self.objects.keys("dossiers/"):
@@ -382,9 +391,7 @@ class RecordArchive:
         for role, entry in manifest.files.items():
             if sha256_hex(files[role]) != entry.sha256:
                 raise ArchiveError(f"{role}: content does not match the hash in the manifest")
-        lock = lock or lock_of(manifest.retention)
-        if not lock.active(self._now()):
-            lock = None  # retention already over (an old record scanned late): S3 refuses a lock in the past
+        lock = self._active_lock(lock or lock_of(manifest.retention))
         prefix = self.version_prefix(content_hash, version)
         common = self._common(manifest)
         try:

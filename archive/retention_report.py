@@ -50,7 +50,9 @@ def retention_report(archive: RecordArchive, due_within_days: int = 90,
     horizon = now + timedelta(days=due_within_days)
     report = RetentionReport(as_of=now.date().isoformat())
     counts: Counter[tuple[str, str]] = Counter()
+    used: dict[str, str] = {}  # dossier code -> content hash, for the dossier-number audit below
     for manifest in archive.manifests(on_damaged=lambda e: report.damaged.append(f"{e.key}: {e.reason}")):
+        used[manifest.dossier_code] = manifest.content_hash
         type_id = manifest.classification.type_id or "unclassified"
         counts[(type_id, manifest.retention.class_id)] += 1
         state = archive.lock_state(manifest)
@@ -75,5 +77,5 @@ def retention_report(archive: RecordArchive, due_within_days: int = 90,
             report.unsigned.append(manifest.result_code)
     report.counts = dict(counts)
     report.incomplete = list(archive.incomplete())
-    report.numbers = archive.dossier_numbers()
+    report.numbers = archive.dossier_numbers(used)
     return report
