@@ -1,19 +1,27 @@
-"""Read one page: stand it upright, straighten it, OCR it, and if it reads badly, try it turned over.
+"""Read one page: stand it upright, straighten it, OCR it.
 
-A page on its side is found from the direction of its text lines; an upside-down page reads as gibberish with low
-word confidence, so a page under the confidence threshold is read once more turned 180 degrees and the better
-reading is kept. Upright pages, the common case, cost one Tesseract run.
+The page is read first as it came: most pages are upright, and for them that is the only Tesseract run. Only when
+that reading does not look upright (words standing on end, few Vietnamese syllables, low confidence) does
+Tesseract's orientation detection (OSD) propose a turn, and the candidate turns are read and compared word by word
+(`ocr.orientation`). A page is turned only when a turned reading is clearly better than the page as it came.
+
+A page whose pixels are under 200 per inch (a 150 dpi scan kept at its own resolution) is also read enlarged to
+about 300 dpi, where Tesseract's models were trained; the enlarged reading is kept when it scores better. The image
+the PDF shows stays the scan's own pixels either way.
 """
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
-from ocr.preprocess import PreparedPage, clean, deskew, estimate_orientation, rotate_quarter, to_grey
-from ocr.tesseract import OcrPage, read_image
+from ocr.orientation import ReadingQuality, assess, better_turned
+from ocr.preprocess import PreparedPage, clean, deskew, estimate_skew, rotate_quarter, to_grey
+from ocr.tesseract import OcrPage, Osd, detect_orientation, read_image
 
 
 @dataclass(frozen=True)
@@ -23,27 +31,59 @@ class PageReading:
     ocr: OcrPage
     preprocess_s: float
     ocr_s: float
+    quality: ReadingQuality | None = None
+    osd: Osd | None = None  # set when the orientation was in doubt and Tesseract's OSD was asked
+    tried: dict[int, float] = field(default_factory=dict)  # rotation -> reading score, for every reading made
+    upscale: int = 1  # the factor the page was enlarged by for the reading kept
 
 
 def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below: float = 70.0,
-              timeout_s: int = 300) -> PageReading:
+              timeout_s: int = 300, upscale_below: int = 200) -> PageReading:
+    """`flip_below`: a reading under this mean confidence is not taken as upright without trying other turns.
+    `upscale_below`: pages of fewer pixels per inch are also read enlarged (0: never)."""
     started = time.perf_counter()
     grey = to_grey(image)
-    quarter, skew = estimate_orientation(grey)
+    skews: dict[bool, float] = {}
     spent = {"preprocess": time.perf_counter() - started, "ocr": 0.0}
 
-    def attempt(rotation: int) -> tuple[int, PreparedPage, OcrPage]:
+    def attempt(rotation: int, factor: int = 1) -> tuple[int, PreparedPage, OcrPage, ReadingQuality]:
         t0 = time.perf_counter()
-        prepared = deskew(clean(rotate_quarter(grey, rotation)), skew)
+        vertical = rotation in (90, 270)  # text lines of the source run up the page
+        if vertical not in skews:
+            skews[vertical] = estimate_skew(grey, lines_vertical=vertical)
+        turned = rotate_quarter(grey, rotation)
+        if factor > 1:
+            turned = cv2.resize(turned, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        prepared = deskew(clean(turned), skews[vertical])
         t1 = time.perf_counter()
-        ocr = read_image(prepared.image, dpi=dpi, language=language, timeout_s=timeout_s)
+        ocr = read_image(prepared.image, dpi=dpi * factor, language=language, timeout_s=timeout_s)
         spent["preprocess"] += t1 - t0
         spent["ocr"] += time.perf_counter() - t1
-        return rotation % 360, prepared, ocr
+        return rotation, prepared, ocr, assess(ocr)
 
-    best = attempt(quarter)
-    if best[2].mean_confidence < flip_below:
-        turned = attempt(quarter + 180)
-        if turned[2].mean_confidence > best[2].mean_confidence:
-            best = turned
-    return PageReading(*best, preprocess_s=spent["preprocess"], ocr_s=spent["ocr"])
+    first = best = attempt(0)
+    tried = {0: first[3].score}
+    osd = None
+    if not first[3].upright(flip_below):
+        t0 = time.perf_counter()
+        osd = detect_orientation(grey, dpi=dpi, timeout_s=timeout_s)
+        spent["ocr"] += time.perf_counter() - t0
+        candidates = [osd.rotate] if osd is not None and osd.rotate else []
+        candidates += [r for r in ((90, 270) if first[3].sideways else (180,)) if r not in candidates]
+        for rotation in candidates:
+            turned = attempt(rotation)
+            tried[rotation] = turned[3].score
+            if turned[3].score > best[3].score:
+                best = turned
+            if turned[3].upright(flip_below):
+                break
+        if best is not first and not better_turned(best[3], first[3]):
+            best = first
+    rotation, prepared, ocr, quality = best
+    factor = 1
+    if 0 < dpi < upscale_below:
+        enlarged = attempt(rotation, min(4, math.ceil(300 / dpi)))
+        if enlarged[3].score > quality.score:  # the text layer keeps the page's size in points at any factor
+            ocr, quality, factor = enlarged[2], enlarged[3], min(4, math.ceil(300 / dpi))
+    return PageReading(rotation, prepared, ocr, preprocess_s=spent["preprocess"], ocr_s=spent["ocr"],
+                       quality=quality, osd=osd, tried=tried, upscale=factor)

@@ -1,9 +1,9 @@
-"""Make a page image easy for Tesseract: grey from the red channel, text lines horizontal, skew removed.
+"""Make a page image easy for Tesseract: grey from the red channel, skew removed.
 
 The red channel is used as the grey image because red seals and stamps almost vanish in it while black and blue
-ink stay dark. Orientation and skew come from one search over projection profiles: text lines give the sharpest
-profile when they are horizontal, so the angle (and whether the page lies on its side) that maximises sharpness wins.
-Whether an upright-looking page is upside down cannot be seen this way; the OCR stage settles it by confidence.
+ink stay dark. Skew comes from a search over projection profiles: text lines give the sharpest profile when they are
+exactly horizontal, so the angle that maximises sharpness wins. Which way up the page is, is settled by reading it
+(`ocr.page`).
 The original image is never changed: callers get a new array and the affine matrix that maps into it, and
 `straighten` applies the same geometry to the colour image the PDF shows.
 """
@@ -65,25 +65,20 @@ def _sharpness(pts: np.ndarray, angle_deg: float, vertical: bool) -> float:
     return float(np.dot(hist, hist)) / max(1, len(pts)) ** 2
 
 
-def estimate_orientation(grey: np.ndarray) -> tuple[int, float]:
-    """(quarter, skew): 90 if text lines run vertically (page on its side) else 0, and the skew in degrees.
+def estimate_skew(grey: np.ndarray, *, lines_vertical: bool = False) -> float:
+    """The counter-clockwise rotation, in degrees, that makes the text lines exactly horizontal (or vertical).
 
-    The skew is the counter-clockwise rotation that straightens the lines once the quarter turn is applied.
+    Which way the lines run is decided elsewhere (`ocr.page`, by reading): a projection profile alone takes the
+    rules of a table or a dense page for lines running the other way. A rotation keeps its sense under a quarter
+    or half turn of the page, so the angle measured here straightens the page whichever way it is then turned.
     """
     pts = _foreground_points(grey)
     if len(pts) < 200:  # blank or nearly blank page: nothing to measure
-        return 0, 0.0
-    best = (-1.0, 0.0, False)
-    for vertical in (False, True):
-        for angle in np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 0.01, 0.5):
-            s = _sharpness(pts, float(angle), vertical)
-            if s > best[0]:
-                best = (s, float(angle), vertical)
-    _, coarse, vertical = best
-    fine = max(np.arange(coarse - 0.5, coarse + 0.51, 0.05), key=lambda a: _sharpness(pts, float(a), vertical))
-    # For a page on its side the profile was taken along x; turned 90 degrees clockwise, the same angle
-    # straightens it (a rotation keeps its sense under a quarter or half turn of the page).
-    return (90 if vertical else 0), round(float(fine), 2)
+        return 0.0
+    angles = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 0.01, 0.5)
+    coarse = max(angles, key=lambda a: _sharpness(pts, float(a), lines_vertical))
+    fine = max(np.arange(coarse - 0.5, coarse + 0.51, 0.05), key=lambda a: _sharpness(pts, float(a), lines_vertical))
+    return round(float(fine), 2)
 
 
 def deskew(grey: np.ndarray, skew_deg: float) -> PreparedPage:

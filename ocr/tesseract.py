@@ -132,6 +132,37 @@ def parse_tsv(tsv: str) -> list[Line]:
     return lines
 
 
+@dataclass(frozen=True)
+class Osd:
+    """Tesseract's orientation and script detection: the clockwise turn that stands the page upright."""
+
+    rotate: int  # 0, 90, 180, 270 degrees clockwise
+    confidence: float  # Tesseract's orientation confidence; under about 2 it is a guess
+
+
+def parse_osd(text: str) -> Osd | None:
+    values = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    try:
+        return Osd(int(values["Rotate"]) % 360, float(values["Orientation confidence"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def detect_orientation(grey: np.ndarray, *, dpi: int, timeout_s: int = 60) -> Osd | None:
+    """Run Tesseract's OSD (`--psm 0`) on a grey page; None when it cannot judge (too little text, a failure)."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+        src = Path(tmp) / "page.pgm"
+        cv2.imwrite(str(src), grey)
+        base = Path(tmp) / "out"
+        try:
+            pytesseract.pytesseract.run_tesseract(str(src), str(base), "osd", "osd", f"--dpi {dpi} --psm 0",
+                                                  timeout=timeout_s)
+        except (RuntimeError, pytesseract.TesseractError):  # too few characters, or stopped at the limit
+            return None
+        out = base.with_suffix(".osd")
+        return parse_osd(out.read_text(encoding="utf-8")) if out.exists() else None
+
+
 def read_image(grey: np.ndarray, *, dpi: int, language: str = "vie", timeout_s: int = 300) -> OcrPage:
     """OCR one grey page image; raises OcrError if Tesseract fails or runs past the timeout."""
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:

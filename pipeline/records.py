@@ -63,6 +63,9 @@ class PageInfo(BaseModel):
     dpi: int
     source: Literal["ocr", "text_layer"]
     rotation: int = 0  # quarter turns applied (degrees clockwise) to stand the page upright
+    osd_rotation: int | None = None  # Tesseract OSD's proposal, asked only when the first reading was in doubt
+    readings: dict[int, float] = Field(default_factory=dict)  # rotation -> reading score, when several were compared
+    ocr_upscale: int = 1  # read enlarged by this factor (a page under 200 dpi, when that read better)
     skew_deg: float = 0.0
     ocr_confidence: float | None = None
     words: int = 0

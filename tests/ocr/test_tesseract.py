@@ -36,3 +36,18 @@ def test_an_upside_down_scan_is_read_turned_over() -> None:
     assert reading.ocr.mean_confidence > 85
     assert nfc("GIẤY CHỨNG NHẬN KẾT HÔN") in reading.ocr.text
     assert reading.ocr.text_layer_pdf.startswith(b"%PDF")
+
+
+def test_a_page_on_its_side_is_stood_up_by_osd_and_the_comparison_of_readings() -> None:
+    with Image.open(SAMPLES / "giay_phep_xay_dung_02_sideways.jpg") as im:
+        reading = read_page(np.asarray(im.convert("RGB")), dpi=300)
+    assert reading.rotation == 90
+    assert reading.osd is not None and reading.osd.rotate == 90
+    assert reading.tried[90] > reading.tried[0]  # the turned reading was compared with the page as it came
+    assert nfc("GIẤY PHÉP XÂY DỰNG") in reading.ocr.text
+
+
+def test_an_upright_page_costs_one_reading() -> None:
+    with Image.open(SAMPLES / "khai_tu_02_photocopy.jpg") as im:
+        reading = read_page(np.asarray(im.convert("RGB")), dpi=300)
+    assert reading.rotation == 0 and reading.osd is None and list(reading.tried) == [0]
