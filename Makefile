@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2 fonts-dejavu p
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 
-.PHONY: install system-packages demo test lint samples bench bench-archive bench-lookup bench-signing clean
+.PHONY: install system-packages demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy clean
 
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -49,6 +49,9 @@ bench-archive: install
 
 bench-lookup: install
 	$(BIN)/python bench/lookup.py
+
+bench-accuracy: install
+	$(BIN)/python bench/accuracy.py
 
 bench-signing: install
 	$(BIN)/python bench/signing.py

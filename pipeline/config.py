@@ -105,6 +105,13 @@ class ElasticSettings:
     max_retries: int = 3
 
 
+# Fields a document type may require. subject: a person in one of its subject roles is named; subject_dob: each
+# has a date of birth; subject_identifier: each has a personal number or old ID, or the record a register book and
+# number; number, issue_date, issuer: the document's own.
+REQUIRED_FIELDS = ("subject", "subject_dob", "subject_identifier", "number", "issue_date", "issuer")
+DEFAULT_REQUIRED = ("number", "issue_date", "issuer")
+
+
 @dataclass(frozen=True)
 class DocumentType:
     id: str
@@ -113,6 +120,8 @@ class DocumentType:
     procedure_code: str
     validity: Validity
     subject_roles: tuple[str, ...]
+    required: tuple[str, ...] = DEFAULT_REQUIRED  # the fields a clerk relies on (REQUIRED_FIELDS)
+    number_pattern: str = ""  # the form of its số/ký hiệu, a regular expression; "" for the general form
 
 
 @dataclass(frozen=True)
@@ -236,6 +245,8 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
                 procedure_code=t.get("procedure_code", ""),
                 validity=Validity.parse(t.get("validity", "permanent"), t.get("validity_note", "")),
                 subject_roles=tuple(t.get("subject_roles", ())),
+                required=tuple(t.get("required", DEFAULT_REQUIRED)),
+                number_pattern=t.get("number_pattern", ""),
             )
             for t in raw["types"]
         )
@@ -253,6 +264,15 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
         raise ConfigError(f"{path}: missing or unknown key {e}") from e
     if len({t.id for t in types}) != len(types):
         raise ConfigError(f"{path}: two document types share an id")
+    for t in types:
+        unknown = set(t.required) - set(REQUIRED_FIELDS)
+        if unknown:
+            raise ConfigError(f"{path}: type {t.id} requires unknown fields {sorted(unknown)}; "
+                              f"known: {', '.join(REQUIRED_FIELDS)}")
+        try:
+            re.compile(t.number_pattern)
+        except re.error as e:
+            raise ConfigError(f"{path}: type {t.id}: number_pattern is not a regular expression ({e})") from e
     return Catalogue(types, labels, dict(raw.get("roles", {})))
 
 

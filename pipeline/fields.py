@@ -17,6 +17,7 @@ from datetime import date
 
 from pipeline.config import Labels
 from pipeline.dates import find_dates, parse_date
+from pipeline.issuers import correct_issuer
 from pipeline.names import correct_name
 from pipeline.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
 from pipeline.records import Person
@@ -24,9 +25,16 @@ from pipeline.text import fold, nfc, squash
 
 _ID_CHARS = r"[0-9OoIlSB]"
 _ID_VALUE = re.compile(rf"\s*({_ID_CHARS}[0-9OoIlSB .]{{6,20}}{_ID_CHARS})")
-_NUMBER_LINE = re.compile(r"^\s*s[o0]\s*[:.;]\s*(\S+)")
+# "Số: 237/QĐ-UBND", "Số: 209 /QĐ-UBND" (a handwritten number before the printed tail), "Số: /QĐ-UBND" (left blank)
+_NUMBER_LINE = re.compile(r"^\s*s[o0]\s*[:.;]\s*(\S*?(?:\s*/\S+)?)(?=\s|$)")
+_REGISTER_BOOK = re.compile(r"quyen\s*so\s*[:.;]?\s*([0-9oil]+(?:\s*/\s*[0-9oil]{2,4})?)")
 _MOTTO = ("cong hoa", "xa hoi chu nghia", "doc lap", "tu do", "hanh phuc")
-_PLACE_DATE = re.compile(r",\s*ngay\s*\S+\s*thang")
+# The document's own date line: a place, a comma, then "ngày … tháng … năm …" ("Bạc Liêu, ngày 18 tháng 02 năm
+# 2025"), at the start of a line or after the số on a text layer that joined the two columns.
+_DATE_LINE = re.compile(r"(?:^|\s)[a-z][a-z .]{1,40},\s*ngay(?![a-z])")
+_LOOKALIKES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/", "\u2010": "-", "\u2011": "-",
+                             "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+CONFIDENT = 80.0  # a number or date read with a word under this confidence is handwritten or blurred: a person checks
 _ISSUE_DATE_LABELS = ("ngay, thang, nam dang ky", "dang ky lan dau", "ngay cap")
 HEADER_LINES_WITHOUT_TITLE = 6
 
@@ -37,6 +45,25 @@ class Extracted:
     issue_date: date | None = None
     issuer: str | None = None
     persons: list[Person] = field(default_factory=list)
+    register_book: str | None = None  # "Quyển số" of a civil-status register entry
+    doubts: dict[str, str] = field(default_factory=dict)  # field -> why a person must check it (Vietnamese)
+
+
+def normalise_lookalikes(text: str) -> str:
+    """Fraction and division slashes as "/", the dashes and minus as "-": OCR and word processors use them."""
+    return text.translate(_LOOKALIKES)
+
+
+def _weakest(confidences: Sequence[Sequence[float]] | None, index: int, line: str, start: int, end: int) -> float:
+    """The lowest word confidence over characters [start, end) of line `index`; 100 for trusted text."""
+    if confidences is None or index >= len(confidences):
+        return 100.0
+    weakest, pos = 100.0, 0
+    for word, conf in zip(line.split(" "), confidences[index], strict=False):
+        if pos < end and pos + len(word) > start:
+            weakest = min(weakest, conf)
+        pos += len(word) + 1
+    return weakest
 
 
 @dataclass(frozen=True)
@@ -170,30 +197,75 @@ def _persons(events: Sequence[_Event], default_role: str) -> list[Person]:
     return [p for p in persons if p.name or p.personal_number or p.old_id]
 
 
-def _number(lines: Sequence[str]) -> str | None:
-    for line in lines:
+def _number(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
+            doubts: dict[str, str]) -> str | None:
+    for index, line in enumerate(lines):
         m = _NUMBER_LINE.match(fold(line))
-        if m:
-            raw = nfc(line[m.start(1) : m.end(1)]).strip(".,;")
-            head, sep, tail = raw.partition("/")
-            if re.search(r"\d", head) and re.fullmatch(rf"[0-9{DIGIT_LOOKALIKES}]+", head):
-                head = digits_only(head)  # '12O/QĐ-UBND' -> '120/QĐ-UBND', '5Ì' -> '51'
-            return (head + sep + tail).upper()
+        if not m:
+            continue
+        raw = normalise_lookalikes(nfc(line[m.start(1) : m.end(1)])).replace(" ", "").strip(".,;:_")
+        head, sep, tail = raw.partition("/")
+        shown = squash(line[m.start():m.end()])
+        if not head:
+            doubts["number"] = f"Số để trống trên bản giấy («{shown}»): chưa được điền số"
+            return None
+        if not head.strip(".,;:_-'‘’"):
+            doubts["number"] = f"Không đọc được số trong «{shown}» (số viết tay hoặc mờ): cần đối chiếu với bản giấy"
+            return None
+        head = head.strip(".,;:_-'‘’")
+        if re.search(r"\d", head) and re.fullmatch(rf"[0-9{DIGIT_LOOKALIKES}]+", head):
+            head = digits_only(head)  # '12O/QĐ-UBND' -> '120/QĐ-UBND', '5Ì' -> '51'
+        number = (head + sep + tail).upper()
+        weakest = _weakest(confidences, index, line, m.start(1), m.end(1))
+        if weakest < CONFIDENT:
+            doubts["number"] = (f"Số «{number}» đọc với độ tin cậy {weakest:.0f}% (số viết tay hoặc mờ): cần đối "
+                                "chiếu với bản giấy")
+        return number
     return None
 
 
-def _issue_date(lines: Sequence[str]) -> date | None:
-    for line in lines:
-        if _PLACE_DATE.search(fold(line)):
-            found = parse_date(line)
-            if found:
-                return found
-    for line in lines:
+def _cited_dates(lines: Sequence[str]) -> list[date]:
+    """Dates of the documents a decision cites ("Căn cứ Luật … ngày 19 tháng 6 năm 2015"): all precede it."""
+    return [d for line in lines if fold(line).lstrip(" -+").startswith("can cu") for _, d in find_dates(line)]
+
+
+def _issue_date(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
+                doubts: dict[str, str]) -> date | None:
+    for index, line in enumerate(lines):
+        folded = fold(line)
+        m = _DATE_LINE.search(folded)
+        if not m:
+            continue
+        hits = [(pos, d) for pos, d in find_dates(line[m.start():]) if pos < 40]
+        shown = squash(line[m.start():])
+        if not hits:  # the document's date line is there but its day or month cannot be read: never a body date
+            doubts["issue_date"] = (f"Dòng ngày tháng «{shown}» không đọc được trọn (ngày, tháng thường viết tay): "
+                                    "cần đối chiếu với bản giấy")
+            return None
+        pos, found = hits[0]
+        weakest = _weakest(confidences, index, line, m.start() + pos, m.start() + pos + 40)
+        if weakest < CONFIDENT:
+            doubts["issue_date"] = (f"Ngày ban hành «{shown}» đọc với độ tin cậy {weakest:.0f}% (viết tay hoặc mờ): "
+                                    "cần đối chiếu với bản giấy")
+        later = [d for d in _cited_dates(lines) if d > found]
+        if later and "issue_date" not in doubts:
+            doubts["issue_date"] = (f"Ngày ban hành {found:%d/%m/%Y} trước ngày {max(later):%d/%m/%Y} của văn bản "
+                                    "được viện dẫn: có thể đọc sai")
+        return found
+    for line in lines:  # forms without a date line: the labelled date of registration or issue
         folded = squash(fold(line))
         if any(label in folded for label in _ISSUE_DATE_LABELS):
             dates = find_dates(line)
             if dates:
                 return dates[0][1]
+    return None
+
+
+def _register_book(lines: Sequence[str]) -> str | None:
+    for line in lines:
+        m = _REGISTER_BOOK.search(fold(line))
+        if m:  # "Quyển số: 01/2015"
+            return "/".join(digits_only(part) for part in m.group(1).replace(" ", "").split("/"))
     return None
 
 
@@ -208,18 +280,23 @@ def _issuer(lines: Sequence[str], title_index: int | None) -> str | None:
         line = squash(line)
         letters = [c for c in line if c.isalpha()]
         if (len(letters) < 3 or len(letters) < 0.6 * len(line.replace(" ", "")) or _NUMBER_LINE.match(folded)
-                or "quyen so" in folded or _PLACE_DATE.search(folded) or not _is_upperish(line)):
+                or "quyen so" in folded or _DATE_LINE.search(folded) or not _is_upperish(line)):
             continue
         parts.append(nfc(line).upper().strip(" ,.;:-"))
-    return " ".join(parts) or None
+    return correct_issuer(" ".join(parts)) or None
 
 
-def extract(lines: Sequence[str], labels: Labels, *, type_id: str | None, title_index: int | None) -> Extracted:
+def extract(lines: Sequence[str], labels: Labels, *, type_id: str | None, title_index: int | None,
+            confidences: Sequence[Sequence[float]] | None = None) -> Extracted:
+    """`confidences`: per line, the OCR confidence of each word (space-separated); None for a trusted text layer."""
     default_role = labels.default_role.get(type_id or "", "subject")
     text = "\n".join(nfc(line) for line in lines)
+    doubts: dict[str, str] = {}
     return Extracted(
-        number=_number(lines),
-        issue_date=_issue_date(lines),
+        number=_number(lines, confidences, doubts),
+        issue_date=_issue_date(lines, confidences, doubts),
         issuer=_issuer(lines, title_index),
         persons=_persons(_events(text, labels, default_role), default_role),
+        register_book=_register_book(lines),
+        doubts=doubts,
     )

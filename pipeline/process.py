@@ -105,6 +105,7 @@ class Reading:
     lines: list[str]
     pages: list[PageInfo]
     pdf_pages: list[PdfPage]  # empty for a born-digital PDF, which is signed as it came (made inert first)
+    confidences: list[list[float]] | None = None  # per OCR line, each word's confidence; None for a text layer
 
     @property
     def text(self) -> str:
@@ -134,7 +135,8 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                  for i, t in enumerate(source.text_pages)]
         return Reading(lines, pages, [])
     settings = services.settings
-    reading = Reading([], [], [])
+    confidences: list[list[float]] = []
+    reading = Reading([], [], [], confidences)
     for index, page in enumerate(source.pages()):
         source.check_time()
         image = page.image.convert("L") if page.image.mode == "1" else page.image
@@ -157,8 +159,12 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                 encoded = encode_image(Image.fromarray(shown), lossless=page.lossless)
         reading.pdf_pages.append(PdfPage(encoded, page.dpi, result.ocr.text_layer_pdf))
         reading.lines.extend(line.text for line in result.ocr.lines)
+        confidences.extend([w.confidence for w in line.words] for line in result.ocr.lines)
         reading.pages.append(PageInfo(index=index, width=encoded.width, height=encoded.height, dpi=page.true_dpi,
                                       source="ocr", rotation=result.rotation, skew_deg=result.prepared.skew_deg,
+                                      osd_rotation=result.osd.rotate if result.osd else None,
+                                      readings=result.tried if len(result.tried) > 1 else {},
+                                      ocr_upscale=result.upscale,
                                       ocr_confidence=round(result.ocr.mean_confidence, 1),
                                       words=len(result.ocr.words)))
     return reading
@@ -248,13 +254,13 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         classification, title_index = classify(reading.lines, catalogue, settings.review_threshold)
     with watch("extract"):
         extracted = extract(reading.lines, catalogue.labels, type_id=classification.type_id,
-                            title_index=title_index)
+                            title_index=title_index, confidences=reading.confidences)
         doc_type = catalogue.get(classification.type_id) if classification.type_id else None
         validity = doc_type.validity if doc_type else Validity(None)
         fields = DocumentFields(number=extracted.number, issue_date=extracted.issue_date, issuer=extracted.issuer,
                                 valid_until=valid_until(extracted.issue_date, validity),
                                 validity_rule=validity.rule, validity_note=validity.note)
-        review = review_notes(classification, extracted, reading.pages, received)
+        review = review_notes(classification, extracted, reading.pages, received, doc_type)
 
     with watch("codes"):
         # A write interrupted before its manifest left files naming their codes: finish that record, not a new one.

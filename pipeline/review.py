@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from pipeline.config import DEFAULT_REQUIRED, DocumentType
 from pipeline.fields import Extracted
 from pipeline.personal_number import PROBLEMS
 from pipeline.records import Classification, Note, PageInfo
@@ -27,27 +28,67 @@ def plausible_number(number: str) -> bool:
     return bool(_NUMBER_HEAD.fullmatch(head)) and (not sep or bool(_NUMBER_TAIL.fullmatch(tail)))
 
 
-def review_notes(classification: Classification, extracted: Extracted, pages: Sequence[PageInfo],
-                 today: date) -> list[Note]:
+def number_fits(number: str, doc_type: DocumentType | None) -> bool:
+    """The type's own form when it declares one (237/QĐ-UBND, 84D8417225, 13/GPXD), else the regulation's."""
+    if doc_type is not None and doc_type.number_pattern:
+        return re.fullmatch(doc_type.number_pattern, number) is not None
+    return plausible_number(number)
+
+
+def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles: Sequence[str]) -> list[Note]:
     notes = []
+    subjects = [p for p in extracted.persons if p.role in subject_roles] if subject_roles else extracted.persons
+    if "subject" in required and not any(p.name for p in subjects):
+        notes.append(Note(code="no_subject", message="Không tìm thấy họ tên người được cấp giấy tờ"))
+    if "subject_dob" in required:
+        for person in subjects:
+            if person.dob is None:
+                who = person.name or "người được cấp"
+                notes.append(Note(code="no_dob", message=f"Không đọc được ngày sinh của {who}"))
+    if "subject_identifier" in required:
+        register = extracted.register_book is not None and extracted.number is not None
+        for person in subjects:
+            if not (person.personal_number or person.old_id or register):
+                notes.append(Note(code="no_identifier", message=(
+                    f"Không tìm thấy số định danh cá nhân, số CMND hay quyển số đăng ký của "
+                    f"{person.name or 'người được cấp'}")))
+        if "subject" in required and not subjects and not register:
+            notes.append(Note(code="no_identifier", message="Không tìm thấy số định danh cá nhân hay số CMND"))
+    if "issuer" in required and not extracted.issuer:
+        notes.append(Note(code="no_issuer", message="Không đọc được cơ quan ban hành"))
+    return notes
+
+
+def review_notes(classification: Classification, extracted: Extracted, pages: Sequence[PageInfo],
+                 today: date, doc_type: DocumentType | None = None) -> list[Note]:
+    """What a person must check: the fields the type requires that are missing, values that fail their checks or
+    were read with doubt, and pages too poor to trust. A complete, consistent record gets none."""
+    notes = []
+    required = doc_type.required if doc_type is not None else DEFAULT_REQUIRED
     if classification.type_id is None:
         notes.append(Note(code="unknown_type", message="Không nhận diện được loại giấy tờ"))
     elif classification.needs_review:
         notes.append(Note(code="low_type_confidence", message=(
             f"Độ tin cậy khi nhận diện loại giấy tờ thấp ({classification.confidence:.0%})")))
+    doubts = extracted.doubts
     if extracted.issue_date is None:
-        notes.append(Note(code="no_issue_date", message="Không đọc được ngày cấp"))
+        if "issue_date" in required or "issue_date" in doubts:
+            notes.append(Note(code="no_issue_date", message=doubts.get("issue_date", "Không đọc được ngày cấp")))
     elif extracted.issue_date > today:
         notes.append(Note(code="future_issue_date", message=(
             f"Ngày cấp {extracted.issue_date:%d/%m/%Y} ở sau ngày số hóa")))
+    elif "issue_date" in doubts:
+        notes.append(Note(code="issue_date_uncertain", message=doubts["issue_date"]))
     if extracted.number is None:
-        notes.append(Note(code="no_number", message="Không đọc được số, ký hiệu giấy tờ"))
-    elif not plausible_number(extracted.number):
+        if "number" in required or "number" in doubts:
+            notes.append(Note(code="no_number", message=doubts.get("number", "Không đọc được số, ký hiệu giấy tờ")))
+    elif "number" in doubts:
+        notes.append(Note(code="number_uncertain", message=doubts["number"]))
+    elif not number_fits(extracted.number, doc_type):
         notes.append(Note(code="number_uncertain", message=(
             f"Số, ký hiệu «{extracted.number}» không đúng dạng (số thường được viết tay sau khi ký, hoặc bị đọc "
             "sai): cần người đối chiếu với bản giấy")))
-    if not any(p.personal_number or p.old_id for p in extracted.persons):
-        notes.append(Note(code="no_identifier", message="Không tìm thấy số định danh cá nhân hay số CMND"))
+    notes += _required_notes(extracted, required, doc_type.subject_roles if doc_type else ())
     for person in extracted.persons:
         for problem in person.problems:
             notes.append(Note(code=f"personal_number_{problem}", message=(

@@ -114,3 +114,64 @@ def test_the_issuer_skips_the_motto_even_when_ocr_joins_the_columns() -> None:
 def test_nothing_found_in_empty_text() -> None:
     got = extract([], LABELS, type_id=None, title_index=None)
     assert (got.number, got.issue_date, got.issuer, got.persons) == (None, None, None, [])
+
+
+DECISION_HEAD = """
+    ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+    TỈNH BẠC LIÊU Độc lập - Tự do - Hạnh phúc
+    Số: {number}
+    Bạc Liêu, ngày {day} tháng 02 năm 2025
+    QUYẾT ĐỊNH
+    Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+    Căn cứ Quyết định số 12/QĐ-UBND ngày 17 tháng 02 năm 2025;
+    Điều 1. Quyết định có hiệu lực từ ngày 01 tháng 3 năm 2025.
+"""
+
+
+def decision(number: str = "237/QĐ-UBND", day: str = "18", confidences: bool = False) -> object:
+    text = lines(DECISION_HEAD.format(number=number, day=day))
+    confs = None
+    if confidences:  # the handwritten number and day read at low confidence, the print at high
+        confs = [[40.0 if (w.strip("/") and w.split("/")[0] in (number.split("/")[0], day)) else 95.0
+                  for w in line.split(" ")] for line in text]
+    return extract(text, LABELS, type_id="quyet_dinh", title_index=4, confidences=confs)
+
+
+def test_the_date_comes_from_the_documents_own_date_line() -> None:
+    got = decision()
+    assert got.number == "237/QĐ-UBND" and got.issue_date == date(2025, 2, 18) and not got.doubts
+
+
+def test_a_handwritten_day_that_cannot_be_read_is_doubted_never_replaced_by_a_date_from_the_body() -> None:
+    got = decision(day="f$")
+    assert got.issue_date is None
+    assert "Bạc Liêu, ngày f$ tháng 02 năm 2025" in got.doubts["issue_date"]
+
+
+def test_a_number_and_day_read_at_low_confidence_are_doubted_with_the_reading() -> None:
+    got = decision(number="440/QĐ-UBND", day="18", confidences=True)
+    assert got.number == "440/QĐ-UBND"
+    assert "440/QĐ-UBND" in got.doubts["number"] and "40%" in got.doubts["number"]
+    assert "viết tay" in got.doubts["issue_date"]
+
+
+def test_a_number_left_blank_or_unreadable_is_said_so() -> None:
+    assert decision(number="/QĐ-UBND").number is None
+    assert "để trống" in decision(number="/QĐ-UBND").doubts["number"]
+    assert "Không đọc được số" in decision(number=".-/ /QĐ-UBND").doubts["number"]
+
+
+def test_a_handwritten_number_before_the_printed_tail_is_joined_and_lookalike_slashes_normalised() -> None:
+    assert decision(number="209 /QĐ-UBND").number == "209/QĐ-UBND"
+    assert decision(number="5\u20444 /QĐ\u2013UBND").number == "5/4/QĐ-UBND"
+
+
+def test_a_date_before_a_document_the_decision_cites_is_doubted() -> None:
+    got = decision(day="10")  # misread: the decision cites one of 17/02/2025
+    assert got.issue_date == date(2025, 2, 10)
+    assert "17/02/2025" in got.doubts["issue_date"]
+
+
+def test_the_register_book_of_a_civil_status_entry_is_read() -> None:
+    got = extract(["Số: 256", "Quyển số: 01/2O15"], LABELS, type_id="khai_sinh", title_index=None)
+    assert got.register_book == "01/2015"

@@ -1,0 +1,47 @@
+"""Spell an issuing body's name as it is printed, when OCR changed or lost its marks.
+
+The issuer is read from the page's header, often in a bold or spaced typeface that Tesseract misreads in small
+ways: "TĨNH" for TỈNH, "PHÓ CÀN THƠ" for PHỐ CẦN THƠ, words run together ("BANNHÂN"). Names of bodies and provinces
+are few and known (issuers.toml, provinces.toml), so a run of read words whose letters, marks and spaces ignored,
+equal a known name is replaced by that name. Other words (a commune's name) are kept as read.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+
+from pipeline.config import DEFAULTS
+from pipeline.personal_number import provinces
+from pipeline.text import fold
+
+
+def _key(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isalnum() or c == "-")
+
+
+@cache
+def _names() -> tuple[tuple[int, str, str], ...]:
+    """(words, folded key, spelling), longest names first."""
+    with (DEFAULTS / "issuers.toml").open("rb") as f:
+        bodies = list(tomllib.load(f)["bodies"])
+    names = {n.upper() for n in bodies} | {p.upper() for p in provinces().values()}
+    return tuple(sorted(((len(n.split()), _key(n), n) for n in names), key=lambda x: (-x[0], -len(x[1]))))
+
+
+def correct_issuer(issuer: str) -> str:
+    words = [w for w in issuer.split() if any(c.isalnum() for c in w) or w == "-"]  # "_" and stray marks go
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size, key, spelling in _names():
+            taken = next((k for k in range(1, min(size + 1, len(words) - i) + 1)
+                          if _key(" ".join(words[i:i + k])) == key), None)
+            if taken:
+                out.append(spelling)
+                i += taken
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)

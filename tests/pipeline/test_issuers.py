@@ -1,0 +1,21 @@
+import pytest
+
+from pipeline.issuers import correct_issuer
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    ("ỦY BAN NHÂN DÂN TĨNH BẠC LIÊU", "ỦY BAN NHÂN DÂN TỈNH BẠC LIÊU"),  # real reads of the development set
+    ("ỦY BAN NHÂN DÂN _ TÍNH BẠC LIÊU", "ỦY BAN NHÂN DÂN TỈNH BẠC LIÊU"),
+    ("ỦY BANNHÂN DÂN TỈNH LÂM ĐÒNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"),
+    ("ỦY BAN NHÂN DÂN THÀNH PHÓ CÀN THƠ", "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ"),
+    ("SỞ THÔNG TIN VÀ TRUYEN THÔNG", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"),
+    ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"),
+])
+def test_known_names_of_bodies_and_provinces_are_spelled_as_printed(read: str, printed: str) -> None:
+    assert correct_issuer(read) == printed
+
+
+def test_names_it_does_not_know_stay_as_read() -> None:
+    assert correct_issuer("ỦY BAN NHÂN DÂN XÃ IA BLANG") == "ỦY BAN NHÂN DÂN XÃ IA BLANG"
+    assert correct_issuer("UBND HUYỆN ĐAK PƠ PHÒNG TÀI CHÍNH - KẾ HOẠCH") == (
+        "UBND HUYỆN ĐAK PƠ PHÒNG TÀI CHÍNH - KẾ HOẠCH")
