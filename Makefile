@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2 fonts-dejavu python3-venv python3-pip softhsm2
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-liberation2 fonts-dejavu python3-venv python3-pip softhsm2
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 

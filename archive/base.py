@@ -5,6 +5,8 @@
     results/<result code>                                   the content hash of the record with that result code
     dossiers/<agency-day prefix>/<seq>                      a reserved dossier number (holds the content hash)
     dossiers/by-record/<hash>                               the one number that record holds (<prefix>/<seq>)
+    captures/<hash>/<capture hash>                          another capture of that record's paper, and why
+    captures/by-capture/<capture hash>                      the record that capture belongs to (its hash)
 
 Records are addressed by the SHA-256 of the original scan, so the same file is stored once however many times and by
 however many workers it is ingested. A corrected record is version n+1 beside the earlier versions, which stay.
@@ -14,11 +16,12 @@ the embedded filesystem store and on MinIO (`archive.objects.ObjectStore`).
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Set
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from archive.objects import (
@@ -45,9 +48,12 @@ MANIFEST = "manifest.json"
 WRITER_WAIT_S = 30.0  # how long a write that collides with a concurrent one waits for it to finish
 CLAIMS = "dossiers/by-record/"  # dossiers/by-record/<content hash>: the one number that record holds
 
+CAPTURES = "captures/"
+_BY_CAPTURE = CAPTURES + "by-capture/"
 _VERSION_KEY = re.compile(r"^records/([0-9a-f]{64})/v(\d+)/(.+)$")
 
-__all__ = ["OCR_TEXT", "ORIGINAL", "SIGNED_PDF", "AlreadyArchived", "ArchiveError", "Attestations", "DamagedManifest",
+__all__ = ["OCR_TEXT", "ORIGINAL", "SIGNED_PDF", "AlreadyArchived", "ArchiveError", "Attestations", "CaptureLink",
+           "DamagedManifest",
            "LockState", "PartialRecord", "RecordArchive", "RetentionViolation", "file_name"]
 
 
@@ -69,6 +75,18 @@ class DamagedManifest(ArchiveError):
         self.version = version
         self.key = key
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class CaptureLink:
+    """A second capture of a paper already archived (a rescan, a photo, a render), kept as a link, not a record."""
+
+    capture_hash: str  # SHA-256 of the capture's file
+    record_hash: str  # the record it is a capture of
+    result_code: str
+    reason: str  # Vietnamese: why it was taken for the same paper
+    linked_at: str  # ISO time
+    source_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -438,7 +456,47 @@ class RecordArchive:
 
     def _all_keys(self, manifest: Manifest) -> list[str]:
         pointers = {f"results/{m.result_code}" for m in self.versions(manifest.content_hash)}
-        return [*self.record_keys(manifest.content_hash), *sorted(pointers)]
+        links = list(self.objects.keys(f"{CAPTURES}{manifest.content_hash}/"))
+        pointers |= {_BY_CAPTURE + key.rsplit("/", 1)[1] for key in links}
+        return [*self.record_keys(manifest.content_hash), *links, *sorted(pointers)]
+
+    def link_capture(self, capture_hash: str, manifest: Manifest, reason: str, when: datetime,
+                     source_name: str = "") -> CaptureLink:
+        """Record that the file with `capture_hash` is another capture of `manifest`'s paper.
+
+        The link is kept with the record's retention (held, extended and disposed of with it); linking a capture
+        that is already linked returns the link made first."""
+        _check_hash(capture_hash)
+        existing = self.capture_link(capture_hash)
+        if existing is not None:
+            return existing
+        link = CaptureLink(capture_hash, manifest.content_hash, manifest.result_code, reason, when.isoformat(),
+                           source_name)
+        lock = self._active_lock(lock_of(manifest.retention))
+        common = {**self._common(manifest), "role": "capture-link"}
+        body = json.dumps(asdict(link), ensure_ascii=False, sort_keys=True).encode("utf-8")
+        try:
+            self.objects.put(f"{CAPTURES}{manifest.content_hash}/{capture_hash}", body, common, lock,
+                             "application/json")
+            self.objects.put(_BY_CAPTURE + capture_hash, manifest.content_hash.encode("ascii"), common, lock,
+                             "text/plain")
+        except ObjectExists:  # a concurrent worker linked the same capture first (perhaps to another record)
+            found = self.capture_link(capture_hash)
+            if found is None:
+                raise
+            return found
+        return link
+
+    def capture_link(self, capture_hash: str) -> CaptureLink | None:
+        """The link of a file already taken for another capture of an archived record, if its record still exists."""
+        try:
+            record = self.objects.get(_BY_CAPTURE + _check_hash(capture_hash)).decode("ascii").strip()
+            data = self.objects.get(f"{CAPTURES}{record}/{capture_hash}")
+        except KeyError:
+            return None
+        if not self._complete_versions(record):
+            return None  # disposed of meanwhile
+        return CaptureLink(**json.loads(data))
 
     def set_legal_hold(self, manifest: Manifest, on: bool) -> None:
         """A legal hold (phong tỏa) on every object of the record, all versions: nothing can be deleted under it."""

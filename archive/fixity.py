@@ -27,7 +27,7 @@ from pipeline.records import Manifest
 _RECORD_KEY = re.compile(r"^records/([0-9a-f]{64})/")
 _VERSION_KEY = re.compile(r"^records/[0-9a-f]{64}/v(\d+)/[^/]+$")
 # Prefixes whose objects carry their own hash and nothing else to check against.
-SELF_HASHED = ("dossiers/", "audit/", "dispositions/")
+SELF_HASHED = ("dossiers/", "audit/", "dispositions/", "captures/")
 
 
 @dataclass(frozen=True)

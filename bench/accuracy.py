@@ -12,7 +12,9 @@ same decoded pages. For each kind of capture it prints:
 - required fields (the type's, from its configuration) right / flagged / silently wrong: flagged means the value is
   wrong or missing and a review note names that field; silently wrong is the goal-0 figure ("silent misses").
   The anchor's fields are sohoa's extractor run over plain Tesseract's text, with nobody told of any doubt;
-- needless flags (a right value flagged), and quarantined files.
+- needless flags (a right value flagged), and quarantined files;
+- second captures: each archived paper captured again (a rescan of a sample image, a JPEG render of a PDF's first
+  page) and digitised into the same archive; how many were linked to their record, and to a wrong one.
 
 Ends with one line of key=value figures.
 """
@@ -187,6 +189,56 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
     return right, flagged, silent, needless, misses
 
 
+def rescanned(page: Any, scale: float, quality: int, seed: int) -> Any:
+    """The same paper through another scanner: another resolution, JPEG, sensor noise, a shifted margin."""
+    import cv2
+    import numpy as np
+
+    small = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    shifted = cv2.copyMakeBorder(small, 40, 0, 25, 0, cv2.BORDER_CONSTANT, value=255)
+    noisy = np.clip(shifted + np.random.default_rng(seed).normal(0, 8, shifted.shape), 0, 255).astype(np.uint8)
+    _, data = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+
+
+def second_captures(cases: dict[Path, Any], work: Path, services: Any) -> tuple[int, int, int]:
+    """Capture every archived paper again (a rescan of each sample image; page 1 of each PDF rendered to JPEG at
+    200 dpi) and digitise it into the same archive: how many were linked to their record, how many to another."""
+    import numpy as np
+    import pypdfium2
+    from PIL import Image
+
+    from pipeline.intake import file_sha256
+    from pipeline.process import DUPLICATE_CAPTURE, digitise
+
+    folder = work / "second"
+    folder.mkdir()
+    linked = wrong = count = 0
+    print("\nsecond captures of archived papers:")
+    for index, path in enumerate(sorted(cases)):
+        record = services.archive.find(file_sha256(path))
+        if record is None:
+            continue
+        copy = folder / f"{path.stem}.second.jpg"
+        if path.suffix.lower() == ".pdf":
+            doc = pypdfium2.PdfDocument(str(path))
+            doc[0].render(scale=200 / 72).to_pil().convert("RGB").save(copy, dpi=(200, 200), quality=80)
+            doc.close()
+        else:
+            page = np.asarray(Image.open(path).convert("L"))
+            Image.fromarray(rescanned(page, 0.75, 55, index)).save(copy, dpi=(225, 225))
+        result = digitise(copy, services)
+        count += 1
+        if result.outcome == DUPLICATE_CAPTURE:
+            ok = result.result_code == record.result_code
+            linked += ok
+            wrong += not ok
+            print(f"  {copy.name}: {'linked' if ok else 'WRONG LINK'} {result.reason}", flush=True)
+        else:
+            print(f"  {copy.name}: not linked ({result.outcome} {result.result_code or ''})", flush=True)
+    return linked, wrong, count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=Path, default=REPO / "sample_scans")
@@ -266,6 +318,8 @@ def main() -> int:
             tally.anchor_silent += a_silent
             print(f"  {path.name}: review {sorted(codes) or '-'}; silent misses {misses or '-'}", flush=True)
 
+        linked, wrong_links, captures = second_captures(cases, work, services)
+
     total = Tally()
     print(f"\n{'kind of capture':<38}{'files':>6}{'pages':>6}{'turned wrong':>14}{'recall':>14}{'CER':>14}"
           f"{'fields right/flagged/silent':>30}{'needless':>9}{'quar.':>6}")
@@ -290,6 +344,7 @@ def main() -> int:
         "fields_right": total.right, "fields_flagged": total.flagged, "silent_misses": total.silent,
         "anchor_fields_right": total.anchor_right, "anchor_silent_misses": total.anchor_silent,
         "needless_flags": total.needless, "quarantined": total.quarantined,
+        "second_captures": captures, "second_captures_linked": linked, "wrong_links": wrong_links,
     }
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
     return 0

@@ -74,7 +74,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         raise UsageError(f"Không có thư mục {folder}")
     configure_prefect(settings.prefect_home)  # in the data directory: two never share a run database
     from flows.ingest import list_scans, run_ingest  # after configure_prefect: Prefect reads its settings on import
-    from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, NOT_PROCESSED, QUARANTINED, STOPPED, DocumentResult
+    from pipeline.process import (
+        ACCEPTED,
+        ALREADY_ARCHIVED,
+        DUPLICATE_CAPTURE,
+        NOT_PROCESSED,
+        QUARANTINED,
+        STOPPED,
+        DocumentResult,
+    )
 
     if args.operator:
         os.environ["SOHOA_OPERATOR"] = args.operator
@@ -105,6 +113,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         progress.advance(bar)
         if result.outcome == QUARANTINED:
             progress.console.print(f"[red]Cách ly[/red] {Path(result.source).name}: {result.reason}")
+        elif result.outcome == DUPLICATE_CAPTURE:
+            progress.console.print(f"[yellow]Trùng[/yellow] {Path(result.source).name}: {result.reason}")
         elif result.outcome == STOPPED:
             if not stopped:
                 progress.console.print(f"[red]Dừng lô:[/red] {result.reason}")
@@ -114,7 +124,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         results = run_ingest(scans, settings.data_dir, workers, on_result) if scans else []
     elapsed = time.perf_counter() - started
     counts = {k: sum(r.outcome == k for r in results)
-              for k in (ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, STOPPED, NOT_PROCESSED)}
+              for k in (ACCEPTED, ALREADY_ARCHIVED, DUPLICATE_CAPTURE, QUARANTINED, STOPPED, NOT_PROCESSED)}
     pages = sum(r.pages for r in results if r.outcome == ACCEPTED)
     busy = sum(r.seconds for r in results)
     try:
@@ -123,6 +133,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         waiting = -1
     summary = {
         "files": len(scans), "accepted": counts[ACCEPTED], "already_archived": counts[ALREADY_ARCHIVED],
+        "duplicate_captures": [{"file": r.source, "record": r.result_code, "reason": r.reason}
+                               for r in results if r.outcome == DUPLICATE_CAPTURE],
         "quarantined": counts[QUARANTINED], "needs_review": sum(r.needs_review for r in results
                                                                 if r.outcome == ACCEPTED),
         "not_processed": counts[STOPPED] + counts[NOT_PROCESSED],
@@ -143,6 +155,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     table.add_row("Đã tiếp nhận và lưu trữ", str(summary["accepted"]))
     table.add_row("  trong đó cần rà soát", str(summary["needs_review"]))
     table.add_row("Đã có trong kho (bỏ qua)", str(summary["already_archived"]))
+    table.add_row("Bản chụp khác của giấy tờ đã lưu (đã liên kết)", str(counts[DUPLICATE_CAPTURE]))
     table.add_row("Bị cách ly", str(summary["quarantined"]))
     if stopped:
         table.add_row("Chưa xử lý (lô dừng)", str(summary["not_processed"]))
@@ -152,6 +165,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     console.print(table)
     if counts[QUARANTINED]:
         console.print(f"Tệp bị cách ly và lý do: {settings.quarantine_dir}")
+    for r in results:
+        if r.outcome == DUPLICATE_CAPTURE:
+            console.print(f"[yellow]Không tạo hồ sơ mới cho[/yellow] {Path(r.source).name}: {r.reason}")
     if waiting > 0:
         console.print(f"[yellow]{waiting} hồ sơ đã lưu trữ nhưng chỉ mục tra cứu chưa nhận "
                       "(máy chủ chỉ mục không trả lời); khi chỉ mục hoạt động lại, chạy: sohoa reindex --pending")

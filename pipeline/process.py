@@ -28,13 +28,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, file_name
+from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, CaptureLink, file_name
 from archive.objects import ArchiveUnavailable, os_error_vi
 from archive.retention import retention_of
 from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
 from ocr.active_content import ActiveContentError, strip_active_content
+from ocr.fingerprint import page_fingerprint
 from ocr.page import read_page
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten
@@ -43,6 +44,8 @@ from pipeline import __version__
 from pipeline.classify import classify
 from pipeline.codes import dossier_code_of, dossier_prefix, result_code
 from pipeline.config import Validity
+from pipeline.duplicates import DuplicateCheckFailed, find_twin
+from pipeline.duplicates import Reading as CaptureReading
 from pipeline.fields import extract
 from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_document
 from pipeline.quarantine import quarantine
@@ -50,6 +53,7 @@ from pipeline.records import (
     DocumentFields,
     FileEntry,
     Manifest,
+    Note,
     PageInfo,
     SignatureInfo,
 )
@@ -65,6 +69,7 @@ log = logging.getLogger(__name__)
 
 ACCEPTED = "accepted"
 ALREADY_ARCHIVED = "already_archived"
+DUPLICATE_CAPTURE = "duplicate_capture"  # another capture of a paper already archived: linked to that record
 QUARANTINED = "quarantined"
 STOPPED = "stopped"  # hit a condition that stops the whole batch (full disk, archive unreachable): not processed
 NOT_PROCESSED = "not_processed"  # left alone because the batch stopped before its turn
@@ -82,6 +87,14 @@ class DocumentResult:
     reason: str | None = None  # Vietnamese, when quarantined
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+
+
+class DuplicateCapture(Exception):
+    """The file is another capture of an archived record's paper; it was linked to that record, not stored."""
+
+    def __init__(self, link: CaptureLink, pages: int) -> None:
+        super().__init__(link.reason)
+        self.link, self.pages = link, pages
 
 
 class Stopwatch:
@@ -153,10 +166,13 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         watch.add("ocr", result.ocr_s)
         with watch("pdf"):
             if result.rotation == 0 and result.prepared.skew_deg == 0.0:  # shown as scanned, JPEG bytes and all
+                shown = pixels
                 encoded = encode_image(page.image, jpeg=page.jpeg, lossless=page.lossless)
             else:
                 shown = straighten(rotate_quarter(pixels, result.rotation), result.prepared)
                 encoded = encode_image(Image.fromarray(shown), lossless=page.lossless)
+        with watch("duplicates"):
+            fingerprint = page_fingerprint(shown)  # of the page as a person reads it, whatever way it was scanned
         reading.pdf_pages.append(PdfPage(encoded, page.dpi, result.ocr.text_layer_pdf))
         reading.lines.extend(line.text for line in result.ocr.lines)
         confidences.extend([w.confidence for w in line.words] for line in result.ocr.lines)
@@ -166,7 +182,7 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                                       readings=result.tried if len(result.tried) > 1 else {},
                                       ocr_upscale=result.upscale,
                                       ocr_confidence=round(result.ocr.mean_confidence, 1),
-                                      words=len(result.ocr.words)))
+                                      words=len(result.ocr.words), fingerprint=fingerprint))
     return reading
 
 
@@ -179,16 +195,23 @@ def digitise(path: Path, services: Services) -> DocumentResult:
         with watch("intake"):
             content_hash = file_sha256(path)
             existing = services.archive.find(content_hash)
+            link = services.archive.capture_link(content_hash) if existing is None else None
         if existing is not None:
             _ensure_indexed(existing, services)
             return DocumentResult(str(path), ALREADY_ARCHIVED, len(existing.pages), existing.result_code,
                                   existing.classification.type_name, existing.needs_review,
+                                  seconds=time.perf_counter() - started, stages=watch.stages)
+        if link is not None:  # linked on an earlier run: not read again
+            return DocumentResult(str(path), DUPLICATE_CAPTURE, result_code=link.result_code, reason=link.reason,
                                   seconds=time.perf_counter() - started, stages=watch.stages)
         with watch("intake"):
             source = open_document(path, services.settings, content_hash)
         manifest = _digitise_new(source, services, watch)
         return DocumentResult(str(path), ACCEPTED, len(manifest.pages), manifest.result_code,
                               manifest.classification.type_name, manifest.needs_review,
+                              seconds=time.perf_counter() - started, stages=watch.stages)
+    except DuplicateCapture as e:
+        return DocumentResult(str(path), DUPLICATE_CAPTURE, e.pages, e.link.result_code, reason=e.link.reason,
                               seconds=time.perf_counter() - started, stages=watch.stages)
     except AlreadyArchived as e:  # a concurrent worker stored the same original first
         existing = services.archive.find(e.content_hash)
@@ -261,6 +284,20 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
                                 valid_until=valid_until(extracted.issue_date, validity),
                                 validity_rule=validity.rule, validity_note=validity.note)
         review = review_notes(classification, extracted, reading.pages, received, doc_type)
+    with watch("duplicates"):
+        try:
+            twin = find_twin(CaptureReading(source.sha256, classification.type_id, extracted, reading.pages,
+                                            reading.text), services)
+        except DuplicateCheckFailed as e:  # archived all the same: a person compares it when the index is back
+            twin = None
+            review.append(Note(code="duplicate_unchecked", message=f"Chưa đối chiếu được với các hồ sơ đã lưu để "
+                               f"phát hiện bản chụp trùng: {e}"))
+    if twin is not None:
+        link = services.archive.link_capture(source.sha256, twin.manifest, twin.reason, ingested_at,
+                                             source.path.name)
+        services.log("record.capture_link", link.result_code, "Số hóa kết quả giải quyết TTHC",
+                     capture_hash=source.sha256, source=source.path.name, reason=link.reason)
+        raise DuplicateCapture(link, len(reading.pages))
 
     with watch("codes"):
         # A write interrupted before its manifest left files naming their codes: finish that record, not a new one.

@@ -69,6 +69,7 @@ class PageInfo(BaseModel):
     skew_deg: float = 0.0
     ocr_confidence: float | None = None
     words: int = 0
+    fingerprint: str = ""  # where the ink lies on the upright page (ocr.fingerprint): finds a second capture
 
 
 class SignatureInfo(BaseModel):

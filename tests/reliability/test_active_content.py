@@ -53,7 +53,9 @@ def test_javascript_attachments_actions_and_forms_are_removed_before_signing(arc
                                                                               tmp_path: Path) -> None:
     scan = born_digital(archive, tmp_path / "quyet-dinh-co-ma-doc.pdf", active=True)
     assert {"mã JavaScript", "tệp đính kèm"} <= set(active_content(scan.read_bytes()))
-    services = open_services(load_settings(tmp_path / "data"))
+    # Another office's archive: in this one the e-copy would be linked to its record as a second capture.
+    office = Archive(tmp_path / "another-office", {}, {})
+    services = open_services(load_settings(office.data))
     result = digitise(scan, services)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")
@@ -68,16 +70,16 @@ def test_javascript_attachments_actions_and_forms_are_removed_before_signing(arc
 
     copy = tmp_path / "ban-sao.pdf"
     copy.write_bytes(signed)
-    status, out = archive.cli("verify", str(copy), "--json")
+    status, out = office.cli("verify", str(copy), "--json")
     assert status == 0 and json.loads(out)["ok"]
-    status, out = archive.cli("verify", str(scan), "--json")
+    status, out = office.cli("verify", str(scan), "--json")
     assert status == 1 and any("nội dung chủ động" in p for p in json.loads(out)["problems"])
 
 
 def test_a_born_digital_pdf_without_active_content_is_signed_as_it_came(archive: Archive, tmp_path: Path) -> None:
     scan = born_digital(archive, tmp_path / "sach.pdf", active=False)
     assert strip_active_content(scan.read_bytes()).removed == ()
-    services = open_services(load_settings(tmp_path / "data"))
+    services = open_services(load_settings(tmp_path / "another-office"))
     result = digitise(scan, services)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")
@@ -130,7 +132,7 @@ def test_stray_bytes_before_the_header_are_dropped_for_signing_and_listed(archiv
     clean = born_digital(archive, tmp_path / "clean.pdf", active=False)
     scan = tmp_path / "with-junk.pdf"
     scan.write_bytes(b"\x00\xffjunk-from-a-scanner" + clean.read_bytes())
-    services = open_services(load_settings(tmp_path / "data"))
+    services = open_services(load_settings(tmp_path / "another-office"))  # here it would be a second capture
     result = digitise(scan, services)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")

@@ -1,0 +1,133 @@
+"""One record per paper: is a new capture (a rescan, a phone photo, a render of the PDF) of a paper already archived?
+
+A file identical to an archived original is found by its hash before any work. A different file of the same paper
+is found after reading it: records that share its số/ký hiệu or a personal number are the candidates (the index
+answers that at once), and one is the same paper when nothing read contradicts it (document type, number, issue
+date, personal numbers) and either its page images match (`ocr.fingerprint`) or, with the same number and date,
+its text does. Two papers of one printed form share their printed words and their layout but not the values
+filled in, so neither an image likeness alone nor shared words alone decide.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from archive.base import OCR_TEXT
+from indexer.base import IndexUnavailable, RecordQuery
+from indexer.document import code_key, folded_words
+from ocr.fingerprint import SAME_PAPER, likeness
+from pipeline.fields import Extracted
+from pipeline.records import Manifest, PageInfo
+from pipeline.services import Services
+
+CANDIDATES = 20  # records looked at per anchor; more than any paper is captured
+SAME_TEXT = 0.6  # share of words two readings of one paper have in common (OCR errors and all)
+SAME_TEXT_PERSON_ONLY = 0.85  # when only a personal number is shared: one person holds many papers
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What was read off the new capture: enough to compare it with an archived record."""
+
+    content_hash: str
+    type_id: str | None
+    extracted: Extracted
+    pages: Sequence[PageInfo]
+    text: str
+
+
+@dataclass(frozen=True)
+class Twin:
+    manifest: Manifest
+    reason: str  # Vietnamese, for the operator's summary
+
+
+class DuplicateCheckFailed(Exception):
+    """The index could not be asked: the capture is archived, and flagged because it was not compared."""
+
+
+def find_twin(new: Reading, services: Services) -> Twin | None:
+    """The archived record the new capture is another capture of, with the reason; None when there is none."""
+    seen: set[str] = {new.content_hash}
+    for manifest, anchor in _candidates(new, services, seen):
+        if _contradiction(new, manifest):
+            continue
+        same_number = anchor == "number_date"
+        image = _image_likeness(new.pages, manifest.pages)
+        reasons = []
+        if image >= SAME_PAPER:
+            reasons.append(f"ảnh các trang giống nhau (độ giống {image:.2f})".replace(".", ","))
+        else:
+            text = _text_likeness(new.text, services.archive.read(manifest, OCR_TEXT).decode("utf-8", "replace"))
+            if text < (SAME_TEXT if same_number else SAME_TEXT_PERSON_ONLY):
+                continue
+            reasons.append(f"nội dung chữ trùng {round(text * 100)}%")
+        reasons.append(_anchor_words(new.extracted, anchor))
+        return Twin(manifest, f"Bản chụp khác của giấy tờ đã lưu {manifest.result_code}: {', '.join(reasons)}.")
+    return None
+
+
+def _candidates(new: Reading, services: Services, seen: set[str]) -> Iterator[tuple[Manifest, str]]:
+    """Archived records sharing the new capture's confident number (and date), then a personal number or old ID."""
+    queries: list[tuple[RecordQuery, str]] = []
+    extracted = new.extracted
+    if extracted.number:  # even a doubtful reading: a rescan or render of the paper tends to read the same way
+        queries.append((RecordQuery(number=extracted.number, limit=CANDIDATES), "number"))
+    for person in extracted.persons:
+        if person.personal_number and not person.problems:
+            queries.append((RecordQuery(personal_number=person.personal_number, limit=CANDIDATES), "person"))
+        elif person.old_id and not person.problems:
+            queries.append((RecordQuery(old_id=person.old_id, limit=CANDIDATES), "person"))
+    for query, anchor in queries:
+        try:
+            hits = services.index.find(query)
+        except IndexUnavailable as e:
+            raise DuplicateCheckFailed(str(e)) from e
+        for hit in hits:
+            if hit.content_hash in seen:
+                continue
+            seen.add(hit.content_hash)
+            anchor_here = anchor
+            if anchor == "number" and extracted.issue_date is not None and hit.issue_date == extracted.issue_date \
+                    and not {"number", "issue_date"} & extracted.doubts.keys():
+                anchor_here = "number_date"  # a number alone recurs (every body starts at 1 each year)
+            manifest = services.archive.find(hit.content_hash)
+            if manifest is not None:
+                yield manifest, anchor_here
+
+
+def _contradiction(new: Reading, old: Manifest) -> bool:
+    """Something read confidently on both that differs: then they are two papers, however alike they look."""
+    e, f = new.extracted, old.fields
+    if new.type_id and old.classification.type_id and new.type_id != old.classification.type_id:
+        return True
+    if e.number and f.number and "number" not in e.doubts and code_key(e.number) != code_key(f.number):
+        return True
+    if e.issue_date and f.issue_date and "issue_date" not in e.doubts and e.issue_date != f.issue_date:
+        return True
+    mine = {p.personal_number or p.old_id for p in e.persons if (p.personal_number or p.old_id) and not p.problems}
+    theirs = {p.personal_number or p.old_id for p in old.persons if p.personal_number or p.old_id}
+    return bool(mine and theirs and not mine & theirs)
+
+
+def _image_likeness(new: Sequence[PageInfo], old: Sequence[PageInfo]) -> float:
+    """The weakest page likeness over the pages both have, in order; 0 when either has no page images."""
+    pairs = [(a.fingerprint, b.fingerprint) for a, b in zip(new, old, strict=False)]
+    if not pairs or any(not a or not b for a, b in pairs):
+        return 0.0
+    return min(likeness(a, b) for a, b in pairs)
+
+
+def _text_likeness(a: str, b: str) -> float:
+    """Words the two readings share, as a share of the shorter reading (a capture of fewer pages still counts)."""
+    x, y = Counter(folded_words(a)), Counter(folded_words(b))
+    smaller = min(sum(x.values()), sum(y.values()))
+    return sum((x & y).values()) / smaller if smaller >= 20 else 0.0  # a few words say nothing
+
+
+def _anchor_words(extracted: Extracted, anchor: str) -> str:
+    if anchor == "number_date" and extracted.issue_date:
+        return f"cùng số {extracted.number} ngày {extracted.issue_date:%d/%m/%Y}"
+    return "cùng số định danh của người được cấp" if anchor == "person" else f"cùng số {extracted.number}"
