@@ -70,7 +70,7 @@ def find_twin(new: Reading, services: Services) -> Twin | None:
 
 
 def _candidates(new: Reading, services: Services, seen: set[str]) -> Iterator[tuple[Manifest, str]]:
-    """Archived records sharing the new capture's confident number (and date), then a personal number or old ID."""
+    """Archived records sharing the new capture's number as read (doubtful or not), then a personal number or old ID."""
     queries: list[tuple[RecordQuery, str]] = []
     extracted = new.extracted
     if extracted.number:  # even a doubtful reading: a rescan or render of the paper tends to read the same way
