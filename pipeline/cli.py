@@ -113,8 +113,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         progress.advance(bar)
         if result.outcome == QUARANTINED:
             progress.console.print(f"[red]Cách ly[/red] {Path(result.source).name}: {result.reason}")
-        elif result.outcome == DUPLICATE_CAPTURE:
-            progress.console.print(f"[yellow]Trùng[/yellow] {Path(result.source).name}: {result.reason}")
         elif result.outcome == STOPPED:
             if not stopped:
                 progress.console.print(f"[red]Dừng lô:[/red] {result.reason}")

@@ -233,7 +233,7 @@ def _inspect_pdf(path: Path, settings: Settings, deadline: float) -> tuple[int, 
         with pdfplumber.open(path) as doc:
             for index, text_page in enumerate(doc.pages):
                 check_deadline(deadline, settings)
-                texts.append(text_page.extract_text() or "" if has_text[index] else "")
+                texts.append((text_page.extract_text() or "") if has_text[index] else "")
     except RejectedInput:
         raise
     except Exception as e:  # pdfminer raises many unrelated types on damaged files
