@@ -11,9 +11,8 @@ import hashlib
 import io
 import re
 import time
-import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +24,11 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 from archive.objects import os_error_vi
 from ocr.render import RenderTimeout, render_page
 from pipeline.config import Settings
+from pipeline.records import TextLayerCheck
+from pipeline.text_layer import judge_text_layer
 
 MIN_SIDE_PX = 400  # smaller than a page scanned at even 100 dpi: a thumbnail or an icon, not a scan
 RENDER_DPI = 300
-MIN_LETTERS_TO_JUDGE = 200
-MIN_MARKED_SHARE = 0.08  # real Vietnamese text layers: 0.27-0.29; other engines' layers on the real scans: 0.00
 TEXT_LAYER_MIN_CHARS = 30  # fewer characters on every page than this: a scanner's stray marks, not a text layer
 
 Image.MAX_IMAGE_PIXELS = None  # the limit is ours (settings.max_pixels), checked before decoding
@@ -70,6 +69,7 @@ class SourceDocument:
     text_pages: tuple[str, ...] | None  # born-digital PDF: the text of each page, read from its text layer
     settings: Settings
     deadline: float = float("inf")  # time.monotonic() past which the file is given up (settings.max_seconds_per_file)
+    text_layer: TextLayerCheck | None = None  # the verdict on a PDF's text layer, when it had one
 
     def check_time(self) -> None:
         """Called between pages: a file that takes longer than its limit goes to quarantine, the batch goes on."""
@@ -128,17 +128,17 @@ def open_document(path: Path, settings: Settings, sha256: str | None = None) -> 
     if media_type is None:
         raise RejectedInput("unsupported", "Không phải tệp ảnh quét hay PDF (chỉ nhận PNG, JPEG, TIFF, PDF).",
                             "not a scan: content is not PNG, JPEG, TIFF or PDF, whatever the file name says")
-    text_pages = None
+    text_pages, verdict = None, None
     deadline = time.monotonic() + settings.max_seconds_per_file
     if media_type == "application/pdf":
-        page_count, text_pages = _inspect_pdf(path, settings, deadline)
+        page_count, text_pages, verdict = _inspect_pdf(path, settings, deadline)
     else:
         page_count = _inspect_image(path)
     if page_count > settings.max_pages:
         raise RejectedInput("too_many_pages", f"Tệp có {page_count} trang, vượt giới hạn {settings.max_pages} trang.",
                             f"{page_count} pages, over the {settings.max_pages}-page limit")
     return SourceDocument(path, sha256 or file_sha256(path), size, media_type, page_count, text_pages, settings,
-                          deadline)
+                          deadline, verdict)
 
 
 def check_deadline(deadline: float, settings: Settings) -> None:
@@ -209,7 +209,9 @@ def _image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[So
         raise _corrupt(e) from e
 
 
-def _inspect_pdf(path: Path, settings: Settings, deadline: float) -> tuple[int, tuple[str, ...] | None]:
+def _inspect_pdf(path: Path, settings: Settings,
+                 deadline: float) -> tuple[int, tuple[str, ...] | None, TextLayerCheck | None]:
+    """The page count; each page's text and the verdict on it when the PDF has a text layer."""
     try:
         with pikepdf.open(path) as pdf:
             count = len(pdf.pages)
@@ -224,10 +226,10 @@ def _inspect_pdf(path: Path, settings: Settings, deadline: float) -> tuple[int, 
     if count == 0:
         raise RejectedInput("no_pages", "Tệp PDF không có trang nào.", "PDF has no pages")
     if count > settings.max_pages:
-        return count, None  # refused by the caller for its page count
+        return count, None, None  # refused by the caller for its page count
     has_text = _pages_with_characters(path, count)
     if not any(has_text):
-        return count, None  # a scan: pdfminer would parse every drawing operator of every page for nothing
+        return count, None, None  # a scan: pdfminer would parse every drawing operator of every page for nothing
     try:
         texts = []
         with pdfplumber.open(path) as doc:
@@ -238,9 +240,11 @@ def _inspect_pdf(path: Path, settings: Settings, deadline: float) -> tuple[int, 
         raise
     except Exception as e:  # pdfminer raises many unrelated types on damaged files
         raise RejectedInput("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"corrupt PDF: {e}") from e
-    if any(len(t.strip()) >= TEXT_LAYER_MIN_CHARS for t in texts) and trustworthy_text_layer(texts):
-        return count, tuple(texts)
-    return count, None
+    if not any(len(t.strip()) >= TEXT_LAYER_MIN_CHARS for t in texts):
+        return count, None, None
+    verdict = judge_text_layer(path, texts, language=settings.ocr_language, deadline=deadline,
+                               timeout_s=settings.max_seconds_per_page)
+    return count, tuple(texts) if verdict.trusted else None, verdict
 
 
 def _pages_with_characters(path: Path, count: int) -> list[bool]:
@@ -263,21 +267,6 @@ def _pages_with_characters(path: Path, count: int) -> list[bool]:
         return [True] * count
     finally:
         doc.close()
-
-
-def trustworthy_text_layer(texts: Sequence[str]) -> bool:
-    """Whether a PDF's text layer is Vietnamese text worth reading as it is, rather than another program's OCR.
-
-    Vietnamese marks a quarter or more of its letters (tones, ă â ê ô ơ ư đ); a layer where almost none are marked
-    was made by an OCR engine that does not know the language ("UY BAN MAN DAN", "CONG Hem. XA HQI"), and a layer
-    of unmapped glyphs ("(cid:9)") cannot be read at all. Either way the page images are OCR'd instead."""
-    text = "\n".join(texts)
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < MIN_LETTERS_TO_JUDGE:
-        return True  # too little to judge; TEXT_LAYER_MIN_CHARS already decided there is a layer
-    marked = sum(1 for c in letters if c in "đĐ" or unicodedata.decomposition(c))
-    unmapped = text.count("(cid:")
-    return marked / len(letters) >= MIN_MARKED_SHARE and unmapped * 20 < len(letters)
 
 
 _OPERATOR = re.compile(rb"(?<![A-Za-z0-9/#_.\-])(?:[A-Za-z]{1,2}\*?|'|\")(?![A-Za-z0-9_])")

@@ -358,6 +358,7 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         retention=retention_of(settings.retention.for_type(classification.type_id), extracted.issue_date or received),
         files={role: file_entry(file_name(role, media[role]), data, media[role]) for role, data in files.items()},
         pages=reading.pages,
+        text_layer=source.text_layer,
         pdf_profile=profile,
         removed_content=removed,
         signature=signature,

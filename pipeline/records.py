@@ -88,6 +88,19 @@ class SignatureInfo(BaseModel):
     officer_certificate_sha256: str = ""
     problems: list[str] = Field(default_factory=list)  # why the target level was not reached (Vietnamese)
 
+class TextLayerCheck(BaseModel):
+    """Why a PDF's own text layer was read as it is, or put aside and the pages OCR'd (`pipeline.text_layer`)."""
+
+    trusted: bool
+    reason: str  # trusted, too_short_to_judge, unmapped_glyphs, no_vietnamese_marks, not_vietnamese_words,
+    #              disagrees_with_page, sample_failed
+    marked_share: float | None = None  # letters carrying a Vietnamese mark
+    syllable_share: float | None = None  # letter words that are Vietnamese syllables
+    ocr_agreement: float | None = None  # word pairs of a quick OCR of the sample page found in its layer
+    sample_page: int | None = None  # 1-based
+    note: str = ""
+
+
 class Retention(BaseModel):
     class_id: str
     label: str
@@ -112,6 +125,7 @@ class Manifest(BaseModel):
     retention: Retention
     files: dict[str, FileEntry]
     pages: list[PageInfo]
+    text_layer: TextLayerCheck | None = None  # a PDF that came with a text layer: trusted or not, and why
     pdf_profile: str  # "PDF/A-2b" when sohoa built the PDF; "source" when a born-digital PDF was signed as it came
     removed_content: list[str] = Field(default_factory=list)  # active content taken out before signing (Vietnamese)
     signature: SignatureInfo

@@ -113,18 +113,6 @@ def test_a_pdf_declaring_a_giant_page_is_refused_before_rendering(tmp_path: Path
     assert rejected(path, settings).code == "too_many_pixels"
 
 
-def test_a_text_layer_without_vietnamese_marks_is_not_trusted() -> None:
-    from pipeline.intake import trustworthy_text_layer
-
-    ours = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc " * 5
-    foreign = "UY BAN MAN DAN CONG Hem. XA HQI CHU NGHIA VII ,T NAM TiNH TAY 1'4/NH DOc lap - Ter do " * 5
-    unmapped = "(cid:9)(cid:12) " * 20 + ours[:150]
-    assert trustworthy_text_layer([ours])
-    assert not trustworthy_text_layer([foreign])
-    assert not trustworthy_text_layer([unmapped])
-    assert trustworthy_text_layer(["Số: 12/QĐ"])  # too short to judge: left to the length rule
-
-
 @pytest.mark.parametrize(("number", "plausible"), [
     ("2471/QĐ-UBND", True), ("39C8303514", True), ("48/TLKT-BS", True), ("159/UBND-XNTTHN", True), ("146", True),
     ("2Œ", False), ("¿02", False), ("23†", False), ("TRUNG", False), ("12/QĐ UBND", False),
