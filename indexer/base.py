@@ -14,6 +14,14 @@ from typing import Literal, Protocol
 from indexer.document import IndexedRecord
 
 LOOKUP_LIMIT = 500  # more documents than any one person holds; a full-text search is cut much earlier
+LIKE_TERMS = 30  # the rarest words of a reading asked for by a `like` lookup
+LIKE_SHARE = 0.3  # of those, how many a record must have; at least LIKE_AT_LEAST (all of them when fewer)
+LIKE_AT_LEAST = 3
+
+
+def like_needed(known: int) -> int:
+    """How many of the `known` words asked a record must hold; Elasticsearch's minimum_should_match "3<3 10<30%"."""
+    return min(known, max(LIKE_AT_LEAST, int(known * LIKE_SHARE)))
 
 
 class IndexUnavailable(Exception):
@@ -36,7 +44,7 @@ class Filters:
     valid_on: date | None = None
 
 
-Kind = Literal["personal_number", "old_id", "name_dob", "code", "number", "text"]
+Kind = Literal["personal_number", "old_id", "name_dob", "code", "number", "text", "like"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,9 @@ class RecordQuery:
     personal_number and old_id match exactly; name + dob matches the same person's date of birth exactly and the
     name without case or diacritics, allowing one OCR error (one letter wrong, missing, extra, or two swapped);
     code is a result code or a dossier code; number is the số/ký hiệu, compared without case, diacritics or spaces;
-    text needs every word in the names or the document text, diacritics ignored, exact spellings ranked first.
+    text needs every word in the names or the document text, diacritics ignored, exact spellings ranked first;
+    like is a whole reading: the records whose text shares the most of its rarest words come first (a second capture
+    of a paper whose number could not be read), the rest of its words not needed.
     Only complete, signed records that have not been disposed of are found.
     """
 
@@ -57,24 +67,26 @@ class RecordQuery:
     code: str | None = None
     number: str | None = None
     text: str | None = None
+    like: str | None = None
     filters: Filters = Filters()
     limit: int = LOOKUP_LIMIT
 
     def __post_init__(self) -> None:
-        given = [k for k in ("personal_number", "old_id", "code", "number", "text") if getattr(self, k)]
+        given = [k for k in ("personal_number", "old_id", "code", "number", "text", "like") if getattr(self, k)]
         if self.name or self.dob:
             if not (self.name and self.dob):
                 raise ValueError("a name lookup needs the date of birth too, and a date of birth needs the name")
             given.append("name_dob")
         if len(given) != 1:
             raise ValueError("a lookup needs exactly one of: personal number, old ID number, name with date of "
-                             f"birth, result or dossier code, số/ký hiệu, text (got {given or 'none'})")
+                             "birth, result or dossier code, số/ký hiệu, text, a reading to match "
+                             f"(got {given or 'none'})")
 
     @property
     def kind(self) -> Kind:
         if self.name:
             return "name_dob"
-        for k in ("personal_number", "old_id", "code", "number"):
+        for k in ("personal_number", "old_id", "code", "number", "like"):
             if getattr(self, k):
                 return k
         return "text"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.base import Filters, RecordQuery
+from indexer.base import LIKE_AT_LEAST, LIKE_SHARE, LIKE_TERMS, Filters, RecordQuery
 from indexer.document import code_key, name_key
 from pipeline.text import nfc
 
@@ -73,6 +73,13 @@ def search_body(q: RecordQuery) -> dict[str, Any]:
                                  "minimum_should_match": 1}})
     elif kind == "number":
         filters.append({"term": {"number": code_key(q.number or "")}})
+    elif kind == "like":
+        must.append({"more_like_this": {"fields": ["body"], "like": q.like, "min_term_freq": 1, "min_doc_freq": 1,
+                                        "max_query_terms": LIKE_TERMS, "min_word_length": 2,
+                                        "minimum_should_match": f"{LIKE_AT_LEAST}<{LIKE_AT_LEAST} "
+                                                                f"{round(LIKE_AT_LEAST / LIKE_SHARE)}<"
+                                                                f"{round(LIKE_SHARE * 100)}%"}})  # like_needed
+        sort = ["_score", {"result_code": {"order": "asc"}}]
     else:
         must.append({"multi_match": {"query": q.text, "fields": ["names", "body"], "type": "cross_fields",
                                      "operator": "and"}})

@@ -22,7 +22,7 @@ from pathlib import Path
 from rapidfuzz.distance import OSA
 
 from archive.objects import os_error_vi
-from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
+from indexer.base import LIKE_TERMS, Filters, Hit, IndexUnavailable, RecordQuery, like_needed
 from indexer.document import IndexedRecord, code_key, folded_words, name_key, spelled_words
 
 TABLES = """
@@ -242,6 +242,8 @@ class SqliteIndex:
                 codes = self._by_name(db, query, where, args)
             elif kind == "text":
                 codes = self._by_text(db, query, where, args)
+            elif kind == "like":
+                codes = self._by_likeness(db, query, where, args)
             else:
                 if kind in ("personal_number", "old_id"):
                     table = "persons p JOIN records r USING (result_code)"
@@ -301,6 +303,28 @@ class SqliteIndex:
         spelled = set(spelled_words(query.text or ""))
         exact = {code for code, source in rows if spelled <= set(spelled_words(json.loads(source)["names"]))}
         return sorted((code for code, _ in rows), key=lambda c: c not in exact)[:query.limit]
+
+    def _by_likeness(self, db: sqlite3.Connection, query: RecordQuery, where: list[str], args: list[object]
+                     ) -> list[str]:
+        """The reading's LIKE_TERMS rarest words that the index knows; records holding enough of them (`like_needed`),
+        ranked by bm25 (which weighs the rarer words more), as Elasticsearch's more_like_this does."""
+        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, fulltext, 'row')")
+        counts: dict[str, int] = {}
+        for word in set(folded_words(query.like or "")):
+            if len(word) >= 2:
+                row = db.execute("SELECT doc FROM temp.vocabulary WHERE term = ?", (word,)).fetchone()
+                if row is not None:
+                    counts[word] = row[0]
+        terms = sorted(counts, key=lambda w: (counts[w], w))[:LIKE_TERMS]
+        if not terms:
+            return []
+        needed = like_needed(len(terms))
+        rows = db.execute(
+            f"SELECT r.result_code, f.body FROM fulltext f JOIN records r ON r.rowid = f.rowid "
+            f"WHERE fulltext MATCH ? AND {' AND '.join(where)} ORDER BY f.rank LIMIT ?",
+            [" OR ".join(f'"{t}"' for t in terms), *args, max(query.limit * 5, 100)]).fetchall()
+        wanted = set(terms)
+        return [code for code, body in rows if len(wanted & set(body.split())) >= needed][:query.limit]
 
     def _hits(self, db: sqlite3.Connection, codes: list[str]) -> list[Hit]:
         if not codes:

@@ -4,8 +4,10 @@ A file identical to an archived original is found by its hash before any work. A
 is found after reading it: records that share its số/ký hiệu or a personal number are the candidates (the index
 answers that at once), and one is the same paper when nothing read contradicts it (document type, number, issue
 date, personal numbers) and either its page images match (`ocr.fingerprint`) or, with the same number and date,
-its text does. Two papers of one printed form share their printed words and their layout but not the values
-filled in, so neither an image likeness alone nor shared words alone decide.
+its text does. When the number is handwritten and unread and no person is named (a decision), the records sharing
+most of its rarest words are asked, and one is the same paper only if both its images and its words match. Two
+papers of one printed form share their printed words and their layout but not the values filled in, so neither an
+image likeness alone nor shared words alone decide.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from pipeline.services import Services
 CANDIDATES = 20  # records looked at per anchor; more than any paper is captured
 SAME_TEXT = 0.6  # share of words two readings of one paper have in common (OCR errors and all)
 SAME_TEXT_PERSON_ONLY = 0.85  # when only a personal number is shared: one person holds many papers
+LIKE_CANDIDATES = 5  # records looked at when only words are shared: the likeliest come first
+MIN_WORDS = 20  # a reading shorter than this says too little to look for its paper by its words
 
 
 @dataclass(frozen=True)
@@ -54,23 +58,36 @@ def find_twin(new: Reading, services: Services) -> Twin | None:
     for manifest, anchor in _candidates(new, services, seen):
         if _contradiction(new, manifest):
             continue
-        same_number = anchor == "number_date"
         image = _image_likeness(new.pages, manifest.pages)
+        if anchor == "words" and image < SAME_PAPER:
+            continue  # not read from the archive: most such candidates are only papers on the same subject
+        text = None
+        if anchor == "words" or image < SAME_PAPER:
+            text = _text_likeness(new.text, services.archive.read(manifest, OCR_TEXT).decode("utf-8", "replace"))
+        if not _same_paper(anchor, image, text or 0.0):
+            continue
         reasons = []
         if image >= SAME_PAPER:
             reasons.append(f"ảnh các trang giống nhau (độ giống {image:.2f})".replace(".", ","))
-        else:
-            text = _text_likeness(new.text, services.archive.read(manifest, OCR_TEXT).decode("utf-8", "replace"))
-            if text < (SAME_TEXT if same_number else SAME_TEXT_PERSON_ONLY):
-                continue
+        if text is not None:
             reasons.append(f"nội dung chữ trùng {round(text * 100)}%")
-        reasons.append(_anchor_words(new.extracted, anchor))
+        if anchor != "words":
+            reasons.append(_anchor_words(new.extracted, anchor))
         return Twin(manifest, f"Bản chụp khác của giấy tờ đã lưu {manifest.result_code}: {', '.join(reasons)}.")
     return None
 
 
+def _same_paper(anchor: str, image: float, text: float) -> bool:
+    """Found by its words only, a record must look the same and read the same; found by its number or a person,
+    either will do, words needing more when only a person is shared (one person holds many papers)."""
+    if anchor == "words":
+        return image >= SAME_PAPER and text >= SAME_TEXT
+    return image >= SAME_PAPER or text >= (SAME_TEXT if anchor == "number_date" else SAME_TEXT_PERSON_ONLY)
+
+
 def _candidates(new: Reading, services: Services, seen: set[str]) -> Iterator[tuple[Manifest, str]]:
-    """Archived records sharing the new capture's number as read (doubtful or not), then a personal number or old ID."""
+    """Archived records sharing the new capture's number as read (doubtful or not), then a personal number or old ID,
+    then the most of its rarest words (a handwritten number, no person: a decision)."""
     queries: list[tuple[RecordQuery, str]] = []
     extracted = new.extracted
     if extracted.number:  # even a doubtful reading: a rescan or render of the paper tends to read the same way
@@ -80,6 +97,8 @@ def _candidates(new: Reading, services: Services, seen: set[str]) -> Iterator[tu
             queries.append((RecordQuery(personal_number=person.personal_number, limit=CANDIDATES), "person"))
         elif person.old_id and not person.problems:
             queries.append((RecordQuery(old_id=person.old_id, limit=CANDIDATES), "person"))
+    if any(p.fingerprint for p in new.pages) and len(folded_words(new.text)) >= MIN_WORDS:
+        queries.append((RecordQuery(like=new.text, limit=LIKE_CANDIDATES), "words"))  # number and person unread
     for query, anchor in queries:
         try:
             hits = services.index.find(query)

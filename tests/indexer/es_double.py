@@ -4,8 +4,9 @@ No Elasticsearch server can run on these machines. The real `elasticsearch` clie
 on 127.0.0.1: every request it sends is recorded (method, path, parameters, JSON or NDJSON body) for the tests to
 assert, and each is answered in the shape the Elasticsearch reference documents. So that the shared contract suite
 can run unchanged, the endpoint evaluates the subset of the query DSL that sohoa sends (bool, term, terms, range,
-fuzzy, match, match_phrase, multi_match cross_fields, nested, constant_score; terms aggregations; sort with missing)
-with the index template's analyzers and normalisers, written here independently of sohoa's own normal forms.
+fuzzy, match, match_phrase, multi_match cross_fields, more_like_this, nested, constant_score; terms aggregations;
+sort with missing) with the index template's analyzers and normalisers, written here independently of sohoa's own
+normal forms.
 It is not Elasticsearch: BM25 is replaced by counting matched words, and only what sohoa uses is implemented.
 The live tests (SOHOA_ES_URL) run the same suite against a real cluster.
 
@@ -186,6 +187,7 @@ class Evaluator:
     def __init__(self, index: Index) -> None:
         self.mappings = index.mappings
         self.analysis = Analysis(index.settings)
+        self.docs = index.docs
 
     def _terms(self, doc: dict[str, Any], name: str, scope: str | None) -> tuple[list[Any], dict[str, Any]]:
         path, mapping, _ = field_mapping(self.mappings, name)
@@ -313,6 +315,50 @@ class Evaluator:
                 return None
             matched += count
         return matched or None
+
+
+    def _q_more_like_this(self, body: dict[str, Any], doc: dict[str, Any], scope: str | None) -> float | None:
+        """The like text's max_query_terms rarest terms found in this index (document frequency, not tf-idf);
+        a document needs minimum_should_match of them (a percentage, rounded down); each found scores its idf."""
+        fields, like = body["fields"], body["like"]
+        if not isinstance(like, str) or body.get("min_term_freq", 2) != 1:
+            raise EsError(400, "the double only implements more_like_this with a text and min_term_freq 1")
+        longest = int(body.get("min_word_length", 0))
+        wanted = {t for t in self._match_tokens(fields[0], like) if len(t) >= longest}
+
+        def words(d: dict[str, Any]) -> set[str]:
+            return {t for f in fields for tokens in self._text_tokens(d, f, scope) for t in tokens}
+
+        frequency = dict.fromkeys(wanted, 0)
+        for other in self.docs.values():
+            for t in wanted & words(other):
+                frequency[t] += 1
+        known = sorted((t for t in wanted if frequency[t] >= int(body.get("min_doc_freq", 5))),
+                       key=lambda t: (frequency[t], t))[:int(body.get("max_query_terms", 25))]
+        needed = _minimum_should_match(str(body.get("minimum_should_match", "30%")), len(known))
+        found = [t for t in known if t in words(doc)]
+        if not known or len(found) < needed:
+            return None
+        return sum(1.0 / frequency[t] for t in found)
+
+
+def _minimum_should_match(spec: str, clauses: int) -> int:
+    """The Elasticsearch forms "30%", "3" and conditional "3<3 10<30%" (above 3 clauses: 3; above 10: 30%, rounded
+    down); below every condition all clauses are needed. Negative forms are not implemented."""
+    def value(v: str) -> int:
+        if v.startswith("-"):
+            raise EsError(400, "the double does not implement negative minimum_should_match")
+        return clauses * int(v[:-1]) // 100 if v.endswith("%") else int(v)
+
+    parts = spec.split()
+    if all("<" not in p for p in parts):
+        return value(spec)
+    needed = clauses
+    for part in parts:
+        above, v = part.split("<")
+        if clauses > int(above):
+            needed = value(v)
+    return needed
 
 
 def _sorted(hits: list[tuple[float, dict[str, Any]]], specs: list[Any], ev: Evaluator) -> list[Any]:

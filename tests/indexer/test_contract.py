@@ -14,6 +14,7 @@ import pytest
 
 from indexer.base import Filters, Index, RecordQuery
 from tests.indexer.conftest import (
+    AGENCY,
     BIRTH_LAN,
     LAN_DOB,
     MARRIAGE,
@@ -87,6 +88,27 @@ def test_full_text_needs_every_word_ignores_diacritics_and_ranks_exact_names_fir
     assert set(found) == {STATUS_NEW, STATUS_OLD, BIRTH_LAN} and found[0] == BIRTH_LAN
     assert codes(loaded, text="tam", filters=Filters(type_ids=("khai_sinh",))) == []
     assert codes(loaded, text="le van tam") == [UNTYPED]
+
+
+DECISION_A = ("QUYẾT ĐỊNH Về việc phê duyệt kế hoạch số hóa hồ sơ hộ tịch năm 2025 của phường Hội Phú. "
+              "Giao Phòng Tư pháp chủ trì, phối hợp Trung tâm Công nghệ thông tin triển khai tại kho lưu trữ Pleiku")
+DECISION_B = ("QUYẾT ĐỊNH Về việc công bố danh mục thủ tục hành chính lĩnh vực đất đai thuộc thẩm quyền của "
+              "Sở Tài nguyên và Môi trường. Chánh Văn phòng, Giám đốc Sở chịu trách nhiệm thi hành Quyết định này")
+
+
+def test_like_finds_the_record_a_second_reading_of_a_paper_comes_from(loaded: Index) -> None:
+    base = next(r for r in sample_records() if r.result_code == STATUS_OLD)
+    a, b = f"{AGENCY}-250101-0101-KQ1", f"{AGENCY}-250101-0102-KQ1"
+    loaded.upsert(replace(base, result_code=a, persons=(), names="", number=None, body=DECISION_A))
+    loaded.upsert(replace(base, result_code=b, persons=(), names="", number=None, body=DECISION_B))
+    loaded.refresh()
+    # another OCR of A: words misread, some lost, its number unread
+    reading = ("QUYẾT ĐJNH Về viêc phê duyệt kế hoach số hóa hồ sơ hộ tich năm 2O25 của phường Hôi Phú. Giao Phòng "
+               "Tư pháp chủ trì, phối hơp Trung tâm Công nghệ thông tin triển khai")
+    assert codes(loaded, like=reading)[:1] == [a]
+    assert b not in codes(loaded, like=reading)  # it shares a few words ("quyết định về việc"), not enough
+    assert codes(loaded, like="Biên bản họp tổ dân phố số 3") == []
+    assert codes(loaded, like=DECISION_B, filters=Filters(type_ids=("ket_hon",))) == []
 
 
 def test_filters_by_type_issuer_and_issue_dates(loaded: Index) -> None:

@@ -15,6 +15,7 @@ from PIL import Image
 from archive.fixity import check_fixity
 from bench.accuracy import rescanned
 from indexer.base import IndexUnavailable
+from ocr.tesseract import read_image
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, DUPLICATE_CAPTURE, digitise
 from pipeline.services import Services, open_services
@@ -75,6 +76,28 @@ def test_a_render_of_a_born_digital_pdf_is_linked_by_number_date_and_text(
     assert result.outcome == DUPLICATE_CAPTURE
     assert result.result_code == codes["quyet_dinh_01.pdf"]
     assert result.reason and "cùng số 2471/QĐ-UBND ngày 16/09/2021" in result.reason
+
+
+def test_a_rescan_of_a_paper_whose_number_cannot_be_read_is_found_by_its_words_and_its_look(tmp_path: Path) -> None:
+    doc = pypdfium2.PdfDocument(str(SAMPLES / "quyet_dinh_01.pdf"))
+    page = np.array(doc[0].render(scale=300 / 72).to_pil().convert("L"))
+    doc.close()
+    for word in read_image(page, dpi=300).words:  # the số and the personal number unreadable, as handwriting reads
+        if "2471" in word.text or sum(c.isdigit() for c in word.text) >= 9:
+            page[word.top - 4:word.top + word.height + 4, word.left - 4:word.left + word.width + 4] = 40
+    first, second = tmp_path / "quyet_dinh_ban_quet.png", tmp_path / "quyet_dinh_quet_lai.jpg"
+    Image.fromarray(page).save(first, dpi=(300, 300))
+    Image.fromarray(rescanned(page, 0.8, 70, 3)).save(second, dpi=(240, 240))
+    services = services_of(tmp_path / "data")
+    archived = digitise(first, services)
+    assert archived.outcome == ACCEPTED and archived.result_code
+
+    result = digitise(second, services)
+
+    assert result.outcome == DUPLICATE_CAPTURE, result.reason
+    assert result.result_code == archived.result_code
+    assert result.reason and "ảnh các trang giống nhau" in result.reason and "nội dung chữ trùng" in result.reason
+    assert "cùng số" not in result.reason  # found by neither a number nor a person
 
 
 def test_another_paper_of_the_same_form_is_a_record_of_its_own(archived: tuple[Path, dict[str, str]]) -> None:
