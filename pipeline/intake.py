@@ -79,6 +79,23 @@ class SourceDocument:
     def born_digital(self) -> bool:
         return self.text_pages is not None
 
+    def drawn(self, width_px: int) -> Iterator[Image.Image | None]:
+        """Each page of a PDF drawn `width_px` wide (grey), as a person sees it; None for a page not drawn within
+        the page time limit. For a born-digital PDF, whose pages are otherwise never drawn."""
+        doc = pypdfium2.PdfDocument(str(self.path))
+        try:
+            for index in range(len(doc)):
+                page = doc[index]
+                deadline = min(self.deadline, time.monotonic() + self.settings.max_seconds_per_page)
+                try:
+                    yield render_page(page, width_px / max(page.get_width(), 1.0), deadline).convert("L")
+                except RenderTimeout:
+                    yield None
+                finally:
+                    page.close()
+        finally:
+            doc.close()
+
     def pages(self) -> Iterator[SourcePage]:
         """Decode pages one at a time, so a 300-page TIFF never sits in memory whole."""
         if self.media_type == "application/pdf":

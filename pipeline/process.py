@@ -35,7 +35,7 @@ from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
 from ocr.active_content import ActiveContentError, strip_active_content
-from ocr.fingerprint import page_fingerprint
+from ocr.fingerprint import WORKING_WIDTH, page_fingerprint
 from ocr.page import read_page
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten
@@ -144,7 +144,11 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
     """Text and page images of every page: read from the text layer of a born-digital PDF, else OCR'd."""
     if source.text_pages is not None:
         lines = [line for text in source.text_pages for line in text.splitlines()]
-        pages = [PageInfo(index=i, width=0, height=0, dpi=0, source="text_layer", words=len(t.split()))
+        with watch("duplicates"):  # drawn only for this: a render or photo of the page is then known
+            prints = [page_fingerprint(np.asarray(image)) if image is not None else ""
+                      for image in source.drawn(WORKING_WIDTH)]
+        pages = [PageInfo(index=i, width=0, height=0, dpi=0, source="text_layer", words=len(t.split()),
+                          fingerprint=prints[i] if i < len(prints) else "")
                  for i, t in enumerate(source.text_pages)]
         return Reading(lines, pages, [])
     settings = services.settings

@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
+from PIL import Image
 
 from archive.base import ORIGINAL, SIGNED_PDF
 from ocr.active_content import Sanitised, active_content, strip_active_content
+from ocr.fingerprint import SAME_PAPER, likeness, page_fingerprint
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
+from tests.conftest import SAMPLES
 from tests.reliability.conftest import Archive
 
 BORN_DIGITAL = "khai_sinh_01.png"  # its signed PDF has a text layer: read as born-digital when it comes back
@@ -85,6 +89,11 @@ def test_a_born_digital_pdf_without_active_content_is_signed_as_it_came(archive:
     manifest = services.archive.manifest(result.result_code or "")
     assert manifest is not None and manifest.removed_content == []
     assert services.archive.read(manifest, SIGNED_PDF).startswith(scan.read_bytes())  # signed by incremental update
+    verdict = manifest.text_layer
+    assert verdict is not None and verdict.trusted and (verdict.ocr_agreement or 0) >= 0.9
+    # its page drawn and fingerprinted, though never OCR'd: a photo or a scan of the paper will be known
+    paper = np.asarray(Image.open(SAMPLES / BORN_DIGITAL).convert("L"))
+    assert likeness(manifest.pages[0].fingerprint, page_fingerprint(paper)) >= SAME_PAPER
 
 
 def test_signature_fields_are_kept_and_a_script_on_one_is_not(archive: Archive, tmp_path: Path) -> None:
