@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from archive.base import OCR_TEXT
 from indexer.base import IndexUnavailable, RecordQuery
@@ -117,18 +118,73 @@ def _candidates(new: Reading, services: Services, seen: set[str]) -> Iterator[tu
                 yield manifest, anchor_here
 
 
-def _contradiction(new: Reading, old: Manifest) -> bool:
+@dataclass(frozen=True)
+class _Facts:
+    type_id: str | None
+    number: str | None
+    issue_date: date | None
+    ids: frozenset[str]  # personal numbers and old IDs
+
+
+def _archived_facts(old: Manifest) -> _Facts:
+    f = old.fields
+    return _Facts(old.classification.type_id, f.number, f.issue_date,
+                  frozenset(p.personal_number or p.old_id or "" for p in old.persons) - {""})
+
+
+def _confident_facts(new: Reading) -> _Facts:
+    """What a reading says without doubt: a doubtful number or date, or a person with problems, says nothing."""
+    e = new.extracted
+    return _Facts(new.type_id, e.number if "number" not in e.doubts else None,
+                  e.issue_date if "issue_date" not in e.doubts else None,
+                  frozenset(p.personal_number or p.old_id or "" for p in e.persons if not p.problems) - {""})
+
+
+def _contradiction(new: Reading, old: Manifest | Reading) -> bool:
     """Something read confidently on both that differs: then they are two papers, however alike they look."""
-    e, f = new.extracted, old.fields
-    if new.type_id and old.classification.type_id and new.type_id != old.classification.type_id:
+    a = _confident_facts(new)
+    b = _archived_facts(old) if isinstance(old, Manifest) else _confident_facts(old)
+    return bool((a.type_id and b.type_id and a.type_id != b.type_id)
+                or (a.number and b.number and code_key(a.number) != code_key(b.number))
+                or (a.issue_date and b.issue_date and a.issue_date != b.issue_date)
+                or (a.ids and b.ids and not a.ids & b.ids))
+
+
+def _same_paper_in_flight(new: Reading, other: Reading) -> bool:
+    """Whether a capture being read at the same moment is the same paper: nothing contradicts, and the pages look
+    alike or, with the same number and date read without doubt, the words are shared."""
+    if _contradiction(new, other):
+        return False
+    if _image_likeness(new.pages, other.pages) >= SAME_PAPER:
         return True
-    if e.number and f.number and "number" not in e.doubts and code_key(e.number) != code_key(f.number):
-        return True
-    if e.issue_date and f.issue_date and "issue_date" not in e.doubts and e.issue_date != f.issue_date:
-        return True
-    mine = {p.personal_number or p.old_id for p in e.persons if (p.personal_number or p.old_id) and not p.problems}
-    theirs = {p.personal_number or p.old_id for p in old.persons if p.personal_number or p.old_id}
-    return bool(mine and theirs and not mine & theirs)
+    a, b = _confident_facts(new), _confident_facts(other)
+    return bool(a.number and a.issue_date and (a.number, a.issue_date) == (b.number, b.issue_date)
+                and _text_likeness(new.text, other.text) >= SAME_TEXT)
+
+
+def claim(new: Reading, services: Services) -> Twin | None:
+    """`find_twin`, and against the captures other workers are archiving at this moment: the twin, or None with the
+    capture registered in flight until `services.captures.land(new.content_hash)`. A capture that looks like one in
+    flight waits for it to be archived (at most the file time limit) and asks the index again."""
+    flights = services.captures
+    for _ in range(2):
+        seen = flights.landings
+        twin = find_twin(new, services)
+        if twin is not None:
+            return twin
+        landed = flights.check_in(new.content_hash, new, lambda other: _same_paper_in_flight(new, other))
+        if landed is None:
+            if flights.landings == seen:
+                return None
+            twin = find_twin(new, services)  # one landed between the index's answer and the check-in: ask again
+            if twin is not None:
+                flights.land(new.content_hash)
+            return twin
+        landed.wait(services.settings.max_seconds_per_file)
+    twin = find_twin(new, services)
+    if twin is None:  # the look-alike failed or is still being archived: archived as a record of its own
+        flights.check_in(new.content_hash, new, lambda _: False)
+    return twin
 
 
 def _image_likeness(new: Sequence[PageInfo], old: Sequence[PageInfo]) -> float:

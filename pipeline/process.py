@@ -44,7 +44,7 @@ from pipeline import __version__
 from pipeline.classify import classify
 from pipeline.codes import dossier_code_of, dossier_prefix, result_code
 from pipeline.config import Validity
-from pipeline.duplicates import DuplicateCheckFailed, find_twin
+from pipeline.duplicates import DuplicateCheckFailed, claim
 from pipeline.duplicates import Reading as CaptureReading
 from pipeline.fields import extract
 from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_document
@@ -270,6 +270,13 @@ def _ensure_indexed(manifest: Manifest, services: Services) -> None:
 
 
 def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) -> Manifest:
+    try:
+        return _read_and_archive(source, services, watch)
+    finally:  # archived and indexed, linked, or failed: a capture of the same paper waiting on this one may go on
+        services.captures.land(source.sha256)
+
+
+def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwatch) -> Manifest:
     settings = services.settings
     catalogue = settings.catalogue
     ingested_at = vietnam_now()
@@ -290,8 +297,8 @@ def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) 
         review = review_notes(classification, extracted, reading.pages, received, doc_type)
     with watch("duplicates"):
         try:
-            twin = find_twin(CaptureReading(source.sha256, classification.type_id, extracted, reading.pages,
-                                            reading.text), services)
+            twin = claim(CaptureReading(source.sha256, classification.type_id, extracted, reading.pages,
+                                        reading.text), services)
         except DuplicateCheckFailed as e:  # archived all the same: a person compares it when the index is back
             twin = None
             review.append(Note(code="duplicate_unchecked", message=f"Chưa đối chiếu được với các hồ sơ đã lưu để "

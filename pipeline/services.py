@@ -29,6 +29,7 @@ from indexer.base import Index
 from indexer.outbox import Outbox
 from indexer.sqlite import SqliteIndex
 from pipeline.config import ElasticSettings, MinioSettings, Settings, load_settings
+from pipeline.in_flight import InFlight
 from pipeline.records import Manifest
 from signing.sign import DocumentSigner
 
@@ -53,6 +54,7 @@ class Services:
     index: Index
     audit: AuditLog
     outbox: Outbox
+    captures: InFlight[Any] = field(default_factory=InFlight, repr=False)  # readings being archived now
     _signer: DocumentSigner | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -4,6 +4,7 @@ as a second one; another paper of the same printed form is a record of its own."
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,24 @@ def test_a_rescan_of_a_paper_whose_number_cannot_be_read_is_found_by_its_words_a
     assert result.result_code == archived.result_code
     assert result.reason and "ảnh các trang giống nhau" in result.reason and "nội dung chữ trùng" in result.reason
     assert "cùng số" not in result.reason  # found by neither a number nor a person
+
+
+def test_two_captures_of_one_paper_read_at_the_same_moment_make_one_record(tmp_path: Path) -> None:
+    page = np.asarray(Image.open(SAMPLES / "ket_hon_01.jpg").convert("L"))
+    first, second = tmp_path / "ket_hon.png", tmp_path / "ket_hon_lan_2.png"
+    Image.fromarray(page).save(first, dpi=(300, 300))
+    fed_twice = page.copy()
+    fed_twice[0, 0] = 255 - fed_twice[0, 0]  # another file, the same read: both finish reading together
+    Image.fromarray(fed_twice).save(second, dpi=(300, 300))
+    services = services_of(tmp_path / "data")
+
+    with ThreadPoolExecutor(2) as pool:  # two workers of one batch, as the ingest flow runs them
+        results = list(pool.map(lambda p: digitise(p, services), [first, second]))
+
+    assert sorted(r.outcome for r in results) == [ACCEPTED, DUPLICATE_CAPTURE], [r.reason for r in results]
+    accepted = next(r for r in results if r.outcome == ACCEPTED)
+    assert next(r for r in results if r.outcome == DUPLICATE_CAPTURE).result_code == accepted.result_code
+    assert services.index.count() == 1
 
 
 def test_another_paper_of_the_same_form_is_a_record_of_its_own(archived: tuple[Path, dict[str, str]]) -> None:
