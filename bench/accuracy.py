@@ -12,7 +12,10 @@ same decoded pages. For each kind of capture it prints:
 - required fields (the type's, from its configuration) right / flagged / silently wrong: flagged means the value is
   wrong or missing and a review note names that field; silently wrong is the goal-0 figure ("silent misses").
   The anchor's fields are sohoa's extractor run over plain Tesseract's text, with nobody told of any doubt;
-- needless flags (a right value flagged), and quarantined files;
+- needless flags (a right value printed on the paper flagged; a value written by hand is meant to be flagged, and
+  a required field the paper leaves blank is right only when it is flagged as missing), and quarantined files;
+- phone photos (simulated, `photographed`: perspective, uneven light, a desk around the page, "72 dpi") of four
+  upright samples, into another archive, as a kind of capture of their own;
 - second captures: each archived paper captured again (a rescan of a sample image, a JPEG render of a PDF's first
   page) and digitised into the same archive; how many were linked to their record, and to a wrong one.
 
@@ -31,7 +34,7 @@ import tempfile
 import tomllib
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -161,9 +164,12 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
     def judge(name: str, ok: bool) -> None:
         nonlocal right, flagged, silent, needless
         marked = bool(codes & (FIELD_NOTES[name] | WHOLE_RECORD))
+        blank = name in truth.fields and truth.fields[name] is None  # not on the paper: the flag is the right answer
+        if ok and blank:
+            ok = marked
         if ok:
             right += 1
-            needless += marked
+            needless += marked and not blank and name not in truth.handwritten
         elif marked:
             flagged += 1
         else:
@@ -199,6 +205,49 @@ def rescanned(page: Any, scale: float, quality: int, seed: int) -> Any:
     noisy = np.clip(shifted + np.random.default_rng(seed).normal(0, 8, shifted.shape), 0, 255).astype(np.uint8)
     _, data = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, quality])
     return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+
+
+def photographed(page: Any, seed: int) -> Any:
+    """A phone photo of the page on a desk (RGB): the page inside a larger frame, in perspective, lit from one side,
+    a warm cast, 3000 pixels across; saved as a phone does, it says 72 dpi."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    h, w = page.shape
+    height, width = int(h * 1.3), int(w * 1.3)
+    desk = (np.linspace(60, 115, width)[None, :] + rng.normal(0, 6, (height, width))).clip(0, 255)
+    x0, y0 = (width - w) / 2, (height - h) / 2
+    corners = np.array([[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]], dtype=np.float32)
+    placed = (corners + rng.uniform(-0.04, 0.04, (4, 2)) * [w, h]).astype(np.float32)
+    sheet_corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    warp = cv2.getPerspectiveTransform(sheet_corners, placed)
+    sheet = cv2.warpPerspective(page, warp, (width, height), flags=cv2.INTER_LINEAR, borderValue=0)
+    mask = cv2.warpPerspective(np.full_like(page, 255), warp, (width, height), borderValue=0)
+    yy, xx = np.mgrid[0:height, 0:width]
+    lit = np.where(mask > 127, sheet, desk) * (0.72 + 0.3 * (xx / width * 0.6 + yy / height * 0.4))
+    rgb = np.stack([lit, lit * 0.95, lit * 0.84], axis=2).clip(0, 255).astype(np.uint8)
+    small = cv2.resize(rgb, None, fx=3000 / width, fy=3000 / width, interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (3, 3), 0.8)
+
+
+PHOTOGRAPHED = ("khai_sinh_01.png", "ket_hon_01.jpg", "quyet_dinh_02.jpg", "tinh_trang_hon_nhan_01.jpg")
+
+
+def photo_cases(cases: dict[Path, Truth], folder: Path) -> dict[Path, Truth]:
+    """A simulated phone photo of some upright samples, with the sample's truth: a kind of capture of its own."""
+    import numpy as np
+    from PIL import Image
+
+    folder.mkdir()
+    out = {}
+    for seed, (path, truth) in enumerate(sorted(cases.items())):
+        if path.name in PHOTOGRAPHED:
+            photo = folder / f"{path.stem}.photo.jpg"
+            page = np.asarray(Image.open(path).convert("L"))
+            Image.fromarray(photographed(page, seed)).save(photo, quality=85, dpi=(72, 72))
+            out[photo] = replace(truth, kind="phone photo (simulated)")
+    return out
 
 
 def second_captures(cases: dict[Path, Any], work: Path, services: Any) -> tuple[int, int, int]:
@@ -262,9 +311,10 @@ def main() -> int:
         from pipeline.services import services_for
 
         services = services_for(str(work / "data"))
+        photos = services_for(str(work / "photos"))  # the same papers as the samples: another office's archive
+        cases.update(photo_cases(cases, work / "photographed"))
         settings = services.settings
         catalogue = settings.catalogue
-        archive = services.archive
         from archive.base import SIGNED_PDF
 
         tallies: dict[str, Tally] = defaultdict(Tally)
@@ -274,15 +324,16 @@ def main() -> int:
             doc_type = catalogue.get(truth.type_id) if truth.type_id else None
             required = doc_type.required if doc_type else DEFAULT_REQUIRED
             roles = doc_type.subject_roles if doc_type else ()
-            result = digitise(path, services)
+            office = photos if truth.kind.startswith("phone photo") else services
+            result = digitise(path, office)
             anchor = anchor_read(path, load_settings(work / "anchor"), work)
             if result.outcome != ACCEPTED:
                 tally.quarantined += 1
                 print(f"  quarantined: {path.name}: {result.reason}")
                 continue
-            manifest = archive.find(file_sha256(path))
+            manifest = office.archive.find(file_sha256(path))
             assert manifest is not None
-            with pdfplumber.open(io.BytesIO(archive.read(manifest, SIGNED_PDF))) as pdf:
+            with pdfplumber.open(io.BytesIO(office.archive.read(manifest, SIGNED_PDF))) as pdf:
                 text = "\n".join(page.extract_text() or "" for page in pdf.pages)
             rotations = truth.rotations or [0] * len(manifest.pages)
             tally.pages += len(manifest.pages)

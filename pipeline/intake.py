@@ -23,6 +23,7 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 
 from archive.objects import os_error_vi
 from ocr.render import RenderTimeout, render_page
+from ocr.resolution import SCREEN_DEFAULTS
 from pipeline.config import Settings
 from pipeline.records import TextLayerCheck
 from pipeline.text_layer import judge_text_layer
@@ -52,6 +53,7 @@ class SourcePage:
     jpeg: bytes | None = None  # the page's own JPEG stream, embeddable unchanged if the page needs no turning
     lossless: bool = False  # the source kept every pixel: re-encode losslessly
     scan_dpi: int | None = None  # the scan's own pixel density when the page was rendered at `dpi` from a lower one
+    dpi_stated: bool = True  # False: the file gave no density or a screen default (72, 96): `dpi` is assumed
 
     @property
     def true_dpi(self) -> int:
@@ -199,13 +201,17 @@ def _normalise_mode(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def _dpi(im: Image.Image, settings: Settings) -> int:
+def _dpi(im: Image.Image, settings: Settings) -> tuple[int, bool]:
+    """The density the image states, and whether it states one: none, or the 72 or 96 that cameras and editors write
+    for any picture, means the default is assumed until the page's text tells (`ocr.resolution`)."""
     dpi = im.info.get("dpi")
     try:
         value = round(float(dpi[0])) if dpi else 0
     except (TypeError, ValueError):
         value = 0
-    return value if value >= 50 else settings.default_dpi
+    if value < 50 or value in SCREEN_DEFAULTS:
+        return settings.default_dpi, False
+    return value, True
 
 
 def _image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[SourcePage]:
@@ -219,7 +225,8 @@ def _image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[So
                 jpeg = path.read_bytes() if media_type == "image/jpeg" else None
                 lossless = media_type == "image/png" or (media_type == "image/tiff"
                                                          and im.info.get("compression") != "jpeg")
-                yield SourcePage(_normalise_mode(frame), _dpi(im, settings), jpeg, lossless)
+                dpi, stated = _dpi(im, settings)
+                yield SourcePage(_normalise_mode(frame), dpi, jpeg, lossless, dpi_stated=stated)
     except RejectedInput:
         raise
     except (OSError, SyntaxError, ValueError, EOFError) as e:

@@ -36,14 +36,15 @@ from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
 from ocr.active_content import ActiveContentError, strip_active_content
 from ocr.fingerprint import WORKING_WIDTH, page_fingerprint
-from ocr.page import read_page
+from ocr.page import PageReading, read_page
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten
+from ocr.resolution import estimate_dpi
 from ocr.tesseract import OcrTimeout, tesseract_version
 from pipeline import __version__
 from pipeline.classify import classify
 from pipeline.codes import dossier_code_of, dossier_prefix, result_code
-from pipeline.config import Validity
+from pipeline.config import Settings, Validity
 from pipeline.duplicates import DuplicateCheckFailed, claim
 from pipeline.duplicates import Reading as CaptureReading
 from pipeline.fields import extract
@@ -51,13 +52,14 @@ from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_doc
 from pipeline.quarantine import quarantine
 from pipeline.records import (
     DocumentFields,
+    DpiSource,
     FileEntry,
     Manifest,
     Note,
     PageInfo,
     SignatureInfo,
 )
-from pipeline.review import review_notes
+from pipeline.review import MIN_DPI, review_notes
 from pipeline.services import Services
 from pipeline.validity import valid_until
 from signing.identity import SigningKeyError, verification_roots
@@ -154,17 +156,20 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
     settings = services.settings
     confidences: list[list[float]] = []
     reading = Reading([], [], [], confidences)
+    dpi_source: DpiSource
     for index, page in enumerate(source.pages()):
         source.check_time()
         image = page.image.convert("L") if page.image.mode == "1" else page.image
         pixels = np.asarray(image)
-        try:
-            result = read_page(pixels, dpi=page.dpi, language=settings.ocr_language,
-                               flip_below=settings.flip_retry_confidence, timeout_s=settings.max_seconds_per_page)
-        except OcrTimeout as e:
-            limit = settings.max_seconds_per_page
-            raise RejectedInput("too_slow", f"Nhận dạng chữ trang {index + 1} vượt quá giới hạn {limit} giây.",
-                                f"page {index + 1}: {e}") from e
+        read_dpi = page.dpi  # the pixels' density as Tesseract is told it (a rendered page's, not its scan's)
+        result = _read(pixels, read_dpi, index, settings)
+        dpi, dpi_source = page.true_dpi, "image"
+        if not page.dpi_stated:  # a photo's "72 dpi": the size of its words tells the density
+            estimate = estimate_dpi(result.ocr.words)
+            dpi, dpi_source = (estimate, "estimated") if estimate else (dpi, "assumed")
+            if estimate and estimate < MIN_DPI:  # read again as what it is: enlarged, if that reads better
+                read_dpi = estimate
+                result = _read(pixels, read_dpi, index, settings)
         source.check_time()
         watch.add("preprocess", result.preprocess_s)
         watch.add("ocr", result.ocr_s)
@@ -177,10 +182,11 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                 encoded = encode_image(Image.fromarray(shown), lossless=page.lossless)
         with watch("duplicates"):
             fingerprint = page_fingerprint(shown)  # of the page as a person reads it, whatever way it was scanned
-        reading.pdf_pages.append(PdfPage(encoded, page.dpi, result.ocr.text_layer_pdf))
+        reading.pdf_pages.append(PdfPage(encoded, read_dpi, result.ocr.text_layer_pdf))  # the layer's own size
         reading.lines.extend(line.text for line in result.ocr.lines)
         confidences.extend([w.confidence for w in line.words] for line in result.ocr.lines)
-        reading.pages.append(PageInfo(index=index, width=encoded.width, height=encoded.height, dpi=page.true_dpi,
+        reading.pages.append(PageInfo(index=index, width=encoded.width, height=encoded.height, dpi=dpi,
+                                      dpi_source=dpi_source,
                                       source="ocr", rotation=result.rotation, skew_deg=result.prepared.skew_deg,
                                       osd_rotation=result.osd.rotate if result.osd else None,
                                       readings=result.tried if len(result.tried) > 1 else {},
@@ -188,6 +194,16 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                                       ocr_confidence=round(result.ocr.mean_confidence, 1),
                                       words=len(result.ocr.words), fingerprint=fingerprint))
     return reading
+
+
+def _read(pixels: np.ndarray, dpi: int, index: int, settings: Settings) -> PageReading:
+    try:
+        return read_page(pixels, dpi=dpi, language=settings.ocr_language, flip_below=settings.flip_retry_confidence,
+                         timeout_s=settings.max_seconds_per_page)
+    except OcrTimeout as e:
+        limit = settings.max_seconds_per_page
+        raise RejectedInput("too_slow", f"Nhận dạng chữ trang {index + 1} vượt quá giới hạn {limit} giây.",
+                            f"page {index + 1}: {e}") from e
 
 
 def digitise(path: Path, services: Services) -> DocumentResult:

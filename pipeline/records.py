@@ -56,11 +56,15 @@ class FileEntry(BaseModel):
     media_type: str
 
 
+DpiSource = Literal["image", "estimated", "assumed"]  # the file's own figure, told by the text's size, or the default
+
+
 class PageInfo(BaseModel):
     index: int
     width: int
     height: int
     dpi: int
+    dpi_source: DpiSource = "image"
     source: Literal["ocr", "text_layer"]
     rotation: int = 0  # quarter turns applied (degrees clockwise) to stand the page upright
     osd_rotation: int | None = None  # Tesseract OSD's proposal, asked only when the first reading was in doubt

@@ -99,5 +99,7 @@ def review_notes(classification: Classification, extracted: Extracted, pages: Se
                 f"Trang {page.index + 1}: chất lượng nhận dạng chữ thấp ({page.ocr_confidence:.0f}%)")))
         if page.source == "ocr" and page.dpi < MIN_DPI:
             notes.append(Note(code="low_resolution", message=(
-                f"Trang {page.index + 1}: độ phân giải {page.dpi} dpi, dưới mức tối thiểu {MIN_DPI} dpi")))
+                f"Trang {page.index + 1}: độ phân giải {page.dpi} dpi"
+                f"{' (ước tính từ cỡ chữ, tệp ảnh không ghi)' if page.dpi_source == 'estimated' else ''}, "
+                f"dưới mức tối thiểu {MIN_DPI} dpi")))
     return notes

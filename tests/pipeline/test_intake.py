@@ -26,6 +26,15 @@ def test_format_comes_from_content_not_name(tmp_path: Path, settings: Settings) 
     assert page.dpi == 300 and page.lossless and page.jpeg is None
 
 
+def test_a_screen_default_density_is_not_taken_for_the_scan(tmp_path: Path, settings: Settings) -> None:
+    image = Image.open(SAMPLES / "khai_sinh_01.png")
+    for stated, taken in ((72, False), (96, False), (200, True)):
+        path = tmp_path / f"anh_{stated}.jpg"
+        image.convert("RGB").save(path, dpi=(stated, stated))
+        [page] = list(open_document(path, settings).pages())
+        assert page.dpi_stated is taken and page.dpi == (stated if taken else settings.default_dpi)
+
+
 def test_a_jpeg_keeps_its_bytes_for_the_pdf(settings: Settings) -> None:
     [page] = list(open_document(SAMPLES / "ket_hon_01.jpg", settings).pages())
     assert page.jpeg == (SAMPLES / "ket_hon_01.jpg").read_bytes()

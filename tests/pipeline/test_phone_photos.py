@@ -1,0 +1,42 @@
+"""A phone photo says 72 dpi whatever it shows: its density is told by its words, so it is read as the page it is,
+flagged under 200 dpi only when its words say so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from bench.accuracy import photographed
+from pipeline.config import load_settings
+from pipeline.process import ACCEPTED, digitise
+from pipeline.services import open_services
+from tests.conftest import SAMPLES
+
+
+def test_a_phone_photo_is_read_at_the_density_its_words_show(tmp_path: Path) -> None:
+    page = np.asarray(Image.open(SAMPLES / "khai_sinh_01.png").convert("L"))
+    photo = tmp_path / "anh_chup_dien_thoai.jpg"
+    Image.fromarray(photographed(page, 1)).save(photo, quality=85, dpi=(72, 72))
+    small = tmp_path / "anh_gui_qua_zalo.jpg"  # the same photo sent through a chat app: 1000 pixels across
+    Image.fromarray(cv2.resize(photographed(page, 1), (1000, 1333), interpolation=cv2.INTER_AREA)).save(
+        small, quality=80, dpi=(72, 72))
+    services = open_services(load_settings(tmp_path / "data"))
+
+    result = digitise(photo, services)
+    assert result.outcome == ACCEPTED, result.reason
+    manifest = services.archive.manifest(result.result_code or "")
+    assert manifest is not None
+    [info] = manifest.pages
+    assert info.dpi_source == "estimated" and 200 <= info.dpi <= 350 and info.rotation == 0  # about 280 in truth
+    assert "low_resolution" not in {n.code for n in manifest.review}
+    assert manifest.fields.number == "256"
+
+    second = open_services(load_settings(tmp_path / "another-office"))  # here it would be a second capture
+    result = digitise(small, second)
+    manifest = second.archive.manifest(result.result_code or "")
+    assert manifest is not None and manifest.pages[0].dpi_source == "estimated" and manifest.pages[0].dpi < 200
+    [note] = [n for n in manifest.review if n.code == "low_resolution"]
+    assert "ước tính từ cỡ chữ" in note.message
