@@ -43,7 +43,7 @@ def page_fingerprint(pixels: npt.NDArray[np.uint8]) -> str:
                       interpolation=cv2.INTER_AREA if width > WORKING_WIDTH else cv2.INTER_LINEAR)
     level, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     ink: npt.NDArray[Any] = (grey < level).astype(np.uint8)
-    ink = ink & (1 - _long_thin_lines(ink))  # a scanner's dark edge, a shadow, a rule: where they fall varies
+    ink = ink & (1 - _long_thin_lines(ink)) & (1 - _at_the_border(ink))  # where edges and shadows fall varies
     ys, xs = np.nonzero(ink)
     if len(xs) < 100:
         return ""
@@ -72,6 +72,20 @@ def _long_thin_lines(ink: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
         if lines.any():
             found |= (lines[labels] & (ink > 0)).astype(np.uint8)
     return found
+
+
+def _at_the_border(ink: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Ink reaching within 1% of the image's edge: a scanner's dark bar, the shadow of the lid, a desk. Text keeps
+    its margins."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(ink, np.ones((3, 3), np.uint8)),
+                                                           connectivity=8)
+    height, width = ink.shape
+    near_y, near_x = max(1, height // 100), max(1, width // 100)
+    left, top = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    right, bottom = left + stats[:, cv2.CC_STAT_WIDTH], top + stats[:, cv2.CC_STAT_HEIGHT]
+    border = (left < near_x) | (top < near_y) | (right > width - near_x) | (bottom > height - near_y)
+    border[0] = False  # the background
+    return (border[labels] & (ink > 0)).astype(np.uint8) if border.any() else np.zeros_like(ink)
 
 
 def likeness(a: str, b: str) -> float:
