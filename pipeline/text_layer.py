@@ -10,6 +10,7 @@ so the reason a file was OCR'd can be read later.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import unicodedata
@@ -25,6 +26,8 @@ from ocr.render import RenderTimeout, render_page
 from ocr.syllables import is_syllable, is_wordlike
 from ocr.tesseract import OcrError, Word, read_image
 from pipeline.records import TextLayerCheck
+
+log = logging.getLogger(__name__)
 
 MIN_LETTERS_TO_JUDGE = 200
 MIN_MARKED_SHARE = 0.08  # real Vietnamese text layers: 0.27-0.29; other engines' layers on the real scans: 0.00
@@ -102,7 +105,9 @@ def judge_text_layer(path: Path, texts: Sequence[str], *, language: str, deadlin
     try:
         ocr = _quick_ocr(path, index, language, min(deadline, time.monotonic() + timeout_s), timeout_s)
         layer = _layer_words(path, index)
-    except (RenderTimeout, OcrError, pypdfium2.PdfiumError) as e:
+    except Exception as e:  # a render stopped at its limit, Tesseract failing, pdfminer's many error types
+        if not isinstance(e, (RenderTimeout, OcrError, pypdfium2.PdfiumError)):
+            log.warning("text layer of %s not compared with its page: %r", path.name, e)
         return verdict.model_copy(update={"trusted": False, "reason": "sample_failed", "sample_page": index + 1,
                                           "note": str(e)[:200]})
     score = agreement(ocr, layer, dpi=SAMPLE_DPI)

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
-from ocr.tesseract import Word, read_image
+from ocr.tesseract import OcrError, Word, read_image
 from pipeline.config import Settings
 from pipeline.intake import open_document
 from pipeline.text_layer import LayerWord, agreement, check_text
@@ -72,3 +72,18 @@ def test_a_layer_is_compared_with_a_quick_reading_of_the_page(layer_of: str, tru
     else:  # Vietnamese, well spelt, and another paper's text: the page is OCR'd
         assert verdict.reason == "disagrees_with_page" and verdict.ocr_agreement < 0.3
         assert verdict.syllable_share is not None and verdict.syllable_share >= 0.8
+
+
+def test_a_layer_whose_page_cannot_be_read_for_comparison_is_not_trusted(tmp_path: Path, settings: Settings,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.text_layer
+
+    def fails(*_: object) -> None:
+        raise OcrError("Tesseract failed: out of memory")
+
+    path = pdf_of("khai_sinh_01.png", "khai_sinh_01.png", tmp_path)
+    monkeypatch.setattr(pipeline.text_layer, "_quick_ocr", fails)
+    document = open_document(path, settings)
+    assert not document.born_digital  # OCR'd, since nothing showed the layer is the page's
+    assert document.text_layer is not None and document.text_layer.reason == "sample_failed"
+    assert "out of memory" in document.text_layer.note
