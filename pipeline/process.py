@@ -37,8 +37,9 @@ from indexer.rebuild import index_or_queue, index_record
 from ocr.active_content import ActiveContentError, strip_active_content
 from ocr.fingerprint import WORKING_WIDTH, page_fingerprint
 from ocr.page import PageReading, read_page
+from ocr.page_finder import find_page, flatten
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
-from ocr.preprocess import rotate_quarter, straighten
+from ocr.preprocess import rotate_quarter, straighten, to_grey
 from ocr.resolution import estimate_dpi
 from ocr.tesseract import OcrTimeout, tesseract_version
 from pipeline import __version__
@@ -161,6 +162,10 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         source.check_time()
         image = page.image.convert("L") if page.image.mode == "1" else page.image
         pixels = np.asarray(image)
+        with watch("preprocess"):
+            sheet = find_page(to_grey(pixels))  # a photo of the page on a desk: the sheet, flattened
+        if sheet is not None:
+            pixels = flatten(pixels, sheet)
         read_dpi = page.dpi  # the pixels' density as Tesseract is told it (a rendered page's, not its scan's)
         result = _read(pixels, read_dpi, index, settings)
         dpi, dpi_source = page.true_dpi, "image"
@@ -174,7 +179,7 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         watch.add("preprocess", result.preprocess_s)
         watch.add("ocr", result.ocr_s)
         with watch("pdf"):
-            if result.rotation == 0 and result.prepared.skew_deg == 0.0:  # shown as scanned, JPEG bytes and all
+            if sheet is None and result.rotation == 0 and result.prepared.skew_deg == 0.0:  # as scanned, JPEG and all
                 shown = pixels
                 encoded = encode_image(page.image, jpeg=page.jpeg, lossless=page.lossless)
             else:
@@ -192,7 +197,9 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                                       readings=result.tried if len(result.tried) > 1 else {},
                                       ocr_upscale=result.upscale,
                                       ocr_confidence=round(result.ocr.mean_confidence, 1),
-                                      words=len(result.ocr.words), fingerprint=fingerprint))
+                                      words=len(result.ocr.words), fingerprint=fingerprint,
+                                      sheet=[[round(float(x)), round(float(y))] for x, y in sheet]
+                                      if sheet is not None else []))
     return reading
 
 

@@ -74,6 +74,7 @@ class PageInfo(BaseModel):
     ocr_confidence: float | None = None
     words: int = 0
     fingerprint: str = ""  # where the ink lies on the upright page (ocr.fingerprint): finds a second capture
+    sheet: list[list[int]] = Field(default_factory=list)  # a photo: the sheet's corners found in it, then flattened
 
 
 class SignatureInfo(BaseModel):

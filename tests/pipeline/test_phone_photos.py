@@ -1,5 +1,6 @@
 """A phone photo says 72 dpi whatever it shows: its density is told by its words, so it is read as the page it is,
-flagged under 200 dpi only when its words say so."""
+flagged under 200 dpi only when its words say so; the sheet is found on the desk and flattened, so it reads as well
+as a scan and is known as the same paper."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PIL import Image
 
 from bench.accuracy import photographed
 from pipeline.config import load_settings
-from pipeline.process import ACCEPTED, digitise
+from pipeline.process import ACCEPTED, DUPLICATE_CAPTURE, digitise
 from pipeline.services import open_services
 from tests.conftest import SAMPLES
 
@@ -31,8 +32,9 @@ def test_a_phone_photo_is_read_at_the_density_its_words_show(tmp_path: Path) -> 
     assert manifest is not None
     [info] = manifest.pages
     assert info.dpi_source == "estimated" and 200 <= info.dpi <= 350 and info.rotation == 0  # about 280 in truth
-    assert "low_resolution" not in {n.code for n in manifest.review}
-    assert manifest.fields.number == "256"
+    assert len(info.sheet) == 4  # the sheet was found on the desk and flattened
+    assert manifest.review == [] and manifest.fields.number == "256"
+    assert digitise(SAMPLES / "khai_sinh_01.png", services).outcome == DUPLICATE_CAPTURE  # the scan of that paper
 
     second = open_services(load_settings(tmp_path / "another-office"))  # here it would be a second capture
     result = digitise(small, second)

@@ -1,0 +1,45 @@
+"""The sheet in a phone photo is found and flattened; a scan is left as it is."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bench.accuracy import photographed
+from ocr.fingerprint import likeness, page_fingerprint
+from ocr.page_finder import find_page, flatten
+from ocr.preprocess import to_grey
+from tests.conftest import SAMPLES
+
+SCANS = ["khai_sinh_01.png", "khai_sinh_02.jpg", "ket_hon_01.jpg", "khai_tu_02_photocopy.jpg",
+         "giay_phep_xay_dung_02_sideways.jpg", "tinh_trang_hon_nhan_02_cmnd.png"]
+
+
+def grey(name: str) -> np.ndarray:
+    return np.asarray(Image.open(SAMPLES / name).convert("L"))
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_the_sheet_in_a_photo_is_found_and_flattened_to_the_page(seed: int) -> None:
+    page = grey("quyet_dinh_02.jpg")
+    photo = photographed(page, seed)
+
+    corners = find_page(to_grey(photo))
+
+    assert corners is not None
+    sheet = flatten(photo, corners)
+    assert abs(sheet.shape[0] / sheet.shape[1] - page.shape[0] / page.shape[1]) < 0.05  # A4 again
+    assert likeness(page_fingerprint(sheet), page_fingerprint(page)) >= 0.9  # the photo: 0.76-0.80
+
+
+@pytest.mark.parametrize("name", SCANS)
+def test_a_scan_is_left_as_it_is(name: str) -> None:
+    assert find_page(grey(name)) is None
+
+
+def test_a_page_on_a_white_scanner_bed_is_left_as_it_is() -> None:
+    page = grey("khai_sinh_01.png")
+    bed = np.full((int(page.shape[0] * 1.3), int(page.shape[1] * 1.3)), 250, np.uint8)
+    bed[300:300 + page.shape[0], 200:200 + page.shape[1]] = page
+    assert find_page(bed) is None
