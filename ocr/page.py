@@ -1,9 +1,10 @@
 """Read one page: stand it upright, straighten it, OCR it.
 
-The page is read first as it came: most pages are upright, and for them that is the only Tesseract run. Only when
-that reading does not look upright (words standing on end, few Vietnamese syllables, low confidence) does
-Tesseract's orientation detection (OSD) propose a turn, and the candidate turns are read and compared word by word
-(`ocr.orientation`). A page is turned only when a turned reading is clearly better than the page as it came.
+The page is read first as it came: most pages are upright, and for them that is the only Tesseract run. When that
+reading does not look upright, a page whose words lie flat (few Vietnamese syllables, low confidence) is read turned
+over; only if that does not read well either, or the words stand on end, does Tesseract's orientation detection
+(OSD, on the page halved) propose a turn. The readings are compared word by word (`ocr.orientation`); a page is
+turned only when a turned reading is clearly better than the page as it came.
 
 A page whose pixels are under 200 per inch (a 150 dpi scan kept at its own resolution) is also read enlarged to
 about 300 dpi, where Tesseract's models were trained; the enlarged reading is kept when it scores better. The image
@@ -23,6 +24,8 @@ from ocr.orientation import ReadingQuality, assess, better_turned
 from ocr.preprocess import PreparedPage, clean, deskew, estimate_skew, rotate_quarter, to_grey
 from ocr.tesseract import OcrPage, Osd, detect_orientation, read_image
 
+OSD_DPI = 125  # the least density OSD is given
+
 
 @dataclass(frozen=True)
 class PageReading:
@@ -35,6 +38,14 @@ class PageReading:
     osd: Osd | None = None  # set when the orientation was in doubt and Tesseract's OSD was asked
     tried: dict[int, float] = field(default_factory=dict)  # rotation -> reading score, for every reading made
     upscale: int = 1  # the factor the page was enlarged by for the reading kept
+
+
+def _for_osd(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
+    """The page halved for OSD when it has pixels to spare: its verdicts hold at 150 dpi, in two thirds of the time
+    (0.7 s instead of 1.1 s on an A4 page)."""
+    if dpi < OSD_DPI * 2:
+        return grey, dpi
+    return cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), dpi // 2
 
 
 def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below: float = 70.0,
@@ -64,19 +75,31 @@ def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below:
     first = best = attempt(0)
     tried = {0: first[3].score}
     osd = None
-    if not first[3].upright(flip_below):
-        t0 = time.perf_counter()
-        osd = detect_orientation(grey, dpi=dpi, timeout_s=timeout_s)
-        spent["ocr"] += time.perf_counter() - t0
-        candidates = [osd.rotate] if osd is not None and osd.rotate else []
-        candidates += [r for r in ((90, 270) if first[3].sideways else (180,)) if r not in candidates]
-        for rotation in candidates:
+
+    def try_turns(rotations: list[int]) -> bool:
+        """Read the page turned each way in order until a reading is upright; whether one was."""
+        nonlocal best
+        for rotation in rotations:
+            if rotation in tried:
+                continue
             turned = attempt(rotation)
             tried[rotation] = turned[3].score
             if turned[3].score > best[3].score:
                 best = turned
             if turned[3].upright(flip_below):
-                break
+                return True
+        return False
+
+    if not first[3].upright(flip_below):
+        # Words lying flat but unreadable: most likely upside down, which one more reading settles (OSD costs as
+        # much as a reading). Words standing on end, or nothing better turned over: OSD says which way.
+        if first[3].sideways or not try_turns([180]):
+            t0 = time.perf_counter()
+            small, small_dpi = _for_osd(grey, dpi)
+            osd = detect_orientation(small, dpi=small_dpi, timeout_s=timeout_s)
+            spent["ocr"] += time.perf_counter() - t0
+            proposed = [osd.rotate] if osd is not None and osd.rotate else []
+            try_turns(proposed + [r for r in ((90, 270) if first[3].sideways else ()) if r not in proposed])
         if best is not first and not better_turned(best[3], first[3]):
             best = first
     rotation, prepared, ocr, quality = best

@@ -33,6 +33,7 @@ def test_an_upside_down_scan_is_read_turned_over() -> None:
     with Image.open(SAMPLES / "ket_hon_02_upside_down.jpg") as im:
         reading = read_page(np.asarray(im.convert("RGB")), dpi=300)
     assert reading.rotation == 180
+    assert reading.osd is None and list(reading.tried) == [0, 180]  # two readings settle it, without OSD
     assert reading.ocr.mean_confidence > 85
     assert nfc("GIẤY CHỨNG NHẬN KẾT HÔN") in reading.ocr.text
     assert reading.ocr.text_layer_pdf.startswith(b"%PDF")
