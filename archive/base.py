@@ -49,7 +49,7 @@ WRITER_WAIT_S = 30.0  # how long a write that collides with a concurrent one wai
 CLAIMS = "dossiers/by-record/"  # dossiers/by-record/<content hash>: the one number that record holds
 
 CAPTURES = "captures/"
-_BY_CAPTURE = CAPTURES + "by-capture/"
+BY_CAPTURE = CAPTURES + "by-capture/"
 _VERSION_KEY = re.compile(r"^records/([0-9a-f]{64})/v(\d+)/(.+)$")
 
 __all__ = ["OCR_TEXT", "ORIGINAL", "SIGNED_PDF", "AlreadyArchived", "ArchiveError", "Attestations", "CaptureLink",
@@ -457,7 +457,7 @@ class RecordArchive:
     def _all_keys(self, manifest: Manifest) -> list[str]:
         pointers = {f"results/{m.result_code}" for m in self.versions(manifest.content_hash)}
         links = list(self.objects.keys(f"{CAPTURES}{manifest.content_hash}/"))
-        pointers |= {_BY_CAPTURE + key.rsplit("/", 1)[1] for key in links}
+        pointers |= {BY_CAPTURE + key.rsplit("/", 1)[1] for key in links}
         return [*self.record_keys(manifest.content_hash), *links, *sorted(pointers)]
 
     def link_capture(self, capture_hash: str, manifest: Manifest, reason: str, when: datetime,
@@ -478,7 +478,7 @@ class RecordArchive:
         try:
             self.objects.put(f"{CAPTURES}{manifest.content_hash}/{capture_hash}", body, common, lock,
                              "application/json")
-            self.objects.put(_BY_CAPTURE + capture_hash, manifest.content_hash.encode("ascii"), common, lock,
+            self.objects.put(BY_CAPTURE + capture_hash, manifest.content_hash.encode("ascii"), common, lock,
                              "text/plain")
         except ObjectExists:  # a concurrent worker linked the same capture first (perhaps to another record)
             found = self.capture_link(capture_hash)
@@ -490,7 +490,7 @@ class RecordArchive:
     def capture_link(self, capture_hash: str) -> CaptureLink | None:
         """The link of a file already taken for another capture of an archived record, if its record still exists."""
         try:
-            record = self.objects.get(_BY_CAPTURE + _check_hash(capture_hash)).decode("ascii").strip()
+            record = self.objects.get(BY_CAPTURE + _check_hash(capture_hash)).decode("ascii").strip()
             data = self.objects.get(f"{CAPTURES}{record}/{capture_hash}")
         except KeyError:
             return None

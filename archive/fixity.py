@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from archive.base import MANIFEST, Attestations, DamagedManifest, RecordArchive
+from archive.base import BY_CAPTURE, CAPTURES, MANIFEST, Attestations, DamagedManifest, RecordArchive
 from archive.objects import sha256_hex
 from pipeline.records import Manifest
 
@@ -138,9 +138,11 @@ def _check_files(archive: RecordArchive, manifest: Manifest, prefix: str, expect
 
 
 def _check_others(archive: RecordArchive, report: FixityReport, codes: dict[str, str], damaged: set[str]) -> None:
-    """Everything outside records/: pointers lead to a record that bears their code; the rest matches its own
-    stored hash; anything else, and any file the store cannot account for, is unexpected."""
+    """Everything outside records/: pointers lead to a record that bears their code, a capture's pointer to its link
+    and a link to a record; the rest matches its own stored hash; anything else, and any file the store cannot
+    account for, is unexpected."""
     objects = archive.objects
+    records = set(codes.values())
     for key in objects.keys(""):
         if key.startswith("records/"):
             if not _RECORD_KEY.match(key):
@@ -164,6 +166,14 @@ def _check_others(archive: RecordArchive, report: FixityReport, codes: dict[str,
             code, target = key.removeprefix("results/"), data.decode("ascii", "replace").strip()
             if codes.get(code) != target and target not in damaged:
                 report.findings.append(Finding(code, key, "dangling", "mã kết quả không trỏ tới hồ sơ mang mã đó"))
+        elif key.startswith(BY_CAPTURE):
+            record = data.decode("ascii", "replace").strip()
+            if record not in damaged and objects.stat(f"{CAPTURES}{record}/{key.removeprefix(BY_CAPTURE)}") is None:
+                report.findings.append(Finding(None, key, "dangling", "bản chụp trỏ tới một liên kết không có"))
+        elif key.startswith(CAPTURES):
+            record = key.removeprefix(CAPTURES).split("/", 1)[0]
+            if record not in records and record not in damaged:
+                report.findings.append(Finding(None, key, "dangling", "liên kết bản chụp tới một hồ sơ không có"))
     strays = getattr(objects, "strays", None)
     if callable(strays):
         report.findings.extend(Finding(None, path, "unexpected", "tệp không phải đối tượng của kho")

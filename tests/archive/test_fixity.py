@@ -81,3 +81,19 @@ def test_a_sample_checks_only_that_many_records(archive: RecordArchive) -> None:
     fill(archive)
     report = check_fixity(archive, sample=2, rng=random.Random(1))
     assert report.records == 2 and report.objects == 6
+
+
+def test_capture_links_pass_and_a_pointer_or_link_leading_nowhere_is_dangling(archive: RecordArchive) -> None:
+    from datetime import datetime
+
+    first, second = fill(archive, 2)
+    rescan, lost = "ab" * 32, "cd" * 32
+    archive.link_capture(rescan, first, "ảnh các trang giống nhau", datetime(2026, 12, 3))
+    assert check_fixity(archive).ok  # a link and its pointer, kept with the record
+
+    archive.objects.put(f"captures/by-capture/{lost}", second.content_hash.encode("ascii"), {}, None, "text/plain")
+    archive.objects.put(f"captures/{'ef' * 32}/{lost}", b"{}", {}, None, "application/json")
+    report = check_fixity(archive)
+
+    assert sorted((f.key, f.problem) for f in report.findings) == [
+        (f"captures/by-capture/{lost}", "dangling"), (f"captures/{'ef' * 32}/{lost}", "dangling")]
