@@ -83,18 +83,27 @@ class SourceDocument:
 
     def drawn(self, width_px: int) -> Iterator[Image.Image | None]:
         """Each page of a PDF drawn `width_px` wide (grey), as a person sees it; None for a page not drawn within
-        the page time limit. For a born-digital PDF, whose pages are otherwise never drawn."""
-        doc = pypdfium2.PdfDocument(str(self.path))
+        the page time limit; nothing when pdfium cannot open the file (the fingerprints are then left empty). For a
+        born-digital PDF, whose pages are otherwise never drawn."""
+        try:
+            doc = pypdfium2.PdfDocument(str(self.path))
+        except pypdfium2.PdfiumError:
+            return
         try:
             for index in range(len(doc)):
-                page = doc[index]
                 deadline = min(self.deadline, time.monotonic() + self.settings.max_seconds_per_page)
                 try:
-                    yield render_page(page, width_px / max(page.get_width(), 1.0), deadline).convert("L")
-                except RenderTimeout:
+                    page = doc[index]
+                except pypdfium2.PdfiumError:
                     yield None
+                    continue
+                try:
+                    drawn = render_page(page, width_px / max(page.get_width(), 1.0), deadline).convert("L")
+                except (RenderTimeout, pypdfium2.PdfiumError):
+                    drawn = None
                 finally:
                     page.close()
+                yield drawn
         finally:
             doc.close()
 
