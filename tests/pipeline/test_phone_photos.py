@@ -19,11 +19,12 @@ from tests.conftest import SAMPLES
 
 def test_a_phone_photo_is_read_at_the_density_its_words_show(tmp_path: Path) -> None:
     page = np.asarray(Image.open(SAMPLES / "khai_sinh_01.png").convert("L"))
+    taken = photographed(page, 1)
     photo = tmp_path / "anh_chup_dien_thoai.jpg"
-    Image.fromarray(photographed(page, 1)).save(photo, quality=85, dpi=(72, 72))
+    Image.fromarray(taken).save(photo, quality=85, dpi=(72, 72))
     small = tmp_path / "anh_gui_qua_zalo.jpg"  # the same photo sent through a chat app: 1000 pixels across
-    Image.fromarray(cv2.resize(photographed(page, 1), (1000, 1333), interpolation=cv2.INTER_AREA)).save(
-        small, quality=80, dpi=(72, 72))
+    Image.fromarray(cv2.resize(taken, (1000, 1333), interpolation=cv2.INTER_AREA)).save(small, quality=80,
+                                                                                           dpi=(72, 72))
     services = open_services(load_settings(tmp_path / "data"))
 
     result = digitise(photo, services)
