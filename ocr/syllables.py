@@ -22,7 +22,7 @@ _VOWELS = (
 )
 _FINALS = "ng|nh|ch|c|m|n|p|t"
 _SYLLABLE = re.compile(rf"(?:{_INITIALS})?(?:{_VOWELS})(?:{_FINALS})?")
-_EDGES = ".,;:!?()[]{}\"'“”‘’«»…-–—/\\*"
+EDGES = ".,;:!?()[]{}\"'“”‘’«»…-–—/\\*"  # punctuation stripped from a token's ends before it is judged
 
 
 def _untoned(word: str) -> tuple[str, int]:
@@ -35,7 +35,7 @@ def _untoned(word: str) -> tuple[str, int]:
 def is_syllable(token: str) -> bool:
     """True for a spelling Vietnamese allows ("Quyết", "nghị", "UBND" is not one); punctuation at the edges is
     ignored."""
-    word = token.strip(_EDGES).lower()
+    word = token.strip(EDGES).lower()
     if not word or not word.isalpha():
         return False
     bare, tones = _untoned(word)
@@ -45,7 +45,7 @@ def is_syllable(token: str) -> bool:
 def is_wordlike(token: str) -> bool:
     """A token with letters in it (after trimming punctuation), which a reading meant as a word: the ones a
     syllable check can judge. Numbers and dates are left out; "3upH)" or "Áy8u" (glyph soup) are judged."""
-    word = token.strip(_EDGES)
+    word = token.strip(EDGES)
     return len(word) >= 2 and any(c.isalpha() for c in word)
 
 

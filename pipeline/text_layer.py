@@ -23,7 +23,7 @@ import pdfplumber
 import pypdfium2
 
 from ocr.render import RenderTimeout, render_page
-from ocr.syllables import is_syllable, is_wordlike
+from ocr.syllables import EDGES, is_syllable, syllable_share
 from ocr.tesseract import OcrError, Word, read_image
 from pipeline.records import TextLayerCheck
 
@@ -36,7 +36,6 @@ MIN_AGREEMENT = 0.5  # words of a quick OCR found in the layer at their place: s
 MIN_WORDS_TO_JUDGE = 10
 SLACK_PT = 2.0  # how far (points) a word's centre may lie outside the layer word's box
 SAMPLE_DPI = 200  # enough for Tesseract on a clean render; the whole page reads in about 1.3 s
-_EDGES = ".,;:!?()[]{}\"'“”‘’«»…-–—/\\*"
 _PARTS = re.compile(r"[^\w]+")
 
 
@@ -47,8 +46,7 @@ def check_text(texts: Sequence[str]) -> TextLayerCheck:
     if len(letters) < MIN_LETTERS_TO_JUDGE:
         return TextLayerCheck(trusted=True, reason="too_short_to_judge")  # the length rule decided there is a layer
     marked = round(sum(1 for c in letters if c in "đĐ" or unicodedata.decomposition(c)) / len(letters), 3)
-    judged = [w for w in text.split() if is_wordlike(w)]
-    syllables = round(sum(is_syllable(w) for w in judged) / len(judged), 3) if judged else 0.0
+    syllables = round(syllable_share(text.split()), 3)
     if text.count("(cid:") * 20 >= len(letters):
         reason = "unmapped_glyphs"
     elif marked < MIN_MARKED_SHARE:
@@ -61,7 +59,7 @@ def check_text(texts: Sequence[str]) -> TextLayerCheck:
 
 
 def _word(text: str) -> str:
-    return unicodedata.normalize("NFC", text.strip(_EDGES).lower())
+    return unicodedata.normalize("NFC", text.strip(EDGES).lower())
 
 
 @dataclass(frozen=True)
