@@ -232,6 +232,7 @@ def photographed(page: Any, seed: int) -> Any:
 
 
 PHOTOGRAPHED = ("khai_sinh_01.png", "ket_hon_01.jpg", "quyet_dinh_02.jpg", "tinh_trang_hon_nhan_01.jpg")
+PHOTO_KIND = "phone photo (simulated)"
 
 
 def photo_cases(cases: dict[Path, Truth], folder: Path) -> dict[Path, Truth]:
@@ -246,7 +247,7 @@ def photo_cases(cases: dict[Path, Truth], folder: Path) -> dict[Path, Truth]:
             photo = folder / f"{path.stem}.photo.jpg"
             page = np.asarray(Image.open(path).convert("L"))
             Image.fromarray(photographed(page, seed)).save(photo, quality=85, dpi=(72, 72))
-            out[photo] = replace(truth, kind="phone photo (simulated)")
+            out[photo] = replace(truth, kind=PHOTO_KIND)
     return out
 
 
@@ -324,7 +325,7 @@ def main() -> int:
             doc_type = catalogue.get(truth.type_id) if truth.type_id else None
             required = doc_type.required if doc_type else DEFAULT_REQUIRED
             roles = doc_type.subject_roles if doc_type else ()
-            office = photos if truth.kind.startswith("phone photo") else services
+            office = photos if truth.kind == PHOTO_KIND else services
             result = digitise(path, office)
             anchor = anchor_read(path, load_settings(work / "anchor"), work)
             if result.outcome != ACCEPTED:

@@ -316,7 +316,6 @@ class Evaluator:
             matched += count
         return matched or None
 
-
     def _q_more_like_this(self, body: dict[str, Any], doc: dict[str, Any], scope: str | None) -> float | None:
         """The like text's max_query_terms rarest terms found in this index (document frequency, not tf-idf);
         a document needs minimum_should_match of them (a percentage, rounded down); each found scores its idf."""
