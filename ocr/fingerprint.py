@@ -67,10 +67,7 @@ def _long_thin_lines(ink: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
         _, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
         width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
         length, thickness = (width, height) if long_side else (height, width)
-        lines = (length >= ink.shape[long_side] // 6) & (thickness <= LINE_THICKNESS)
-        lines[0] = False  # the background
-        if lines.any():
-            found |= (lines[labels] & (ink > 0)).astype(np.uint8)
+        found |= _ink_of(ink, labels, (length >= ink.shape[long_side] // 6) & (thickness <= LINE_THICKNESS))
     return found
 
 
@@ -83,9 +80,15 @@ def _at_the_border(ink: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     near_y, near_x = max(1, height // 100), max(1, width // 100)
     left, top = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     right, bottom = left + stats[:, cv2.CC_STAT_WIDTH], top + stats[:, cv2.CC_STAT_HEIGHT]
-    border = (left < near_x) | (top < near_y) | (right > width - near_x) | (bottom > height - near_y)
-    border[0] = False  # the background
-    return (border[labels] & (ink > 0)).astype(np.uint8) if border.any() else np.zeros_like(ink)
+    near = (left < near_x) | (top < near_y) | (right > width - near_x) | (bottom > height - near_y)
+    return _ink_of(ink, labels, near)
+
+
+def _ink_of(ink: npt.NDArray[np.uint8], labels: npt.NDArray[Any],
+            chosen: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]:
+    """The ink pixels of the chosen connected components (label 0, the background, never)."""
+    chosen[0] = False
+    return (chosen[labels] & (ink > 0)).astype(np.uint8) if chosen.any() else np.zeros_like(ink)
 
 
 def likeness(a: str, b: str) -> float:
