@@ -93,6 +93,7 @@ class SignatureInfo(BaseModel):
     officer_certificate_sha256: str = ""
     problems: list[str] = Field(default_factory=list)  # why the target level was not reached (Vietnamese)
 
+
 class TextLayerCheck(BaseModel):
     """Why a PDF's own text layer was read as it is, or put aside and the pages OCR'd (`pipeline.text_layer`)."""
 
@@ -101,7 +102,7 @@ class TextLayerCheck(BaseModel):
     #              disagrees_with_page, sample_failed
     marked_share: float | None = None  # letters carrying a Vietnamese mark
     syllable_share: float | None = None  # letter words that are Vietnamese syllables
-    ocr_agreement: float | None = None  # word pairs of a quick OCR of the sample page found in its layer
+    ocr_agreement: float | None = None  # words a quick OCR of the sample page read, found in the layer at their place
     sample_page: int | None = None  # 1-based
     note: str = ""
 
