@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ocr.syllables import is_syllable, is_wordlike
+from ocr.syllables import is_syllable, is_wordlike, is_written_word
 from ocr.tesseract import OcrPage
 
 MIN_HORIZONTAL = 0.8  # share of long words lying horizontally in an upright reading
 MIN_SYLLABLES = 0.7  # share of letter tokens that are Vietnamese syllables in a good reading
 TOO_FEW_WORDS = 5  # with fewer letter tokens there is nothing to judge by: the page is left as it came
+SIDEWAYS_SPELT = 0.5  # share of written words above which a reading of text on its side spelt it right
 TURN_MARGIN = 1.25  # a page is turned only when the turned reading scores this much better than the page as it came
 
 
@@ -24,7 +25,7 @@ TURN_MARGIN = 1.25  # a page is turned only when the turned reading scores this 
 class ReadingQuality:
     words: int  # letter tokens judged
     horizontal: float  # share of long words whose box is wider than tall
-    syllables: float  # share of letter tokens that are Vietnamese syllables
+    syllables: float  # share of letter tokens written as Vietnamese is (syllables, abbreviations, codes)
     confidence: float  # mean word confidence
     score: float  # confidence-weighted count of long syllables lying horizontally
 
@@ -46,7 +47,7 @@ def assess(ocr: OcrPage) -> ReadingQuality:
     judged = [w for w in words if is_wordlike(w.text)]
     long = [w for w in judged if len(w.text) >= 3]
     lying = [w for w in long if w.width > w.height]
-    syllables = sum(is_syllable(w.text) for w in judged)
+    syllables = sum(is_written_word(w.text) for w in judged)
     score = sum(w.confidence for w in lying if is_syllable(w.text)) / 100
     return ReadingQuality(
         words=len(judged),
@@ -60,3 +61,11 @@ def assess(ocr: OcrPage) -> ReadingQuality:
 def better_turned(turned: ReadingQuality, as_came: ReadingQuality) -> bool:
     """Turn a page only on clear evidence: an upright page must never be turned."""
     return turned.score > TURN_MARGIN * as_came.score + 5
+
+
+def quarter_turn_back(sideways: ReadingQuality) -> int:
+    """The quarter turn most likely to stand a page read on its side upright. Tesseract reads lines standing on end
+    itself: text turned a quarter clockwise comes out spelt right, text turned the other way as soup (the first two
+    pages of the 8 real files, turned each way: 78-100% written words against 15-32%), so the spelling says which
+    way the page lies."""
+    return 270 if sideways.syllables >= SIDEWAYS_SPELT else 90

@@ -2,9 +2,10 @@
 
 The page is read first as it came: most pages are upright, and for them that is the only Tesseract run. When that
 reading does not look upright, a page whose words lie flat (few Vietnamese syllables, low confidence) is read turned
-over; only if that does not read well either, or the words stand on end, does Tesseract's orientation detection
-(OSD, on the page halved) propose a turn. The readings are compared word by word (`ocr.orientation`); a page is
-turned only when a turned reading is clearly better than the page as it came.
+over, and a page whose words stand on end is read turned the quarter its reading points to; only if that does not
+read well either does Tesseract's orientation detection (OSD, on the page halved) propose a turn. The readings are
+compared word by word (`ocr.orientation`); a page is turned only when a turned reading is clearly better than the
+page as it came.
 
 A page whose pixels are under 200 per inch (a 150 dpi scan kept at its own resolution) is also read enlarged to
 about 300 dpi, where Tesseract's models were trained; the enlarged reading is kept when it scores better. The image
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ocr.orientation import ReadingQuality, assess, better_turned
+from ocr.orientation import ReadingQuality, assess, better_turned, quarter_turn_back
 from ocr.preprocess import PreparedPage, clean, deskew, estimate_skew, rotate_quarter, to_grey
 from ocr.tesseract import OcrPage, Osd, detect_orientation, read_image
 
@@ -92,8 +93,9 @@ def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below:
 
     if not first[3].upright(flip_below):
         # Words lying flat but unreadable: most likely upside down, which one more reading settles (OSD costs as
-        # much as a reading). Words standing on end, or nothing better turned over: OSD says which way.
-        if first[3].sideways or not try_turns([180]):
+        # much as a reading). Words standing on end: the reading itself says which quarter turn to try first.
+        # Neither upright: OSD says which way.
+        if not try_turns([quarter_turn_back(first[3]) if first[3].sideways else 180]):
             t0 = time.perf_counter()
             small, small_dpi = _for_osd(grey, dpi)
             osd = detect_orientation(small, dpi=small_dpi, timeout_s=timeout_s)

@@ -22,6 +22,8 @@ _VOWELS = (
 )
 _FINALS = "ng|nh|ch|c|m|n|p|t"
 _SYLLABLE = re.compile(rf"(?:{_INITIALS})?(?:{_VOWELS})(?:{_FINALS})?")
+_ABBREVIATION = re.compile(r"[A-EG-IK-VXYĐ]{2,6}")  # UBND, TTHC, PCT, KT, II: in the Vietnamese alphabet (no F J W Z)
+_JOINS = re.compile(r"[/\-]")  # "tuyến/Theo", "96/2023/NĐ-CP": words and codes joined without spaces
 EDGES = ".,;:!?()[]{}\"'“”‘’«»…-–—/\\*"  # punctuation stripped from a token's ends before it is judged
 
 
@@ -40,6 +42,16 @@ def is_syllable(token: str) -> bool:
         return False
     bare, tones = _untoned(word)
     return tones <= 1 and _SYLLABLE.fullmatch(bare) is not None
+
+
+def is_written_word(token: str) -> bool:
+    """True for what a Vietnamese administrative page is written in: syllables, upper-case abbreviations ("UBND",
+    "TM.", "II") and codes or words joined by slashes and dashes ("96/2023/NĐ-CP", "tuyến/Theo"), every part of
+    which is a syllable, an abbreviation or a number. Used where a page of few words (a signature page with "TM.",
+    "PCT", "Lưu: VT") must still read as upright; glyph soup rarely forms such parts."""
+    parts = [part for part in _JOINS.split(token.strip(EDGES)) if part]
+    return bool(parts) and all(part.isdigit() or _ABBREVIATION.fullmatch(part) or is_syllable(part)
+                               for part in parts) and not all(part.isdigit() for part in parts)
 
 
 def is_wordlike(token: str) -> bool:

@@ -1,6 +1,6 @@
 """Orientation is judged from the reading: words lying the right way and spelled as Vietnamese."""
 
-from ocr.orientation import assess, better_turned
+from ocr.orientation import assess, better_turned, quarter_turn_back
 from ocr.tesseract import Line, OcrPage, Word
 
 
@@ -39,3 +39,19 @@ def test_a_page_is_not_turned_for_a_slightly_better_score() -> None:
 
 def test_a_page_with_almost_no_words_is_left_as_it_came() -> None:
     assert assess(page([("Ký", 60, 40), ("tên", 90, 40)], conf=40)).upright(70)
+
+
+def test_a_signature_page_of_abbreviations_reads_upright() -> None:
+    """The last page of a decision: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "Lưu: VT, KT": few words, many of them
+    abbreviations, which must not send it through three more readings."""
+    signature_page = [("TM.", 90, 40), ("ỦY", 80, 40), ("BAN", 120, 40), ("NHÂN", 160, 40), ("DÂN", 120, 40),
+                      ("PCT", 120, 40), ("UBND", 160, 40), ("Lưu:", 120, 40), ("VT,", 90, 40), ("KT;", 90, 40)]
+    assert assess(page(signature_page)).upright(70)
+
+
+def test_a_page_on_its_side_is_turned_back_the_way_its_reading_points() -> None:
+    spelt = assess(page([(text, h, w) for text, w, h in UPRIGHT]))  # turned a quarter clockwise: read right
+    soup = [("'€£0£", 40, 120), ("tuợu", 40, 120), ("3upH)", 40, 140), ("JALLOS", 40, 180), ("qNÑf1", 40, 150),
+            ("Áy8u", 40, 120)]
+    assert spelt.sideways and quarter_turn_back(spelt) == 270
+    assert assess(page(soup)).sideways and quarter_turn_back(assess(page(soup))) == 90

@@ -46,6 +46,7 @@ def test_a_real_page_turned_any_way_is_stood_back_up(turn: int, tmp_path: Path) 
     pixels, dpi = real_page("209-QDCT.signed.pdf", 0, tmp_path)
     reading = read_page(rotate_quarter(pixels, turn), dpi=dpi)
     assert (reading.rotation + turn) % 360 == 0
+    assert reading.osd is None and len(reading.tried) == 2  # one more reading, the way the first one pointed
     lines = reading.ocr.text.splitlines()  # read in layout order: the header reads as printed
     assert any(nfc("ỦY BAN NHÂN DÂN") in line for line in lines)
     assert any(nfc("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") in line for line in lines)

@@ -1,8 +1,12 @@
+from pathlib import Path
+
 import numpy as np
 from PIL import Image
 
 from ocr.page import read_page
 from ocr.tesseract import parse_tsv, tesseract_version
+from pipeline.config import load_settings
+from pipeline.intake import open_document
 from pipeline.text import nfc
 from tests.conftest import SAMPLES
 
@@ -39,11 +43,11 @@ def test_an_upside_down_scan_is_read_turned_over() -> None:
     assert reading.ocr.text_layer_pdf.startswith(b"%PDF")
 
 
-def test_a_page_on_its_side_is_stood_up_by_osd_and_the_comparison_of_readings() -> None:
+def test_a_page_on_its_side_is_stood_up_by_its_own_reading_and_the_comparison_of_readings() -> None:
     with Image.open(SAMPLES / "giay_phep_xay_dung_02_sideways.jpg") as im:
         reading = read_page(np.asarray(im.convert("RGB")), dpi=300)
     assert reading.rotation == 90
-    assert reading.osd is not None and reading.osd.rotate == 90
+    assert reading.osd is None and list(reading.tried) == [0, 90]  # the reading on its side said which way: no OSD
     assert reading.tried[90] > reading.tried[0]  # the turned reading was compared with the page as it came
     assert nfc("GIẤY PHÉP XÂY DỰNG") in reading.ocr.text
 
@@ -51,4 +55,11 @@ def test_a_page_on_its_side_is_stood_up_by_osd_and_the_comparison_of_readings() 
 def test_an_upright_page_costs_one_reading() -> None:
     with Image.open(SAMPLES / "khai_tu_02_photocopy.jpg") as im:
         reading = read_page(np.asarray(im.convert("RGB")), dpi=300)
+    assert reading.rotation == 0 and reading.osd is None and list(reading.tried) == [0]
+
+
+def test_a_signature_page_of_few_words_costs_one_reading(tmp_path: Path) -> None:
+    document = open_document(SAMPLES / "quyet_dinh_01.pdf", load_settings(tmp_path / "data"))
+    last = list(document.pages())[-1]  # "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nơi nhận: … Lưu: VT, KT;"
+    reading = read_page(np.asarray(last.image.convert("L")), dpi=last.dpi)
     assert reading.rotation == 0 and reading.osd is None and list(reading.tried) == [0]
