@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.sign import signers
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
 from signing.settings import KeySpec, SigningSettings
 
@@ -247,7 +248,14 @@ def validation_context(settings: SigningSettings, *, fetch: bool | None = None) 
 
     fetching = settings.revocation_fetch if fetch is None else fetch
     return ValidationContext(trust_roots=load_certificates(verification_roots(settings)), allow_fetching=fetching,
-                             revocation_mode="hard-fail" if fetching else "soft-fail")
+                             revocation_mode="hard-fail" if fetching else "soft-fail",
+                             fetcher_backend=revocation_fetchers() if fetching else None)
+
+
+def revocation_fetchers() -> RequestsFetcherBackend:
+    """OCSP, CRL and certificate fetching over plain blocking HTTP. The default (aiohttp) opens a client session per
+    validation context that nothing closes: every signature of a batch left one behind ("Unclosed client session")."""
+    return RequestsFetcherBackend()
 
 
 def certificate_sha256(cert: asn1_x509.Certificate) -> str:

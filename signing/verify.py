@@ -39,7 +39,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from signing.identity import certificate_sha256
+from signing.identity import certificate_sha256, revocation_fetchers
 from signing.page_changes import changed_pages
 from signing.sign import VIETNAM
 
@@ -157,6 +157,7 @@ class _Context:
         kwargs: dict[str, Any] = {
             "trust_roots": self.roots, "allow_fetching": fetch, "retroactive_revinfo": True,
             "revocation_mode": "hard-fail" if strict else "soft-fail",
+            "fetcher_backend": revocation_fetchers() if fetch else None,
         }
         when = moment or self.at
         if when is not None:

@@ -1,7 +1,9 @@
 """PAdES levels through a real test PKI on 127.0.0.1 (certomancer: RFC 3161 TSA, OCSP, CRLs), checked with pyHanko
 itself and with sohoa's verifier; long-term validity years ahead; revoked and expired keys; upgrade and renewal."""
 
+import gc
 import io
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -49,6 +51,19 @@ def test_each_level_is_reached_and_verified(level: str, pki: PkiUnderTest, tmp_p
     assert bool(reader.embedded_timestamp_signatures) == (level == "B-LTA")
     if level != "B-T":
         assert all(s.revocation == "good" for s in report.regular)
+
+
+def test_fetching_revocation_data_leaves_no_connection_open(pki: PkiUnderTest, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """A batch signs thousands of copies at B-LT: each one used to leave an HTTP client session behind."""
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LT", tsa="tsa2")
+    signer = signer_for(settings)
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        for _ in range(2):
+            assert sign(signer).level == "B-LT"
+        gc.collect()
+    assert not [r for r in caplog.records if "Unclosed" in r.getMessage()]
 
 
 def test_a_b_lta_copy_still_verifies_after_its_certificates_expire(pki: PkiUnderTest, tmp_path: Path,
