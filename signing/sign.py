@@ -20,6 +20,7 @@ Keys, stamp styles and fonts are loaded once per signer and reused for every doc
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import threading
 import time
@@ -42,7 +43,7 @@ from pyhanko.sign.signers import constants
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.api import TimeStamper
-from pyhanko.stamp import QRStampStyle, TextStampStyle
+from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import (
     ExpiredError,
@@ -54,6 +55,7 @@ from pyhanko_certvalidator.errors import (
 
 from signing.fonts import preset_font, stamp_font
 from signing.identity import LoadedKey, SigningKeyError, load_key, validation_context
+from signing.qr_stamp import FixedMaskQRStampStyle
 from signing.settings import LEVELS, Level, Officer, Role, SigningSettings
 
 __all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf", "level_at_least"]
@@ -70,6 +72,7 @@ _FILL = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignme
                             margins=Margins(0, 0, 0, 0), inner_content_scaling=InnerScaling.STRETCH_FILL)
 AGENCY_STAMP = "%(copy_form)s\n%(signer)s\nThời gian ký: %(signed_at)s"
 OFFICER_STAMP = "Người số hóa: %(signer)s\nThời gian ký: %(signed_at)s\nMã kết quả: %(result_code)s"
+MIN_ROOM = 4096  # hex digits reserved for a CMS signature at the least
 CERT_CHECK_SECONDS = 600  # how long a certificate check before signing is trusted
 
 
@@ -130,6 +133,28 @@ class _Signatory:
     box_size: tuple[float, float]
     checked_at: float | None = None  # monotonic time of the last check; None: never (monotonic may start near 0)
     revocation_checked: bool = False
+    untimestamped_room: int | None = None  # hex digits to reserve for a B-B signature, once measured
+
+    def room(self, level: Level) -> int:
+        """Hex digits to reserve in /Contents for this signatory's CMS. A later signature parses the reserve of every
+        earlier one digit by digit, so a reserve five times too large cost a tenth of signing. A B-B signature's
+        size is fixed by the key and its certificates: one dry run tells it, with pyHanko's own 50% margin. A
+        timestamp token's size is the authority's to choose, and revocation data grows with the chain: those keep
+        room to spare."""
+        if level_at_least(level, "B-LT"):
+            return 32768
+        if level_at_least(level, "B-T"):
+            return 16384
+        if self.untimestamped_room is None:
+            try:
+                dry = asyncio.run(self.key.signer.async_sign(hashlib.sha256().digest(), "sha256", use_pades=True,
+                                                             dry_run=True))
+                digits = 2 * len(dry.dump())
+                room = digits * 3 // 2
+                self.untimestamped_room = max(MIN_ROOM, room + room % 2)  # pyHanko wants whole bytes
+            except Exception:  # a signer that cannot dry-run: the generous reserve
+                self.untimestamped_room = 16384
+        return self.untimestamped_room
 
 
 @dataclass
@@ -153,7 +178,7 @@ class DocumentSigner:
             "agency": _Signatory("agency", s.agency_name, agency, TextStampStyle(
                 stamp_text=AGENCY_STAMP, text_box_style=TextBoxStyle(font=font, font_size=10),
                 border_width=0, background=None), AGENCY_BOX),
-            "officer": _Signatory("officer", self.officer.name, officer, QRStampStyle(
+            "officer": _Signatory("officer", self.officer.name, officer, FixedMaskQRStampStyle(
                 stamp_text=OFFICER_STAMP, text_box_style=TextBoxStyle(font=replace(font, font_size=8), font_size=8),
                 border_width=0, innsep=1, background=_WHITE, background_opacity=1.0,
                 background_layout=_FILL), OFFICER_BOX),
@@ -274,7 +299,7 @@ class DocumentSigner:
             signer = _Pdf17Signer(meta, signer=signatory.key.signer, timestamper=timestamper,
                                   stamp_style=signatory.style, new_field_spec=new_field)
             out = io.BytesIO()
-            signer.sign_pdf(writer, output=out, bytes_reserved=16384 if not embed else 32768,
+            signer.sign_pdf(writer, output=out, bytes_reserved=signatory.room(level),
                             appearance_text_params={
                                 "copy_form": self.settings.copy_form, "signer": signatory.name,
                                 "signed_at": datetime.now(VIETNAM).replace(microsecond=0).isoformat(),
