@@ -11,7 +11,7 @@ import bagit
 
 from archive.base import MANIFEST, RecordArchive
 from archive.objects import ArchiveError
-from pipeline.records import Manifest
+from domain.records import Manifest
 
 
 def export_bag(archive: RecordArchive, manifests: Sequence[Manifest], out: Path, agency_name: str,

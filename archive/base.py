@@ -34,8 +34,8 @@ from archive.objects import (
     sha256_hex,
 )
 from archive.retention import lock_of
-from pipeline.codes import MAX_SEQUENCE
-from pipeline.records import Manifest
+from domain.codes import MAX_SEQUENCE
+from domain.records import Manifest
 
 # (content hash, version) -> SHA-256 of every manifest the audit log says was written for that version
 Attestations = Mapping[tuple[str, int], Set[str]]

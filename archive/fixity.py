@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from archive.base import BY_CAPTURE, CAPTURES, MANIFEST, Attestations, DamagedManifest, RecordArchive
 from archive.objects import sha256_hex
-from pipeline.records import Manifest
+from domain.records import Manifest
 
 _RECORD_KEY = re.compile(r"^records/([0-9a-f]{64})/")
 _VERSION_KEY = re.compile(r"^records/[0-9a-f]{64}/v(\d+)/[^/]+$")

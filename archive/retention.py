@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from archive.objects import Lock
-from pipeline.config import RetentionClass
-from pipeline.records import Retention
+from domain.catalogue import RetentionClass
+from domain.records import Retention
 
 
 def retention_of(rc: RetentionClass, closed: date) -> Retention:

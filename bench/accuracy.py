@@ -304,8 +304,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="sohoa-accuracy-") as tmp:
         work = Path(tmp)
+        from domain.catalogue import DEFAULT_REQUIRED
         from pipeline.classify import classify
-        from pipeline.config import DEFAULT_REQUIRED, load_settings
+        from pipeline.config import load_settings
         from pipeline.fields import extract
         from pipeline.intake import file_sha256
         from pipeline.process import ACCEPTED, digitise

@@ -30,7 +30,6 @@ sys.path.insert(0, str(REPO))
 from indexer.base import Index, RecordQuery  # noqa: E402
 from indexer.document import IndexedPerson, IndexedRecord, name_key  # noqa: E402
 from indexer.sqlite import SqliteIndex  # noqa: E402
-from pipeline.config import load_settings  # noqa: E402
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
             "Dương", "Lý", "Đào", "Đoàn", "Trịnh", "Trương", "Lâm", "Mai", "Tô", "Hà", "Đinh", "Lưu", "Cao"]
@@ -120,12 +119,12 @@ def percentile(sorted_ms: list[float], q: float) -> float:
 def open_index(backend: str, folder: Path) -> Index:
     if backend == "sqlite":
         return SqliteIndex(folder)
-    settings = load_settings(folder)
-    if settings.elasticsearch is None:
-        raise SystemExit("--backend elasticsearch needs SOHOA_ES_URL")
-    from indexer.elastic import ElasticIndex
+    from indexer.backends import INDEXES
 
-    return ElasticIndex(settings.elasticsearch)
+    es = INDEXES["elasticsearch"].read_settings({}, os.environ)
+    if es is None:
+        raise SystemExit("--backend elasticsearch needs SOHOA_ES_URL")
+    return INDEXES["elasticsearch"].open(es, folder)
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from archive.base import SIGNED_PDF
-from pipeline.records import Manifest
-from pipeline.text import fold, nfc, squash
+from domain.records import Manifest
+from domain.text import fold, nfc, squash
 
 DASHES = "‐‑‒–—―−"  # read as "-" in a số/ký hiệu (the Elasticsearch normaliser maps the same characters)
 SPACES = " \t\r\n\u00a0"  # dropped from a số/ký hiệu

@@ -24,7 +24,7 @@ from indexer.base import Hit, IndexUnavailable, RecordQuery
 from indexer.document import IndexedRecord
 from indexer.es_query import review_body, search_body, types_body
 from indexer.es_template import index_template
-from pipeline.config import ElasticSettings
+from indexer.settings import ElasticSettings
 
 T = TypeVar("T")
 RETRY_STATUSES = (429, 502, 503, 504)

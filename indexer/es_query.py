@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.text import nfc
 from indexer.base import LIKE_AT_LEAST, LIKE_SHARE, LIKE_TERMS, Filters, RecordQuery
 from indexer.document import code_key, name_key
-from pipeline.text import nfc
 
 TEXT_EXACT_BOOST = 1000.0  # above any BM25 score a few words reach: exact spellings of names come first
 

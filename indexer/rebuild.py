@@ -9,16 +9,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from archive.base import OCR_TEXT, DamagedManifest
+from archive.audit_log import AuditLog
+from archive.base import OCR_TEXT, DamagedManifest, RecordArchive
 from archive.objects import ArchiveError, ArchiveUnavailable
-from indexer.base import IndexUnavailable
+from domain.records import Manifest
+from indexer.base import Index, IndexUnavailable
 from indexer.document import IndexedRecord
-from indexer.outbox import Action
-from pipeline.records import Manifest
-from pipeline.services import Services
+from indexer.outbox import Action, Outbox
 
 log = logging.getLogger(__name__)
+
+
+class Services(Protocol):
+    """What keeping the index in step needs of a data directory's backends (`pipeline.services.Services` has it)."""
+
+    @property
+    def archive(self) -> RecordArchive: ...
+    @property
+    def index(self) -> Index: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 def record_of(manifest: Manifest, services: Services) -> IndexedRecord:

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 import pytesseract
 
-from pipeline.text import nfc
+from domain.text import nfc
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # Words further apart than this many line heights belong to different columns (the two header blocks, say).

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pipeline.config import Catalogue
-from pipeline.records import Classification
-from pipeline.text import fold, squash
+from domain.catalogue import Catalogue
+from domain.records import Classification
+from domain.text import fold, squash
 
 HEAD_LINES = 25
 FLOOR = 0.65  # unrelated lines score 0.5-0.6 against some title; real titles, even misread, 0.85 and up

@@ -36,6 +36,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from archive.objects import ArchiveError, os_error_vi
+from domain.catalogue import ConfigError
+from domain.dates import parse_date
+from domain.personal_number import PROBLEMS as NUMBER_PROBLEMS
+from domain.personal_number import check_personal_number, is_old_id
+from domain.validity import ValidityStatus, status_on
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
 from indexer.document import IndexedPerson, name_key
@@ -43,12 +48,8 @@ from indexer.outbox import Outbox
 from pipeline.cli_archive import CommandError
 from pipeline.cli_archive import register as register_archive_commands
 from pipeline.cli_signatures import register as register_signature_commands
-from pipeline.config import ConfigError, Settings, load_settings
-from pipeline.dates import parse_date
-from pipeline.personal_number import PROBLEMS as NUMBER_PROBLEMS
-from pipeline.personal_number import check_personal_number, is_old_id
+from pipeline.config import Settings, load_settings
 from pipeline.services import PRIVATE_UMASK, Services, open_services, services_for
-from pipeline.validity import ValidityStatus, status_on
 from signing.identity import SigningKeyError
 from signing.settings import SigningSettingsError
 

@@ -19,9 +19,9 @@ from archive.audit_log import Verification, verify_events
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
 from archive.objects import Lock
 from archive.retention import lock_of, retention_of
+from domain.records import Manifest
 from indexer.rebuild import remove_or_queue
 from pipeline.config import Settings
-from pipeline.records import Manifest
 from pipeline.services import Services, open_services
 
 PROBLEMS_VI = {"missing": "mất tệp", "changed": "nội dung bị thay đổi", "unexpected": "tệp lạ không có trong manifest",

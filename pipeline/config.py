@@ -13,150 +13,33 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import unquote, urlsplit, urlunsplit
+from typing import Any
 
-from pipeline.codes import validate_agency_code
+from archive.backends import STORES, StoreBackend
+from domain.catalogue import (
+    DEFAULT_REQUIRED,
+    REQUIRED_FIELDS,
+    Catalogue,
+    ConfigError,
+    DocumentType,
+    Labels,
+    NameLabel,
+    RetentionClass,
+    RetentionSchedule,
+    Validity,
+)
+from domain.codes import validate_agency_code
+from indexer.backends import INDEXES, IndexBackend
 from signing.settings import SigningSettings, SigningSettingsError, load_signing_settings
 
 DEFAULTS = Path(__file__).parent / "defaults"
 DEFAULT_DATA_DIR = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "sohoa"
 
 
-class ConfigError(ValueError):
-    """A setting or configuration file is malformed; the message says which and how."""
-
-
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """--data-dir, else SOHOA_DATA_DIR, else $XDG_DATA_HOME/sohoa (~/.local/share/sohoa)."""
     chosen = explicit or os.environ.get("SOHOA_DATA_DIR") or DEFAULT_DATA_DIR
     return Path(chosen).expanduser().resolve()
-
-
-@dataclass(frozen=True)
-class Validity:
-    """How long a result stays valid: None months means it never expires."""
-
-    months: int | None
-    note: str = ""
-
-    @property
-    def rule(self) -> str:
-        """The rule as configuration writes it, and as the manifest keeps it."""
-        return "permanent" if self.months is None else f"{self.months} months"
-
-    @classmethod
-    def parse(cls, rule: str, note: str = "") -> Validity:
-        rule = rule.strip().lower()
-        if rule == "permanent":
-            return cls(None, note)
-        m = re.fullmatch(r"(\d+)\s*(months?|years?)", rule)
-        if not m:
-            raise ConfigError(f"validity must be 'permanent' or '<n> months' / '<n> years', not {rule!r}")
-        n = int(m.group(1))
-        return cls(n * 12 if m.group(2).startswith("year") else n, note)
-
-
-@dataclass(frozen=True)
-class RetentionClass:
-    id: str
-    label: str
-    years: int  # 0 = permanent
-    mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
-
-
-@dataclass(frozen=True)
-class RetentionSchedule:
-    """Document type -> retention class (the archivist's schedule, retention.toml)."""
-
-    classes: dict[str, RetentionClass]
-    by_type: dict[str, str]
-    unclassified_class: str
-    audit_log_class: str
-
-    def for_type(self, type_id: str | None) -> RetentionClass:
-        return self.classes[self.by_type.get(type_id or "", self.unclassified_class)]
-
-    @property
-    def audit_log(self) -> RetentionClass:
-        return self.classes[self.audit_log_class]
-
-
-@dataclass(frozen=True)
-class MinioSettings:
-    endpoint: str
-    access_key: str = field(repr=False)
-    secret_key: str = field(repr=False)
-    bucket: str
-    secure: bool
-    region: str | None
-    ca_file: str | None
-
-
-@dataclass(frozen=True)
-class ElasticSettings:
-    urls: tuple[str, ...]
-    username: str = ""
-    password: str = field(default="", repr=False)
-    api_key: str = field(default="", repr=False)
-    ca_file: str | None = None
-    index_prefix: str = "sohoa"
-    request_timeout: float = 10.0
-    max_retries: int = 3
-
-
-# Fields a document type may require. subject: a person in one of its subject roles is named; subject_dob: each
-# has a date of birth; subject_identifier: each has a personal number or old ID, or the record a register book and
-# number; number, issue_date, issuer: the document's own.
-REQUIRED_FIELDS = ("subject", "subject_dob", "subject_identifier", "number", "issue_date", "issuer")
-DEFAULT_REQUIRED = ("number", "issue_date", "issuer")
-
-
-@dataclass(frozen=True)
-class DocumentType:
-    id: str
-    name: str
-    titles: tuple[str, ...]
-    procedure_code: str
-    validity: Validity
-    subject_roles: tuple[str, ...]
-    required: tuple[str, ...] = DEFAULT_REQUIRED  # the fields a clerk relies on (REQUIRED_FIELDS)
-    number_pattern: str = ""  # the form of its số/ký hiệu, a regular expression; "" for the general form
-
-
-@dataclass(frozen=True)
-class NameLabel:
-    label: str
-    role: str
-
-
-@dataclass(frozen=True)
-class Labels:
-    """Printed labels of the fields about people, as the forms spell them."""
-
-    name: tuple[NameLabel, ...]
-    honorifics: tuple[str, ...]
-    dob: tuple[str, ...]
-    personal_number: tuple[str, ...]
-    old_id: tuple[str, ...]
-    sex: tuple[str, ...]
-    default_role: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    types: tuple[DocumentType, ...]
-    labels: Labels
-    role_names: dict[str, str] = field(default_factory=dict)
-
-    def role_name(self, role: str) -> str:
-        return self.role_names.get(role, role)
-
-    def get(self, type_id: str) -> DocumentType:
-        for t in self.types:
-            if t.id == type_id:
-                return t
-        raise KeyError(type_id)
 
 
 @dataclass(frozen=True)
@@ -178,10 +61,10 @@ class Settings:
     max_seconds_per_file: int
     signing: SigningSettings
     workers: int
-    archive_backend: Literal["filesystem", "minio"]
-    minio: MinioSettings | None
-    index_backend: Literal["sqlite", "elasticsearch"]
-    elasticsearch: ElasticSettings | None
+    archive_backend: str  # a name in archive.backends.STORES
+    archive_options: Any  # that store's own settings (archive.settings), None when it needs none
+    index_backend: str  # a name in indexer.backends.INDEXES
+    index_options: Any  # that index's own settings (indexer.settings), None when it needs none
     download_link_seconds: int
     download_link_max_seconds: int
     download_base_url: str
@@ -302,63 +185,6 @@ def load_retention_schedule(path: Path, type_ids: Iterable[str] = ()) -> Retenti
     return schedule
 
 
-def _minio_settings(raw: dict[str, Any], env: Mapping[str, str]) -> MinioSettings | None:
-    endpoint = env.get("SOHOA_MINIO_ENDPOINT") or raw.get("endpoint", "")
-    if not endpoint:
-        return None
-    secure = env.get("SOHOA_MINIO_SECURE")
-    return MinioSettings(
-        endpoint=endpoint,
-        access_key=env.get("SOHOA_MINIO_ACCESS_KEY") or raw.get("access_key", ""),
-        secret_key=env.get("SOHOA_MINIO_SECRET_KEY") or raw.get("secret_key", ""),
-        bucket=env.get("SOHOA_MINIO_BUCKET") or raw.get("bucket", "sohoa-archive"),
-        secure=(secure.lower() not in ("0", "false", "no")) if secure else bool(raw.get("secure", True)),
-        region=raw.get("region") or None,
-        ca_file=env.get("SOHOA_MINIO_CA_FILE") or raw.get("ca_file") or None,
-    )
-
-
-def _split_credentials(urls: list[str]) -> tuple[tuple[str, ...], tuple[str, str]]:
-    """URLs without a user:password written into them, and that user and password: the URLs go into messages, logs
-    and the outbox, the secret only into the Authorization header."""
-    bare, user, password = [], "", ""
-    for url in urls:
-        parts = urlsplit(url)
-        if parts.username is not None or parts.password is not None:
-            user = user or unquote(parts.username or "")
-            password = password or unquote(parts.password or "")
-            host = parts.hostname or ""
-            netloc = f"[{host}]" if ":" in host else host
-            netloc += f":{parts.port}" if parts.port else ""
-            url = urlunsplit(parts._replace(netloc=netloc))
-        bare.append(url)
-    return tuple(bare), (user, password)
-
-
-def _elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSettings | None:
-    urls = env.get("SOHOA_ES_URL")
-    url_list = [u.strip() for u in urls.split(",")] if urls else list(raw.get("urls", []))
-    if not [u for u in url_list if u]:
-        return None
-    prefix = env.get("SOHOA_ES_INDEX_PREFIX") or raw.get("index_prefix", "sohoa")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,100}", prefix):  # Elasticsearch index names: lower case, no spaces
-        raise ConfigError(f"Elasticsearch index_prefix must be lower-case letters, digits, '-' or '_': {prefix!r}")
-    urls_without, from_url = _split_credentials([u for u in url_list if u])
-    try:
-        return ElasticSettings(
-            urls=urls_without,
-            username=env.get("SOHOA_ES_USERNAME") or raw.get("username", "") or from_url[0],
-            password=env.get("SOHOA_ES_PASSWORD") or raw.get("password", "") or from_url[1],
-            api_key=env.get("SOHOA_ES_API_KEY") or raw.get("api_key", ""),
-            ca_file=env.get("SOHOA_ES_CA_FILE") or raw.get("ca_file") or None,
-            index_prefix=prefix,
-            request_timeout=float(raw.get("request_timeout_s", 10)),
-            max_retries=int(raw.get("max_retries", 3)),
-        )
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"[index.elasticsearch]: {e}") from e
-
-
 def _signing_settings(raw: dict[str, Any], env: Mapping[str, str], agency_name: str, root: Path) -> SigningSettings:
     try:
         return load_signing_settings(raw, env, agency_name=agency_name, keys_dir=root / "keys",
@@ -367,10 +193,17 @@ def _signing_settings(raw: dict[str, Any], env: Mapping[str, str], agency_name: 
         raise ConfigError(str(e)) from e
 
 
-def _backend(concern: str, chosen: str, allowed: tuple[str, str]) -> str:
-    if chosen not in allowed:
-        raise ConfigError(f"{concern} backend must be '{allowed[0]}' or '{allowed[1]}', not {chosen!r}")
-    return chosen
+def _backend(concern: str, table: dict[str, Any], env_name: str, registry: Mapping[str, StoreBackend | IndexBackend],
+             env: Mapping[str, str]) -> tuple[str, Any]:
+    """The backend a concern ("archive", "index") chose, and its own settings read by its registry entry."""
+    chosen = env.get(env_name) or table["backend"]
+    if chosen not in registry:
+        raise ConfigError(f"{concern} backend must be one of {', '.join(map(repr, registry))}, not {chosen!r}")
+    backend = registry[chosen]
+    options = backend.read_settings(table.get(chosen, {}), env)
+    if options is None and backend.missing:
+        raise ConfigError(backend.missing)
+    return chosen, options
 
 
 def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
@@ -386,15 +219,8 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     validate_agency_code(agency_code)
     limits = raw["limits"]
     archive = raw["archive"]
-    backend = _backend("archive", env.get("SOHOA_ARCHIVE_BACKEND") or archive["backend"], ("filesystem", "minio"))
-    minio = _minio_settings(archive.get("minio", {}), env)
-    if backend == "minio" and minio is None:
-        raise ConfigError("the MinIO archive needs an endpoint: SOHOA_MINIO_ENDPOINT or [archive.minio] endpoint")
-    index = raw["index"]
-    index_backend = _backend("index", env.get("SOHOA_INDEX_BACKEND") or index["backend"], ("sqlite", "elasticsearch"))
-    elastic = _elastic_settings(index.get("elasticsearch", {}), env)
-    if index_backend == "elasticsearch" and elastic is None:
-        raise ConfigError("the Elasticsearch index needs a URL: SOHOA_ES_URL or [index.elasticsearch] urls")
+    archive_backend, archive_options = _backend("archive", archive, "SOHOA_ARCHIVE_BACKEND", STORES, env)
+    index_backend, index_options = _backend("index", raw["index"], "SOHOA_INDEX_BACKEND", INDEXES, env)
     catalogue = _cached_catalogue(os.environ.get("SOHOA_DOCUMENT_TYPES"))
     schedule_path = env.get("SOHOA_RETENTION_SCHEDULE") or archive.get("retention_schedule") or ""
     return Settings(
@@ -415,10 +241,10 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         max_seconds_per_file=int(limits["max_seconds_per_file"]),
         signing=_signing_settings(raw["signing"], env, agency_name, root),
         workers=max(1, int(env.get("SOHOA_WORKERS") or raw["flow"]["workers"])),
-        archive_backend="minio" if backend == "minio" else "filesystem",
-        minio=minio,
-        index_backend="elasticsearch" if index_backend == "elasticsearch" else "sqlite",
-        elasticsearch=elastic,
+        archive_backend=archive_backend,
+        archive_options=archive_options,
+        index_backend=index_backend,
+        index_options=index_options,
         download_link_seconds=int(float(archive["download_link_minutes"]) * 60),
         download_link_max_seconds=int(float(archive["download_link_max_minutes"]) * 60),
         download_base_url=env.get("SOHOA_DOWNLOAD_BASE_URL") or archive["download_base_url"],

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from archive.base import OCR_TEXT
+from domain.records import Manifest, PageInfo
 from indexer.base import IndexUnavailable, RecordQuery
 from indexer.document import code_key, folded_words
 from ocr.fingerprint import SAME_PAPER, likeness
 from pipeline.fields import Extracted
-from pipeline.records import Manifest, PageInfo
 from pipeline.services import Services
 
 CANDIDATES = 20  # records looked at per anchor; more than any paper is captured

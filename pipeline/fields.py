@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.config import Labels
-from pipeline.dates import find_dates, parse_date
-from pipeline.issuers import correct_issuer
-from pipeline.names import correct_name
-from pipeline.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
-from pipeline.records import Person
-from pipeline.text import fold, nfc, squash
+from domain.catalogue import Labels
+from domain.dates import find_dates, parse_date
+from domain.issuers import correct_issuer
+from domain.names import correct_name
+from domain.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
+from domain.records import Person
+from domain.text import fold, nfc, squash
 
 _ID_CHARS = r"[0-9OoIlSB]"
 _ID_VALUE = re.compile(rf"\s*({_ID_CHARS}[0-9OoIlSB .]{{6,20}}{_ID_CHARS})")

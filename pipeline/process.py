@@ -31,6 +31,18 @@ from PIL import Image
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, CaptureLink, file_name
 from archive.objects import ArchiveUnavailable, os_error_vi
 from archive.retention import retention_of
+from domain.catalogue import Validity
+from domain.codes import dossier_code_of, dossier_prefix, result_code
+from domain.records import (
+    DocumentFields,
+    DpiSource,
+    FileEntry,
+    Manifest,
+    Note,
+    PageInfo,
+    SignatureInfo,
+)
+from domain.validity import valid_until
 from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
@@ -44,25 +56,14 @@ from ocr.resolution import estimate_dpi
 from ocr.tesseract import OcrTimeout, tesseract_version
 from pipeline import __version__
 from pipeline.classify import classify
-from pipeline.codes import dossier_code_of, dossier_prefix, result_code
-from pipeline.config import Settings, Validity
+from pipeline.config import Settings
 from pipeline.duplicates import DuplicateCheckFailed, claim
 from pipeline.duplicates import Reading as CaptureReading
 from pipeline.fields import extract
 from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_document
 from pipeline.quarantine import quarantine
-from pipeline.records import (
-    DocumentFields,
-    DpiSource,
-    FileEntry,
-    Manifest,
-    Note,
-    PageInfo,
-    SignatureInfo,
-)
 from pipeline.review import MIN_DPI, review_notes
 from pipeline.services import Services
-from pipeline.validity import valid_until
 from signing.identity import SigningKeyError, verification_roots
 from signing.settings import LEVELS
 from signing.sign import PYHANKO_PRODUCER, VIETNAM, SignedPdf

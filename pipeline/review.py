@@ -8,10 +8,10 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from pipeline.config import DEFAULT_REQUIRED, DocumentType
+from domain.catalogue import DEFAULT_REQUIRED, DocumentType
+from domain.personal_number import PROBLEMS
+from domain.records import Classification, Note, PageInfo
 from pipeline.fields import Extracted
-from pipeline.personal_number import PROBLEMS
-from pipeline.records import Classification, Note, PageInfo
 
 LOW_OCR_CONFIDENCE = 60.0
 MIN_DPI = 200  # TT 02/2019/TT-BNV: scans of paper records at 200 dpi or more

@@ -21,16 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from archive.audit_log import WRITE, AuditLog
+from archive.backends import STORES, StoreSite
 from archive.base import RecordArchive
-from archive.filesystem import FilesystemObjects
 from archive.objects import ObjectStore
 from archive.retention import lock_of, retention_of
+from domain.records import Manifest
+from indexer.backends import INDEXES
 from indexer.base import Index
 from indexer.outbox import Outbox
-from indexer.sqlite import SqliteIndex
-from pipeline.config import ElasticSettings, MinioSettings, Settings, load_settings
+from pipeline.config import Settings, load_settings
 from pipeline.in_flight import InFlight
-from pipeline.records import Manifest
 from signing.sign import DocumentSigner
 
 PRIVATE_UMASK = 0o027  # what a data directory's files are made with: folders 0750, files 0640 (keys 0600)
@@ -96,35 +96,13 @@ def link_secret(settings: Settings) -> bytes:
     return path.read_text().strip().encode("ascii")
 
 
-@cache
-def minio_objects(m: MinioSettings) -> ObjectStore:
-    """One MinIO client per process and endpoint (it pools connections and is thread-safe)."""
-    from archive.minio_store import MinioObjects
-
-    store = MinioObjects(m.endpoint, m.access_key, m.secret_key, m.bucket, secure=m.secure, region=m.region,
-                         ca_file=m.ca_file)
-    store.ensure_bucket()
-    return store
-
-
 def object_store(settings: Settings) -> ObjectStore:
-    if settings.archive_backend == "minio" and settings.minio is not None:
-        return minio_objects(settings.minio)
-    return FilesystemObjects(settings.archive_dir, settings.download_base_url, link_secret(settings))
-
-
-@cache
-def elastic_index(e: ElasticSettings) -> Index:
-    """One Elasticsearch client per process and cluster (it pools connections and is thread-safe)."""
-    from indexer.elastic import ElasticIndex
-
-    return ElasticIndex(e)
+    site = StoreSite(settings.archive_dir, settings.download_base_url, lambda: link_secret(settings))
+    return STORES[settings.archive_backend].open(settings.archive_options, site)
 
 
 def record_index(settings: Settings) -> Index:
-    if settings.index_backend == "elasticsearch" and settings.elasticsearch is not None:
-        return elastic_index(settings.elasticsearch)
-    return SqliteIndex(settings.index_dir)
+    return INDEXES[settings.index_backend].open(settings.index_options, settings.index_dir)
 
 
 def open_services(settings: Settings) -> Services:

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from functools import partial
 
 from archive.base import SIGNED_PDF
+from domain.records import Manifest
 from indexer.rebuild import index_record
 from pipeline.process import file_entry, signature_info
-from pipeline.records import Manifest
 from pipeline.services import Services
 from signing.ltv import NotConfigured, Upkeeper, UpkeepError, needs_renewal, proof_expiry
 from signing.settings import LEVELS

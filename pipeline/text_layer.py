@@ -22,10 +22,10 @@ import numpy as np
 import pdfplumber
 import pypdfium2
 
+from domain.records import TextLayerCheck
 from ocr.render import RenderTimeout, render_page
 from ocr.syllables import EDGES, is_syllable, syllable_share
 from ocr.tesseract import OcrError, Word, read_image
-from pipeline.records import TextLayerCheck
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
-from pipeline.records import (
+from domain.records import (
     Classification,
     DocumentFields,
     FileEntry,

@@ -17,10 +17,10 @@ from pyhanko_certvalidator import ValidationContext
 
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, RecordArchive
 from archive.filesystem import FilesystemObjects
+from domain.codes import is_dossier_code
+from domain.records import Manifest
+from domain.text import nfc
 from indexer.sqlite import SqliteIndex
-from pipeline.codes import is_dossier_code
-from pipeline.records import Manifest
-from pipeline.text import nfc
 from signing.verify import load_certificates
 from tests.conftest import ARCHIVIST, CLERK, SAMPLES, Ingested, run_cli
 from tests.ocr.test_pdfa import assert_pdfa_2b_structure
@@ -237,7 +237,7 @@ def test_search_finds_documents_by_name_without_diacritics(ingested: Ingested,
                                                          sample_truths: list[dict[str, Any]]) -> None:
     citizen = (SAMPLES / "demo_citizen.txt").read_text().strip()
     name = next(p["name"] for t in sample_truths for p in t["persons"] if p["personal_number"] == citizen)
-    from pipeline.text import fold
+    from domain.text import fold
 
     status, out = run_cli("search", *fold(name).split(), *CLERK, "--json", "--data-dir", ingested.data_dir)
     assert status == 0

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from archive.base import SIGNED_PDF
+from domain.records import Manifest, Person
 from indexer.base import Index
 from indexer.document import IndexedRecord
 from indexer.elastic import ElasticIndex
+from indexer.settings import ElasticSettings
 from indexer.sqlite import SqliteIndex
-from pipeline.config import ElasticSettings
-from pipeline.records import Manifest, Person
 from tests.archive.records import files, manifest_for
 from tests.conftest import LIVE_ES
 from tests.indexer.es_double import EsDouble
@@ -78,7 +78,7 @@ def _record(seed: str, code: str, *, type_id: str | None, type_name: str | None,
     m.fields.issue_date, m.fields.valid_until, m.fields.validity_rule = issued, valid_until, rule
     m.fields.number, m.fields.issuer = number, issuer
     if review:
-        from pipeline.records import Note
+        from domain.records import Note
 
         m.review = [Note(code="low_confidence", message="Độ tin cậy phân loại thấp")]
     return IndexedRecord.of(m, text, f"/archive/{seed}")

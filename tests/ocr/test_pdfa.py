@@ -6,10 +6,10 @@ import pdfplumber
 import pikepdf
 from PIL import Image
 
+from domain.text import nfc
 from ocr.page import read_page
 from ocr.pdfa import build_pdfa, encode_image, jpeg_components
 from ocr.preprocess import rotate_quarter, straighten
-from pipeline.text import nfc
 from tests.conftest import SAMPLES
 
 

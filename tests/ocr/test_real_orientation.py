@@ -10,11 +10,11 @@ import numpy as np
 import pikepdf
 import pytest
 
+from domain.text import nfc
 from ocr.page import read_page
 from ocr.preprocess import rotate_quarter
 from pipeline.config import load_settings
 from pipeline.intake import open_document
-from pipeline.text import nfc
 from tests.conftest import REPO
 
 REAL_SCANS = REPO.parent / "shared" / "real-scans"

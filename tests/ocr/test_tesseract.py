@@ -3,11 +3,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from domain.text import nfc
 from ocr.page import read_page
 from ocr.tesseract import parse_tsv, tesseract_version
 from pipeline.config import load_settings
 from pipeline.intake import open_document
-from pipeline.text import nfc
 from tests.conftest import SAMPLES
 
 HEAD = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"

@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.codes import CodeError
-from pipeline.config import ConfigError, Validity, load_catalogue, load_settings, resolve_data_dir
+from domain.catalogue import ConfigError, Validity
+from domain.codes import CodeError
+from pipeline.config import load_catalogue, load_settings, resolve_data_dir
 
 
 def test_data_dir_comes_from_argument_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,17 +52,17 @@ def test_broken_configuration_says_what_is_wrong(tmp_path: Path) -> None:
 
 def test_the_index_backend_and_its_cluster_come_from_settings_or_environment(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    assert (load_settings(tmp_path).index_backend, load_settings(tmp_path).elasticsearch) == ("sqlite", None)
+    assert (load_settings(tmp_path).index_backend, load_settings(tmp_path).index_options) == ("sqlite", None)
     (tmp_path / "settings.toml").write_text(
         '[index]\nbackend = "elasticsearch"\n[index.elasticsearch]\nurls = ["https://es1:9200", "https://es2:9200"]\n'
         'username = "sohoa"\nindex_prefix = "gialai"\nmax_retries = 5\n', encoding="utf-8")
-    es = load_settings(tmp_path).elasticsearch
+    es = load_settings(tmp_path).index_options
     assert es is not None and es.urls == ("https://es1:9200", "https://es2:9200")
     assert (es.username, es.index_prefix, es.max_retries, es.ca_file) == ("sohoa", "gialai", 5, None)
     monkeypatch.setenv("SOHOA_ES_URL", "https://es3:9200, https://es4:9200")
     monkeypatch.setenv("SOHOA_ES_PASSWORD", "bí-mật")
     monkeypatch.setenv("SOHOA_ES_CA_FILE", "/etc/sohoa/ca.pem")
-    es = load_settings(tmp_path).elasticsearch
+    es = load_settings(tmp_path).index_options
     assert es is not None and es.urls == ("https://es3:9200", "https://es4:9200")
     assert (es.password, es.ca_file) == ("bí-mật", "/etc/sohoa/ca.pem") and "bí-mật" not in repr(es)
     monkeypatch.setenv("SOHOA_ES_INDEX_PREFIX", "Gia Lai")
@@ -69,7 +70,7 @@ def test_the_index_backend_and_its_cluster_come_from_settings_or_environment(tmp
         load_settings(tmp_path)
     monkeypatch.delenv("SOHOA_ES_INDEX_PREFIX")
     monkeypatch.setenv("SOHOA_INDEX_BACKEND", "solr")
-    with pytest.raises(ConfigError, match="index backend must be 'sqlite' or 'elasticsearch'"):
+    with pytest.raises(ConfigError, match="index backend must be one of 'sqlite', 'elasticsearch', not 'solr'"):
         load_settings(tmp_path)
     monkeypatch.setenv("SOHOA_INDEX_BACKEND", "elasticsearch")
     monkeypatch.delenv("SOHOA_ES_URL")

@@ -3,9 +3,9 @@ flagged."""
 
 from datetime import date
 
+from domain.records import Classification, Person
 from pipeline.config import load_catalogue
 from pipeline.fields import Extracted
-from pipeline.records import Classification, Person
 from pipeline.review import review_notes
 
 CATALOGUE = load_catalogue()

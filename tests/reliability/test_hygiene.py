@@ -27,9 +27,9 @@ def test_credentials_in_the_index_url_never_reach_messages_or_the_outbox(archive
     monkeypatch.setenv("SOHOA_INDEX_BACKEND", "elasticsearch")
     monkeypatch.setenv("SOHOA_ES_URL", f"http://elastic:{SECRET}@127.0.0.1:{free_port()}")  # nobody listens
     settings = load_settings(archive.data)
-    assert settings.elasticsearch is not None
-    assert settings.elasticsearch.username == "elastic" and settings.elasticsearch.password == SECRET
-    assert all(SECRET not in u and "elastic@" not in u for u in settings.elasticsearch.urls)
+    assert settings.index_options is not None
+    assert settings.index_options.username == "elastic" and settings.index_options.password == SECRET
+    assert all(SECRET not in u and "elastic@" not in u for u in settings.index_options.urls)
     status, out = archive.cli("lookup", "--citizen", CITIZEN, "--purpose", "Tiếp nhận hồ sơ")
     assert status == 4 and "127.0.0.1" in out and SECRET not in out
     more = archive.data.parent / "more"

@@ -1,4 +1,4 @@
-from pipeline.text import fold, nfc, title_case
+from domain.text import fold, nfc, title_case
 
 
 def test_folding_removes_tone_marks_and_maps_d_stroke() -> None:

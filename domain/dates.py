@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pipeline.personal_number import digits_only
-from pipeline.text import fold
+from domain.personal_number import digits_only
+from domain.text import fold
 
 _NUM = r"[0-9oil]{1,4}"  # matched against folded (lower-case) text
 LONG_DATE = re.compile(rf"ngay\s*(?:mung\s*)?({_NUM})\s*thang\s*({_NUM})\s*nam\s*({_NUM})")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from pipeline.config import DEFAULTS
+from domain import REFERENCE_DATA
 
 # OCR reads these letters where digits were printed.
 _LOOKALIKE_DIGIT = {
@@ -33,7 +33,7 @@ PROBLEMS = {
 
 @cache
 def provinces() -> dict[str, str]:
-    with (DEFAULTS / "provinces.toml").open("rb") as f:
+    with (REFERENCE_DATA / "provinces.toml").open("rb") as f:
         return dict(tomllib.load(f)["provinces"])
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.personal_number import check_personal_number, digits_only, is_old_id, provinces
+from domain.personal_number import check_personal_number, digits_only, is_old_id, provinces
 
 
 def test_the_example_number_reads_as_dong_thap_male_born_1984() -> None:

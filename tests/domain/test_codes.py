@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.codes import CodeError, dossier_code, is_dossier_code, result_code, validate_agency_code
+from domain.codes import CodeError, dossier_code, is_dossier_code, result_code, validate_agency_code
 
 
 def test_dossier_and_result_codes_have_the_regulated_form() -> None:

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.dates import find_dates, parse_date
+from domain.dates import find_dates, parse_date
 
 
 @pytest.mark.parametrize(("text", "expected"), [

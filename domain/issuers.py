@@ -11,9 +11,9 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 
-from pipeline.config import DEFAULTS
-from pipeline.personal_number import provinces
-from pipeline.text import fold
+from domain import REFERENCE_DATA
+from domain.personal_number import provinces
+from domain.text import fold
 
 
 def _key(text: str) -> str:
@@ -23,7 +23,7 @@ def _key(text: str) -> str:
 @cache
 def _names() -> tuple[tuple[int, str, str], ...]:
     """(words, folded key, spelling), longest names first."""
-    with (DEFAULTS / "issuers.toml").open("rb") as f:
+    with (REFERENCE_DATA / "issuers.toml").open("rb") as f:
         bodies = list(tomllib.load(f)["bodies"])
     names = {n.upper() for n in bodies} | {p.upper() for p in provinces().values()}
     return tuple(sorted(((len(n.split()), _key(n), n) for n in names), key=lambda x: (-x[0], -len(x[1]))))

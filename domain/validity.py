@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from pipeline.config import Validity
+from domain.catalogue import Validity
 
 
 def add_months(day: date, months: int) -> date:

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.issuers import correct_issuer
+from domain.issuers import correct_issuer
 
 
 @pytest.mark.parametrize(("read", "printed"), [

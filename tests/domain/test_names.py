@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.names import correct_name
+from domain.names import correct_name
 
 
 @pytest.mark.parametrize(("read", "expected"), [

@@ -1,7 +1,7 @@
 from datetime import date
 
-from pipeline.config import Validity
-from pipeline.validity import add_months, status_on, valid_until
+from domain.catalogue import Validity
+from domain.validity import add_months, status_on, valid_until
 
 
 def test_a_marital_status_confirmation_is_valid_six_months() -> None:

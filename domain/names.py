@@ -11,13 +11,13 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 
-from pipeline.config import DEFAULTS
-from pipeline.text import fold, nfc
+from domain import REFERENCE_DATA
+from domain.text import fold, nfc
 
 
 @cache
 def _lexicon() -> tuple[dict[str, str], dict[str, str]]:
-    with (DEFAULTS / "names.toml").open("rb") as f:
+    with (REFERENCE_DATA / "names.toml").open("rb") as f:
         raw = tomllib.load(f)
 
     def table(words: list[str]) -> dict[str, str]:

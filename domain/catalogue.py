@@ -1,0 +1,117 @@
+"""The document-type catalogue and the retention schedule as sohoa holds them once loaded: what each type is
+called and titled, which procedure it results from, how long it stays valid, which fields a clerk relies on, and how
+long the archive keeps it. The files they come from are read by `pipeline.config`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+class ConfigError(ValueError):
+    """A setting or configuration file is malformed; the message says which and how."""
+
+
+@dataclass(frozen=True)
+class Validity:
+    """How long a result stays valid: None months means it never expires."""
+
+    months: int | None
+    note: str = ""
+
+    @property
+    def rule(self) -> str:
+        """The rule as configuration writes it, and as the manifest keeps it."""
+        return "permanent" if self.months is None else f"{self.months} months"
+
+    @classmethod
+    def parse(cls, rule: str, note: str = "") -> Validity:
+        rule = rule.strip().lower()
+        if rule == "permanent":
+            return cls(None, note)
+        m = re.fullmatch(r"(\d+)\s*(months?|years?)", rule)
+        if not m:
+            raise ConfigError(f"validity must be 'permanent' or '<n> months' / '<n> years', not {rule!r}")
+        n = int(m.group(1))
+        return cls(n * 12 if m.group(2).startswith("year") else n, note)
+
+
+@dataclass(frozen=True)
+class RetentionClass:
+    id: str
+    label: str
+    years: int  # 0 = permanent
+    mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
+
+
+@dataclass(frozen=True)
+class RetentionSchedule:
+    """Document type -> retention class (the archivist's schedule, retention.toml)."""
+
+    classes: dict[str, RetentionClass]
+    by_type: dict[str, str]
+    unclassified_class: str
+    audit_log_class: str
+
+    def for_type(self, type_id: str | None) -> RetentionClass:
+        return self.classes[self.by_type.get(type_id or "", self.unclassified_class)]
+
+    @property
+    def audit_log(self) -> RetentionClass:
+        return self.classes[self.audit_log_class]
+
+
+# Fields a document type may require. subject: a person in one of its subject roles is named; subject_dob: each
+# has a date of birth; subject_identifier: each has a personal number or old ID, or the record a register book and
+# number; number, issue_date, issuer: the document's own.
+REQUIRED_FIELDS = ("subject", "subject_dob", "subject_identifier", "number", "issue_date", "issuer")
+DEFAULT_REQUIRED = ("number", "issue_date", "issuer")
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    id: str
+    name: str
+    titles: tuple[str, ...]
+    procedure_code: str
+    validity: Validity
+    subject_roles: tuple[str, ...]
+    required: tuple[str, ...] = DEFAULT_REQUIRED  # the fields a clerk relies on (REQUIRED_FIELDS)
+    number_pattern: str = ""  # the form of its số/ký hiệu, a regular expression; "" for the general form
+
+
+@dataclass(frozen=True)
+class NameLabel:
+    label: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Printed labels of the fields about people, as the forms spell them."""
+
+    name: tuple[NameLabel, ...]
+    honorifics: tuple[str, ...]
+    dob: tuple[str, ...]
+    personal_number: tuple[str, ...]
+    old_id: tuple[str, ...]
+    sex: tuple[str, ...]
+    default_role: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    types: tuple[DocumentType, ...]
+    labels: Labels
+    role_names: dict[str, str] = field(default_factory=dict)
+
+    def role_name(self, role: str) -> str:
+        return self.role_names.get(role, role)
+
+    def get(self, type_id: str) -> DocumentType:
+        for t in self.types:
+            if t.id == type_id:
+                return t
+        raise KeyError(type_id)
