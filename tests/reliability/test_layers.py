@@ -1,0 +1,35 @@
+"""The floors of the design card: no package imports one above it, so a web service can reuse any of them."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+FLOORS = {  # package -> the packages of ours it may import
+    "domain": set(),
+    "ocr": {"domain"},
+    "signing": {"domain"},
+    "archive": {"domain"},
+    "indexer": {"domain", "archive"},  # the index is rebuilt from the archive, its source of truth
+}
+OURS = {"domain", "ocr", "signing", "archive", "indexer", "pipeline", "flows", "bench"}
+
+
+def imported_packages(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found & OURS
+
+
+@pytest.mark.parametrize("package", sorted(FLOORS))
+def test_no_package_imports_upward(package: str) -> None:
+    allowed = FLOORS[package] | {package}
+    wrong = {str(path.relative_to(REPO)): sorted(imported_packages(path) - allowed)
+             for path in sorted((REPO / package).rglob("*.py")) if imported_packages(path) - allowed}
+    assert wrong == {}
