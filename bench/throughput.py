@@ -74,11 +74,11 @@ def main() -> int:
 
         scans = list_scans(args.folder).scans
         t0 = time.perf_counter()
-        run_ingest([], data, args.workers)  # warm-up: Prefect's temporary server starts here
+        run_ingest([], data, args.workers, "bench")  # warm-up: Prefect's temporary server starts here
         startup = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        results = run_ingest(scans, data, args.workers)
+        results = run_ingest(scans, data, args.workers, "bench")
         wall = time.perf_counter() - t0
         accepted = [r for r in results if r.outcome == ACCEPTED]
         pages = sum(r.pages for r in accepted)

@@ -19,6 +19,7 @@ from prefect import flow, task
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from archive.fixity import FixityReport, check_fixity, record_hashes
+from domain.actor import Actor
 from pipeline.services import services_for
 
 CHUNK = 500
@@ -44,7 +45,8 @@ def fixity_flow(data_dir: str, sample: int | None = None, seed: int | None = Non
     findings = [asdict(f) for r in reports for f in r.findings]
     summary = {"records": sum(r.records for r in reports), "objects": sum(r.objects for r in reports),
                "bytes": sum(r.bytes for r in reports), "findings": findings}
-    services.log("fixity.check", None, "Kiểm tra tính toàn vẹn định kỳ (Prefect)", **summary)
+    services.log(Actor.flow("sohoa-fixity"), "fixity.check", None, "Kiểm tra tính toàn vẹn định kỳ (Prefect)",
+                 **summary)
     if findings:
         raise FixityFailed(f"{len(findings)} problems: {findings[:5]}")
     return summary

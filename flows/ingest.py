@@ -20,6 +20,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from archive.objects import os_error_vi
+from domain.actor import Actor
 from flows.tied_server import tie_child_processes
 from pipeline.process import NOT_PROCESSED, STOPPED, DocumentResult, digitise
 from pipeline.services import services_for
@@ -67,23 +68,23 @@ def list_scans(folder: Path) -> ScanList:
 
 
 @task(name="digitise-document", task_run_name="digitise {path}")
-def digitise_document(path: str, data_dir: str, batch: str = "") -> DocumentResult:
+def digitise_document(path: str, data_dir: str, operator: str, batch: str = "") -> DocumentResult:
     stop = _STOPS.get(batch)
     if stop is not None and stop.is_set():  # an earlier file found the disk full or the archive gone
         return DocumentResult(path, NOT_PROCESSED)
-    result = digitise(Path(path), services_for(data_dir))
+    result = digitise(Path(path), services_for(data_dir), Actor(operator, "operator"))
     if result.outcome == STOPPED and stop is not None:
         stop.set()
     return result
 
 
 @flow(name="sohoa-ingest", validate_parameters=False)
-def ingest_flow(paths: list[str], data_dir: str,
+def ingest_flow(paths: list[str], data_dir: str, operator: str,
                 on_result: Callable[[DocumentResult], None] | None = None) -> list[DocumentResult]:
     batch = uuid.uuid4().hex
     _STOPS[batch] = threading.Event()
     try:
-        futures = [digitise_document.submit(path, data_dir, batch) for path in paths]
+        futures = [digitise_document.submit(path, data_dir, operator, batch) for path in paths]
         results = []
         for future in as_completed(futures):
             result = future.result()
@@ -95,8 +96,8 @@ def ingest_flow(paths: list[str], data_dir: str,
         del _STOPS[batch]
 
 
-def run_ingest(paths: list[Path], data_dir: Path, workers: int,
+def run_ingest(paths: list[Path], data_dir: Path, workers: int, operator: str,
                on_result: Callable[[DocumentResult], None] | None = None) -> list[DocumentResult]:
     pool = cast("TaskRunner[Any]", ThreadPoolTaskRunner(max_workers=workers))
     runner = ingest_flow.with_options(task_runner=pool)
-    return runner([str(p) for p in paths], str(data_dir), on_result)
+    return runner([str(p) for p in paths], str(data_dir), operator, on_result)

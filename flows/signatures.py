@@ -16,8 +16,11 @@ from typing import Any
 
 from prefect import flow, task
 
+from domain.actor import Actor
 from pipeline.services import services_for
 from pipeline.signatures import UpkeepReport, renew_records, upgrade_records
+
+UPKEEP = Actor.flow("sohoa-signatures")  # the flow acts on its own schedule, under its own name
 
 
 class UpkeepFailed(Exception):
@@ -26,12 +29,12 @@ class UpkeepFailed(Exception):
 
 @task(name="signatures-upgrade")
 def upgrade_task(data_dir: str) -> UpkeepReport:
-    return upgrade_records(services_for(data_dir))
+    return upgrade_records(services_for(data_dir), UPKEEP)
 
 
 @task(name="signatures-renew")
 def renew_task(data_dir: str, horizon_days: int | None) -> UpkeepReport:
-    return renew_records(services_for(data_dir), horizon_days=horizon_days)
+    return renew_records(services_for(data_dir), UPKEEP, horizon_days=horizon_days)
 
 
 @flow(name="sohoa-signatures", validate_parameters=False)
@@ -40,7 +43,7 @@ def signatures_flow(data_dir: str, horizon_days: int | None = None) -> dict[str,
     renewed = renew_task(data_dir, horizon_days)
     summary = {"records": renewed.checked, "upgraded": [asdict(u) for u in upgraded.done],
                "renewed": [asdict(u) for u in renewed.done]}
-    services_for(data_dir).log("signatures.upkeep", None, "Bảo trì chữ ký số dài hạn (Prefect)", **summary)
+    services_for(data_dir).log(UPKEEP, "signatures.upkeep", None, "Bảo trì chữ ký số dài hạn (Prefect)", **summary)
     failed = upgraded.failed + renewed.failed
     if failed:
         raise UpkeepFailed(f"{len(failed)} records: {[asdict(u) for u in failed[:5]]}")

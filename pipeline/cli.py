@@ -20,6 +20,7 @@ else the login name): lookups, reads, links, holds and dispositions are written 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -28,28 +29,39 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import OSA
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from archive.objects import ArchiveError, os_error_vi
+from domain.actor import Actor
 from domain.catalogue import ConfigError
 from domain.dates import parse_date
-from domain.personal_number import PROBLEMS as NUMBER_PROBLEMS
-from domain.personal_number import check_personal_number, is_old_id
-from domain.validity import ValidityStatus, status_on
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
-from indexer.document import IndexedPerson, name_key
 from indexer.outbox import Outbox
 from pipeline.cli_archive import CommandError
 from pipeline.cli_archive import register as register_archive_commands
 from pipeline.cli_signatures import register as register_signature_commands
 from pipeline.config import Settings, load_settings
-from pipeline.services import PRIVATE_UMASK, Services, open_services, services_for
+from pipeline.services import PRIVATE_UMASK, open_services, services_for
+from service.errors import NotFound, ServiceError
+from service.lookup import (
+    EXPIRED,
+    NEEDS_REVIEW,
+    REUSABLE,
+    LookupAnswer,
+    filters_for,
+    hit_json,
+    lookup,
+    matches,
+    person_query,
+    reuse_status,
+    search,
+)
+from service.records import review_queue, show, verify_upload
 from signing.identity import SigningKeyError
 from signing.settings import SigningSettingsError
 
@@ -59,11 +71,6 @@ if TYPE_CHECKING:
 
 class UsageError(Exception):
     """A mistake in how the command was called; the message is Vietnamese."""
-
-
-def log_access(services: Services, action: str, query: dict[str, Any], purpose: str, hits: Sequence[Hit]) -> None:
-    """Personal data (NĐ 13/2023): every lookup is attributed to an actor and a purpose, in the audit log."""
-    services.log(action, None, purpose, query=query, results=[h.result_code for h in hits])
 
 
 # --- ingest -----------------------------------------------------------------------------------------------------
@@ -85,10 +92,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         DocumentResult,
     )
 
-    if args.operator:
-        os.environ["SOHOA_OPERATOR"] = args.operator
+    operator = Actor(args.operator or os.environ.get("SOHOA_OPERATOR") or args.by.identity, "operator")
     try:  # the keys are opened once, before any file: a wrong PIN stops here with nothing written
-        services_for(str(settings.data_dir)).signer  # noqa: B018
+        services_for(str(settings.data_dir)).signer_for(operator)
     except (SigningKeyError, SigningSettingsError) as e:
         console.print(f"[red]Ký số:[/red] {getattr(e, 'vietnamese', e)}")
         return 2
@@ -120,7 +126,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
             stopped.append(result)
 
     with progress:
-        results = run_ingest(scans, settings.data_dir, workers, on_result) if scans else []
+        results = run_ingest(scans, settings.data_dir, workers, operator.identity, on_result) if scans else []
     elapsed = time.perf_counter() - started
     counts = {k: sum(r.outcome == k for r in results)
               for k in (ACCEPTED, ALREADY_ARCHIVED, DUPLICATE_CAPTURE, QUARANTINED, STOPPED, NOT_PROCESSED)}
@@ -190,11 +196,8 @@ def _day(text: str, what: str) -> date:
 
 
 def _filters(args: argparse.Namespace, settings: Settings) -> Filters:
-    known = {t.id for t in settings.catalogue.types}
-    unknown = [t for t in args.type or () if t not in known]
-    if unknown:
-        raise UsageError(f"Không có loại giấy tờ {', '.join(unknown)}; các loại: {', '.join(sorted(known))}")
-    return Filters(
+    return filters_for(
+        settings,
         type_ids=tuple(args.type or ()),
         issuer=args.issuer or None,
         issued_from=_day(args.issued_from, "ngày cấp từ") if args.issued_from else None,
@@ -207,33 +210,6 @@ def _valid_on(args: argparse.Namespace) -> date:
     return _day(args.valid_on, "ngày xét hiệu lực") if args.valid_on else date.today()
 
 
-def _query(args: argparse.Namespace, filters: Filters, console: Console) -> RecordQuery:
-    if args.citizen:
-        number = args.citizen.strip()
-        if is_old_id(number):
-            return RecordQuery(old_id=number, filters=filters)
-        check = check_personal_number(number)
-        if "length" in check.problems:
-            raise UsageError(f"Số định danh cá nhân phải có 12 chữ số (hoặc số CMND 9 chữ số): {number!r}")
-        for problem in check.problems:
-            console.print(f"[yellow]Cảnh báo:[/yellow] {NUMBER_PROBLEMS[problem]}")
-        return RecordQuery(personal_number=number, filters=filters)
-    if args.old_id:
-        if not is_old_id(args.old_id.strip()):
-            raise UsageError(f"Số CMND phải có 9 chữ số: {args.old_id!r}")
-        return RecordQuery(old_id=args.old_id.strip(), filters=filters)
-    if args.name or args.dob:
-        if not (args.name and args.dob):
-            raise UsageError("Tra cứu theo họ tên cần cả --name và --dob (ngày sinh)")
-        return RecordQuery(name=args.name, dob=_day(args.dob, "ngày sinh"), filters=filters)
-    if args.code:
-        return RecordQuery(code=args.code, filters=filters)
-    if args.number:
-        return RecordQuery(number=args.number, filters=filters)
-    raise UsageError("Cần một trong: --citizen <số định danh>, --cmnd <số CMND>, --name cùng --dob, "
-                     "--code <mã hồ sơ hoặc mã kết quả>, --number <số/ký hiệu>")
-
-
 def _iso_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
@@ -241,36 +217,8 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
-REUSABLE, EXPIRED, NEEDS_REVIEW = "valid", "expired", "needs_review"
 _REUSE_TEXT = {REUSABLE: ("green", "DÙNG ĐƯỢC"), EXPIRED: ("red", "HẾT HIỆU LỰC"),
                NEEDS_REVIEW: ("yellow", "CẦN RÀ SOÁT")}
-
-
-def reuse_status(hit: Hit, on: date) -> tuple[str, ValidityStatus]:
-    """What the clerk does with it: reuse it, ask for a new one (expired), or check it first (needs review)."""
-    validity = status_on(on, until=hit.valid_until, rule=hit.validity_rule, issued=hit.issue_date)
-    if validity.code == "expired":
-        return EXPIRED, validity
-    if hit.needs_review or validity.code == "unknown":
-        return NEEDS_REVIEW, validity
-    return REUSABLE, validity
-
-
-def _hit_json(hit: Hit, on: date) -> dict[str, Any]:
-    reuse, status = reuse_status(hit, on)
-    return {
-        "result_code": hit.result_code, "dossier_code": hit.dossier_code, "type_id": hit.type_id,
-        "type": hit.type_name, "number": hit.number,
-        "issue_date": hit.issue_date.isoformat() if hit.issue_date else None, "issuer": hit.issuer,
-        "reuse": reuse,
-        "validity": {"status": status.code, "text": status.text, "as_of": on.isoformat(),
-                     "valid_until": hit.valid_until.isoformat() if hit.valid_until else None,
-                     "rule": hit.validity_rule, "note": hit.validity_note},
-        "location": hit.location, "needs_review": hit.needs_review,
-        "signed_copy": f"sohoa link {hit.result_code}",
-        "persons": [{"role": p.role, "name": p.name, "dob": p.dob.isoformat() if p.dob else None,
-                     "personal_number": p.personal_number, "old_id": p.old_id} for p in hit.persons],
-    }
 
 
 def _print_hits(hits: Sequence[Hit], on: date, console: Console, settings: Settings,
@@ -300,24 +248,13 @@ def _print_hits(hits: Sequence[Hit], on: date, console: Console, settings: Setti
             if hit.needs_review:
                 rows.append(("Rà soát", "hồ sơ số hóa chưa được người kiểm tra xác nhận"))
             for person in hit.persons:
-                if focus is None or _matches(person, focus):
+                if focus is None or matches(person, focus):
                     rows.append(("Vai trò", f"{catalogue.role_name(person.role)}: {person.name or 'không rõ tên'}"))
             rows += [("Mã kết quả", hit.result_code), ("Bản sao số", f"sohoa link {hit.result_code}"),
                      ("Nơi lưu", hit.location)]
             for label_, value in rows:
                 console.print(f"     {label_ + ':':<13}{value}", highlight=False, soft_wrap=True)
         console.print()
-
-
-def _matches(person: IndexedPerson, query: RecordQuery) -> bool:
-    if query.personal_number:
-        return person.personal_number == query.personal_number
-    if query.old_id:
-        return person.old_id == query.old_id
-    if query.name and query.dob:
-        return bool(person.name_key and person.dob == query.dob
-                    and OSA.distance(person.name_key, name_key(query.name), score_cutoff=1) <= 1)
-    return True
 
 
 def _who(query: RecordQuery) -> str:
@@ -330,25 +267,25 @@ def _who(query: RecordQuery) -> str:
     return query.personal_number or query.old_id or ""
 
 
-def _warn_pending(services: Services, console: Console) -> None:
-    waiting = len(services.outbox)
-    if waiting:
-        console.print(f"[yellow]Lưu ý:[/yellow] {waiting} hồ sơ đã lưu trữ nhưng chưa vào chỉ mục tra cứu nên có "
-                      "thể chưa hiện ở đây; quản trị viên chạy: sohoa reindex --pending")
+def _warn_pending(answer: LookupAnswer, console: Console) -> None:
+    if answer.pending:
+        console.print(f"[yellow]Lưu ý:[/yellow] {answer.pending} hồ sơ đã lưu trữ nhưng chưa vào chỉ mục tra cứu nên "
+                      "có thể chưa hiện ở đây; quản trị viên chạy: sohoa reindex --pending")
 
 
 def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    query = _query(args, _filters(args, settings), console)
+    query, warnings = person_query(citizen=args.citizen, old_id=args.old_id, name=args.name,
+                                   dob=_day(args.dob, "ngày sinh") if args.dob else None, code=args.code,
+                                   number=args.number, filters=_filters(args, settings))
+    for warning in warnings:
+        console.print(f"[yellow]Cảnh báo:[/yellow] {warning}")
     on = _valid_on(args)
-    services = open_services(settings)
-    hits = services.index.find(query)
-    log_access(services, "lookup", _query_log(query), args.purpose, hits)
-    _warn_pending(services, console)
+    answer = lookup(open_services(settings), args.by, query, args.purpose, on=on, warnings=warnings)
+    _warn_pending(answer, console)
     if args.json:
-        print(json.dumps({"query": _query_log(query), "as_of": on.isoformat(),
-                          "documents": [_hit_json(h, on) for h in hits]}, ensure_ascii=False, indent=2))
+        print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
         return 0
-    who = _who(query)
+    hits, who = answer.hits, _who(query)
     if not hits:
         console.print(f"Không tìm thấy giấy tờ nào đã số hóa của {who}.")
         return 0
@@ -359,22 +296,10 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -
     return 0
 
 
-def _query_log(query: RecordQuery) -> dict[str, Any]:
-    """The query as the audit log keeps it: whom was looked up, and with which filters."""
-    out: dict[str, Any] = {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(query).items()
-                           if v and k not in ("filters", "limit")}
-    filters = {k: list(v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, date) else v
-               for k, v in asdict(query.filters).items() if v}
-    if filters:
-        out["filters"] = filters
-    return out
-
-
 # --- verify, show, search, review, reindex ----------------------------------------------------------------------
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from pipeline.verification import verify_copy
     from signing.verify import NotVerifiable, report_vi
 
     path = Path(args.pdf)
@@ -386,14 +311,12 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
         if day is None:
             raise UsageError(f"Ngày không hợp lệ: {args.at}")
         at = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
-    services = open_services(settings)
     try:
-        report, code = verify_copy(path.read_bytes(), settings, services.archive, at=at,
-                                   fetch=False if args.offline else None)
+        report, code = verify_upload(open_services(settings), args.by, path.read_bytes(), path.name, at=at,
+                                     fetch=False if args.offline else None)
     except NotVerifiable as e:
         console.print(str(e))
         return 1
-    services.log("copy.verify", code, "Xác minh bản sao điện tử", file=path.name, ok=report.ok)
     if args.json:
         print(json.dumps({"ok": report.ok, "result_code": code, "problems": report.problems, "notes": report.notes,
                           "signatures": [{**asdict(r), "signed_at": r.signed_at.isoformat() if r.signed_at else None}
@@ -404,40 +327,28 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    services = open_services(settings)
-    manifest = services.archive.manifest(args.result_code)
-    if manifest is None:
-        console.print(f"Không có hồ sơ với mã kết quả {args.result_code}")
-        return 1
-    services.log("record.read", manifest.result_code, args.purpose, part="manifest")
+    manifest = show(open_services(settings), args.by, args.result_code, args.purpose)
     print(manifest.to_json(), end="")
     return 0
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     on = _valid_on(args)
-    query = RecordQuery(text=" ".join(args.words), filters=_filters(args, settings), limit=args.limit)
-    services = open_services(settings)
-    hits = services.index.find(query)
-    log_access(services, "search", _query_log(query), args.purpose, hits)
-    _warn_pending(services, console)
+    answer = search(open_services(settings), args.by, " ".join(args.words), args.purpose,
+                    filters=_filters(args, settings), limit=args.limit, on=on)
+    _warn_pending(answer, console)
     if args.json:
-        print(json.dumps([_hit_json(h, on) for h in hits], ensure_ascii=False, indent=2))
-    elif hits:
-        console.print(f"Kết quả tìm kiếm «{' '.join(args.words)}»: {len(hits)} hồ sơ\n")
-        _print_hits(hits, on, console, settings)
+        print(json.dumps([hit_json(h, on) for h in answer.hits], ensure_ascii=False, indent=2))
+    elif answer.hits:
+        console.print(f"Kết quả tìm kiếm «{' '.join(args.words)}»: {len(answer.hits)} hồ sơ\n")
+        _print_hits(answer.hits, on, console, settings)
     else:
         console.print("Không tìm thấy.")
     return 0
 
 
 def cmd_review(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    services = open_services(settings)
-    hits = services.index.review_queue(limit=args.limit)
-    rows = []
-    for hit in hits:
-        manifest = services.archive.find(hit.content_hash)
-        rows.append((hit, [n.message for n in manifest.review] if manifest else []))
+    rows = [(item.hit, item.reasons) for item in review_queue(open_services(settings), args.by, limit=args.limit)]
     if args.json:
         print(json.dumps([{"result_code": h.result_code, "location": h.location, "reasons": r} for h, r in rows],
                          ensure_ascii=False, indent=2))
@@ -465,7 +376,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) 
     else:
         report = rebuild(services)
         drained = report.drained
-        services.log("index.rebuild", None, "Lập lại chỉ mục tra cứu từ kho lưu trữ", indexed=report.indexed,
+        services.log(args.by, "index.rebuild", None, "Lập lại chỉ mục tra cứu từ kho lưu trữ", indexed=report.indexed,
                      caught_up=report.caught_up, damaged=report.damaged, refused=report.refused,
                      backend=settings.index_backend)
         console.print(f"Đã lập chỉ mục mới từ kho lưu trữ và chuyển tra cứu sang chỉ mục đó: {report.indexed} hồ sơ "
@@ -483,7 +394,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) 
             console.print(f"[yellow]{len(report.damaged)} hồ sơ có tệp văn bản OCR không khớp mã băm nên được lập "
                           f"chỉ mục không kèm văn bản:[/yellow] {', '.join(report.damaged)} (chạy sohoa audit fixity)")
     if drained.done or drained.left:
-        services.log("index.pending", None, "Đưa hồ sơ chờ vào chỉ mục tra cứu", done=drained.done,
+        services.log(args.by, "index.pending", None, "Đưa hồ sơ chờ vào chỉ mục tra cứu", done=drained.done,
                      left=drained.left)
     _print_drain(drained, console)
     return 0 if not drained.left else 4
@@ -567,43 +478,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PERSONAL_READS = {"lookup": True, "search": True, "show": False}  # command -> whether the law asks a purpose
+PERSONAL_READS = ("lookup", "search", "show")  # commands that read personal data
+CLI_HINTS = {"purpose_required": '--purpose "…"', "name_needs_dob": "--name cùng --dob",
+             "no_query": "--citizen, --cmnd, --name cùng --dob, --code hoặc --number"}  # how to say it here
 
 
 def _require_accountability(args: argparse.Namespace) -> None:
-    """Reads of personal data name who reads (an account, not the machine's login) and, for lookups, why."""
-    command = getattr(args, "command", None)
-    if command not in PERSONAL_READS:
-        return
-    if not (getattr(args, "actor", None) or os.environ.get("SOHOA_ACTOR")):
+    """Reads of personal data name who reads (an account, not the machine's login); the use cases ask the purpose."""
+    if getattr(args, "command", None) in PERSONAL_READS and not (args.actor or os.environ.get("SOHOA_ACTOR")):
         raise UsageError("Cần ghi rõ người tra cứu: --actor <tài khoản> (hoặc biến SOHOA_ACTOR); mỗi lần đọc dữ liệu "
                          "cá nhân được ghi vào nhật ký kiểm toán với tên người đọc.")
-    if PERSONAL_READS[command] and not (getattr(args, "purpose", None) or "").strip():
-        raise UsageError("Cần ghi rõ mục đích tra cứu: --purpose \"…\" (ví dụ: \"Tiếp nhận hồ sơ cấp phép xây "
-                         "dựng\"); mục đích được ghi vào nhật ký kiểm toán.")
+
+
+def actor_of(args: argparse.Namespace) -> Actor:
+    """Whoever runs the command on the archive machine: --actor, else SOHOA_ACTOR, else their login."""
+    return Actor(args.actor or os.environ.get("SOHOA_ACTOR") or getpass.getuser(), "console")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.umask(PRIVATE_UMASK)  # the data directory holds personal data: folders 0750, files 0640, keys 0600
     console = Console(stderr=bool(getattr(args, "json", False)))
-    previous = os.environ.get("SOHOA_ACTOR")
-    if getattr(args, "actor", None):
-        os.environ["SOHOA_ACTOR"] = args.actor  # the audit log names them, for this command only
-    try:
-        return _run(args, console)
-    finally:
-        if previous is None:
-            os.environ.pop("SOHOA_ACTOR", None)
-        else:
-            os.environ["SOHOA_ACTOR"] = previous
+    return _run(args, console)
 
 
 def _run(args: argparse.Namespace, console: Console) -> int:
     try:
         _require_accountability(args)
+        args.by = actor_of(args)
         settings = load_settings(args.data_dir)
         return int(args.run(args, settings, console))
+    except NotFound as e:
+        console.print(e.message)
+        return 1
+    except ServiceError as e:
+        hint = CLI_HINTS.get(e.code)
+        console.print(f"[red]Lỗi:[/red] {e.message}" + (f" Ghi bằng: {hint}" if hint else ""))
+        return 2
     except (UsageError, ConfigError, CommandError) as e:
         console.print(f"[red]Lỗi:[/red] {e}")
         return 2

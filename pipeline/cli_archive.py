@@ -62,7 +62,7 @@ def cmd_fixity(args: argparse.Namespace, settings: Settings, console: Console) -
     if not log_check.ok:
         report.findings.append(Finding(None, "audit/", "changed", f"nhật ký kiểm toán bị sửa tại sự kiện thứ "
                                                                   f"{log_check.position}: {log_check.reason}"))
-    services.log("fixity.check", None, "Kiểm tra tính toàn vẹn định kỳ", records=report.records,
+    services.log(args.by, "fixity.check", None, "Kiểm tra tính toàn vẹn định kỳ", records=report.records,
                  objects=report.objects, findings=[asdict(f) for f in report.findings])
     if args.json:
         _print_json({"ok": report.ok, "records": report.records, "objects": report.objects, "bytes": report.bytes,
@@ -166,17 +166,16 @@ def cmd_hold(args: argparse.Namespace, settings: Settings, console: Console) -> 
     manifest = _record(services, args.result_code)
     on = args.action == "set"
     services.archive.set_legal_hold(manifest, on)
-    services.log("legal_hold.set" if on else "legal_hold.lift", manifest.result_code, args.reason)
+    services.log(args.by, "legal_hold.set" if on else "legal_hold.lift", manifest.result_code, args.reason)
     console.print(f"{'Đã phong tỏa' if on else 'Đã gỡ phong tỏa'} hồ sơ {manifest.result_code}.")
     return 0
 
 
 def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from archive.disposition import approve_disposition, pending_requests, request_disposition
-    from pipeline.services import current_actor
 
     services = open_services(settings)
-    actor = current_actor()
+    actor = args.by.identity
     if args.action == "list":
         pending = pending_requests(services.archive)
         if args.json:
@@ -191,7 +190,7 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) 
         if not args.target:
             raise CommandError("Cần mã kết quả của hồ sơ đề nghị tiêu hủy")
         request = request_disposition(services.archive, args.target, actor, args.reason, _audit_lock(services))
-        services.log("disposition.request", request.result_code, args.reason, request=request.id)
+        services.log(args.by, "disposition.request", request.result_code, args.reason, request=request.id)
         console.print(f"Đã ghi đề nghị tiêu hủy {request.id} cho hồ sơ {request.result_code}. Một người khác "
                       f"phê duyệt bằng: sohoa dispose approve {request.id}")
         return 0
@@ -200,7 +199,7 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) 
     approval = approve_disposition(services.archive, args.target, actor, _audit_lock(services))
     code = str(approval["result_code"])
     remove_or_queue(code, str(approval["content_hash"]), services)
-    services.log("disposition.approve", code, args.reason, request=args.target,
+    services.log(args.by, "disposition.approve", code, args.reason, request=args.target,
                  objects_deleted=approval["objects_deleted"], requested_by=approval["requested_by"])
     console.print(f"Đã phê duyệt và tiêu hủy hồ sơ {code} ({approval['objects_deleted']} đối tượng).")
     return 0
@@ -216,7 +215,7 @@ def cmd_export_bagit(args: argparse.Namespace, settings: Settings, console: Cons
     manifests = [_record(services, code) for code in args.result_codes]
     export_bag(services.archive, manifests, Path(args.out), settings.agency_name, settings.agency_code)
     for m in manifests:
-        services.log("record.export", m.result_code, args.purpose, package=str(args.out), form="bagit")
+        services.log(args.by, "record.export", m.result_code, args.purpose, package=str(args.out), form="bagit")
     console.print(f"Đã đóng gói {len(manifests)} hồ sơ theo BagIt tại {args.out} (đã kiểm tra mã băm).")
     return 0
 
@@ -230,7 +229,7 @@ def cmd_link(args: argparse.Namespace, settings: Settings, console: Console) -> 
     services = open_services(settings)
     manifest = _record(services, args.result_code)
     url = services.archive.download_url(manifest, ROLES[args.file], int(minutes * 60))
-    services.log("download.link", manifest.result_code, args.purpose, file=args.file, minutes=minutes)
+    services.log(args.by, "download.link", manifest.result_code, args.purpose, file=args.file, minutes=minutes)
     if args.json:
         _print_json({"result_code": manifest.result_code, "url": url, "expires_in_s": int(minutes * 60)})
     else:

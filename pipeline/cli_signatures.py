@@ -33,7 +33,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings, console: Console) -
     levels = Counter(m.signature.level for m in manifests)
     owed = [m for m in manifests if pending_upgrade(m)]
     soon = expiring(services, horizon_days=horizon)
-    services.log("signatures.status", None, "Báo cáo tình trạng chữ ký số", records=len(manifests),
+    services.log(args.by, "signatures.status", None, "Báo cáo tình trạng chữ ký số", records=len(manifests),
                  upgrades_owed=len(owed), expiring=len(soon))
     if args.json:
         print(json.dumps({"records": len(manifests), "levels": dict(levels),
@@ -79,12 +79,12 @@ def _upkeep(settings: Settings, console: Console, args: argparse.Namespace, titl
 
 
 def cmd_upgrade(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    return _upkeep(settings, console, args, "Nâng cấp chữ ký", lambda s: upgrade_records(s, limit=args.limit))
+    return _upkeep(settings, console, args, "Nâng cấp chữ ký", lambda s: upgrade_records(s, args.by, limit=args.limit))
 
 
 def cmd_renew(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     return _upkeep(settings, console, args, "Gia hạn dấu thời gian lưu trữ",
-                   lambda s: renew_records(s, horizon_days=args.horizon_days))
+                   lambda s: renew_records(s, args.by, horizon_days=args.horizon_days))
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

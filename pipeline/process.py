@@ -31,6 +31,7 @@ from PIL import Image
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, CaptureLink, file_name
 from archive.objects import ArchiveUnavailable, os_error_vi
 from archive.retention import retention_of
+from domain.actor import Actor
 from domain.catalogue import Validity
 from domain.codes import dossier_code_of, dossier_prefix, result_code
 from domain.records import (
@@ -214,8 +215,9 @@ def _read(pixels: np.ndarray, dpi: int, index: int, settings: Settings) -> PageR
                             f"page {index + 1}: {e}") from e
 
 
-def digitise(path: Path, services: Services) -> DocumentResult:
-    """Digitise one file into one archived, signed, indexed record; never raises for a bad file."""
+def digitise(path: Path, services: Services, by: Actor) -> DocumentResult:
+    """Digitise one file into one archived, signed, indexed record; never raises for a bad file. `by`: the
+    digitising officer running the batch, who signs the copy beside the agency and is named in the audit log."""
     started = time.perf_counter()
     watch = Stopwatch()
     content_hash = None
@@ -234,7 +236,7 @@ def digitise(path: Path, services: Services) -> DocumentResult:
                                   seconds=time.perf_counter() - started, stages=watch.stages)
         with watch("intake"):
             source = open_document(path, services.settings, content_hash)
-        manifest = _digitise_new(source, services, watch)
+        manifest = _digitise_new(source, services, watch, by)
         return DocumentResult(str(path), ACCEPTED, len(manifest.pages), manifest.result_code,
                               manifest.classification.type_name, manifest.needs_review,
                               seconds=time.perf_counter() - started, stages=watch.stages)
@@ -293,14 +295,14 @@ def _ensure_indexed(manifest: Manifest, services: Services) -> None:
         index_record(manifest, services)
 
 
-def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch) -> Manifest:
+def _digitise_new(source: SourceDocument, services: Services, watch: Stopwatch, by: Actor) -> Manifest:
     try:
-        return _read_and_archive(source, services, watch)
+        return _read_and_archive(source, services, watch, by)
     finally:  # archived and indexed, linked, or failed: a capture of the same paper waiting on this one may go on
         services.captures.land(source.sha256)
 
 
-def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwatch) -> Manifest:
+def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwatch, by: Actor) -> Manifest:
     settings = services.settings
     catalogue = settings.catalogue
     ingested_at = vietnam_now()
@@ -330,7 +332,7 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
     if twin is not None:
         link = services.archive.link_capture(source.sha256, twin.manifest, twin.reason, ingested_at,
                                              source.path.name)
-        services.log("record.capture_link", link.result_code, "Số hóa kết quả giải quyết TTHC",
+        services.log(by, "record.capture_link", link.result_code, "Số hóa kết quả giải quyết TTHC",
                      capture_hash=source.sha256, source=source.path.name, reason=link.reason)
         raise DuplicateCapture(link, len(reading.pages))
 
@@ -372,10 +374,10 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
         if partial is not None and SIGNED_PDF in partial.files:  # signed before the crash: keep that copy
             signed = SignedPdf(partial.files[SIGNED_PDF], (), "B-B", settings.signing.level)
         else:
-            signed = services.signer.sign(pdf, result_code=code,
-                                          procedure_code=doc_type.procedure_code if doc_type else "",
-                                          reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
-        signature = checked_signature(signed, services)
+            signed = services.signer_for(by).sign(pdf, result_code=code,
+                                                  procedure_code=doc_type.procedure_code if doc_type else "",
+                                                  reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
+        signature = checked_signature(signed, services, development=services.signer_for(by).development)
 
     text = reading.text + "\n"
     files = {ORIGINAL: original, SIGNED_PDF: signed.data, OCR_TEXT: text.encode("utf-8")}
@@ -401,7 +403,7 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
         ingested_at=ingested_at,
     )
     with watch("archive"):
-        location = services.store_record(manifest, files, "Số hóa kết quả giải quyết TTHC",
+        location = services.store_record(manifest, files, "Số hóa kết quả giải quyết TTHC", by,
                                          document_type=classification.type_id, source=source.path.name)
     with watch("index"):  # the record is safe in the archive: an index that is down gets it later, from the outbox
         index_or_queue(IndexedRecord.of(manifest, text, location), services)
@@ -412,10 +414,10 @@ def file_entry(name: str, data: bytes, media_type: str) -> FileEntry:
     return FileEntry(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), media_type=media_type)
 
 
-def checked_signature(signed: SignedPdf, services: Services) -> SignatureInfo:
+def checked_signature(signed: SignedPdf, services: Services, *, development: bool) -> SignatureInfo:
     """Validate the signatures just made: a record is archived only with signatures pyHanko accepts whole."""
     return signature_info(signed.data, services, target_level=signed.target_level, problems=signed.problems,
-                          fields=signed.fields, development=services.signer.development)
+                          fields=signed.fields, development=development)
 
 
 def signature_info(data: bytes, services: Services, *, target_level: str, problems: Sequence[str],

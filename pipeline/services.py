@@ -9,7 +9,6 @@ The signer is made on first use, since loading the key and the stamp font costs 
 
 from __future__ import annotations
 
-import getpass
 import os
 import secrets
 import threading
@@ -25,6 +24,7 @@ from archive.backends import STORES, StoreSite
 from archive.base import RecordArchive
 from archive.objects import ObjectStore
 from archive.retention import lock_of, retention_of
+from domain.actor import Actor
 from domain.records import Manifest
 from indexer.backends import INDEXES
 from indexer.base import Index
@@ -36,17 +36,6 @@ from signing.sign import DocumentSigner
 PRIVATE_UMASK = 0o027  # what a data directory's files are made with: folders 0750, files 0640 (keys 0600)
 
 
-def current_actor() -> str:
-    """Who is acting: SOHOA_ACTOR (set by --actor or by the portal's login), else the operating-system user."""
-    return os.environ.get("SOHOA_ACTOR") or getpass.getuser()
-
-
-def current_operator() -> str:
-    """Who runs the batch, and so signs as the digitising officer: SOHOA_OPERATOR (ingest --operator), else the
-    actor."""
-    return os.environ.get("SOHOA_OPERATOR") or current_actor()
-
-
 @dataclass
 class Services:
     settings: Settings
@@ -55,27 +44,31 @@ class Services:
     audit: AuditLog
     outbox: Outbox
     captures: InFlight[Any] = field(default_factory=InFlight, repr=False)  # readings being archived now
-    _signer: DocumentSigner | None = field(default=None, repr=False)
+    _signers: dict[str, DocumentSigner] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    @property
-    def signer(self) -> DocumentSigner:
-        """The agency's and the operator's keys, loaded once (a PKCS#11 session stays open while they sign)."""
+    def signer_for(self, operator: Actor) -> DocumentSigner:
+        """The agency's key and this digitising officer's, loaded once per officer (a PKCS#11 session stays open
+        while they sign)."""
         with self._lock:
-            if self._signer is None:
+            signer = self._signers.get(operator.identity)
+            if signer is None:
                 signing = self.settings.signing
-                self._signer = DocumentSigner(signing, signing.officer(current_operator()))
-            return self._signer
+                signer = self._signers[operator.identity] = DocumentSigner(signing, signing.officer(operator.identity))
+            return signer
 
-    def log(self, action: str, record: str | None = None, purpose: str = "", **details: Any) -> None:
-        """One audit event by the current actor."""
-        self.audit.record(current_actor(), action, record, purpose, **details)
+    def log(self, actor: Actor, action: str, record: str | None = None, purpose: str = "", **details: Any) -> None:
+        """One audit event by this actor (the audit log keeps the identity; a role other than the console's with it)."""
+        if actor.role not in ("console", "operator"):
+            details = {"role": actor.role, **details}
+        self.audit.record(actor.identity, action, record, purpose, **details)
 
-    def store_record(self, manifest: Manifest, files: Mapping[str, bytes], purpose: str, **details: Any) -> str:
+    def store_record(self, manifest: Manifest, files: Mapping[str, bytes], purpose: str, by: Actor,
+                     **details: Any) -> str:
         """Archive a record version with its `record.write` event, logged (with the manifest's hash) before the
         manifest is written: no record exists without its event, and fixity can tell an edited manifest."""
         def attest(manifest_sha256: str) -> None:
-            self.log(WRITE, manifest.result_code, purpose, content_hash=manifest.content_hash,
+            self.log(by, WRITE, manifest.result_code, purpose, content_hash=manifest.content_hash,
                      version=manifest.version, manifest_sha256=manifest_sha256, **details)
 
         return self.archive.store(manifest, files, attest=attest)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from archive.base import SIGNED_PDF
+from domain.actor import Actor
 from domain.records import Manifest
 from indexer.rebuild import index_record
 from pipeline.process import file_entry, signature_info
@@ -56,7 +57,7 @@ def _records(services: Services) -> Iterator[Manifest]:
     yield from (m for m in services.archive.manifests() if SIGNED_PDF in m.files)
 
 
-def upgrade_records(services: Services, *, limit: int | None = None) -> UpkeepReport:
+def upgrade_records(services: Services, by: Actor, *, limit: int | None = None) -> UpkeepReport:
     """Bring every record signed below its target level (the TSA was down) up to it."""
     report = UpkeepReport()
     upkeeper = Upkeeper(services.settings.signing)
@@ -67,12 +68,12 @@ def upgrade_records(services: Services, *, limit: int | None = None) -> UpkeepRe
             break
         report.checked += 1
         sig = manifest.signature
-        report.done.append(_apply(services, manifest, UPGRADED, partial(upkeeper.upgrade, level=sig.level),
+        report.done.append(_apply(services, by, manifest, UPGRADED, partial(upkeeper.upgrade, level=sig.level),
                                   f"Nâng cấp chữ ký từ {sig.level} lên {sig.target_level}"))
     return report
 
 
-def renew_records(services: Services, *, horizon_days: int | None = None, now: datetime | None = None
+def renew_records(services: Services, by: Actor, *, horizon_days: int | None = None, now: datetime | None = None
                   ) -> UpkeepReport:
     """Add a document timestamp to every record whose proof expires within the horizon (B-LTA renewal)."""
     report = UpkeepReport()
@@ -87,7 +88,7 @@ def renew_records(services: Services, *, horizon_days: int | None = None, now: d
             continue
         assert expiry.at is not None
         reason = f"Gia hạn dấu thời gian lưu trữ: {expiry.what} hết hạn ngày {expiry.at:%d/%m/%Y}"
-        report.done.append(_apply(services, manifest, RENEWED, upkeeper.renew, reason, data))
+        report.done.append(_apply(services, by, manifest, RENEWED, upkeeper.renew, reason, data))
     return report
 
 
@@ -102,8 +103,8 @@ def expiring(services: Services, *, horizon_days: int, now: datetime | None = No
     return out
 
 
-def _apply(services: Services, manifest: Manifest, action: str, change: Callable[[bytes], bytes], reason: str,
-           data: bytes | None = None) -> Upkeep:
+def _apply(services: Services, by: Actor, manifest: Manifest, action: str, change: Callable[[bytes], bytes],
+           reason: str, data: bytes | None = None) -> Upkeep:
     before = manifest.signature.level
     try:
         signed = data if data is not None else services.archive.read(manifest, SIGNED_PDF)
@@ -118,15 +119,15 @@ def _apply(services: Services, manifest: Manifest, action: str, change: Callable
         new = manifest.model_copy(update={
             "version": manifest.version + 1, "change_reason": reason, "signature": signature,
             "files": {**manifest.files, SIGNED_PDF: file_entry(entry.name, updated, entry.media_type)}})
-        services.store_record(new, files, reason, change=action)
+        services.store_record(new, files, reason, by, change=action)
     except NotConfigured:
         raise
     except Exception as e:  # one record's failure (TSA down, revocation silent) must not stop the others
         why = e.vietnamese if isinstance(e, UpkeepError) else f"{type(e).__name__}: {e}"
-        services.log("record.signatures_failed", manifest.result_code, reason, error=why)
+        services.log(by, "record.signatures_failed", manifest.result_code, reason, error=why)
         return Upkeep(manifest.result_code, FAILED, before, before, f"{reason}: không thực hiện được ({why})")
     index_record(new, services)
-    services.log("record.signatures", manifest.result_code, reason, version=new.version, level_before=before,
+    services.log(by, "record.signatures", manifest.result_code, reason, version=new.version, level_before=before,
                  level_after=signature.level, proof_expires=_expires(updated))
     return Upkeep(manifest.result_code, action, before, signature.level, reason, new.version)
 

@@ -15,8 +15,11 @@ from typing import Any
 
 import pytest
 
+from domain.actor import Actor
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_scans"
+OPERATOR = Actor("tests", "operator")  # the digitising officer of the tests' batches
 
 
 _CONFIG_ENV = ("SOHOA_DATA_DIR", "SOHOA_SETTINGS", "SOHOA_DOCUMENT_TYPES", "SOHOA_AGENCY_CODE", "SOHOA_AGENCY_NAME",

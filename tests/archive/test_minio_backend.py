@@ -18,7 +18,7 @@ from archive.objects import ArchiveError, ArchiveUnavailable
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
-from tests.conftest import ARCHIVIST, SAMPLES, free_port, run_cli
+from tests.conftest import ARCHIVIST, OPERATOR, SAMPLES, free_port, run_cli
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def minio_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_the_pipeline_archives_into_minio_when_configured(minio_env: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
     services = open_services(load_settings(data))
-    result = digitise(SAMPLES / "quyet_dinh_01.pdf", services)
+    result = digitise(SAMPLES / "quyet_dinh_01.pdf", services, OPERATOR)
     assert result.outcome == ACCEPTED and result.result_code
     code = result.result_code
     assert not (data / "archive").exists()  # nothing went to the local disk

@@ -22,7 +22,7 @@ from domain.records import Manifest
 from domain.text import nfc
 from indexer.sqlite import SqliteIndex
 from signing.verify import load_certificates
-from tests.conftest import ARCHIVIST, CLERK, SAMPLES, Ingested, run_cli
+from tests.conftest import ARCHIVIST, CLERK, OPERATOR, SAMPLES, Ingested, run_cli
 from tests.ocr.test_pdfa import assert_pdfa_2b_structure
 
 pytestmark = pytest.mark.e2e
@@ -224,7 +224,7 @@ def test_an_already_ocrd_pdf_is_read_from_its_text_layer(ingested: Ingested, tmp
     digital = tmp_path / "scanner-ocr.pdf"
     digital.write_bytes(archive_at(ingested.data_dir / "archive").read(manifest, SIGNED_PDF))
     services = open_services(load_settings(tmp_path / "data"))
-    result = digitise(digital, services)
+    result = digitise(digital, services, OPERATOR)
     assert result.outcome == ACCEPTED
     record = services.archive.manifest(result.result_code or "")
     assert record is not None
@@ -268,7 +268,7 @@ def test_an_unknown_document_is_archived_for_review_not_guessed(tmp_path: Path) 
     scan = tmp_path / "bien-ban.png"
     page.save(scan, dpi=(300, 300))
     data = tmp_path / "data"
-    result = digitise(scan, open_services(load_settings(data)))
+    result = digitise(scan, open_services(load_settings(data)), OPERATOR)
     assert result.outcome == ACCEPTED and result.needs_review
     status, out = run_cli("review", "--json", "--data-dir", data)
     assert status == 0

@@ -19,7 +19,7 @@ from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import Services, open_services
 from tests.archive.records import files, manifest_for
-from tests.conftest import CLERK, SAMPLES, free_port, run_cli
+from tests.conftest import CLERK, OPERATOR, SAMPLES, free_port, run_cli
 from tests.indexer.conftest import es_settings
 from tests.indexer.es_double import EsDouble
 
@@ -42,7 +42,7 @@ def with_index(services: Services, index: Index) -> Services:
 def stored(services: Services, seed: bytes = b"a", code: str = CODE) -> None:
     data = files(seed)
     manifest = manifest_for(data, code)
-    services.store_record(manifest, data, "test")
+    services.store_record(manifest, data, "test", OPERATOR)
 
 
 def test_a_record_the_index_refuses_waits_in_the_outbox_until_drained(services: Services,
@@ -117,7 +117,7 @@ def test_ingest_with_the_index_down_archives_the_record_and_reindex_pending_catc
     es_double.reset()
     data = tmp_path / "data"
     services = with_index(open_services(load_settings(data)), dead_index())
-    result = digitise(SAMPLES / "khai_sinh_01.png", services)
+    result = digitise(SAMPLES / "khai_sinh_01.png", services, OPERATOR)
     assert result.outcome == ACCEPTED  # the archive is the source of truth: the record is kept
     assert [e.result_code for e in services.outbox.pending()] == [result.result_code]
     monkeypatch.setenv("SOHOA_INDEX_BACKEND", "elasticsearch")

@@ -17,7 +17,7 @@ from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, QUARANTINED, digitise
 from pipeline.services import open_services
 from tests.archive.test_contract import CrashingStore
-from tests.conftest import ARCHIVIST, CLERK, SAMPLES, run_cli
+from tests.conftest import ARCHIVIST, CLERK, OPERATOR, SAMPLES, run_cli
 
 SCANS = ("khai_sinh_01.png", "quyet_dinh_01.pdf")
 
@@ -40,7 +40,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     services = open_services(load_settings(data))
     codes = {}
     for name in SCANS:
-        result = digitise(SAMPLES / name, services)
+        result = digitise(SAMPLES / name, services, OPERATOR)
         assert result.outcome == ACCEPTED and result.result_code
         codes[name] = result.result_code
     return data, codes
@@ -162,10 +162,10 @@ def test_a_write_killed_before_its_manifest_is_finished_by_the_next_run(tmp_path
     crashing = open_services(load_settings(data))
     crashing.archive = RecordArchive(CrashingStore(services.archive.objects))  # type: ignore[arg-type]
     scan = SAMPLES / "quyet_dinh_01.pdf"
-    assert digitise(scan, crashing).outcome == QUARANTINED  # the worker died mid-write
+    assert digitise(scan, crashing, OPERATOR).outcome == QUARANTINED  # the worker died mid-write
     partial = services.archive.partial(next(iter(services.archive.incomplete())))
     assert partial is not None and partial.result_code
-    result = digitise(scan, services)  # the batch is run again
+    result = digitise(scan, services, OPERATOR)  # the batch is run again
     assert result.outcome == ACCEPTED and result.result_code == partial.result_code
     manifest = services.archive.manifest(result.result_code)
     assert manifest is not None and services.archive.read(manifest, SIGNED_PDF) == partial.files[SIGNED_PDF]

@@ -20,7 +20,7 @@ from ocr.tesseract import read_image
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, DUPLICATE_CAPTURE, digitise
 from pipeline.services import Services, open_services
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import OPERATOR, SAMPLES, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def archived(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     services = open_services(load_settings(data))
     codes = {}
     for name in ("khai_sinh_01.png", "quyet_dinh_01.pdf"):
-        result = digitise(SAMPLES / name, services)
+        result = digitise(SAMPLES / name, services, OPERATOR)
         assert result.outcome == ACCEPTED and result.result_code
         codes[name] = result.result_code
     return data, codes
@@ -47,7 +47,7 @@ def test_a_rescan_is_linked_to_the_archived_record(archived: tuple[Path, dict[st
     services = services_of(data)
     before = services.index.count()
 
-    result = digitise(rescan, services)
+    result = digitise(rescan, services, OPERATOR)
 
     assert result.outcome == DUPLICATE_CAPTURE
     assert result.result_code == codes["khai_sinh_01.png"]
@@ -59,7 +59,7 @@ def test_a_rescan_is_linked_to_the_archived_record(archived: tuple[Path, dict[st
     events = [e for e in map(json.loads, services.audit.lines()) if e["action"] == "record.capture_link"]
     assert events and events[-1]["record"] == codes["khai_sinh_01.png"]
 
-    again = digitise(rescan, services)  # a rerun of the batch: known at once, not read again
+    again = digitise(rescan, services, OPERATOR)  # a rerun of the batch: known at once, not read again
     assert again.outcome == DUPLICATE_CAPTURE and again.result_code == codes["khai_sinh_01.png"]
     assert "ocr" not in again.stages
 
@@ -72,7 +72,7 @@ def test_a_render_of_a_born_digital_pdf_is_linked_by_number_date_and_text(
     doc[0].render(scale=300 / 72).to_pil().convert("L").save(render, dpi=(300, 300))
     doc.close()
 
-    result = digitise(render, services_of(data))
+    result = digitise(render, services_of(data), OPERATOR)
 
     assert result.outcome == DUPLICATE_CAPTURE
     assert result.result_code == codes["quyet_dinh_01.pdf"]
@@ -90,10 +90,10 @@ def test_a_rescan_of_a_paper_whose_number_cannot_be_read_is_found_by_its_words_a
     Image.fromarray(page).save(first, dpi=(300, 300))
     Image.fromarray(rescanned(page, 0.8, 70, 3)).save(second, dpi=(240, 240))
     services = services_of(tmp_path / "data")
-    archived = digitise(first, services)
+    archived = digitise(first, services, OPERATOR)
     assert archived.outcome == ACCEPTED and archived.result_code
 
-    result = digitise(second, services)
+    result = digitise(second, services, OPERATOR)
 
     assert result.outcome == DUPLICATE_CAPTURE, result.reason
     assert result.result_code == archived.result_code
@@ -111,7 +111,7 @@ def test_two_captures_of_one_paper_read_at_the_same_moment_make_one_record(tmp_p
     services = services_of(tmp_path / "data")
 
     with ThreadPoolExecutor(2) as pool:  # two workers of one batch, as the ingest flow runs them
-        results = list(pool.map(lambda p: digitise(p, services), [first, second]))
+        results = list(pool.map(lambda p: digitise(p, services, OPERATOR), [first, second]))
 
     assert sorted(r.outcome for r in results) == [ACCEPTED, DUPLICATE_CAPTURE], [r.reason for r in results]
     accepted = next(r for r in results if r.outcome == ACCEPTED)
@@ -121,13 +121,13 @@ def test_two_captures_of_one_paper_read_at_the_same_moment_make_one_record(tmp_p
 
 def test_another_paper_of_the_same_form_is_a_record_of_its_own(archived: tuple[Path, dict[str, str]]) -> None:
     data, _ = archived
-    result = digitise(SAMPLES / "khai_sinh_02.jpg", services_of(data))
+    result = digitise(SAMPLES / "khai_sinh_02.jpg", services_of(data), OPERATOR)
     assert result.outcome == ACCEPTED
 
 
 def test_a_capture_is_known_by_its_file_before_any_reading(archived: tuple[Path, dict[str, str]]) -> None:
     data, codes = archived
-    result = digitise(SAMPLES / "khai_sinh_01.png", services_of(data))
+    result = digitise(SAMPLES / "khai_sinh_01.png", services_of(data), OPERATOR)
     assert result.outcome == ALREADY_ARCHIVED and result.result_code == codes["khai_sinh_01.png"]
 
 
@@ -137,7 +137,7 @@ def test_links_are_kept_with_the_record_and_pass_fixity(archived: tuple[Path, di
     page = np.asarray(Image.open(SAMPLES / "khai_sinh_01.png").convert("L"))
     rescan = tmp_path / "ban_quet_khac.jpg"
     Image.fromarray(rescanned(page, 0.8, 70, 7)).save(rescan, dpi=(240, 240))
-    assert digitise(rescan, services).outcome == DUPLICATE_CAPTURE
+    assert digitise(rescan, services, OPERATOR).outcome == DUPLICATE_CAPTURE
     manifest = services.archive.manifest(codes["khai_sinh_01.png"])
     assert manifest is not None
 
@@ -175,7 +175,7 @@ def test_an_index_that_cannot_be_asked_leaves_the_capture_flagged(tmp_path: Path
         raise IndexUnavailable("Không kết nối được máy chủ tìm kiếm")
 
     monkeypatch.setattr(services.index, "find", down)
-    result = digitise(SAMPLES / "khai_sinh_01.png", services)
+    result = digitise(SAMPLES / "khai_sinh_01.png", services, OPERATOR)
     assert result.outcome == ACCEPTED and result.needs_review
     manifest = services.archive.manifest(result.result_code or "")
     assert manifest is not None
@@ -198,5 +198,5 @@ def test_the_archives_own_e_copy_handed_back_is_linked(archived: tuple[Path, dic
     assert manifest is not None
     copy = tmp_path / "ban_sao_dien_tu.pdf"
     copy.write_bytes(services.archive.read(manifest, SIGNED_PDF))
-    result = digitise(copy, services)
+    result = digitise(copy, services, OPERATOR)
     assert result.outcome == DUPLICATE_CAPTURE and result.result_code == codes["khai_sinh_01.png"]

@@ -14,7 +14,7 @@ from bench.accuracy import photographed
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, DUPLICATE_CAPTURE, digitise
 from pipeline.services import open_services
-from tests.conftest import SAMPLES
+from tests.conftest import OPERATOR, SAMPLES
 
 
 def test_a_phone_photo_is_read_at_the_density_its_words_show(tmp_path: Path) -> None:
@@ -27,7 +27,7 @@ def test_a_phone_photo_is_read_at_the_density_its_words_show(tmp_path: Path) -> 
                                                                                            dpi=(72, 72))
     services = open_services(load_settings(tmp_path / "data"))
 
-    result = digitise(photo, services)
+    result = digitise(photo, services, OPERATOR)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")
     assert manifest is not None
@@ -35,10 +35,11 @@ def test_a_phone_photo_is_read_at_the_density_its_words_show(tmp_path: Path) -> 
     assert info.dpi_source == "estimated" and 200 <= info.dpi <= 350 and info.rotation == 0  # about 280 in truth
     assert len(info.sheet) == 4  # the sheet was found on the desk and flattened
     assert manifest.review == [] and manifest.fields.number == "256"
-    assert digitise(SAMPLES / "khai_sinh_01.png", services).outcome == DUPLICATE_CAPTURE  # the scan of that paper
+    scan = digitise(SAMPLES / "khai_sinh_01.png", services, OPERATOR)
+    assert scan.outcome == DUPLICATE_CAPTURE  # the scan of that paper
 
     second = open_services(load_settings(tmp_path / "another-office"))  # here it would be a second capture
-    result = digitise(small, second)
+    result = digitise(small, second, OPERATOR)
     manifest = second.archive.manifest(result.result_code or "")
     assert manifest is not None and manifest.pages[0].dpi_source == "estimated" and manifest.pages[0].dpi < 200
     [note] = [n for n in manifest.review if n.code == "low_resolution"]

@@ -10,7 +10,7 @@ from archive.base import SIGNED_PDF
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services, services_for
-from tests.conftest import SAMPLES, free_port, run_cli
+from tests.conftest import OPERATOR, SAMPLES, free_port, run_cli
 from tests.signing.conftest import pki_settings
 from tests.signing.pki import PkiUnderTest, running_pki
 
@@ -18,7 +18,7 @@ SCAN = SAMPLES / "ho_kinh_doanh_02.pdf"
 
 
 def digitised(data: Path) -> str:
-    result = digitise(SCAN, open_services(load_settings(data)))
+    result = digitise(SCAN, open_services(load_settings(data)), OPERATOR)
     assert result.outcome == ACCEPTED, result.reason
     assert result.result_code
     return result.result_code

@@ -13,7 +13,7 @@ import pytest
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import OPERATOR, SAMPLES, run_cli
 
 SCANS = ("khai_sinh_01.png", "quyet_dinh_01.pdf")
 CITIZEN = "001215912779"  # the birth certificate's registrant
@@ -43,7 +43,7 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     services = open_services(load_settings(data))
     codes, hashes = {}, {}
     for name in SCANS:
-        result = digitise(SAMPLES / name, services)
+        result = digitise(SAMPLES / name, services, OPERATOR)
         assert result.outcome == ACCEPTED and result.result_code, result
         codes[name] = result.result_code
         manifest = services.archive.manifest(result.result_code)

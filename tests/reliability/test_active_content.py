@@ -18,7 +18,7 @@ from ocr.fingerprint import SAME_PAPER, likeness, page_fingerprint
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
-from tests.conftest import SAMPLES
+from tests.conftest import OPERATOR, SAMPLES
 from tests.reliability.conftest import Archive
 
 BORN_DIGITAL = "khai_sinh_01.png"  # its signed PDF has a text layer: read as born-digital when it comes back
@@ -60,7 +60,7 @@ def test_javascript_attachments_actions_and_forms_are_removed_before_signing(arc
     # Another office's archive: in this one the e-copy would be linked to its record as a second capture.
     office = Archive(tmp_path / "another-office", {}, {})
     services = open_services(load_settings(office.data))
-    result = digitise(scan, services)
+    result = digitise(scan, services, OPERATOR)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")
     assert manifest is not None and manifest.pages[0].source == "text_layer"
@@ -84,7 +84,7 @@ def test_a_born_digital_pdf_without_active_content_is_signed_as_it_came(archive:
     scan = born_digital(archive, tmp_path / "sach.pdf", active=False)
     assert strip_active_content(scan.read_bytes()).removed == ()
     services = open_services(load_settings(tmp_path / "another-office"))
-    result = digitise(scan, services)
+    result = digitise(scan, services, OPERATOR)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")
     assert manifest is not None and manifest.removed_content == []
@@ -120,7 +120,7 @@ def test_a_real_signed_decision_keeps_its_signature_and_is_countersigned(tmp_pat
     """A published e-signed decision (Word to PDF, hybrid cross-reference): nothing active, nothing stripped."""
     scan = REAL_SCANS / "1.Q-CongbodanhmucTTHC51.pdf"
     services = open_services(load_settings(tmp_path / "data"))
-    result = digitise(scan, services)
+    result = digitise(scan, services, OPERATOR)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")
     assert manifest is not None and manifest.removed_content == []
@@ -142,7 +142,7 @@ def test_stray_bytes_before_the_header_are_dropped_for_signing_and_listed(archiv
     scan = tmp_path / "with-junk.pdf"
     scan.write_bytes(b"\x00\xffjunk-from-a-scanner" + clean.read_bytes())
     services = open_services(load_settings(tmp_path / "another-office"))  # here it would be a second capture
-    result = digitise(scan, services)
+    result = digitise(scan, services, OPERATOR)
     assert result.outcome == ACCEPTED, result.reason
     manifest = services.archive.manifest(result.result_code or "")
     assert manifest is not None and manifest.removed_content == ["21 byte không thuộc tệp PDF đứng trước phần đầu %PDF"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLES, run_cli
+from tests.conftest import OPERATOR, REPO, SAMPLES, run_cli
 from tests.reliability.conftest import CITIZEN, Archive
 
 SOHOA = Path(sys.executable).parent / "sohoa"
@@ -226,9 +226,9 @@ def test_a_file_that_vanished_or_runs_too_long_is_quarantined_and_the_batch_goes
     data.mkdir()
     (data / "settings.toml").write_text("[limits]\nmax_seconds_per_file = 0\n", encoding="utf-8")
     services = open_services(load_settings(data))
-    gone = digitise(tmp_path / "in" / "removed-after-listing.png", services)
+    gone = digitise(tmp_path / "in" / "removed-after-listing.png", services, OPERATOR)
     assert gone.outcome == QUARANTINED and "không tồn tại" in (gone.reason or "")
-    slow = digitise(SAMPLES / "khai_sinh_01.png", services)
+    slow = digitise(SAMPLES / "khai_sinh_01.png", services, OPERATOR)
     assert slow.outcome == QUARANTINED and "vượt quá giới hạn 0 giây" in (slow.reason or "")
     reasons = sorted(p.name for p in (data / "quarantine").glob("*.reason.txt"))
     assert len(reasons) == 2 and list(services.archive.incomplete()) == []

@@ -27,11 +27,13 @@ CHILD = """
 import json, sys, time
 from pathlib import Path
 from pipeline.config import load_settings
+from domain.actor import Actor
 from pipeline.process import digitise
 from pipeline.services import open_services
+OPERATOR = Actor("tests", "operator")
 services = open_services(load_settings(Path(sys.argv[2])))
 started = time.monotonic()
-result = digitise(Path(sys.argv[1]), services)
+result = digitise(Path(sys.argv[1]), services, OPERATOR)
 print(json.dumps({"outcome": result.outcome, "reason": result.reason, "seconds": time.monotonic() - started,
                   "peak_bytes": next(int(line.split()[1]) * 1024 for line in open("/proc/self/status")
                                      if line.startswith("VmHWM:"))}))

@@ -18,7 +18,7 @@ from archive.objects import sha256_hex
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, digitise
 from pipeline.services import open_services
-from tests.conftest import REPO, SAMPLES, run_cli
+from tests.conftest import OPERATOR, REPO, SAMPLES, run_cli
 from tests.reliability.conftest import Archive
 
 # Digitise the files named on the command line, in order, in this process; print the outcomes as JSON.
@@ -26,10 +26,12 @@ WORKER = """
 import json, sys
 from pathlib import Path
 from pipeline.config import load_settings
+from domain.actor import Actor
 from pipeline.process import digitise
 from pipeline.services import open_services
+OPERATOR = Actor("tests", "operator")
 services = open_services(load_settings(Path(sys.argv[1])))
-print(json.dumps([(Path(p).name, digitise(Path(p), services).outcome) for p in sys.argv[2:]]))
+print(json.dumps([(Path(p).name, digitise(Path(p), services, OPERATOR).outcome) for p in sys.argv[2:]]))
 """
 SHARED = ["khai_sinh_01.png", "quyet_dinh_01.pdf", "ket_hon_01.jpg"]
 ONLY_A = ["khai_tu_01.png"]
@@ -96,7 +98,7 @@ def test_a_write_cut_short_is_finished_by_the_next_run(archive: Archive, lost: s
     services = open_services(load_settings(archive.data))
     assert list(services.archive.incomplete()) == [archive.hashes[scan]]
 
-    result = digitise(SAMPLES / scan, services)  # the batch is run again
+    result = digitise(SAMPLES / scan, services, OPERATOR)  # the batch is run again
     assert result.outcome == ACCEPTED, result.reason
     assert result.result_code == archive.codes[scan]  # the same codes: nothing new reserved
     assert list(services.archive.incomplete()) == []

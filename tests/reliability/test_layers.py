@@ -13,8 +13,9 @@ FLOORS = {  # package -> the packages of ours it may import
     "signing": {"domain"},
     "archive": {"domain"},
     "indexer": {"domain", "archive"},  # the index is rebuilt from the archive, its source of truth
+    "service": {"domain", "ocr", "signing", "archive", "indexer", "pipeline"},  # never the faces or the flows
 }
-OURS = {"domain", "ocr", "signing", "archive", "indexer", "pipeline", "flows", "bench"}
+OURS = {"domain", "ocr", "signing", "archive", "indexer", "pipeline", "service", "flows", "bench"}
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -33,3 +34,9 @@ def test_no_package_imports_upward(package: str) -> None:
     wrong = {str(path.relative_to(REPO)): sorted(imported_packages(path) - allowed)
              for path in sorted((REPO / package).rglob("*.py")) if imported_packages(path) - allowed}
     assert wrong == {}
+
+
+def test_the_use_cases_never_import_the_command_line() -> None:
+    for path in sorted((REPO / "service").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "pipeline.cli" not in text, path

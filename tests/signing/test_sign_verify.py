@@ -22,7 +22,7 @@ from pipeline.verification import verify_copy
 from signing.identity import verification_roots
 from signing.qr import read_qr
 from signing.verify import load_certificates, report_vi, verify_pdf
-from tests.conftest import SAMPLES
+from tests.conftest import OPERATOR, SAMPLES
 from tests.signing.conftest import CODE, PROCEDURE, blank_pdf, sign, signer_for
 
 
@@ -259,7 +259,7 @@ def test_with_the_officer_first_the_agencys_signature_still_locks_the_document(d
 def test_the_qr_code_must_name_the_archived_record_the_copy_is_of(tmp_path: Path) -> None:
     settings = load_settings(tmp_path / "data")
     services = open_services(settings)
-    result = digitise(SAMPLES / "ho_kinh_doanh_02.pdf", services)
+    result = digitise(SAMPLES / "ho_kinh_doanh_02.pdf", services, OPERATOR)
     assert result.outcome == ACCEPTED and result.result_code
     manifest = services.archive.manifest(result.result_code)
     assert manifest is not None

@@ -1,0 +1,28 @@
+"""What a use case refuses, with a stable English code for programs and a Vietnamese sentence for people."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every refusal a use case makes; `code` never changes between releases, `message` may."""
+
+    status = 400  # what an HTTP face answers with
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class InvalidRequest(ServiceError):
+    """The request itself is wrong: a malformed number, a missing purpose, an unknown document type."""
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Refused(ServiceError):
+    """The actor may not do this (their role, or a citizen asking for another citizen's record)."""
+
+    status = 403

@@ -1,0 +1,161 @@
+"""Lookups and searches of archived records, the reuse verdict on each document, and the answer's shape.
+
+An intake clerk asks for an applicant's documents by personal number, old ID, name and date of birth, a code or a
+document number; each document found is reusable (valid that day, checked by a person), expired, or to be checked
+first. Every lookup is an audit event with its actor, its purpose and the result codes it returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from domain.actor import Actor
+from domain.personal_number import PROBLEMS as NUMBER_PROBLEMS
+from domain.personal_number import check_personal_number, is_old_id
+from domain.validity import ValidityStatus, status_on
+from indexer.base import Filters, Hit, RecordQuery
+from indexer.document import IndexedPerson, name_key
+from pipeline.config import Settings
+from pipeline.services import Services
+from service.errors import InvalidRequest
+
+REUSABLE, EXPIRED, NEEDS_REVIEW = "valid", "expired", "needs_review"
+
+
+@dataclass(frozen=True)
+class LookupAnswer:
+    query: RecordQuery
+    as_of: date  # the day validity was judged on (the appointment date)
+    hits: list[Hit]
+    warnings: list[str]  # about the question (a personal number whose checks fail), in Vietnamese
+    pending: int  # records archived but still waiting to enter the index, so possibly missing here
+
+    def as_json(self) -> dict[str, Any]:
+        return {"query": query_log(self.query), "as_of": self.as_of.isoformat(), "warnings": self.warnings,
+                "pending_index": self.pending, "documents": [hit_json(h, self.as_of) for h in self.hits]}
+
+
+def filters_for(settings: Settings, *, type_ids: tuple[str, ...] = (), issuer: str | None = None,
+                issued_from: date | None = None, issued_to: date | None = None,
+                valid_on: date | None = None) -> Filters:
+    known = {t.id for t in settings.catalogue.types}
+    unknown = [t for t in type_ids if t not in known]
+    if unknown:
+        raise InvalidRequest("unknown_type", f"Không có loại giấy tờ {', '.join(unknown)}; các loại: "
+                             f"{', '.join(sorted(known))}")
+    return Filters(type_ids=type_ids, issuer=issuer or None, issued_from=issued_from, issued_to=issued_to,
+                   valid_on=valid_on)
+
+
+def person_query(*, citizen: str | None = None, old_id: str | None = None, name: str | None = None,
+                 dob: date | None = None, code: str | None = None, number: str | None = None,
+                 filters: Filters | None = None) -> tuple[RecordQuery, list[str]]:
+    """The query for one way of naming whom or what is looked up, and warnings about it. `citizen` takes a
+    12-digit personal number or a 9-digit old ID, as an applicant may give either."""
+    filters = filters or Filters()
+    if citizen:
+        number_ = citizen.strip()
+        if is_old_id(number_):
+            return RecordQuery(old_id=number_, filters=filters), []
+        check = check_personal_number(number_)
+        if "length" in check.problems:
+            raise InvalidRequest("bad_personal_number", "Số định danh cá nhân phải có 12 chữ số (hoặc số CMND 9 chữ "
+                                 f"số): {number_!r}")
+        return RecordQuery(personal_number=number_, filters=filters), [NUMBER_PROBLEMS[p] for p in check.problems]
+    if old_id:
+        if not is_old_id(old_id.strip()):
+            raise InvalidRequest("bad_old_id", f"Số CMND phải có 9 chữ số: {old_id!r}")
+        return RecordQuery(old_id=old_id.strip(), filters=filters), []
+    if name or dob:
+        if not (name and dob):
+            raise InvalidRequest("name_needs_dob", "Tra cứu theo họ tên cần cả họ tên và ngày sinh")
+        return RecordQuery(name=name, dob=dob, filters=filters), []
+    if code:
+        return RecordQuery(code=code, filters=filters), []
+    if number:
+        return RecordQuery(number=number, filters=filters), []
+    raise InvalidRequest("no_query", "Cần một trong: số định danh cá nhân, số CMND, họ tên cùng ngày sinh, mã hồ sơ "
+                         "hoặc mã kết quả, số/ký hiệu giấy tờ")
+
+
+def _purpose(purpose: str) -> str:
+    if not (purpose or "").strip():
+        raise InvalidRequest("purpose_required", "Cần ghi rõ mục đích tra cứu (ví dụ: \"Tiếp nhận hồ sơ cấp phép xây "
+                             "dựng\"); mục đích được ghi vào nhật ký kiểm toán.")
+    return purpose.strip()
+
+
+def lookup(services: Services, actor: Actor, query: RecordQuery, purpose: str, *, on: date | None = None,
+           warnings: list[str] | None = None) -> LookupAnswer:
+    """A person's (or a code's) documents, each judged for reuse on `on` (default today)."""
+    why = _purpose(purpose)
+    hits = services.index.find(query)
+    services.log(actor, "lookup", None, why, query=query_log(query), results=[h.result_code for h in hits])
+    return LookupAnswer(query, on or date.today(), hits, warnings or [], len(services.outbox))
+
+
+def search(services: Services, actor: Actor, text: str, purpose: str, *, filters: Filters | None = None,
+           limit: int = 20, on: date | None = None) -> LookupAnswer:
+    """Full-text search of names and document text, diacritics ignored."""
+    why = _purpose(purpose)
+    if not text.strip():
+        raise InvalidRequest("no_query", "Cần từ khóa tìm kiếm")
+    query = RecordQuery(text=text, filters=filters or Filters(), limit=limit)
+    hits = services.index.find(query)
+    services.log(actor, "search", None, why, query=query_log(query), results=[h.result_code for h in hits])
+    return LookupAnswer(query, on or date.today(), hits, [], len(services.outbox))
+
+
+def reuse_status(hit: Hit, on: date) -> tuple[str, ValidityStatus]:
+    """What the clerk does with it: reuse it, ask for a new one (expired), or check it first (needs review)."""
+    validity = status_on(on, until=hit.valid_until, rule=hit.validity_rule, issued=hit.issue_date)
+    if validity.code == "expired":
+        return EXPIRED, validity
+    if hit.needs_review or validity.code == "unknown":
+        return NEEDS_REVIEW, validity
+    return REUSABLE, validity
+
+
+def hit_json(hit: Hit, on: date) -> dict[str, Any]:
+    """One document as the API and `--json` give it (English keys)."""
+    reuse, status = reuse_status(hit, on)
+    return {
+        "result_code": hit.result_code, "dossier_code": hit.dossier_code, "type_id": hit.type_id,
+        "type": hit.type_name, "number": hit.number,
+        "issue_date": hit.issue_date.isoformat() if hit.issue_date else None, "issuer": hit.issuer,
+        "reuse": reuse,
+        "validity": {"status": status.code, "text": status.text, "as_of": on.isoformat(),
+                     "valid_until": hit.valid_until.isoformat() if hit.valid_until else None,
+                     "rule": hit.validity_rule, "note": hit.validity_note},
+        "location": hit.location, "needs_review": hit.needs_review,
+        "signed_copy": f"sohoa link {hit.result_code}",
+        "persons": [{"role": p.role, "name": p.name, "dob": p.dob.isoformat() if p.dob else None,
+                     "personal_number": p.personal_number, "old_id": p.old_id} for p in hit.persons],
+    }
+
+
+def matches(person: IndexedPerson, query: RecordQuery) -> bool:
+    """Whether this person of a record is the one the query named (the others are not shown)."""
+    if query.personal_number:
+        return person.personal_number == query.personal_number
+    if query.old_id:
+        return person.old_id == query.old_id
+    if query.name and query.dob:
+        return bool(person.name_key and person.dob == query.dob
+                    and OSA.distance(person.name_key, name_key(query.name), score_cutoff=1) <= 1)
+    return True
+
+
+def query_log(query: RecordQuery) -> dict[str, Any]:
+    """The query as the audit log keeps it: whom was looked up, and with which filters."""
+    out: dict[str, Any] = {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(query).items()
+                           if v and k not in ("filters", "limit")}
+    filters = {k: list(v) if isinstance(v, tuple) else v.isoformat() if isinstance(v, date) else v
+               for k, v in asdict(query.filters).items() if v}
+    if filters:
+        out["filters"] = filters
+    return out
