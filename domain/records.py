@@ -119,6 +119,7 @@ class Manifest(BaseModel):
     schema_id: str = Field(default=MANIFEST_SCHEMA, alias="schema")
     version: int = 1  # a corrected record is stored as a new version beside the old ones, never over them
     change_reason: str = ""  # why this version replaced the one before
+    changed_by: str = ""  # who made this version (the reviewer of a correction); "" for the first
     result_code: str
     dossier_code: str
     content_hash: str

@@ -7,6 +7,7 @@
     sohoa show <result code>         print a record's manifest
     sohoa search <words>             full-text search, diacritics ignored
     sohoa review                     records waiting for a person to check them
+    sohoa correct <code> --reason …  a reviewer's correction (--type, --number, --issue-date, --issuer, --person)
     sohoa reindex [--pending]        build a new index from the archive and switch to it (or: replay the outbox)
     sohoa audit fixity|retention|verify-log|export-log    the archivist's audits
     sohoa hold set|lift <code>       legal hold;  sohoa dispose request|approve|list   disposition
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -39,6 +40,7 @@ from archive.objects import ArchiveError, os_error_vi
 from domain.actor import Actor
 from domain.catalogue import ConfigError
 from domain.dates import parse_date
+from domain.records import Person
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
 from indexer.outbox import Outbox
@@ -47,6 +49,7 @@ from pipeline.cli_archive import register as register_archive_commands
 from pipeline.cli_signatures import register as register_signature_commands
 from pipeline.config import Settings, load_settings
 from pipeline.services import PRIVATE_UMASK, open_services, services_for
+from service.corrections import Changes, correct_record
 from service.errors import NotFound, ServiceError
 from service.lookup import (
     EXPIRED,
@@ -366,6 +369,40 @@ def cmd_review(args: argparse.Namespace, settings: Settings, console: Console) -
     return 0
 
 
+def _person(text: str) -> Person:
+    """--person "role=registrant;name=NGUYỄN VĂN A;dob=29/05/2015;personal_number=001215912779" """
+    values: dict[str, Any] = {}
+    for part in text.split(";"):
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or key not in Person.model_fields or key == "problems":
+            raise UsageError(f"Không hiểu --person {text!r}: dùng role=…;name=…;dob=…;personal_number=…;old_id=…;sex=…")
+        values[key] = _day(value, "ngày sinh") if key == "dob" else value.strip() or None
+    if not values.get("role"):
+        raise UsageError(f"--person cần role=… (vai trò của người trong giấy tờ): {text!r}")
+    return Person(**values)
+
+
+def cmd_correct(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    fields: dict[str, Any] = {}
+    if args.number is not None:
+        fields["number"] = args.number.strip() or None
+    if args.issue_date is not None:
+        fields["issue_date"] = _day(args.issue_date, "ngày cấp")
+    if args.issuer is not None:
+        fields["issuer"] = args.issuer.strip() or None
+    persons = [_person(p) for p in args.person] if args.person else None
+    manifest = correct_record(open_services(settings), args.by, args.result_code,
+                              Changes(type_id=args.type, fields=fields, persons=persons), args.reason)
+    if args.json:
+        print(manifest.to_json(), end="")
+    else:
+        console.print(f"Đã lưu hồ sơ {manifest.result_code} phiên bản {manifest.version} (bản sao số đã ký lại, chỉ "
+                      f"mục đã cập nhật; các phiên bản trước vẫn được giữ). Lý do: {manifest.change_reason}",
+                      highlight=False)
+    return 0
+
+
 def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from indexer.rebuild import drain, rebuild
 
@@ -469,6 +506,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_review)
+
+    p = sub.add_parser("correct", parents=[common], help="a reviewer's correction: stored as a new version, "
+                                                          "signed again and indexed")
+    p.add_argument("result_code")
+    p.add_argument("--reason", required=True, help="why (kept with the new version and in the audit log)")
+    p.add_argument("--type", help="the right document type id")
+    p.add_argument("--number", help="the right số/ký hiệu (empty: none)")
+    p.add_argument("--issue-date", help="the right issue date (dd/mm/yyyy or YYYY-MM-DD)")
+    p.add_argument("--issuer", help="the right issuing body")
+    p.add_argument("--person", action="append", help='the people, all of them, one per --person: '
+                                                     '"role=registrant;name=…;dob=…;personal_number=…"')
+    p.add_argument("--json", action="store_true", help="print the new manifest")
+    p.set_defaults(run=cmd_correct)
 
     p = sub.add_parser("reindex", parents=[common], help="build a new index from the archive and switch to it")
     p.add_argument("--pending", action="store_true", help="only index the records waiting in the outbox")

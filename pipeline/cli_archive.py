@@ -8,7 +8,6 @@ import json
 import random
 import sys
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,11 @@ from rich.table import Table
 
 from archive.audit_log import Verification, verify_events
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
-from archive.objects import Lock
-from archive.retention import lock_of, retention_of
 from domain.records import Manifest
-from indexer.rebuild import remove_or_queue
 from pipeline.config import Settings
 from pipeline.services import Services, open_services
+from service.archivist import approve_disposal, pending_disposals, request_disposal, set_legal_hold
+from service.records import download_link
 
 PROBLEMS_VI = {"missing": "mất tệp", "changed": "nội dung bị thay đổi", "unexpected": "tệp lạ không có trong manifest",
                "incomplete": "ghi dở, không có manifest", "damaged": "manifest hỏng hoặc bị sửa",
@@ -39,10 +37,6 @@ def _record(services: Services, result_code: str) -> Manifest:
     if manifest is None:
         raise CommandError(f"Không có hồ sơ với mã kết quả {result_code}")
     return manifest
-
-
-def _audit_lock(services: Services) -> Lock:
-    return lock_of(retention_of(services.settings.retention.audit_log, date.today()))
 
 
 def _print_json(value: Any) -> None:
@@ -162,22 +156,16 @@ def cmd_export_log(args: argparse.Namespace, settings: Settings, console: Consol
 
 
 def cmd_hold(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    services = open_services(settings)
-    manifest = _record(services, args.result_code)
     on = args.action == "set"
-    services.archive.set_legal_hold(manifest, on)
-    services.log(args.by, "legal_hold.set" if on else "legal_hold.lift", manifest.result_code, args.reason)
+    manifest = set_legal_hold(open_services(settings), args.by, args.result_code, on, args.reason)
     console.print(f"{'Đã phong tỏa' if on else 'Đã gỡ phong tỏa'} hồ sơ {manifest.result_code}.")
     return 0
 
 
 def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from archive.disposition import approve_disposition, pending_requests, request_disposition
-
     services = open_services(settings)
-    actor = args.by.identity
     if args.action == "list":
-        pending = pending_requests(services.archive)
+        pending = pending_disposals(services, args.by)
         if args.json:
             _print_json([asdict(r) for r in pending])
         elif not pending:
@@ -189,19 +177,14 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) 
     if args.action == "request":
         if not args.target:
             raise CommandError("Cần mã kết quả của hồ sơ đề nghị tiêu hủy")
-        request = request_disposition(services.archive, args.target, actor, args.reason, _audit_lock(services))
-        services.log(args.by, "disposition.request", request.result_code, args.reason, request=request.id)
+        request = request_disposal(services, args.by, args.target, args.reason)
         console.print(f"Đã ghi đề nghị tiêu hủy {request.id} cho hồ sơ {request.result_code}. Một người khác "
                       f"phê duyệt bằng: sohoa dispose approve {request.id}")
         return 0
     if not args.target:
         raise CommandError("Cần mã đề nghị tiêu hủy")
-    approval = approve_disposition(services.archive, args.target, actor, _audit_lock(services))
-    code = str(approval["result_code"])
-    remove_or_queue(code, str(approval["content_hash"]), services)
-    services.log(args.by, "disposition.approve", code, args.reason, request=args.target,
-                 objects_deleted=approval["objects_deleted"], requested_by=approval["requested_by"])
-    console.print(f"Đã phê duyệt và tiêu hủy hồ sơ {code} ({approval['objects_deleted']} đối tượng).")
+    done = approve_disposal(services, args.by, args.target, args.reason)
+    console.print(f"Đã phê duyệt và tiêu hủy hồ sơ {done.result_code} ({done.objects_deleted} đối tượng).")
     return 0
 
 
@@ -221,20 +204,13 @@ def cmd_export_bagit(args: argparse.Namespace, settings: Settings, console: Cons
 
 
 def cmd_link(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    minutes = settings.download_link_seconds / 60 if args.minutes is None else args.minutes
-    longest = settings.download_link_max_seconds / 60
-    if not 0 < minutes <= longest:  # checked before the record is looked up: nothing is logged for a refused ask
-        raise CommandError(f"Thời hạn liên kết phải lớn hơn 0 và không quá {longest:g} phút (cấu hình "
-                           f"download_link_max_minutes); đã yêu cầu {minutes:g} phút.")
-    services = open_services(settings)
-    manifest = _record(services, args.result_code)
-    url = services.archive.download_url(manifest, ROLES[args.file], int(minutes * 60))
-    services.log(args.by, "download.link", manifest.result_code, args.purpose, file=args.file, minutes=minutes)
+    link = download_link(open_services(settings), args.by, args.result_code, ROLES[args.file], args.purpose,
+                         minutes=args.minutes)
     if args.json:
-        _print_json({"result_code": manifest.result_code, "url": url, "expires_in_s": int(minutes * 60)})
+        _print_json({"result_code": link.result_code, "url": link.url, "expires_in_s": link.expires_in_s})
     else:
-        print(url)
-        console.print(f"Liên kết dùng được trong {minutes:g} phút.", style="dim")
+        print(link.url)
+        console.print(f"Liên kết dùng được trong {link.expires_in_s / 60:g} phút.", style="dim")
     return 0
 
 

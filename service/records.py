@@ -10,7 +10,7 @@ from domain.records import Manifest
 from indexer.base import Hit
 from pipeline.services import Services
 from pipeline.verification import verify_copy
-from service.errors import NotFound
+from service.errors import InvalidRequest, NotFound
 from signing.verify import VerificationReport
 
 
@@ -46,3 +46,28 @@ def verify_upload(services: Services, actor: Actor, data: bytes, file_name: str,
     report, code = verify_copy(data, services.settings, services.archive, at=at, fetch=fetch)
     services.log(actor, "copy.verify", code, "Xác minh bản sao điện tử", file=file_name, ok=report.ok)
     return report, code
+
+
+@dataclass(frozen=True)
+class DownloadLink:
+    result_code: str
+    url: str
+    expires_in_s: int
+
+
+def download_link(services: Services, actor: Actor, result_code: str, role: str, purpose: str, *,
+                  minutes: float | None = None) -> DownloadLink:
+    """A short-lived link to one of a record's files (the signed copy, the original scan, the text): a bearer
+    credential for personal data, so bounded by `download_link_max_minutes` and logged with its purpose."""
+    settings = services.settings
+    chosen = settings.download_link_seconds / 60 if minutes is None else minutes
+    longest = settings.download_link_max_seconds / 60
+    if not 0 < chosen <= longest:  # checked before the record is looked up: nothing is logged for a refused ask
+        raise InvalidRequest("bad_link_lifetime", f"Thời hạn liên kết phải lớn hơn 0 và không quá {longest:g} phút "
+                             f"(cấu hình download_link_max_minutes); đã yêu cầu {chosen:g} phút.")
+    manifest = services.archive.manifest(result_code)
+    if manifest is None:
+        raise NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
+    url = services.archive.download_url(manifest, role, int(chosen * 60))
+    services.log(actor, "download.link", manifest.result_code, purpose, file=role, minutes=chosen)
+    return DownloadLink(manifest.result_code, url, int(chosen * 60))

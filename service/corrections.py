@@ -1,0 +1,114 @@
+"""A reviewer corrects a record: its type, its fields, its people. The archive keeps the correction as version n+1
+beside the earlier versions (which stay, under their own retention), with the reason and the reviewer; the e-copy is
+signed again from the file as it was before sohoa's signatures (its QR code names the procedure of the corrected
+type), and the index is brought up to date.
+
+A person has now checked the whole record, so its review notes are settled: a corrected record leaves the queue.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+
+from archive.base import SIGNED_PDF
+from archive.retention import retention_of
+from domain.actor import Actor
+from domain.catalogue import Validity
+from domain.records import Classification, Manifest, Person
+from domain.validity import valid_until
+from indexer.rebuild import index_record
+from pipeline.process import checked_signature, file_entry
+from pipeline.services import Services
+from service.errors import InvalidRequest, NotFound, Refused
+from signing.revisions import unsigned_original
+
+MAY_CORRECT = ("reviewer", "console")  # a reviewer at the portal or the API; a person with the archive's shell
+FIELDS = ("number", "issue_date", "issuer")
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the reviewer changes; anything left None stays as it is."""
+
+    type_id: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # number, issue_date (a date), issuer
+    persons: list[Person] | None = None  # the whole list as it should be
+
+    def described(self) -> list[str]:
+        return ([f"type_id={self.type_id}"] if self.type_id else []) + sorted(self.fields) + (
+            ["persons"] if self.persons is not None else [])
+
+
+def correct_record(services: Services, actor: Actor, result_code: str, changes: Changes, reason: str) -> Manifest:
+    """Store the corrected record as a new version, signed again and indexed; returns its manifest."""
+    if actor.role not in MAY_CORRECT:
+        raise Refused("role_not_allowed", "Chỉ người rà soát được hiệu đính hồ sơ.")
+    why = (reason or "").strip()
+    if not why:
+        raise InvalidRequest("reason_required", "Cần ghi rõ lý do hiệu đính; lý do được lưu cùng phiên bản mới.")
+    unknown = set(changes.fields) - set(FIELDS)
+    if unknown:
+        raise InvalidRequest("unknown_field", f"Không có trường {', '.join(sorted(unknown))}; các trường sửa được: "
+                             f"{', '.join(FIELDS)}")
+    if not changes.described():
+        raise InvalidRequest("nothing_to_change", "Không có gì để hiệu đính.")
+    current = services.archive.manifest(result_code)
+    if current is None:
+        raise NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
+    catalogue = services.settings.catalogue
+    classification, procedure = current.classification, current.procedure_code
+    type_id = changes.type_id or classification.type_id
+    if changes.type_id and changes.type_id != classification.type_id:
+        try:
+            doc_type = catalogue.get(changes.type_id)
+        except KeyError:
+            raise InvalidRequest("unknown_type", f"Không có loại giấy tờ {changes.type_id}; các loại: "
+                                 f"{', '.join(sorted(t.id for t in catalogue.types))}") from None
+        classification = Classification(type_id=doc_type.id, type_name=doc_type.name, confidence=1.0,
+                                        needs_review=False, matched_text=f"hiệu đính bởi {actor.identity}")
+        procedure = doc_type.procedure_code
+    validity = catalogue.get(type_id).validity if type_id else Validity(None)
+    fields = current.fields.model_copy(update=changes.fields)
+    fields = fields.model_copy(update={"valid_until": valid_until(fields.issue_date, validity),
+                                       "validity_rule": validity.rule, "validity_note": validity.note})
+    retention = retention_of(services.settings.retention.for_type(type_id),
+                             fields.issue_date or current.ingested_at.date())
+    if current.retention.years == 0 or (retention.retain_until and current.retention.retain_until
+                                        and retention.retain_until < current.retention.retain_until):
+        retention = current.retention  # a lock is only ever lengthened: the earlier version's files keep theirs
+
+    files = {role: services.archive.read(current, role) for role in current.files}
+    unsigned = unsigned_original(files[SIGNED_PDF])
+    if classification is not current.classification and current.pdf_profile != "source":
+        unsigned = _retitled(unsigned, f"{classification.type_name or 'Giấy tờ'} — {current.result_code}")
+    signer = services.signer_for(actor)
+    signed = signer.sign(unsigned, result_code=current.result_code, procedure_code=procedure,
+                         reason=f"Hiệu đính hồ sơ {current.result_code}: {why}")
+    files[SIGNED_PDF] = signed.data
+    entry = current.files[SIGNED_PDF]
+    corrected = current.model_copy(update={
+        "version": current.version + 1, "change_reason": why, "changed_by": actor.identity,
+        "classification": classification, "procedure_code": procedure, "fields": fields,
+        "persons": changes.persons if changes.persons is not None else current.persons, "review": [],
+        "retention": retention,
+        "signature": checked_signature(signed, services, development=signer.development),
+        "files": {**current.files, SIGNED_PDF: file_entry(entry.name, signed.data, entry.media_type)}})
+    services.store_record(corrected, files, why, actor, change="correction", changed=changes.described(),
+                          previous_version=current.version)
+    index_record(corrected, services)
+    return corrected
+
+
+def _retitled(pdf: bytes, title: str) -> bytes:
+    """The PDF/A with the corrected type in its title (document information and XMP alike)."""
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["dc:title"] = title
+        doc.save(out)
+    return out.getvalue()
+
