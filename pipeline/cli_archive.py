@@ -8,6 +8,7 @@ import json
 import random
 import sys
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,13 @@ from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
 from domain.records import Manifest
 from pipeline.config import Settings
 from pipeline.services import Services, open_services
-from service.archivist import approve_disposal, pending_disposals, request_disposal, set_legal_hold
+from service.archivist import (
+    approve_disposal,
+    extend_retention,
+    pending_disposals,
+    request_disposal,
+    set_legal_hold,
+)
 from service.records import download_link
 
 PROBLEMS_VI = {"missing": "mất tệp", "changed": "nội dung bị thay đổi", "unexpected": "tệp lạ không có trong manifest",
@@ -162,6 +169,28 @@ def cmd_hold(args: argparse.Namespace, settings: Settings, console: Console) -> 
     return 0
 
 
+def cmd_retain(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from domain.dates import parse_date
+
+    until = None
+    if not args.permanent:
+        until = parse_date(args.until) or _iso_day(args.until)
+        if until is None:
+            raise CommandError(f"Ngày không hợp lệ: {args.until!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
+    manifest = extend_retention(open_services(settings), args.by, args.result_code, until, args.reason)
+    kept = f"đến hết ngày {until:%d/%m/%Y}" if until else "vĩnh viễn"
+    console.print(f"Đã gia hạn lưu trữ hồ sơ {manifest.result_code} {kept} (phiên bản {manifest.version}; mọi tệp "
+                  "của mọi phiên bản được khóa tới ngày đó).", highlight=False)
+    return 0
+
+
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
 def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     services = open_services(settings)
     if args.action == "list":
@@ -253,6 +282,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("result_code")
     p.add_argument("--reason", required=True, help="why (kept in the audit log)")
     p.set_defaults(run=cmd_hold)
+
+    p = sub.add_parser("retain", parents=[common], help="keep a record longer than its retention class says")
+    p.add_argument("result_code")
+    until = p.add_mutually_exclusive_group(required=True)
+    until.add_argument("--until", help="the new last day (YYYY-MM-DD or dd/mm/yyyy), after the current one")
+    until.add_argument("--permanent", action="store_true", help="keep it for good")
+    p.add_argument("--reason", required=True, help="why (kept with the new version and in the audit log)")
+    p.set_defaults(run=cmd_retain)
 
     p = sub.add_parser("dispose", parents=[common], help="request, list or approve the disposition of a record")
     p.add_argument("action", choices=["request", "approve", "list"])

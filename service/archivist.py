@@ -1,4 +1,5 @@
-"""The archivist's use cases: legal holds and disposition (one archivist requests, another approves)."""
+"""The archivist's use cases: legal holds, longer retention, and disposition (one archivist requests, another
+approves)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from archive.objects import Lock
 from archive.retention import lock_of, retention_of
 from domain.actor import Actor
 from domain.records import Manifest
-from indexer.rebuild import remove_or_queue
+from indexer.rebuild import index_record, remove_or_queue
 from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound
+from service.permissions import require
 
 
 def record(services: Services, result_code: str) -> Manifest:
@@ -35,6 +37,7 @@ def _audit_lock(services: Services) -> Lock:
 
 def set_legal_hold(services: Services, actor: Actor, result_code: str, on: bool, reason: str) -> Manifest:
     """Set or lift a legal hold: a held record cannot be disposed of, whatever its retention says."""
+    require(actor, "legal_hold")
     why = _reason(reason, "phong tỏa" if on else "gỡ phong tỏa")
     manifest = record(services, result_code)
     services.archive.set_legal_hold(manifest, on)
@@ -44,6 +47,7 @@ def set_legal_hold(services: Services, actor: Actor, result_code: str, on: bool,
 
 def request_disposal(services: Services, actor: Actor, result_code: str, reason: str) -> DispositionRequest:
     """Ask for a record past its retention to be destroyed; another archivist must approve."""
+    require(actor, "disposition")
     why = _reason(reason, "đề nghị tiêu hủy")
     request = request_disposition(services.archive, result_code, actor.identity, why, _audit_lock(services))
     services.log(actor, "disposition.request", request.result_code, why, request=request.id)
@@ -51,6 +55,7 @@ def request_disposal(services: Services, actor: Actor, result_code: str, reason:
 
 
 def pending_disposals(services: Services, actor: Actor) -> list[DispositionRequest]:
+    require(actor, "disposition")
     return pending_requests(services.archive)
 
 
@@ -63,9 +68,35 @@ class Disposal:
 
 def approve_disposal(services: Services, actor: Actor, request_id: str, reason: str) -> Disposal:
     """Approve a request made by someone else: the record's objects are deleted and it leaves the index."""
+    require(actor, "disposition")
     approval = approve_disposition(services.archive, request_id, actor.identity, _audit_lock(services))
     code = str(approval["result_code"])
     remove_or_queue(code, str(approval["content_hash"]), services)
     services.log(actor, "disposition.approve", code, reason, request=request_id,
                  objects_deleted=approval["objects_deleted"], requested_by=approval["requested_by"])
     return Disposal(code, cast(int, approval["objects_deleted"]), str(approval["requested_by"]))
+
+
+def extend_retention(services: Services, actor: Actor, result_code: str, until: date | None, reason: str) -> Manifest:
+    """Keep a record longer (`until` None: permanently). Stored as version n+1 whose manifest says the new date, so
+    the retention report and disposition see it; every object of every version is locked to it. A retention is
+    never shortened, nor COMPLIANCE weakened: the archive refuses that whatever the caller."""
+    require(actor, "extend_retention")
+    why = _reason(reason, "gia hạn lưu trữ")
+    current = record(services, result_code)
+    held = current.retention
+    if held.retain_until is None:
+        raise InvalidRequest("already_permanent", f"Hồ sơ {result_code} đã được lưu trữ vĩnh viễn.")
+    if until is not None and until <= held.retain_until:
+        raise InvalidRequest("would_shorten", f"Hồ sơ {result_code} đã được giữ đến {held.retain_until:%d/%m/%Y}; "
+                             f"chỉ gia hạn được tới một ngày sau đó.")
+    longer = held.model_copy(update={"retain_until": until, "years": 0 if until is None else held.years})
+    files = {role: services.archive.read(current, role) for role in current.files}
+    extended = current.model_copy(update={"version": current.version + 1, "change_reason": why,
+                                          "changed_by": actor.identity, "retention": longer})
+    services.store_record(extended, files, why, actor, change="retention",
+                          retain_until=until.isoformat() if until else "permanent",
+                          previous_until=held.retain_until.isoformat())
+    services.archive.extend_retention(extended, lock_of(longer))  # the earlier versions' objects too
+    index_record(extended, services)
+    return extended

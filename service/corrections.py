@@ -23,10 +23,10 @@ from domain.validity import valid_until
 from indexer.rebuild import index_record
 from pipeline.process import checked_signature, file_entry
 from pipeline.services import Services
-from service.errors import InvalidRequest, NotFound, Refused
+from service.errors import InvalidRequest, NotFound
+from service.permissions import require
 from signing.revisions import unsigned_original
 
-MAY_CORRECT = ("reviewer", "console")  # a reviewer at the portal or the API; a person with the archive's shell
 FIELDS = ("number", "issue_date", "issuer")
 
 
@@ -45,8 +45,7 @@ class Changes:
 
 def correct_record(services: Services, actor: Actor, result_code: str, changes: Changes, reason: str) -> Manifest:
     """Store the corrected record as a new version, signed again and indexed; returns its manifest."""
-    if actor.role not in MAY_CORRECT:
-        raise Refused("role_not_allowed", "Chỉ người rà soát được hiệu đính hồ sơ.")
+    require(actor, "correct")
     why = (reason or "").strip()
     if not why:
         raise InvalidRequest("reason_required", "Cần ghi rõ lý do hiệu đính; lý do được lưu cùng phiên bản mới.")

@@ -22,6 +22,7 @@ from indexer.document import IndexedPerson, name_key
 from pipeline.config import Settings
 from pipeline.services import Services
 from service.errors import InvalidRequest
+from service.permissions import require
 
 REUSABLE, EXPIRED, NEEDS_REVIEW = "valid", "expired", "needs_review"
 
@@ -92,6 +93,7 @@ def _purpose(purpose: str) -> str:
 def lookup(services: Services, actor: Actor, query: RecordQuery, purpose: str, *, on: date | None = None,
            warnings: list[str] | None = None) -> LookupAnswer:
     """A person's (or a code's) documents, each judged for reuse on `on` (default today)."""
+    require(actor, "lookup")
     why = _purpose(purpose)
     hits = services.index.find(query)
     services.log(actor, "lookup", None, why, query=query_log(query), results=[h.result_code for h in hits])
@@ -101,6 +103,7 @@ def lookup(services: Services, actor: Actor, query: RecordQuery, purpose: str, *
 def search(services: Services, actor: Actor, text: str, purpose: str, *, filters: Filters | None = None,
            limit: int = 20, on: date | None = None) -> LookupAnswer:
     """Full-text search of names and document text, diacritics ignored."""
+    require(actor, "search")
     why = _purpose(purpose)
     if not text.strip():
         raise InvalidRequest("no_query", "Cần từ khóa tìm kiếm")

@@ -11,11 +11,13 @@ from indexer.base import Hit
 from pipeline.services import Services
 from pipeline.verification import verify_copy
 from service.errors import InvalidRequest, NotFound
+from service.permissions import require
 from signing.verify import VerificationReport
 
 
 def show(services: Services, actor: Actor, result_code: str, purpose: str) -> Manifest:
     """A record's manifest (its people included): a read of personal data, logged with its purpose."""
+    require(actor, "show")
     manifest = services.archive.manifest(result_code)
     if manifest is None:
         raise NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
@@ -31,6 +33,7 @@ class ReviewItem:
 
 def review_queue(services: Services, actor: Actor, *, limit: int = 100) -> list[ReviewItem]:
     """Records waiting for a person to check them, oldest first, each with its reasons."""
+    require(actor, "review_queue")
     items = []
     for hit in services.index.review_queue(limit=limit):
         manifest = services.archive.find(hit.content_hash)
@@ -43,6 +46,7 @@ def verify_upload(services: Services, actor: Actor, data: bytes, file_name: str,
                   fetch: bool | None = None) -> tuple[VerificationReport, str | None]:
     """The verdict on a copy someone hands in, and the record its QR code names (None: not a sohoa copy).
     Raises `signing.verify.NotVerifiable` for a file that is no PDF at all."""
+    require(actor, "verify")
     report, code = verify_copy(data, services.settings, services.archive, at=at, fetch=fetch)
     services.log(actor, "copy.verify", code, "Xác minh bản sao điện tử", file=file_name, ok=report.ok)
     return report, code
@@ -59,6 +63,7 @@ def download_link(services: Services, actor: Actor, result_code: str, role: str,
                   minutes: float | None = None) -> DownloadLink:
     """A short-lived link to one of a record's files (the signed copy, the original scan, the text): a bearer
     credential for personal data, so bounded by `download_link_max_minutes` and logged with its purpose."""
+    require(actor, "download_link")
     settings = services.settings
     chosen = settings.download_link_seconds / 60 if minutes is None else minutes
     longest = settings.download_link_max_seconds / 60

@@ -1,0 +1,36 @@
+"""Which roles may run which use case: one table, checked by every use case before it reads or writes anything.
+
+The console (a person with a shell on the archive machine) may run them all: the data directory is theirs to read
+anyway. A citizen's reads are further limited to records naming their own personal number (service.lookup).
+"""
+
+from __future__ import annotations
+
+from domain.actor import Actor, Role
+from service.errors import Refused
+
+ALLOWED: dict[str, frozenset[Role]] = {
+    "lookup": frozenset({"clerk", "console"}),
+    "search": frozenset({"clerk", "reviewer", "archivist", "console"}),
+    "show": frozenset({"clerk", "reviewer", "archivist", "console"}),
+    "download_link": frozenset({"clerk", "console"}),
+    "verify": frozenset({"clerk", "reviewer", "archivist", "admin", "citizen", "console"}),
+    "review_queue": frozenset({"reviewer", "console"}),
+    "correct": frozenset({"reviewer", "console"}),
+    "legal_hold": frozenset({"archivist", "console"}),
+    "extend_retention": frozenset({"archivist", "console"}),
+    "disposition": frozenset({"archivist", "console"}),
+}
+WHAT_VI = {
+    "lookup": "tra cứu giấy tờ của công dân", "search": "tìm kiếm hồ sơ", "show": "xem hồ sơ",
+    "download_link": "lấy liên kết tải bản sao", "verify": "xác minh bản sao", "review_queue": "xem hàng đợi rà soát",
+    "correct": "hiệu đính hồ sơ", "legal_hold": "phong tỏa hồ sơ", "extend_retention": "gia hạn lưu trữ",
+    "disposition": "đề nghị hoặc phê duyệt tiêu hủy",
+}
+
+
+def require(actor: Actor, use_case: str) -> None:
+    """Refuse the actor unless their role may run this use case."""
+    if actor.role not in ALLOWED[use_case]:
+        raise Refused("role_not_allowed", f"Tài khoản {actor.identity} (vai trò {actor.role}) không được "
+                      f"{WHAT_VI[use_case]}.")
