@@ -1,10 +1,8 @@
 """Longer retention as a new version that every object is locked to; and which roles may run which use case."""
 
 import json
-import shutil
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,21 +10,14 @@ import pytest
 from archive.base import SIGNED_PDF
 from domain.actor import ROLES, Actor
 from indexer.base import RecordQuery
-from pipeline.config import load_settings
-from pipeline.services import Services, open_services
+from pipeline.services import Services
 from service import archivist, corrections, lookup, records
 from service.errors import InvalidRequest, Refused
 from service.permissions import ALLOWED
-from tests.conftest import Ingested, run_cli
+from tests.conftest import run_cli
 
 ARCHIVIST = Actor("archivist.01", "archivist")
 
-
-@pytest.fixture
-def services(ingested: Ingested, tmp_path: Path) -> Services:
-    data = tmp_path / "data"
-    shutil.copytree(ingested.data_dir, data, symlinks=True)
-    return open_services(load_settings(data))
 
 
 def finite(services: Services) -> str:

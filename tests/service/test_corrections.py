@@ -1,8 +1,6 @@
 """A reviewer's correction: a new version beside the old one, signed again, indexed, attributed; refused to others."""
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -11,21 +9,14 @@ from archive.fixity import check_fixity
 from domain.actor import Actor
 from domain.records import Person
 from indexer.base import RecordQuery
-from pipeline.config import load_settings
-from pipeline.services import Services, open_services
+from pipeline.services import Services
 from pipeline.verification import verify_copy
 from service.corrections import Changes, correct_record
 from service.errors import InvalidRequest, NotFound, Refused
-from tests.conftest import Ingested, run_cli
+from tests.conftest import run_cli
 
 REVIEWER = Actor("reviewer.01", "reviewer", "Lê Văn Rà")
 
-
-@pytest.fixture
-def services(ingested: Ingested, tmp_path: Path) -> Services:
-    data = tmp_path / "data"
-    shutil.copytree(ingested.data_dir, data, symlinks=True)
-    return open_services(load_settings(data))
 
 
 def birth_certificate(services: Services) -> str:

@@ -2,29 +2,20 @@
 the audit log, refusals with stable codes and nothing read."""
 
 import json
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from domain.actor import Actor
-from pipeline.config import load_settings
-from pipeline.services import Services, open_services
+from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound
 from service.lookup import EXPIRED, REUSABLE, lookup, person_query, reuse_status, search
 from service.records import review_queue, show
-from tests.conftest import SAMPLES, Ingested
+from tests.conftest import SAMPLES
 
 CLERK = Actor("clerk.ia-kenh", "clerk", "Trần Thị Bích")
 PURPOSE = "Tiếp nhận hồ sơ 000.00.00.H49-261203-0001"
 
-
-@pytest.fixture
-def services(ingested: Ingested, tmp_path: Path) -> Services:
-    data = tmp_path / "data"
-    shutil.copytree(ingested.data_dir, data, symlinks=True)
-    return open_services(load_settings(data))
 
 
 def truth(name: str) -> dict:  # type: ignore[type-arg]
