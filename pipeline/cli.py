@@ -7,6 +7,7 @@
     sohoa show <result code>         print a record's manifest
     sohoa search <words>             full-text search, diacritics ignored
     sohoa review                     records waiting for a person to check them
+    sohoa serve [--port 8470]        the HTTP API;  sohoa clients add|revoke|list   its callers' keys
     sohoa correct <code> --reason …  a reviewer's correction (--type, --number, --issue-date, --issuer, --person)
     sohoa reindex [--pending]        build a new index from the archive and switch to it (or: replay the outbox)
     sohoa audit fixity|retention|verify-log|export-log    the archivist's audits
@@ -403,6 +404,42 @@ def cmd_correct(args: argparse.Namespace, settings: Settings, console: Console) 
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    import uvicorn
+
+    from portal.api import create_app
+
+    app = create_app(open_services(settings))
+    console.print(f"sohoa phục vụ API tại http://{args.host}:{args.port} (tài liệu: /docs); dữ liệu tại "
+                  f"{settings.data_dir}", highlight=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=10)
+    return 0
+
+
+def cmd_clients(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from service.clients import add_client, list_clients, revoke_client
+
+    services = open_services(settings)
+    if args.action == "add":
+        if not args.name:
+            raise UsageError("Cần --name: tên hệ thống gọi API")
+        client, key = add_client(services, args.by, args.name, args.role)
+        console.print(f"Đã cấp khóa API cho {client.name} (mã {client.id}, vai trò {client.role}). Khóa chỉ hiện một "
+                      "lần này; hệ thống gửi nó trong tiêu đề Authorization: Bearer …", highlight=False)
+        print(key)
+    elif args.action == "revoke":
+        if not args.client:
+            raise UsageError("Cần mã hệ thống gọi API cần thu hồi")
+        revoke_client(services, args.by, args.client)
+        console.print(f"Đã thu hồi khóa API {args.client}.")
+    else:
+        for c in list_clients(services, args.by):
+            state = f"thu hồi {c.revoked_at}" if c.revoked_at else "đang dùng"
+            console.print(f"{c.id}  {c.name}  {c.role}  cấp {c.created_at} bởi {c.created_by}  {state}",
+                          highlight=False)
+    return 0
+
+
 def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from indexer.rebuild import drain, rebuild
 
@@ -519,6 +556,19 @@ def build_parser() -> argparse.ArgumentParser:
                                                      '"role=registrant;name=…;dob=…;personal_number=…"')
     p.add_argument("--json", action="store_true", help="print the new manifest")
     p.set_defaults(run=cmd_correct)
+
+    p = sub.add_parser("serve", parents=[common], help="the HTTP API for one-stop-shop systems")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8470)
+    p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("clients", parents=[common], help="API keys of other systems: add, revoke, list")
+    p.add_argument("action", choices=["add", "revoke", "list"])
+    p.add_argument("client", nargs="?", help="the client id (revoke)")
+    p.add_argument("--name", help="the calling system, e.g. \"Một cửa điện tử tỉnh Gia Lai\" (add)")
+    p.add_argument("--role", default="clerk", choices=["clerk", "reviewer", "archivist"],
+                   help="what its calls may do (add; default clerk)")
+    p.set_defaults(run=cmd_clients)
 
     p = sub.add_parser("reindex", parents=[common], help="build a new index from the archive and switch to it")
     p.add_argument("--pending", action="store_true", help="only index the records waiting in the outbox")

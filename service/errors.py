@@ -26,3 +26,9 @@ class Refused(ServiceError):
     """The actor may not do this (their role, or a citizen asking for another citizen's record)."""
 
     status = 403
+
+
+class NotAuthenticated(ServiceError):
+    """No valid credential came with the call."""
+
+    status = 401

@@ -20,12 +20,13 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "legal_hold": frozenset({"archivist", "console"}),
     "extend_retention": frozenset({"archivist", "console"}),
     "disposition": frozenset({"archivist", "console"}),
+    "manage_clients": frozenset({"admin", "console"}),
 }
 WHAT_VI = {
     "lookup": "tra cứu giấy tờ của công dân", "search": "tìm kiếm hồ sơ", "show": "xem hồ sơ",
     "download_link": "lấy liên kết tải bản sao", "verify": "xác minh bản sao", "review_queue": "xem hàng đợi rà soát",
     "correct": "hiệu đính hồ sơ", "legal_hold": "phong tỏa hồ sơ", "extend_retention": "gia hạn lưu trữ",
-    "disposition": "đề nghị hoặc phê duyệt tiêu hủy",
+    "disposition": "đề nghị hoặc phê duyệt tiêu hủy", "manage_clients": "quản lý hệ thống gọi API",
 }
 
 

@@ -126,3 +126,16 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
     assert status == 0, out
     report = json.loads(out)
     return Ingested(data, report["summary"], {Path(d["source"]).name: d for d in report["documents"]})
+
+
+@pytest.fixture
+def services(ingested: Ingested, tmp_path: Path) -> Any:
+    """The backends of a private copy of the sample set digitised once (the session's `ingested`)."""
+    import shutil
+
+    from pipeline.config import load_settings
+    from pipeline.services import open_services
+
+    data = tmp_path / "data"
+    shutil.copytree(ingested.data_dir, data, symlinks=True)
+    return open_services(load_settings(data))

@@ -11,7 +11,7 @@ from archive.base import SIGNED_PDF
 from domain.actor import ROLES, Actor
 from indexer.base import RecordQuery
 from pipeline.services import Services
-from service import archivist, corrections, lookup, records
+from service import archivist, clients, corrections, lookup, records
 from service.errors import InvalidRequest, Refused
 from service.permissions import ALLOWED
 from tests.conftest import run_cli
@@ -62,6 +62,7 @@ def use_cases(services: Services, code: str) -> dict[str, Callable[[Actor], Any]
         "extend_retention": lambda a: archivist.extend_retention(services, a, code, date(next(years), 12, 31),
                                                                  "Hồ sơ liên quan vụ việc"),
         "disposition": lambda a: archivist.pending_disposals(services, a),
+        "manage_clients": lambda a: clients.list_clients(services, a),
     }
 
 
