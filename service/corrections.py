@@ -25,7 +25,9 @@ from pipeline.process import checked_signature, file_entry
 from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound
 from service.permissions import require
+from signing.identity import SigningKeyError
 from signing.revisions import unsigned_original
+from signing.settings import SigningSettingsError
 
 FIELDS = ("number", "issue_date", "issuer")
 
@@ -84,9 +86,15 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
     unsigned = unsigned_original(files[SIGNED_PDF])
     if classification is not current.classification and current.pdf_profile != "source":
         unsigned = _retitled(unsigned, f"{classification.type_name or 'Giấy tờ'} — {current.result_code}")
-    signer = services.signer_for(actor)
-    signed = signer.sign(unsigned, result_code=current.result_code, procedure_code=procedure,
-                         reason=f"Hiệu đính hồ sơ {current.result_code}: {why}")
+    try:  # the reviewer signs the corrected copy as its digitising officer (TT 01/2023 Điều 8)
+        signer = services.signer_for(actor)
+        signed = signer.sign(unsigned, result_code=current.result_code, procedure_code=procedure,
+                             reason=f"Hiệu đính hồ sơ {current.result_code}: {why}")
+    except SigningSettingsError as e:
+        raise InvalidRequest("no_officer_key", f"Chưa cấu hình chữ ký số cá nhân cho người rà soát {actor.identity} "
+                             f"([signing.officers.{actor.identity}]): không ký lại được bản sao. ({e})") from e
+    except SigningKeyError as e:
+        raise InvalidRequest(e.code, f"Không ký lại được bản sao: {e.vietnamese}") from e
     files[SIGNED_PDF] = signed.data
     entry = current.files[SIGNED_PDF]
     corrected = current.model_copy(update={

@@ -93,3 +93,20 @@ def test_the_command_line_corrects_a_record(services: Services) -> None:
     manifest = json.loads(out)
     assert manifest["version"] == 2 and manifest["fields"]["issue_date"] == "2015-07-12"
     assert manifest["persons"][0]["dob"] == "2015-05-29" and manifest["changed_by"] == "reviewer.02"
+
+
+def test_a_reviewer_without_a_signing_key_is_told_so_and_nothing_is_written(services: Services,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from signing.settings import SigningSettings, SigningSettingsError
+
+    def no_officer(self: SigningSettings, login: str) -> None:
+        raise SigningSettingsError(f"no digitising officer is configured for operator {login!r}")
+
+    code = birth_certificate(services)
+    monkeypatch.setattr(SigningSettings, "officer", no_officer)  # a production key set-up without this login
+    lines = len(list(services.audit.lines()))
+    with pytest.raises(InvalidRequest) as refused:
+        correct_record(services, REVIEWER, code, Changes(fields={"number": "1"}), "Đối chiếu bản giấy")
+    assert refused.value.code == "no_officer_key" and "signing.officers.reviewer.01" in refused.value.message
+    manifest = services.archive.manifest(code)
+    assert manifest is not None and manifest.version == 1 and len(list(services.audit.lines())) == lines
