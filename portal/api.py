@@ -93,7 +93,7 @@ def create_app(services: Services) -> FastAPI:
     def ready() -> JSONResponse:
         checks: dict[str, str] = {}
         try:
-            next(iter(services.archive.objects.keys("results/")), None)
+            services.archive.objects.stat("results/ready-probe")  # one request, whatever the archive's size
             checks["archive"] = "ok"
         except Exception as e:  # any failure of the store means not ready
             checks["archive"] = f"{type(e).__name__}: {e}"

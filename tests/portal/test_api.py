@@ -102,3 +102,16 @@ def test_sohoa_serve_answers_health_and_readiness_and_stops_on_sigterm(services:
         log = server.stdout.read().decode("utf-8", "replace") if server.stdout else ""
     # uvicorn finishes the requests in flight, then exits by the signal it was sent (so a supervisor sees it)
     assert status in (0, -signal.SIGTERM) and "Finished server process" in log, log
+
+
+def test_readiness_fails_while_the_index_is_down(api: TestClient, services: Services,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.base import IndexUnavailable
+
+    def down() -> None:
+        raise IndexUnavailable("Elasticsearch: connection refused")
+
+    monkeypatch.setattr(services.index, "count_by_type", down)
+    got = api.get("/ready")
+    assert got.status_code == 503 and got.json()["archive"] == "ok" and "refused" in got.json()["index"]
+    assert api.get("/health").status_code == 200  # the process itself is alive
