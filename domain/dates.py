@@ -36,6 +36,17 @@ def parse_date(text: str) -> date | None:
     return found[0][1] if found else None
 
 
+def parse_day(text: str) -> date | None:
+    """A day as a person types it: dd/mm/yyyy (or as printed, "ngày … tháng … năm …") or YYYY-MM-DD."""
+    found = parse_date(text)
+    if found is not None:
+        return found
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
 def find_dates(text: str) -> list[tuple[int, date]]:
     """Every date in `text` with its character offset, in order of appearance."""
     folded = fold(text)  # same length as the NFC text for Vietnamese letters, so offsets carry over

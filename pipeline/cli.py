@@ -40,7 +40,7 @@ from rich.table import Table
 from archive.objects import ArchiveError, os_error_vi
 from domain.actor import Actor
 from domain.catalogue import ConfigError
-from domain.dates import parse_date
+from domain.dates import parse_date, parse_day
 from domain.records import Person
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
@@ -193,7 +193,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def _day(text: str, what: str) -> date:
-    day = parse_date(text) or _iso_date(text)
+    day = parse_day(text)
     if day is None:
         raise UsageError(f"Không hiểu {what} {text!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
     return day
@@ -212,13 +212,6 @@ def _filters(args: argparse.Namespace, settings: Settings) -> Filters:
 
 def _valid_on(args: argparse.Namespace) -> date:
     return _day(args.valid_on, "ngày xét hiệu lực") if args.valid_on else date.today()
-
-
-def _iso_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 _REUSE_TEXT = {REUSABLE: ("green", "DÙNG ĐƯỢC"), EXPIRED: ("red", "HẾT HIỆU LỰC"),

@@ -8,7 +8,6 @@ import json
 import random
 import sys
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -170,11 +169,11 @@ def cmd_hold(args: argparse.Namespace, settings: Settings, console: Console) -> 
 
 
 def cmd_retain(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from domain.dates import parse_date
+    from domain.dates import parse_day
 
     until = None
     if not args.permanent:
-        until = parse_date(args.until) or _iso_day(args.until)
+        until = parse_day(args.until)
         if until is None:
             raise CommandError(f"Ngày không hợp lệ: {args.until!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
     manifest = extend_retention(open_services(settings), args.by, args.result_code, until, args.reason)
@@ -182,13 +181,6 @@ def cmd_retain(args: argparse.Namespace, settings: Settings, console: Console) -
     console.print(f"Đã gia hạn lưu trữ hồ sơ {manifest.result_code} {kept} (phiên bản {manifest.version}; mọi tệp "
                   "của mọi phiên bản được khóa tới ngày đó).", highlight=False)
     return 0
-
-
-def _iso_day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) -> int:

@@ -371,13 +371,13 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
             if start > 0:
                 removed.insert(0, f"{start} byte không thuộc tệp PDF đứng trước phần đầu %PDF")
     with watch("sign"):
+        signer = services.signer_for(by)
         if partial is not None and SIGNED_PDF in partial.files:  # signed before the crash: keep that copy
             signed = SignedPdf(partial.files[SIGNED_PDF], (), "B-B", settings.signing.level)
         else:
-            signed = services.signer_for(by).sign(pdf, result_code=code,
-                                                  procedure_code=doc_type.procedure_code if doc_type else "",
-                                                  reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
-        signature = checked_signature(signed, services, development=services.signer_for(by).development)
+            signed = signer.sign(pdf, result_code=code, procedure_code=doc_type.procedure_code if doc_type else "",
+                                 reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
+        signature = checked_signature(signed, services, development=signer.development)
 
     text = reading.text + "\n"
     files = {ORIGINAL: original, SIGNED_PDF: signed.data, OCR_TEXT: text.encode("utf-8")}

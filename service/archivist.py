@@ -14,15 +14,9 @@ from domain.actor import Actor
 from domain.records import Manifest
 from indexer.rebuild import index_record, remove_or_queue
 from pipeline.services import Services
-from service.errors import InvalidRequest, NotFound
+from service.errors import InvalidRequest
 from service.permissions import require
-
-
-def record(services: Services, result_code: str) -> Manifest:
-    manifest = services.archive.manifest(result_code)
-    if manifest is None:
-        raise NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
-    return manifest
+from service.records import record
 
 
 def _reason(reason: str, what: str) -> str:

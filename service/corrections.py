@@ -23,8 +23,9 @@ from domain.validity import valid_until
 from indexer.rebuild import index_record
 from pipeline.process import checked_signature, file_entry
 from pipeline.services import Services
-from service.errors import InvalidRequest, NotFound
+from service.errors import InvalidRequest
 from service.permissions import require
+from service.records import record
 from signing.identity import SigningKeyError
 from signing.revisions import unsigned_original
 from signing.settings import SigningSettingsError
@@ -57,9 +58,7 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
                              f"{', '.join(FIELDS)}")
     if not changes.described():
         raise InvalidRequest("nothing_to_change", "Không có gì để hiệu đính.")
-    current = services.archive.manifest(result_code)
-    if current is None:
-        raise NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
+    current = record(services, result_code)
     catalogue = services.settings.catalogue
     classification, procedure = current.classification, current.procedure_code
     type_id = changes.type_id or classification.type_id

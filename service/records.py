@@ -15,12 +15,18 @@ from service.permissions import require
 from signing.verify import VerificationReport
 
 
-def show(services: Services, actor: Actor, result_code: str, purpose: str) -> Manifest:
-    """A record's manifest (its people included): a read of personal data, logged with its purpose."""
-    require(actor, "show")
+def record(services: Services, result_code: str) -> Manifest:
+    """The current version of a record, or NotFound."""
     manifest = services.archive.manifest(result_code)
     if manifest is None:
         raise NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
+    return manifest
+
+
+def show(services: Services, actor: Actor, result_code: str, purpose: str) -> Manifest:
+    """A record's manifest (its people included): a read of personal data, logged with its purpose."""
+    require(actor, "show")
+    manifest = record(services, result_code)
     services.log(actor, "record.read", manifest.result_code, purpose or "Xem hồ sơ", part="manifest")
     return manifest
 
@@ -70,9 +76,7 @@ def download_link(services: Services, actor: Actor, result_code: str, role: str,
     if not 0 < chosen <= longest:  # checked before the record is looked up: nothing is logged for a refused ask
         raise InvalidRequest("bad_link_lifetime", f"Thời hạn liên kết phải lớn hơn 0 và không quá {longest:g} phút "
                              f"(cấu hình download_link_max_minutes); đã yêu cầu {chosen:g} phút.")
-    manifest = services.archive.manifest(result_code)
-    if manifest is None:
-        raise NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
+    manifest = record(services, result_code)
     url = services.archive.download_url(manifest, role, int(chosen * 60))
     services.log(actor, "download.link", manifest.result_code, purpose, file=role, minutes=chosen)
     return DownloadLink(manifest.result_code, url, int(chosen * 60))
