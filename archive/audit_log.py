@@ -94,21 +94,41 @@ class AuditLog:
         self._head: tuple[str, int, str] | None = None  # last segment key, last seq, last hash (a cache)
 
     def _refresh_head(self) -> tuple[str, int, str]:
-        key, seq, digest = self._head or ("", 0, GENESIS)
-        for newer in self.objects.keys(PREFIX, start_after=key):
-            events = [json.loads(line) for line in self.objects.get(newer).decode("utf-8").splitlines() if line]
-            if events:
-                key, seq, digest = newer, int(events[-1]["seq"]), str(events[-1]["hash"])
+        """The log's last segment, last sequence number and last hash. The first time, from a listing; after that,
+        by reading forward from the known head (the next segment starts at the next sequence number), so catching
+        up with another writer costs the segments it wrote, not a listing of the whole log."""
+        if self._head is None:
+            key, seq, digest = "", 0, GENESIS
+            for newer in self.objects.keys(PREFIX):
+                key, seq, digest = self._last_of(newer) or (key, seq, digest)
+        else:
+            key, seq, digest = self._head
+            while True:
+                try:
+                    found = self._last_of(segment_key(seq + 1))
+                except KeyError:
+                    break
+                if found is None:
+                    break
+                key, seq, digest = found
         self._head = (key, seq, digest)
         return self._head
+
+    def _last_of(self, key: str) -> tuple[str, int, str] | None:
+        events = [json.loads(line) for line in self.objects.get(key).decode("utf-8").splitlines() if line]
+        return (key, int(events[-1]["seq"]), str(events[-1]["hash"])) if events else None
 
     def append(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Write entries (actor, action, record, purpose, details) as one new segment; returns the chained events."""
         if not entries:
             return []
         with self._mutex:
-            for _ in range(MAX_ATTEMPTS):
-                _, seq, prev = self._refresh_head()
+            for attempt in range(MAX_ATTEMPTS):
+                # The head this process last wrote or read is tried first without listing the log (a listing grows
+                # with the log; a lookup service appends an event per call). If another writer got there first, the
+                # conditional write fails and the head is read again: segments are never removed, so a free next
+                # key means nobody wrote after this head.
+                _, seq, prev = self._head if attempt == 0 and self._head else self._refresh_head()
                 events = []
                 for entry in entries:
                     seq += 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -147,6 +148,7 @@ class SqliteIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._ready = False
+        self._local = threading.local()
         with suppress(OSError, sqlite3.Error):  # reported as IndexUnavailable by the first operation instead
             self._prepare()
 
@@ -173,33 +175,54 @@ class SqliteIndex:
     def _current(self) -> Path:
         return self.folder / (self.folder / CURRENT).read_text().strip()
 
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection to the current database, kept between calls (opening one costs more than most
+        lookups) and replaced when CURRENT names another file (a rebuild was published)."""
+        path = self._current()
+        cached: tuple[Path, sqlite3.Connection] | None = getattr(self._local, "db", None)
+        if cached is not None and cached[0] == path:
+            return cached[1]
+        self._drop()
+        for attempt in range(3):
+            try:
+                db = _open(path)
+                break
+            except sqlite3.OperationalError:  # swapped and removed between reading CURRENT and opening
+                if attempt == 2:
+                    raise
+                time.sleep(0.05)
+                path = self._current()
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            db.close()
+            raise IndexUnavailable("Chỉ mục tra cứu được lập bởi một phiên bản sohoa khác; quản trị viên lập lại "
+                                   "chỉ mục từ kho lưu trữ bằng: sohoa reindex")
+        db.row_factory = sqlite3.Row
+        self._local.db = (path, db)
+        return db
+
+    def _drop(self) -> None:
+        cached = getattr(self._local, "db", None)
+        self._local.db = None
+        if cached is not None:
+            with suppress(sqlite3.Error):
+                cached[1].close()
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One connection in one transaction; any fault of the folder or the file is an IndexUnavailable, which
-        sends writes to the outbox and ends reads with exit status 4, never a traceback."""
+        """One transaction; any fault of the folder or the file is an IndexUnavailable, which sends writes to the
+        outbox and ends reads with exit status 4, never a traceback (and the connection is opened afresh next time)."""
         try:
             self._prepare()
-            for attempt in range(3):
-                try:
-                    db = _open(self._current())
-                    break
-                except sqlite3.OperationalError:  # swapped and removed between reading CURRENT and opening
-                    if attempt == 2:
-                        raise
-                    time.sleep(0.05)
+            db = self._connection()
         except (OSError, sqlite3.Error) as e:
+            self._drop()
             raise self._unusable(e) from e
         try:
-            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                raise IndexUnavailable("Chỉ mục tra cứu được lập bởi một phiên bản sohoa khác; quản trị viên lập lại "
-                                       "chỉ mục từ kho lưu trữ bằng: sohoa reindex")
-            db.row_factory = sqlite3.Row
             with db:  # one transaction
                 yield db
         except (OSError, sqlite3.Error) as e:
+            self._drop()
             raise self._unusable(e) from e
-        finally:
-            db.close()
 
     # --- writing ---------------------------------------------------------------------------------------------
 
