@@ -5,11 +5,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-liberation2 fonts-dejavu python3-venv python3-pip softhsm2
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-liberation2 fonts-dejavu python3-venv python3-pip softhsm2 \
+	slapd ldap-utils
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 
-.PHONY: install system-packages demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy clean
+.PHONY: install system-packages demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api clean
 
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -35,7 +36,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+# The OpenID Connect provider the sign-in tests start (node-oidc-provider, pinned in tests/node/package-lock.json).
+# Node 20 is on the CI machines; elsewhere Debian's nodejs and npm are installed.
+tests/node/node_modules: tests/node/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq nodejs npm >/dev/null; } \
+	  || { echo "npm is missing - run as root, or: sudo apt-get install nodejs npm"; exit 1; }
+	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: lint tests/node/node_modules
 	$(BIN)/pytest
 
 samples: install
@@ -55,6 +64,9 @@ bench-accuracy: install
 
 bench-signing: install
 	$(BIN)/python bench/signing.py
+
+bench-api: install
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

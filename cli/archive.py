@@ -1,11 +1,10 @@
 """The archivist's commands: fixity and retention audits, the audit log, legal holds, disposition, transfer packages
-and download links. Registered on the `sohoa` parser by pipeline.cli; what they print for people is Vietnamese."""
+and download links. Registered on the `sohoa` parser by cli.main; what they print for people is Vietnamese."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -26,6 +25,7 @@ from service.archivist import (
     request_disposal,
     set_legal_hold,
 )
+from service.audits import access_report, fixity_audit, log_check, retention_audit, reuse_report
 from service.records import download_link
 
 PROBLEMS_VI = {"missing": "mất tệp", "changed": "nội dung bị thay đổi", "unexpected": "tệp lạ không có trong manifest",
@@ -53,17 +53,7 @@ def _print_json(value: Any) -> None:
 
 
 def cmd_fixity(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from archive.fixity import Finding, check_fixity
-
-    services = open_services(settings)
-    log_check = services.audit.verify()
-    report = check_fixity(services.archive, sample=args.sample, rng=random.Random(args.seed),
-                          attested=services.audit.attestations())
-    if not log_check.ok:
-        report.findings.append(Finding(None, "audit/", "changed", f"nhật ký kiểm toán bị sửa tại sự kiện thứ "
-                                                                  f"{log_check.position}: {log_check.reason}"))
-    services.log(args.by, "fixity.check", None, "Kiểm tra tính toàn vẹn định kỳ", records=report.records,
-                 objects=report.objects, findings=[asdict(f) for f in report.findings])
+    report = fixity_audit(open_services(settings), args.by, sample=args.sample, seed=args.seed)
     if args.json:
         _print_json({"ok": report.ok, "records": report.records, "objects": report.objects, "bytes": report.bytes,
                      "seconds": round(report.seconds, 3), "findings": [asdict(f) for f in report.findings]})
@@ -84,10 +74,7 @@ def cmd_fixity(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_retention(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from archive.retention_report import retention_report
-
-    services = open_services(settings)
-    report = retention_report(services.archive, due_within_days=args.days)
+    report = retention_audit(open_services(settings), args.by, due_within_days=args.days)
     if args.json:
         _print_json(report.as_json())
         return 0
@@ -143,7 +130,7 @@ def cmd_verify_log(args: argparse.Namespace, settings: Settings, console: Consol
             raise CommandError(f"Không có tệp {path}")
         with path.open(encoding="utf-8") as f:
             return _show_verification(verify_events(f), console)
-    return _show_verification(open_services(settings).audit.verify(), console)
+    return _show_verification(log_check(open_services(settings), args.by), console)
 
 
 def cmd_export_log(args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -155,6 +142,38 @@ def cmd_export_log(args: argparse.Namespace, settings: Settings, console: Consol
     finally:
         if args.out:
             out.close()
+    return 0
+
+
+def cmd_access(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from domain.dates import parse_day
+
+    def day(text: str | None) -> Any:
+        if text and parse_day(text) is None:
+            raise CommandError(f"Không hiểu ngày {text!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
+        return parse_day(text) if text else None
+
+    report = access_report(open_services(settings), args.by, personal_number=args.citizen, record=args.record,
+                           by=args.reader, since=day(args.since), until=day(args.until), purpose=args.purpose or "")
+    if args.json:
+        _print_json(report.events)
+        return 0
+    console.print(f"{len(report.events)} lượt đọc dữ liệu cá nhân khớp điều kiện:")
+    for e in report.events:
+        found = len((e.get("details") or {}).get("results") or ())
+        console.print(f"  {e['time']}  {e['actor']}  {e['action']}  {e.get('record') or ''}  ({found} kết quả)  "
+                      f"mục đích: {e.get('purpose') or '—'}", highlight=False, soft_wrap=True)
+    return 0
+
+
+def cmd_reuse(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    report = reuse_report(open_services(settings), args.by)
+    if args.json:
+        _print_json(report.as_json())
+        return 0
+    console.print(f"{report.dossiers} hồ sơ tiếp nhận đã kiểm tra; {report.reused} trong {report.required} giấy tờ "
+                  f"phải nộp công dân không phải nộp lại ({report.rate:.1%}; mục tiêu QĐ 468/QĐ-TTg: 80%).",
+                  highlight=False)
     return 0
 
 
@@ -265,6 +284,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     a = audit.add_parser("verify-log", parents=[common], help="check the audit log's hash chain")
     a.add_argument("--file", help="check an exported copy (JSON lines) instead of the archive's log")
     a.set_defaults(run=cmd_verify_log)
+    a = audit.add_parser("access", parents=[common], help="reads of personal data: of a citizen, a record, by a reader")
+    a.add_argument("--citizen", help="the personal number whose reads to list (a citizen's request to know)")
+    a.add_argument("--record", help="a result code")
+    a.add_argument("--reader", help="an account (actor) whose reads to list")
+    a.add_argument("--since", help="from this day")
+    a.add_argument("--until", help="to this day")
+    a.add_argument("--purpose", help="why this report is made, required (kept in the audit log)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(run=cmd_access)
+    a = audit.add_parser("reuse", parents=[common], help="papers citizens did not have to bring again")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(run=cmd_reuse)
     a = audit.add_parser("export-log", parents=[common], help="print the audit log as JSON lines")
     a.add_argument("--out", help="write to this file instead of standard output")
     a.set_defaults(run=cmd_export_log)

@@ -38,6 +38,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from archive.objects import ArchiveError, os_error_vi
+from cli.archive import CommandError
+from cli.archive import register as register_archive_commands
+from cli.people import PeopleError
+from cli.people import register as register_people_commands
+from cli.signatures import register as register_signature_commands
 from domain.actor import Actor
 from domain.catalogue import ConfigError
 from domain.dates import parse_date, parse_day
@@ -45,11 +50,9 @@ from domain.records import Person
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
 from indexer.outbox import Outbox
-from pipeline.cli_archive import CommandError
-from pipeline.cli_archive import register as register_archive_commands
-from pipeline.cli_signatures import register as register_signature_commands
 from pipeline.config import Settings, load_settings
 from pipeline.services import PRIVATE_UMASK, open_services, services_for
+from service.batches import open_batch, run_batch
 from service.corrections import Changes, correct_record
 from service.errors import NotFound, ServiceError
 from service.lookup import (
@@ -65,7 +68,7 @@ from service.lookup import (
     reuse_status,
     search,
 )
-from service.records import review_queue, show, verify_upload
+from service.records import review_queue, show, verification_json, verify_upload
 from signing.identity import SigningKeyError
 from signing.settings import SigningSettingsError
 
@@ -120,6 +123,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     bar = progress.add_task("Đang số hóa", total=len(scans))
     stopped: list[DocumentResult] = []
 
+    batch = open_batch(services_for(str(settings.data_dir)), operator, folder.resolve(), scans)
+
     def on_result(result: DocumentResult) -> None:
         progress.advance(bar)
         if result.outcome == QUARANTINED:
@@ -130,7 +135,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
             stopped.append(result)
 
     with progress:
-        results = run_ingest(scans, settings.data_dir, workers, operator.identity, on_result) if scans else []
+        results = run_batch(batch, scans, lambda paths, each: run_ingest(paths, settings.data_dir, workers,
+                                                                        operator.identity, each),
+                            on_result) if scans else []
+    if not scans:
+        batch.finished()
     elapsed = time.perf_counter() - started
     counts = {k: sum(r.outcome == k for r in results)
               for k in (ACCEPTED, ALREADY_ARCHIVED, DUPLICATE_CAPTURE, QUARANTINED, STOPPED, NOT_PROCESSED)}
@@ -141,7 +150,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     except OSError:
         waiting = -1
     summary = {
-        "files": len(scans), "accepted": counts[ACCEPTED], "already_archived": counts[ALREADY_ARCHIVED],
+        "batch": batch.batch.id, "files": len(scans), "accepted": counts[ACCEPTED],
+        "already_archived": counts[ALREADY_ARCHIVED],
         "duplicate_captures": [{"file": r.source, "record": r.result_code, "reason": r.reason}
                                for r in results if r.outcome == DUPLICATE_CAPTURE],
         "quarantined": counts[QUARANTINED], "needs_review": sum(r.needs_review for r in results
@@ -315,9 +325,9 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
         console.print(str(e))
         return 1
     if args.json:
-        print(json.dumps({"ok": report.ok, "result_code": code, "problems": report.problems, "notes": report.notes,
-                          "signatures": [{**asdict(r), "signed_at": r.signed_at.isoformat() if r.signed_at else None}
-                                         for r in report.signatures]}, ensure_ascii=False, indent=2))
+        answer = verification_json(report, code, at=at)
+        del answer["report_vi"]
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
         print(report_vi(report, at=at))
     return 0 if report.ok else 1
@@ -400,12 +410,18 @@ def cmd_correct(args: argparse.Namespace, settings: Settings, console: Console) 
 def cmd_serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import uvicorn
 
-    from portal.api import create_app
-
-    app = create_app(open_services(settings))
+    configure_prefect(settings.prefect_home)  # batches sent to the API run the Prefect flow in this process
     console.print(f"sohoa phục vụ API tại http://{args.host}:{args.port} (tài liệu: /docs); dữ liệu tại "
-                  f"{settings.data_dir}", highlight=False)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=10)
+                  f"{settings.data_dir}; {args.workers} tiến trình", highlight=False)
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level,
+                               "timeout_graceful_shutdown": 10}
+    if args.workers > 1:  # each worker process builds its own app from the data directory named here
+        os.environ["SOHOA_DATA_DIR"] = str(settings.data_dir)
+        uvicorn.run("portal.api:app_from_environment", factory=True, workers=args.workers, **options)
+    else:
+        from portal.api import create_app
+
+        uvicorn.run(create_app(open_services(settings)), **options)
     return 0
 
 
@@ -553,6 +569,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="the HTTP API for one-stop-shop systems")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8470)
+    p.add_argument("--workers", type=int, default=1, help="server processes (each answers requests; default 1)")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("clients", parents=[common], help="API keys of other systems: add, revoke, list")
@@ -568,10 +586,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_reindex)
     register_archive_commands(sub, common)
     register_signature_commands(sub, common)
+    register_people_commands(sub, common)
     return parser
 
 
-PERSONAL_READS = ("lookup", "search", "show")  # commands that read personal data
+PERSONAL_READS = ("lookup", "search", "show", "intake")  # commands that read personal data
 CLI_HINTS = {"purpose_required": '--purpose "…"', "name_needs_dob": "--name cùng --dob",
              "no_query": "--citizen, --cmnd, --name cùng --dob, --code hoặc --number"}  # how to say it here
 
@@ -608,7 +627,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         hint = CLI_HINTS.get(e.code)
         console.print(f"[red]Lỗi:[/red] {e.message}" + (f" Ghi bằng: {hint}" if hint else ""))
         return 2
-    except (UsageError, ConfigError, CommandError) as e:
+    except (UsageError, ConfigError, CommandError, PeopleError) as e:
         console.print(f"[red]Lỗi:[/red] {e}")
         return 2
     except ArchiveError as e:  # unreachable storage, a refused deletion: a sentence, not a stack trace

@@ -206,13 +206,20 @@ def _backend(concern: str, table: dict[str, Any], env_name: str, registry: Mappi
     return chosen, options
 
 
-def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
-    root = resolve_data_dir(data_dir)
+def read_raw_settings(root: Path) -> dict[str, Any]:
+    """The settings tables as merged from the defaults, `<data-dir>/settings.toml` and SOHOA_SETTINGS: what each
+    component's own loader (the archive's, the index's, sign-in's) reads its table from."""
     raw = _read_toml(DEFAULTS / "settings.toml")
     for extra in (root / "settings.toml", Path(os.environ["SOHOA_SETTINGS"]) if "SOHOA_SETTINGS" in os.environ
                   else None):
         if extra is not None and extra.is_file():
             raw = _merge(raw, _read_toml(extra))
+    return raw
+
+
+def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
+    root = resolve_data_dir(data_dir)
+    raw = read_raw_settings(root)
     env = os.environ
     agency_code = env.get("SOHOA_AGENCY_CODE") or raw["agency"]["code"]
     agency_name = env.get("SOHOA_AGENCY_NAME") or raw["agency"]["name"]

@@ -1,71 +1,101 @@
-"""The HTTP API (`sohoa serve`): JSON in and out, for one-stop-shop systems and, later, the portal's pages.
+"""The HTTP API (`sohoa serve`): JSON in and out, for one-stop-shop systems and the portal's pages.
 
-Every call but the health checks names its caller with an API client key (`Authorization: Bearer sohoa_…`, made by
-`sohoa clients add`); the key stands for an actor with the client's role, and the use cases in `service/` decide
-what that role may do and write the audit events. Errors are `{"error": <stable English code>, "message":
+Every call but the health checks and signing in names its caller: an API client's key (`Authorization: Bearer
+sohoa_…`, made by `sohoa clients add`), or a person's session (the token from POST /v1/auth/login or single sign-on,
+sent as a bearer token or in the session cookie with its CSRF token). The use cases in `service/` decide what the
+caller's role may do and write the audit events. Errors are `{"error": <stable English code>, "message":
 <Vietnamese>}` with a matching status. Each response carries `X-Request-ID` (the caller's, or a new one), which the
 log lines of that request also carry.
 """
 
-
+import inspect
 import logging
 import re
+import time
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.actor import Actor
+from archive.disposition import DispositionRefused
+from archive.objects import ArchiveError, RetentionViolation
 from indexer.base import IndexUnavailable
 from pipeline.services import Services
-from service.clients import client_actor
-from service.errors import NotAuthenticated, ServiceError
-from service.lookup import filters_for, lookup, person_query
+from portal import admin_routes, archive_routes, record_routes, signin_routes
+from service.errors import ServiceError, TooMany
 
 log = logging.getLogger("sohoa.api")  # annotations stay live (no __future__ import): FastAPI reads them
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+                    "Cache-Control": "no-store", "X-Frame-Options": "DENY"}
 
 
-class LookupRequest(BaseModel):
-    """Whom to look up (one of: citizen, old_id, name with dob, code, number), why, and on which day."""
-
-    citizen: str | None = Field(None, description="12-digit personal number, or a 9-digit old ID number")
-    old_id: str | None = Field(None, description="9-digit old ID card number (CMND)")
-    name: str | None = Field(None, description="full name, with or without diacritics (with dob)")
-    dob: date | None = None
-    code: str | None = Field(None, description="a result code or a dossier code")
-    number: str | None = Field(None, description="the document's số/ký hiệu")
-    type_ids: list[str] = Field(default_factory=list)
-    purpose: str = Field(..., description="why, kept in the audit log (NĐ 13/2023)")
-    valid_on: date | None = Field(None, description="the appointment date validity is judged on (default today)")
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status)
+class RequestContext:
+    """Pure ASGI middleware (a BaseHTTPMiddleware costs a task and a queue per request): gives each request its id
+    (the caller's X-Request-ID, or a new one), adds it and the security headers to the response, and logs the
+    request with its actor, status and time taken."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+        rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"], state["actor"] = rid, "-"
+        started, status = time.perf_counter(), 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = rid
+                for header, value in SECURITY_HEADERS.items():
+                    if header not in headers:
+                        headers[header] = value
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            log.info("request %s %s %s by %s -> %s in %.1f ms", rid, scope["method"], scope["path"],
+                     state.get("actor", "-"), status, (time.perf_counter() - started) * 1000)
 
 
 def create_app(services: Services) -> FastAPI:
+    # FastAPI's own OpenTelemetry instrumentation is off: an installation without a collector would pay for spans
+    # nobody reads (about a third of a lookup's time here); the request log above carries ids and timings.
+    quiet: dict[str, Any] = {"telemetry": {"tracing": False, "metrics": False, "logs": False,
+                                           "operation_spans": False}} \
+        if "telemetry" in inspect.signature(FastAPI.__init__).parameters else {}  # FastAPI >= 0.154
     app = FastAPI(title="sohoa", version="1", description="Tra cứu và khai thác kết quả giải quyết thủ tục hành "
-                  "chính đã số hóa.")
-
-    @app.middleware("http")
-    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        given = request.headers.get("x-request-id", "")
-        rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        request.state.request_id = rid
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = rid
-        log.info("request %s %s %s -> %s", rid, request.method, request.url.path, response.status_code)
-        return response
+                  "chính đã số hóa.", **quiet)
+    app.state.services = services
+    app.add_middleware(RequestContext)
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, e: ServiceError) -> JSONResponse:
-        return _error(e.status, e.code, e.message)
+        headers = {"Retry-After": str(e.retry_after_s)} if isinstance(e, TooMany) else None
+        return _error(e.status, e.code, e.message, headers)
+
+    @app.exception_handler(ArchiveError)
+    async def archive_error(request: Request, e: ArchiveError) -> JSONResponse:
+        if isinstance(e, DispositionRefused | RetentionViolation):  # a rule of the archive said no
+            return _error(409, "refused_by_archive", str(e))
+        log.error("request %s: archive error %s: %s", request.state.request_id, type(e).__name__, e)
+        return _error(503, "archive_unavailable", f"Kho lưu trữ chưa sẵn sàng: {e}")
 
     @app.exception_handler(IndexUnavailable)
     async def index_down(request: Request, e: IndexUnavailable) -> JSONResponse:
@@ -75,15 +105,6 @@ def create_app(services: Services) -> FastAPI:
     async def invalid(request: Request, e: RequestValidationError) -> JSONResponse:
         wrong = ", ".join(".".join(str(p) for p in err["loc"][1:]) or "body" for err in e.errors())
         return _error(422, "invalid_request", f"Yêu cầu không hợp lệ ở: {wrong}")
-
-    def caller(request: Request) -> Actor:
-        scheme, _, key = request.headers.get("authorization", "").partition(" ")
-        actor = client_actor(services, key.strip()) if scheme.lower() == "bearer" else None
-        if actor is None:
-            raise NotAuthenticated("not_authenticated", "Cần khóa API hợp lệ (Authorization: Bearer …).")
-        return actor
-
-    Caller = Annotated[Actor, Depends(caller)]
 
     @app.get("/health", summary="the process answers")
     def health() -> dict[str, str]:
@@ -105,11 +126,14 @@ def create_app(services: Services) -> FastAPI:
         ok = all(v == "ok" for v in checks.values())
         return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
 
-    @app.post("/v1/lookup", summary="an applicant's digitised documents, each judged for reuse")
-    def lookup_endpoint(body: LookupRequest, actor: Caller) -> dict[str, Any]:
-        filters = filters_for(services.settings, type_ids=tuple(body.type_ids))
-        query, warnings = person_query(citizen=body.citizen, old_id=body.old_id, name=body.name, dob=body.dob,
-                                       code=body.code, number=body.number, filters=filters)
-        return lookup(services, actor, query, body.purpose, on=body.valid_on, warnings=warnings).as_json()
-
+    for module in (signin_routes, record_routes, archive_routes, admin_routes):
+        app.include_router(module.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one uvicorn worker process (`sohoa serve --workers N`): the data directory from SOHOA_DATA_DIR."""
+    from pipeline.config import load_settings
+    from pipeline.services import open_services
+
+    return create_app(open_services(load_settings()))

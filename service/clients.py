@@ -42,11 +42,23 @@ def _path(services: Services) -> Path:
     return services.settings.keys_dir / "api-clients.json"
 
 
+_cache: dict[Path, tuple[tuple[int, int, int], dict[str, ApiClient]]] = {}
+
+
 def _load(services: Services) -> dict[str, ApiClient]:
+    """The clients as the file says now; parsed again only when the file changed (every API call reads it)."""
     path = _path(services)
-    if not path.exists():
+    try:
+        st = path.stat()
+        changed = (st.st_mtime_ns, st.st_ino, st.st_size)  # a rewrite is a new file (os.replace): a new inode
+    except FileNotFoundError:
         return {}
-    return {c["id"]: ApiClient(**c) for c in json.loads(path.read_text(encoding="utf-8"))}
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == changed:
+        return dict(cached[1])
+    clients = {c["id"]: ApiClient(**c) for c in json.loads(path.read_text(encoding="utf-8"))}
+    _cache[path] = (changed, clients)
+    return dict(clients)
 
 
 def _save(services: Services, clients: dict[str, ApiClient]) -> None:

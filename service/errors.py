@@ -32,3 +32,13 @@ class NotAuthenticated(ServiceError):
     """No valid credential came with the call."""
 
     status = 401
+
+
+class TooMany(ServiceError):
+    """Too many attempts or lookups in too short a time; the caller may try again after `retry_after_s`."""
+
+    status = 429
+
+    def __init__(self, code: str, message: str, retry_after_s: int) -> None:
+        super().__init__(code, message)
+        self.retry_after_s = retry_after_s

@@ -21,10 +21,13 @@ from indexer.base import Filters, Hit, RecordQuery
 from indexer.document import IndexedPerson, name_key
 from pipeline.config import Settings
 from pipeline.services import Services
-from service.errors import InvalidRequest
+from service.access import count_lookup, grant_copies
+from service.auth_settings import auth_settings
+from service.errors import InvalidRequest, Refused
 from service.permissions import require
 
 REUSABLE, EXPIRED, NEEDS_REVIEW = "valid", "expired", "needs_review"
+OWN_RECORDS = "Công dân xem giấy tờ của chính mình"  # the purpose of a citizen's read of their own records
 
 
 @dataclass(frozen=True)
@@ -83,19 +86,41 @@ def person_query(*, citizen: str | None = None, old_id: str | None = None, name:
                          "hoặc mã kết quả, số/ký hiệu giấy tờ")
 
 
-def _purpose(purpose: str) -> str:
+def require_purpose(purpose: str) -> str:
     if not (purpose or "").strip():
         raise InvalidRequest("purpose_required", "Cần ghi rõ mục đích tra cứu (ví dụ: \"Tiếp nhận hồ sơ cấp phép xây "
                              "dựng\"); mục đích được ghi vào nhật ký kiểm toán.")
     return purpose.strip()
 
 
+def own_query(actor: Actor, query: RecordQuery) -> RecordQuery:
+    """What a citizen may ask: their own documents, by their own number, whatever else the query named."""
+    if actor.role != "citizen":
+        return query
+    if query.personal_number not in (None, actor.personal_number) or query.old_id or query.name or query.text:
+        raise Refused("own_records_only", "Công dân chỉ tra cứu được giấy tờ của chính mình.")
+    return RecordQuery(personal_number=actor.personal_number, filters=query.filters, limit=query.limit)
+
+
+def find_for(services: Services, actor: Actor, query: RecordQuery, why: str) -> list[Hit]:
+    """The index's answer for this actor: counted against their lookup limit, limited to their own records if they
+    are a citizen, and (for a clerk) opening the signed copies of what it returned."""
+    auth = auth_settings(services)
+    count_lookup(services, actor, auth.lookups_per_minute, auth.client_lookups_per_minute)
+    hits = services.index.find(query)
+    if actor.role == "citizen":
+        hits = [h for h in hits if any(p.personal_number == actor.personal_number for p in h.persons)]
+    grant_copies(services, actor, [h.result_code for h in hits], auth.copy_grant_seconds)
+    return hits
+
+
 def lookup(services: Services, actor: Actor, query: RecordQuery, purpose: str, *, on: date | None = None,
            warnings: list[str] | None = None) -> LookupAnswer:
     """A person's (or a code's) documents, each judged for reuse on `on` (default today)."""
     require(actor, "lookup")
-    why = _purpose(purpose)
-    hits = services.index.find(query)
+    why = ((purpose or "").strip() or OWN_RECORDS) if actor.role == "citizen" else require_purpose(purpose)
+    query = own_query(actor, query)
+    hits = find_for(services, actor, query, why)
     services.log(actor, "lookup", None, why, query=query_log(query), results=[h.result_code for h in hits])
     return LookupAnswer(query, on or date.today(), hits, warnings or [], len(services.outbox))
 
@@ -104,11 +129,11 @@ def search(services: Services, actor: Actor, text: str, purpose: str, *, filters
            limit: int = 20, on: date | None = None) -> LookupAnswer:
     """Full-text search of names and document text, diacritics ignored."""
     require(actor, "search")
-    why = _purpose(purpose)
+    why = require_purpose(purpose)
     if not text.strip():
         raise InvalidRequest("no_query", "Cần từ khóa tìm kiếm")
     query = RecordQuery(text=text, filters=filters or Filters(), limit=limit)
-    hits = services.index.find(query)
+    hits = find_for(services, actor, query, why)
     services.log(actor, "search", None, why, query=query_log(query), results=[h.result_code for h in hits])
     return LookupAnswer(query, on or date.today(), hits, [], len(services.outbox))
 

@@ -10,23 +10,31 @@ from domain.actor import Actor, Role
 from service.errors import Refused
 
 ALLOWED: dict[str, frozenset[Role]] = {
-    "lookup": frozenset({"clerk", "console"}),
+    "lookup": frozenset({"clerk", "citizen", "console"}),  # a citizen: their own number only (service.citizens)
+    "intake_check": frozenset({"clerk", "console"}),
     "search": frozenset({"clerk", "reviewer", "archivist", "console"}),
-    "show": frozenset({"clerk", "reviewer", "archivist", "console"}),
-    "download_link": frozenset({"clerk", "console"}),
-    "verify": frozenset({"clerk", "reviewer", "archivist", "admin", "citizen", "console"}),
+    "show": frozenset({"clerk", "reviewer", "archivist", "citizen", "console"}),
+    "download_link": frozenset({"clerk", "citizen", "console"}),  # a clerk: what their lookups returned
+    "verify": frozenset({"clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console"}),
     "review_queue": frozenset({"reviewer", "console"}),
     "correct": frozenset({"reviewer", "console"}),
     "legal_hold": frozenset({"archivist", "console"}),
     "extend_retention": frozenset({"archivist", "console"}),
     "disposition": frozenset({"archivist", "console"}),
+    "audit": frozenset({"archivist", "console"}),
+    "submit_batch": frozenset({"operator", "console"}),
+    "batch_status": frozenset({"operator", "archivist", "console"}),
     "manage_clients": frozenset({"admin", "console"}),
+    "manage_users": frozenset({"admin", "console"}),
 }
 WHAT_VI = {
-    "lookup": "tra cứu giấy tờ của công dân", "search": "tìm kiếm hồ sơ", "show": "xem hồ sơ",
+    "lookup": "tra cứu giấy tờ của công dân", "intake_check": "kiểm tra giấy tờ khi tiếp nhận hồ sơ",
+    "search": "tìm kiếm hồ sơ", "show": "xem hồ sơ",
     "download_link": "lấy liên kết tải bản sao", "verify": "xác minh bản sao", "review_queue": "xem hàng đợi rà soát",
     "correct": "hiệu đính hồ sơ", "legal_hold": "phong tỏa hồ sơ", "extend_retention": "gia hạn lưu trữ",
-    "disposition": "đề nghị hoặc phê duyệt tiêu hủy", "manage_clients": "quản lý hệ thống gọi API",
+    "disposition": "đề nghị hoặc phê duyệt tiêu hủy", "audit": "xem báo cáo kiểm toán",
+    "submit_batch": "gửi lô số hóa", "batch_status": "xem tiến độ lô số hóa",
+    "manage_clients": "quản lý hệ thống gọi API", "manage_users": "quản lý tài khoản",
 }
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from archive.base import SIGNED_PDF
 from domain.actor import Actor
 from domain.records import Manifest
 from indexer.base import Hit
 from pipeline.services import Services
 from pipeline.verification import verify_copy
-from service.errors import InvalidRequest, NotFound
+from service.access import check_copy_grant, check_reach, not_found
+from service.errors import InvalidRequest
 from service.permissions import require
 from signing.verify import VerificationReport
 
@@ -19,7 +21,7 @@ def record(services: Services, result_code: str) -> Manifest:
     """The current version of a record, or NotFound."""
     manifest = services.archive.manifest(result_code)
     if manifest is None:
-        raise NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
+        raise not_found(result_code)
     return manifest
 
 
@@ -27,6 +29,7 @@ def show(services: Services, actor: Actor, result_code: str, purpose: str) -> Ma
     """A record's manifest (its people included): a read of personal data, logged with its purpose."""
     require(actor, "show")
     manifest = record(services, result_code)
+    check_reach(actor, manifest)
     services.log(actor, "record.read", manifest.result_code, purpose or "Xem hồ sơ", part="manifest")
     return manifest
 
@@ -77,6 +80,30 @@ def download_link(services: Services, actor: Actor, result_code: str, role: str,
         raise InvalidRequest("bad_link_lifetime", f"Thời hạn liên kết phải lớn hơn 0 và không quá {longest:g} phút "
                              f"(cấu hình download_link_max_minutes); đã yêu cầu {chosen:g} phút.")
     manifest = record(services, result_code)
+    check_reach(actor, manifest)
+    check_copy_grant(services, actor, manifest.result_code)
     url = services.archive.download_url(manifest, role, int(chosen * 60))
     services.log(actor, "download.link", manifest.result_code, purpose, file=role, minutes=chosen)
     return DownloadLink(manifest.result_code, url, int(chosen * 60))
+
+
+def signed_copy(services: Services, actor: Actor, result_code: str, purpose: str) -> tuple[Manifest, bytes]:
+    """The signed e-copy itself, for a caller that fetches it through the API rather than a link; the same rules
+    and the same audit event as a link."""
+    require(actor, "download_link")
+    manifest = record(services, result_code)
+    check_reach(actor, manifest)
+    check_copy_grant(services, actor, manifest.result_code)
+    data = services.archive.read(manifest, SIGNED_PDF)
+    services.log(actor, "download", manifest.result_code, purpose or "Tải bản sao điện tử", file=SIGNED_PDF)
+    return manifest, data
+
+
+def verification_json(report: VerificationReport, result_code: str | None, *, at: datetime | None = None) -> dict:
+    """The verdict as the API and `sohoa verify --json` give it, with the Vietnamese report a person reads."""
+    from signing.verify import report_vi
+
+    return {"ok": report.ok, "result_code": result_code, "problems": report.problems, "notes": report.notes,
+            "signatures": [{**asdict(r), "signed_at": r.signed_at.isoformat() if r.signed_at else None}
+                           for r in report.signatures],
+            "report_vi": report_vi(report, at=at)}

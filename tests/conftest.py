@@ -64,7 +64,7 @@ ARCHIVIST = ("--actor", "archivist-01")
 
 def run_cli(*args: str | os.PathLike[str]) -> tuple[int, str]:
     """Run `sohoa` in this process; returns (exit status, standard output)."""
-    from pipeline.cli import main
+    from cli.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

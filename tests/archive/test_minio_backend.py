@@ -54,7 +54,7 @@ def test_the_pipeline_archives_into_minio_when_configured(minio_env: str, tmp_pa
     assert status == 0
     actions = [json.loads(line)["action"] for line in run_cli("audit", "export-log", "--data-dir", data)[1].split("\n")
                if line]
-    assert actions == ["record.write", "record.read", "download.link", "fixity.check"]
+    assert actions == ["record.write", "record.read", "download.link", "fixity.check", "audit.verify_log"]
 
 
 def test_an_unreachable_minio_is_a_sentence_not_a_stack_trace(monkeypatch: pytest.MonkeyPatch,

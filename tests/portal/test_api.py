@@ -48,7 +48,8 @@ def test_a_one_stop_shop_system_looks_up_an_applicant_with_its_key(api: TestClie
     ({}, ASK, 401, "not_authenticated"),
     (bearer("sohoa_nope_nope"), ASK, 401, "not_authenticated"),
     ("key", {**ASK, "purpose": " "}, 400, "purpose_required"),
-    ("key", {"citizen": CITIZEN}, 422, "invalid_request"),
+    ("key", {"citizen": CITIZEN}, 400, "purpose_required"),
+    ("key", {**ASK, "valid_on": "31/02/2026"}, 422, "invalid_request"),
     ("key", {**ASK, "citizen": "12345"}, 400, "bad_personal_number"),
 ])
 def test_refusals_carry_a_stable_code_and_a_vietnamese_message(api: TestClient, services: Services, headers: object,
@@ -80,7 +81,7 @@ def test_only_the_keys_digest_is_kept(services: Services) -> None:
 def test_sohoa_serve_answers_health_and_readiness_and_stops_on_sigterm(services: Services) -> None:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port), "--data-dir",
+    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--data-dir",
                                str(services.settings.data_dir)], cwd=REPO, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT)
     try:

@@ -1,0 +1,71 @@
+"""Who is calling: an API client's key, a person's session token sent as a bearer token, or the portal's session
+cookie, which (being sent by the browser on its own) must come with the session's CSRF token on every call that
+changes something. A person whose password was reset may only change it until they have."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from domain.actor import Actor
+from pipeline.services import Services
+from service.auth_settings import auth_settings
+from service.clients import KEY_PREFIX, client_actor
+from service.errors import NotAuthenticated, Refused
+from service.sessions import Session, session_for
+from service.signin import must_change_password
+
+COOKIE = "sohoa_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+async def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _session(request: Request, services: Services) -> tuple[Session | None, str]:
+    """The session named by a bearer token or the cookie, and how it came ("bearer", "cookie", or "")."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() == "bearer" and token and not token.startswith(KEY_PREFIX):
+        return session_for(services, auth_settings(services), token), "bearer"
+    cookie = request.cookies.get(COOKIE, "")
+    if cookie:
+        return session_for(services, auth_settings(services), cookie), "cookie"
+    return None, ""
+
+
+def current_session(request: Request) -> Session | None:
+    return _session(request, request.app.state.services)[0]
+
+
+async def caller(request: Request) -> Actor:
+    """Who is calling. Async, so FastAPI calls it on the event loop rather than in a worker thread: it reads one
+    small file or one SQLite row, cheaper than the thread hop."""
+    services: Services = request.app.state.services
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and key.strip().startswith(KEY_PREFIX):
+        actor = client_actor(services, key.strip())
+        if actor is None:
+            raise NotAuthenticated("not_authenticated", "Khóa API không hợp lệ hoặc đã bị thu hồi.")
+        request.state.actor = actor.identity
+        return actor
+    session, how = _session(request, services)
+    if session is None:
+        raise NotAuthenticated("not_authenticated", "Cần đăng nhập (phiên làm việc) hoặc khóa API hợp lệ "
+                               "(Authorization: Bearer …); phiên cũ có thể đã hết hạn.")
+    if how == "cookie" and request.method not in SAFE_METHODS and not session.csrf_ok(
+            request.headers.get(CSRF_HEADER)):
+        raise Refused("csrf_failed", "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token); tải lại trang.")
+    if must_change_password(services, session) and not request.url.path.startswith("/v1/auth/"):
+        raise Refused("password_change_required", "Cần đổi mật khẩu được cấp trước khi làm việc "
+                      "(POST /v1/auth/password).")
+    request.state.actor = session.actor.identity
+    return session.actor
+
+
+Caller = Annotated[Actor, Depends(caller)]
+ServicesDep = Annotated[Services, Depends(services_of)]

@@ -1,0 +1,113 @@
+"""Sign-in for people: a login and password (a local account or the province's LDAP directory), single sign-on
+through OpenID Connect, the current session, signing out, and changing one's password."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+
+from domain.actor import Actor
+from pipeline.services import Services
+from portal.callers import COOKIE, Caller, ServicesDep, current_session
+from service import oidc_login
+from service.accounts import change_password
+from service.auth_settings import AuthSettings, OidcSettings, auth_settings
+from service.errors import NotFound, Refused
+from service.sessions import Session, end_session, open_session
+from service.signin import must_change_password, password_sign_in
+
+router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
+
+
+class Login(BaseModel):
+    username: str
+    password: str
+
+
+class PasswordChange(BaseModel):
+    old_password: str
+    new_password: str
+
+
+def _actor_json(actor: Actor) -> dict[str, Any]:
+    return {"identity": actor.identity, "role": actor.role, "name": actor.name,
+            "personal_number": actor.personal_number}
+
+
+def _session_json(session: Session, services: Services) -> dict[str, Any]:
+    return {"actor": _actor_json(session.actor), "source": session.source, "csrf_token": session.csrf,
+            "expires_at": datetime.fromtimestamp(session.expires, UTC).isoformat(timespec="seconds"),
+            "must_change_password": must_change_password(services, session)}
+
+
+def _set_cookie(response: Response, token: str, auth: AuthSettings) -> None:
+    response.set_cookie(COOKIE, token, max_age=auth.session_seconds, httponly=True, secure=auth.cookie_secure,
+                        samesite="lax", path="/")
+
+
+@router.post("/login", summary="sign in with a login and password (local account, else LDAP)")
+def login(body: Login, response: Response, services: ServicesDep) -> dict[str, Any]:
+    auth = auth_settings(services)
+    token, session = password_sign_in(services, body.username, body.password, auth=auth)
+    _set_cookie(response, token, auth)
+    return {"token": token, **_session_json(session, services)}
+
+
+@router.post("/logout", summary="end this session")
+def logout(request: Request, response: Response, services: ServicesDep) -> dict[str, str]:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    for t in (token.strip() if scheme.lower() == "bearer" else "", request.cookies.get(COOKIE, "")):
+        if t:
+            end_session(services, t)
+    response.delete_cookie(COOKIE, path="/")
+    return {"status": "signed_out"}
+
+
+@router.get("/me", summary="who is signed in, until when, and the CSRF token for the cookie session")
+def me(request: Request, actor: Caller, services: ServicesDep) -> dict[str, Any]:
+    session = current_session(request)
+    if session is None:  # an API client
+        return {"actor": _actor_json(actor), "source": "api_client"}
+    return _session_json(session, services)
+
+
+@router.post("/password", summary="change one's own password (local accounts)")
+def password(body: PasswordChange, request: Request, actor: Caller, services: ServicesDep) -> dict[str, str]:
+    session = current_session(request)
+    if session is None or session.source != "local":
+        raise Refused("not_local_account", "Chỉ tài khoản nội bộ đổi mật khẩu ở đây; mật khẩu LDAP hoặc đăng nhập một "
+                      "lần đổi tại hệ thống của tỉnh.")
+    change_password(services, actor, body.old_password, body.new_password)
+    return {"status": "changed"}
+
+
+def _oidc(services: Services) -> OidcSettings:
+    oidc = auth_settings(services).oidc
+    if oidc is None:
+        raise NotFound("sso_not_configured", "Chưa cấu hình đăng nhập một lần (OpenID Connect) cho hệ thống này.")
+    return oidc
+
+
+@router.get("/oidc/login", summary="start single sign-on (authorization code with PKCE)")
+def oidc_start(services: ServicesDep, next: str = "/v1/auth/me") -> RedirectResponse:
+    return RedirectResponse(oidc_login.start(services, _oidc(services), next), status_code=302)
+
+
+@router.get("/oidc/callback", summary="where the identity provider sends the browser back")
+def oidc_callback(services: ServicesDep, state: str = "", code: str = "", error: str = "",
+                  error_description: str = "") -> RedirectResponse:
+    oidc = _oidc(services)
+    if error or not code:
+        services.audit.record("?", "signin.refused", None, "Đăng nhập", source="oidc", reason=error or "no code",
+                              detail=error_description[:200])
+        raise Refused("sso_refused", "Nhà cung cấp định danh không cho đăng nhập"
+                      + (f": {error_description}" if error_description else "."))
+    auth = auth_settings(services)
+    actor, next_url = oidc_login.finish(services, oidc, code, state)
+    token, _ = open_session(services, auth, actor, "oidc")
+    services.log(actor, "signin", None, "Đăng nhập", source="oidc")
+    response = RedirectResponse(next_url, status_code=303)
+    _set_cookie(response, token, auth)
+    return response

@@ -1,0 +1,51 @@
+"""Ingest batches sent over the API: the digitising officer sends a folder on the server, the call returns at once,
+and the batch's progress (files done, outcomes, what went to quarantine and why) can be followed until it is done;
+`sohoa ingest` records its batches the same way, so `sohoa batches` shows both."""
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from pipeline.config import load_settings
+from pipeline.services import open_services
+from portal.api import create_app
+from service.auth_settings import auth_settings
+from service.sessions import open_session
+from tests.conftest import OPERATOR, SAMPLES, run_cli
+
+
+def test_a_batch_sent_over_the_api_runs_in_the_background_and_reports_its_progress(tmp_path: Path) -> None:
+    services = open_services(load_settings(tmp_path / "data"))
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    shutil.copy(SAMPLES / "khai_sinh_01.png", scans)
+    (scans / "hong.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)  # a truncated image
+    api = TestClient(create_app(services))
+    token = open_session(services, auth_settings(services), OPERATOR, "local")[0]
+    headers = {"Authorization": f"Bearer {token}"}
+    sent = api.post("/v1/batches", json={"folder": str(scans)}, headers=headers)
+    assert sent.status_code == 202, sent.text
+    batch = sent.json()
+    assert batch["files"] == 2 and batch["state"] in ("queued", "running")
+    deadline = time.monotonic() + 180
+    while batch["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, batch
+        time.sleep(0.5)
+        batch = api.get(f"/v1/batches/{batch['id']}", headers=headers).json()
+    assert batch["state"] == "done" and batch["done"] == 2, batch
+    assert batch["outcomes"] == {"accepted": 1, "quarantined": 1}
+    assert batch["quarantined"][0]["file"] == "hong.png" and batch["quarantined"][0]["reason"]
+    assert batch["pages"] == 1 and batch["submitted_by"] == OPERATOR.identity
+    listed = api.get("/v1/batches", headers=headers).json()["batches"]
+    assert [b["id"] for b in listed] == [batch["id"]]
+    status, out = run_cli("batches", batch["id"], "--data-dir", services.settings.data_dir, "--actor", "lead.01")
+    assert status == 0 and "cách ly hong.png" in out
+    events = [json.loads(line)["action"] for line in services.audit.lines()]
+    assert events.count("batch.submit") == 1 and events.count("batch.finish") == 1
+    inside = api.post("/v1/batches", json={"folder": str(services.settings.data_dir)}, headers=headers)
+    assert (inside.status_code, inside.json()["error"]) == (400, "folder_holds_data")
+    relative = api.post("/v1/batches", json={"folder": "scans"}, headers=headers)
+    assert (relative.status_code, relative.json()["error"]) == (400, "no_folder")

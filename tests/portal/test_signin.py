@@ -1,0 +1,236 @@
+"""Sign-in for people over HTTP: local accounts made with `sohoa users`, sessions with expiry, CSRF on the session
+cookie, lock-out after wrong passwords; the province's LDAP directory (a real slapd) and single sign-on through a real
+OpenID Connect provider (node-oidc-provider), each mapping groups to roles and citizens to their own records."""
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pipeline.services import Services
+from portal.api import create_app
+from tests.conftest import SAMPLES, free_port, run_cli
+from tests.service import ldap_server, oidc_server
+
+CITIZEN = "064086927066"  # holds three documents of the sample set
+OTHER = json.loads((SAMPLES / "khai_sinh_01.json").read_text(encoding="utf-8"))["persons"][0]["personal_number"]
+ASK = {"citizen": CITIZEN, "purpose": "Tiếp nhận hồ sơ 000.00.00.H49-261203-0007"}
+LOOPBACK = "[auth]\ncookie_secure = false\n"  # TestClient speaks plain HTTP
+
+
+def configure(services: Services, toml: str = "") -> TestClient:
+    (services.settings.data_dir / "settings.toml").write_text(LOOPBACK + toml, encoding="utf-8")
+    return TestClient(create_app(services))
+
+
+def add_user(services: Services, username: str, role: str = "clerk") -> str:
+    status, out = run_cli("users", "add", username, "--name", "Trần Thị Bích", "--role", role, "--data-dir",
+                          services.settings.data_dir, "--actor", "admin.01")
+    assert status == 0, out
+    return out.strip().splitlines()[-1]
+
+
+def sign_in(api: TestClient, username: str, password: str) -> dict:  # type: ignore[type-arg]
+    got = api.post("/v1/auth/login", json={"username": username, "password": password})
+    assert got.status_code == 200, got.text
+    return got.json()  # type: ignore[no-any-return]
+
+
+def test_a_clerk_made_with_sohoa_users_changes_the_first_password_then_works_with_the_cookie(
+        services: Services) -> None:
+    api = configure(services)
+    first = add_user(services, "bich.tt")
+    session = sign_in(api, "bich.tt", first)
+    assert session["must_change_password"] and session["actor"]["role"] == "clerk"
+    csrf = {"X-CSRF-Token": session["csrf_token"]}
+    refused = api.post("/v1/lookup", json=ASK, headers=csrf)
+    assert (refused.status_code, refused.json()["error"]) == (403, "password_change_required")
+    changed = api.post("/v1/auth/password", headers=csrf,
+                       json={"old_password": first, "new_password": "một mật khẩu dài hơn"})
+    assert changed.status_code == 200, changed.text
+    found = api.post("/v1/lookup", json=ASK, headers=csrf)
+    assert found.status_code == 200 and found.json()["documents"]
+    event = json.loads(list(services.audit.lines())[-1])
+    assert (event["actor"], event["action"], event["details"]["role"]) == ("bich.tt", "lookup", "clerk")
+    # The cookie alone is what a forged cross-site form would send: refused without the session's CSRF token.
+    forged = api.post("/v1/lookup", json=ASK)
+    assert (forged.status_code, forged.json()["error"]) == (403, "csrf_failed")
+    assert api.post("/v1/lookup", json=ASK, headers={"X-CSRF-Token": "guess"}).status_code == 403
+    # A program sends the token itself as a bearer token: no ambient credential, so no CSRF token needed.
+    program = TestClient(create_app(services))
+    bearer = {"Authorization": f"Bearer {sign_in(program, 'bich.tt', 'một mật khẩu dài hơn')['token']}"}
+    program.cookies.clear()
+    assert program.post("/v1/lookup", json=ASK, headers=bearer).status_code == 200
+    stored = (services.settings.keys_dir / "sign-in.sqlite")
+    assert stored.stat().st_mode & 0o077 == 0
+    hashes = sqlite3.connect(stored).execute("SELECT password_hash FROM accounts").fetchall()
+    assert hashes[0][0].startswith("$argon2id$") and "dài hơn" not in hashes[0][0]
+
+
+def test_wrong_passwords_lock_the_account_until_an_administrator_resets_it(services: Services) -> None:
+    api = configure(services, "max_failures = 3\n")
+    add_user(services, "lan.nt")
+    for _ in range(3):
+        wrong = api.post("/v1/auth/login", json={"username": "lan.nt", "password": "sai mật khẩu rồi"})
+        assert (wrong.status_code, wrong.json()["error"]) == (401, "wrong_credentials")
+    unknown = api.post("/v1/auth/login", json={"username": "khong.co", "password": "sai mật khẩu rồi"})
+    assert unknown.json() == wrong.json()  # a wrong password and an unknown login read the same
+    status, out = run_cli("users", "reset", "lan.nt", "--data-dir", services.settings.data_dir, "--actor", "admin")
+    new = out.strip().splitlines()[-1]
+    for _ in range(3):
+        api.post("/v1/auth/login", json={"username": "lan.nt", "password": "sai mật khẩu rồi"})
+    locked = api.post("/v1/auth/login", json={"username": "lan.nt", "password": new})  # right, but locked
+    assert (locked.status_code, locked.json()["error"]) == (429, "account_locked")
+    assert int(locked.headers["Retry-After"]) > 0 and "thử lại sau" in locked.json()["message"]
+    status, out = run_cli("users", "reset", "lan.nt", "--data-dir", services.settings.data_dir, "--actor", "admin")
+    assert status == 0
+    assert sign_in(api, "lan.nt", out.strip().splitlines()[-1])["actor"]["identity"] == "lan.nt"
+    refusals = [json.loads(line) for line in services.audit.lines() if '"signin.refused"' in line]
+    assert len(refusals) == 8 and {e["details"]["reason"] for e in refusals} == {
+        "wrong password", "locked out"}
+
+
+def test_a_session_ends_when_it_expires_when_its_owner_signs_out_and_when_the_account_is_disabled(
+        services: Services) -> None:
+    api = configure(services)
+    password = add_user(services, "hung.lv", "reviewer")
+    token = sign_in(api, "hung.lv", password)["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert api.get("/v1/auth/me", headers=bearer).json()["actor"]["identity"] == "hung.lv"
+    db = sqlite3.connect(services.settings.keys_dir / "sign-in.sqlite")
+    with db:
+        db.execute("UPDATE sessions SET expires = ?", (time.time() - 1,))
+    gone = api.get("/v1/auth/me", headers=bearer)
+    assert (gone.status_code, gone.json()["error"]) == (401, "not_authenticated")
+    token = sign_in(api, "hung.lv", password)["token"]
+    with db:
+        db.execute("UPDATE sessions SET last_seen = ?", (time.time() - 31 * 60,))  # idle past 30 minutes
+    assert api.get("/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    token = sign_in(api, "hung.lv", password)["token"]
+    assert api.post("/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert api.get("/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    token = sign_in(api, "hung.lv", password)["token"]
+    run_cli("users", "disable", "hung.lv", "--data-dir", services.settings.data_dir, "--actor", "admin.01")
+    assert api.get("/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert api.post("/v1/auth/login", json={"username": "hung.lv", "password": password}).status_code == 401
+
+
+# --- the province's LDAP directory --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory: pytest.TempPathFactory) -> ldap_server.Directory:
+    if not ldap_server.available():
+        pytest.skip("Debian's slapd is not installed (make install adds it)")
+    with ldap_server.running_directory(tmp_path_factory.mktemp("ldap"), free_port()) as d:
+        d.add_person("nguyen.van.an", "Nguyễn Văn An", "mật khẩu thư mục", ("mot-cua", "can-bo"))
+        d.add_person("le.thi.ha", "Lê Thị Hà", "mật khẩu lưu trữ", ("luu-tru",))
+        d.add_person("khach", "Khách", "mật khẩu khách", ("khac",))
+        yield d
+
+
+def ldap_settings(d: ldap_server.Directory) -> str:
+    return (f'[auth.ldap]\nurl = "{d.url}"\nuser_base = "{ldap_server.PEOPLE}"\n'
+            f'group_base = "{ldap_server.GROUPS}"\n[auth.ldap.roles]\n"mot-cua" = "clerk"\n"luu-tru" = "archivist"\n')
+
+
+def test_staff_sign_in_with_the_province_directory_and_get_the_role_of_their_group(
+        services: Services, directory: ldap_server.Directory) -> None:
+    api = configure(services, ldap_settings(directory))
+    clerk = sign_in(api, "nguyen.van.an", "mật khẩu thư mục")
+    assert clerk["actor"] == {"identity": "ldap:nguyen.van.an", "role": "clerk", "name": "Nguyễn Văn An",
+                              "personal_number": None} and clerk["source"] == "ldap"
+    assert api.post("/v1/lookup", json=ASK, headers={"X-CSRF-Token": clerk["csrf_token"]}).status_code == 200
+    archivist = TestClient(create_app(services))
+    got = sign_in(archivist, "le.thi.ha", "mật khẩu lưu trữ")
+    assert got["actor"]["role"] == "archivist"
+    refused = archivist.post("/v1/lookup", json=ASK, headers={"X-CSRF-Token": got["csrf_token"]})
+    assert (refused.status_code, refused.json()["error"]) == (403, "role_not_allowed")
+    for username, password in (("nguyen.van.an", "sai"), ("khach", "mật khẩu khách"), ("nobody", "x"),
+                               ("nguyen.van.an", ""), ("*)(uid=*", "x")):
+        no = api.post("/v1/auth/login", json={"username": username, "password": password})
+        assert (no.status_code, no.json()["error"]) == (401, "wrong_credentials"), username
+    reasons = [json.loads(line)["details"]["reason"] for line in services.audit.lines() if "signin.refused" in line]
+    assert reasons[:3] == ["wrong password", "no sohoa group (member of: khac)", "no such user"]
+
+
+def test_an_unreachable_directory_is_a_clear_503_not_a_wrong_password(services: Services) -> None:
+    api = configure(services, f'[auth.ldap]\nurl = "ldap://127.0.0.1:{free_port()}"\nuser_base = "{ldap_server.PEOPLE}"'
+                              '\ntimeout_s = 1\n')
+    got = api.post("/v1/auth/login", json={"username": "nguyen.van.an", "password": "mật khẩu thư mục"})
+    assert (got.status_code, got.json()["error"]) == (503, "directory_unavailable")
+
+
+# --- single sign-on ---------------------------------------------------------------------------------------------
+
+REDIRECT = "http://testserver/v1/auth/oidc/callback"
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory: pytest.TempPathFactory) -> oidc_server.Provider:
+    if not oidc_server.available():
+        pytest.skip("node-oidc-provider is not installed (make install runs npm ci in tests/node)")
+    accounts = {"citizen-1": {"name": "Đặng Văn Phúc", "personal_number": CITIZEN},
+                "clerk-1": {"name": "Phạm Thu Trang", "groups": ["mot-cua"]},
+                "nobody-1": {"name": "Không Số"}}
+    with oidc_server.running_provider(tmp_path_factory.mktemp("oidc"), free_port(), REDIRECT, accounts) as p:
+        yield p
+
+
+def sso_settings(p: oidc_server.Provider) -> str:
+    return (f'[auth.oidc]\nissuer = "{p.issuer}"\nclient_id = "{oidc_server.CLIENT_ID}"\n'
+            f'client_secret = "{oidc_server.CLIENT_SECRET}"\nredirect_uri = "{REDIRECT}"\n'
+            '[auth.oidc.roles]\n"mot-cua" = "clerk"\n')
+
+
+def sso(api: TestClient, login: str) -> dict[str, str]:
+    start = api.get("/v1/auth/oidc/login", follow_redirects=False)
+    assert start.status_code == 302
+    authorize = start.headers["location"]
+    assert "code_challenge_method=S256" in authorize and "code_challenge=" in authorize
+    return oidc_server.sign_in_at_provider(authorize, login, REDIRECT)
+
+
+def test_a_citizen_signs_in_through_single_sign_on_and_reaches_only_their_own_records(
+        services: Services, provider: oidc_server.Provider) -> None:
+    api = configure(services, sso_settings(provider))
+    back = sso(api, "citizen-1")
+    done = api.get("/v1/auth/oidc/callback", params=back, follow_redirects=False)
+    assert done.status_code == 303, [line for line in services.audit.lines() if "refused" in line]
+    me = api.get("/v1/auth/me").json()
+    assert me["actor"] == {"identity": "oidc:citizen-1", "role": "citizen", "name": "Đặng Văn Phúc",
+                           "personal_number": CITIZEN}
+    csrf = {"X-CSRF-Token": me["csrf_token"]}
+    mine = api.post("/v1/lookup", json={}, headers=csrf)
+    assert mine.status_code == 200, mine.text
+    codes = [d["result_code"] for d in mine.json()["documents"]]
+    assert len(codes) == 3
+    assert api.get(f"/v1/records/{codes[0]}").status_code == 200
+    signed = api.get(f"/v1/records/{codes[0]}/signed-copy")
+    assert signed.status_code == 200 and signed.content.startswith(b"%PDF")
+    other = api.post("/v1/lookup", json={"citizen": OTHER}, headers=csrf)
+    assert (other.status_code, other.json()["error"]) == (403, "own_records_only")
+    theirs = next(m.result_code for m in services.archive.manifests()
+                  if all(p.personal_number != CITIZEN for p in m.persons))
+    for path in (f"/v1/records/{theirs}", f"/v1/records/{theirs}/signed-copy", "/v1/records/nope"):
+        denied = api.get(path)
+        assert (denied.status_code, denied.json()["error"]) == (404, "no_record"), path  # as if it did not exist
+    # The state of a sign-in is good for one return only.
+    replay = api.get("/v1/auth/oidc/callback", params=back, follow_redirects=False)
+    assert (replay.status_code, replay.json()["error"]) == (401, "sso_refused")
+
+
+def test_staff_get_their_groups_role_and_a_person_with_neither_group_nor_number_is_refused(
+        services: Services, provider: oidc_server.Provider) -> None:
+    api = configure(services, sso_settings(provider))
+    api.get("/v1/auth/oidc/callback", params=sso(api, "clerk-1"), follow_redirects=False)
+    assert api.get("/v1/auth/me").json()["actor"]["role"] == "clerk"
+    stranger = TestClient(create_app(services))
+    refused = stranger.get("/v1/auth/oidc/callback", params=sso(stranger, "nobody-1"), follow_redirects=False)
+    assert (refused.status_code, refused.json()["error"]) == (401, "sso_refused")
+    forged = stranger.get("/v1/auth/oidc/callback", params={"code": "made-up", "state": "made-up"})
+    assert forged.status_code == 401
+    assert Path(services.settings.keys_dir / "sign-in.sqlite").exists()
