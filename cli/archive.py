@@ -15,6 +15,7 @@ from rich.table import Table
 
 from archive.audit_log import Verification, verify_events
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
+from cli.common import CommandError, day_arg
 from domain.records import Manifest
 from pipeline.config import Settings
 from pipeline.services import Services, open_services
@@ -32,10 +33,6 @@ PROBLEMS_VI = {"missing": "mất tệp", "changed": "nội dung bị thay đổi
                "incomplete": "ghi dở, không có manifest", "damaged": "manifest hỏng hoặc bị sửa",
                "dangling": "con trỏ mã kết quả sai"}
 ROLES = {"signed": SIGNED_PDF, "original": ORIGINAL, "text": OCR_TEXT}
-
-
-class CommandError(Exception):
-    """A refusal to show the person at the keyboard (Vietnamese)."""
 
 
 def _record(services: Services, result_code: str) -> Manifest:
@@ -146,15 +143,9 @@ def cmd_export_log(args: argparse.Namespace, settings: Settings, console: Consol
 
 
 def cmd_access(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from domain.dates import parse_day
-
-    def day(text: str | None) -> Any:
-        if text and parse_day(text) is None:
-            raise CommandError(f"Không hiểu ngày {text!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
-        return parse_day(text) if text else None
-
     report = access_report(open_services(settings), args.by, personal_number=args.citizen, record=args.record,
-                           by=args.reader, since=day(args.since), until=day(args.until), purpose=args.purpose or "")
+                           by=args.reader, since=day_arg(args.since, "ngày"), until=day_arg(args.until, "ngày"),
+                           purpose=args.purpose or "")
     if args.json:
         _print_json(report.events)
         return 0
@@ -188,13 +179,7 @@ def cmd_hold(args: argparse.Namespace, settings: Settings, console: Console) -> 
 
 
 def cmd_retain(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from domain.dates import parse_day
-
-    until = None
-    if not args.permanent:
-        until = parse_day(args.until)
-        if until is None:
-            raise CommandError(f"Ngày không hợp lệ: {args.until!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
+    until = None if args.permanent else day_arg(args.until, "ngày")
     manifest = extend_retention(open_services(settings), args.by, args.result_code, until, args.reason)
     kept = f"đến hết ngày {until:%d/%m/%Y}" if until else "vĩnh viễn"
     console.print(f"Đã gia hạn lưu trữ hồ sơ {manifest.result_code} {kept} (phiên bản {manifest.version}; mọi tệp "

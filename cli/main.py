@@ -38,14 +38,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from archive.objects import ArchiveError, os_error_vi
-from cli.archive import CommandError
 from cli.archive import register as register_archive_commands
-from cli.people import PeopleError
+from cli.common import CommandError, day_arg
 from cli.people import register as register_people_commands
 from cli.signatures import register as register_signature_commands
 from domain.actor import Actor
 from domain.catalogue import ConfigError
-from domain.dates import parse_date, parse_day
+from domain.dates import parse_date
 from domain.records import Person
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
@@ -76,8 +75,7 @@ if TYPE_CHECKING:
     from indexer.rebuild import DrainReport
 
 
-class UsageError(Exception):
-    """A mistake in how the command was called; the message is Vietnamese."""
+UsageError = CommandError  # a mistake in how the command was called
 
 
 # --- ingest -----------------------------------------------------------------------------------------------------
@@ -203,9 +201,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def _day(text: str, what: str) -> date:
-    day = parse_day(text)
+    day = day_arg(text, what)
     if day is None:
-        raise UsageError(f"Không hiểu {what} {text!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
+        raise UsageError(f"Cần {what}")
     return day
 
 
@@ -627,7 +625,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         hint = CLI_HINTS.get(e.code)
         console.print(f"[red]Lỗi:[/red] {e.message}" + (f" Ghi bằng: {hint}" if hint else ""))
         return 2
-    except (UsageError, ConfigError, CommandError, PeopleError) as e:
+    except (ConfigError, CommandError) as e:
         console.print(f"[red]Lỗi:[/red] {e}")
         return 2
     except ArchiveError as e:  # unreachable storage, a refused deletion: a sentence, not a stack trace

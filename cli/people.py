@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.console import Console
 
-from domain.dates import parse_day
+from cli.common import CommandError, day_arg
 from pipeline.config import Settings
 from pipeline.services import open_services
 from service.accounts import add_user, disable_user, list_users, reset_user
@@ -23,10 +23,6 @@ STATUS_VI = {"held": "ĐÃ CÓ, CÒN HIỆU LỰC — không phải nộp", "exp
              "needs_review": "ĐÃ CÓ, CẦN RÀ SOÁT trước khi dùng", "not_held": "CHƯA CÓ — phải nộp"}
 
 
-class PeopleError(Exception):
-    """A mistake in the command's arguments (Vietnamese)."""
-
-
 def cmd_users(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     services = open_services(settings)
     if args.action == "list":
@@ -36,10 +32,10 @@ def cmd_users(args: argparse.Namespace, settings: Settings, console: Console) ->
                           highlight=False)
         return 0
     if not args.username:
-        raise PeopleError("Cần tên đăng nhập")
+        raise CommandError("Cần tên đăng nhập")
     if args.action == "add":
         if not args.name:
-            raise PeopleError("Cần --name: họ tên người dùng")
+            raise CommandError("Cần --name: họ tên người dùng")
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
         account, first = add_user(services, args.by, args.username, args.name, args.role, password)
         console.print(f"Đã tạo tài khoản {account.username} ({account.name}, vai trò {account.role}).",
@@ -58,15 +54,10 @@ def cmd_users(args: argparse.Namespace, settings: Settings, console: Console) ->
 
 
 def cmd_intake(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    def day(text: str | None, what: str) -> Any:
-        found = parse_day(text) if text else None
-        if text and found is None:
-            raise PeopleError(f"Không hiểu {what} {text!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
-        return found
-
-    query, _ = person_query(citizen=args.citizen, old_id=args.old_id, name=args.name, dob=day(args.dob, "ngày sinh"))
+    query, _ = person_query(citizen=args.citizen, old_id=args.old_id, name=args.name,
+                            dob=day_arg(args.dob, "ngày sinh"))
     answer = intake_check(open_services(settings), args.by, query, args.procedure, args.purpose or "",
-                          appointment=day(args.appointment, "ngày hẹn"), dossier_code=args.dossier)
+                          appointment=day_arg(args.appointment, "ngày hẹn"), dossier_code=args.dossier)
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
         return 0

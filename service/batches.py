@@ -23,6 +23,7 @@ from service.errors import InvalidRequest, NotFound
 from service.permissions import require
 
 QUEUED, RUNNING, DONE, STOPPED_STATE, FAILED = "queued", "running", "done", "stopped", "failed"
+INTERRUPTED = "interrupted"  # its process ended before it did (a restart, a crash): run the folder again
 Runner = Callable[[list[Path], Callable[[DocumentResult], None]], list[DocumentResult]]
 
 
@@ -47,6 +48,7 @@ class Batch:
     started_at: str | None = None
     finished_at: str | None = None
     error: str | None = None
+    pid: int = 0  # the process running it, on this machine
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,7 +104,7 @@ class BatchProgress:
 def open_batch(services: Services, actor: Actor, folder: Path, scans: Sequence[Path]) -> BatchProgress:
     """Record a new batch of these scans, submitted by this actor."""
     require(actor, "submit_batch")
-    batch = Batch(uuid.uuid4().hex[:12], str(folder), len(scans), actor.identity, _now())
+    batch = Batch(uuid.uuid4().hex[:12], str(folder), len(scans), actor.identity, _now(), pid=os.getpid())
     _save(services, batch)
     services.log(actor, "batch.submit", None, "Số hóa theo lô", batch=batch.id, folder=str(folder), files=len(scans))
     return BatchProgress(services, batch)
@@ -153,12 +155,30 @@ def submit_batch(services: Services, actor: Actor, folder: str, list_scans: Call
     return progress.batch
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid > 0
+
+
+def _read(path: Path) -> Batch:
+    """A batch as its file says, except that one whose process is gone is shown interrupted, not running."""
+    batch = Batch(**json.loads(path.read_text(encoding="utf-8")))
+    if batch.state in (QUEUED, RUNNING) and not _alive(batch.pid):
+        batch.state = INTERRUPTED
+    return batch
+
+
 def batch_status(services: Services, actor: Actor, batch_id: str) -> Batch:
     require(actor, "batch_status")
     path = _folder(services) / f"{batch_id}.json"
     if not (batch_id.isalnum() and path.is_file()):
         raise NotFound("no_batch", f"Không có lô số hóa {batch_id}")
-    return Batch(**json.loads(path.read_text(encoding="utf-8")))
+    return _read(path)
 
 
 def list_batches(services: Services, actor: Actor, limit: int = 50) -> list[Batch]:
@@ -167,4 +187,4 @@ def list_batches(services: Services, actor: Actor, limit: int = 50) -> list[Batc
     folder = _folder(services)
     paths = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[:limit] \
         if folder.is_dir() else []
-    return [Batch(**json.loads(p.read_text(encoding="utf-8"))) for p in paths]
+    return [_read(p) for p in paths]

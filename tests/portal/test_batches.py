@@ -49,3 +49,15 @@ def test_a_batch_sent_over_the_api_runs_in_the_background_and_reports_its_progre
     assert (inside.status_code, inside.json()["error"]) == (400, "folder_holds_data")
     relative = api.post("/v1/batches", json={"folder": "scans"}, headers=headers)
     assert (relative.status_code, relative.json()["error"]) == (400, "no_folder")
+
+
+def test_a_batch_whose_process_died_shows_as_interrupted_not_running(tmp_path: Path) -> None:
+    from service.batches import batch_status, open_batch
+
+    svc = open_services(load_settings(tmp_path / "data"))
+    progress = open_batch(svc, OPERATOR, tmp_path, [tmp_path / "a.png"])
+    progress.started()
+    path = svc.settings.data_dir / "batches" / f"{progress.batch.id}.json"
+    stale = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**stale, "pid": 2**22 + 1}), encoding="utf-8")  # above Linux's pid_max default
+    assert batch_status(svc, OPERATOR, progress.batch.id).state == "interrupted"
