@@ -17,6 +17,7 @@ from service.accounts import add_user, disable_user, list_users, reset_user
 from service.auth_settings import STAFF_ROLES
 from service.batches import batch_status, list_batches
 from service.intake import intake_check
+from service.labels import list_learned, remove_learned
 from service.lookup import person_query
 
 STATUS_VI = {"held": "ĐÃ CÓ, CÒN HIỆU LỰC — không phải nộp", "expired": "ĐÃ CÓ NHƯNG HẾT HIỆU LỰC — phải nộp bản mới",
@@ -94,6 +95,23 @@ def cmd_batches(args: argparse.Namespace, settings: Settings, console: Console) 
     return 0
 
 
+def cmd_labels(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    services = open_services(settings)
+    if args.action == "remove":
+        if not args.label:
+            raise CommandError("Cần mã của nhãn đã học cần gỡ (xem: sohoa labels list)")
+        gone = remove_learned(services, args.by, args.label)
+        console.print(f"Đã gỡ nhãn đã học {gone.id} ({gone.label!r}, loại {gone.type_id}).", highlight=False)
+        return 0
+    learned = list_learned(services, args.by)
+    if not learned:
+        console.print("Chưa học được nhãn nào từ các lần hiệu đính.")
+    for x in learned:
+        console.print(f"{x.id}  {x.type_id}  {x.kind}  {x.label!r}  học từ {x.learned_from} (hiệu đính bởi "
+                      f"{x.learned_by}, {x.learned_at})", highlight=False, soft_wrap=True)
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("users", parents=[common], help="local staff accounts: add, disable, reset, list")
     p.add_argument("action", choices=["add", "disable", "reset", "list"])
@@ -115,6 +133,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--purpose", help="why, required (kept in the audit log)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_intake)
+
+    p = sub.add_parser("labels", parents=[common], help="label wordings learned from corrections: list, remove")
+    p.add_argument("action", choices=["list", "remove"])
+    p.add_argument("label", nargs="?", help="the learned label's id (remove)")
+    p.set_defaults(run=cmd_labels)
 
     p = sub.add_parser("batches", parents=[common], help="ingest batches and their progress")
     p.add_argument("batch", nargs="?", help="one batch's id")

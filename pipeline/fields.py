@@ -114,7 +114,8 @@ def _sex_from(value: str) -> str | None:
     return None
 
 
-def _events(text: str, labels: Labels, default_role: str) -> list[_Event]:
+def _events(text: str, labels: Labels, default_role: str,
+            learned: Sequence[tuple[str, str, str]] = ()) -> list[_Event]:
     folded = fold(text)
 
     def line_end(pos: int) -> int:
@@ -135,31 +136,35 @@ def _events(text: str, labels: Labels, default_role: str) -> list[_Event]:
             end = line_end(end + 1)
         return text[pos:end]
 
-    kinds: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
-    kinds += [(lab, "dob", "") for lab in labels.dob]
-    kinds += [(lab, "sex", "") for lab in labels.sex]
-    kinds += [(lab, "personal_number", "") for lab in labels.personal_number]
-    kinds += [(lab, "old_id", "") for lab in labels.old_id]
-    for label, kind, role in sorted(kinds, key=lambda k: -len(k[0])):  # longest label wins an overlap
-        for m in _label_pattern(label).finditer(folded):
-            if not free(m.start(), m.end(), taken):
-                continue
-            value = rest(m.end())
-            parsed: str | date | None
-            if kind == "name":
-                parsed = _name_from(value, labels.honorifics)
-            elif kind == "dob":
-                parsed = parse_date(value[:40])
-            elif kind == "sex":
-                parsed = _sex_from(value)
-            else:
-                parsed = _id_from(value)
-            if parsed is None:
-                continue
-            taken.append((m.start(), m.end()))
-            if kind == "name":
-                named.append((m.end(), line_end(m.end())))
-            events.append(_Event(m.start(), kind, parsed, default_role if role == "subject" else role))
+    def scan(kinds: list[tuple[str, str, str]]) -> None:
+        for label, kind, role in sorted(kinds, key=lambda k: -len(k[0])):  # longest label wins an overlap
+            for m in _label_pattern(label).finditer(folded):
+                if not free(m.start(), m.end(), taken):
+                    continue
+                value = rest(m.end())
+                parsed: str | date | None
+                if kind == "name":
+                    parsed = _name_from(value, labels.honorifics)
+                elif kind == "dob":
+                    parsed = parse_date(value[:40])
+                elif kind == "sex":
+                    parsed = _sex_from(value)
+                else:
+                    parsed = _id_from(value)
+                if parsed is None:
+                    continue
+                taken.append((m.start(), m.end()))
+                if kind == "name":
+                    named.append((m.end(), line_end(m.end())))
+                events.append(_Event(m.start(), kind, parsed, default_role if role == "subject" else role))
+
+    configured: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
+    configured += [(lab, "dob", "") for lab in labels.dob]
+    configured += [(lab, "sex", "") for lab in labels.sex]
+    configured += [(lab, "personal_number", "") for lab in labels.personal_number]
+    configured += [(lab, "old_id", "") for lab in labels.old_id]
+    scan(configured)
+    scan(list(learned))  # after: a learned wording reads only where no configured label already stands
     for h in labels.honorifics:
         for m in re.finditer(r"(?<!\w)" + re.escape(fold(h)) + r"\s+", folded):
             name = _name_from(rest(m.end(), lines=2), labels.honorifics)
@@ -198,7 +203,7 @@ def _persons(events: Sequence[_Event], default_role: str) -> list[Person]:
 
 
 def _number(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
-            doubts: dict[str, str]) -> str | None:
+            doubts: dict[str, str], pattern: str = "") -> str | None:
     for index, line in enumerate(lines):
         m = _NUMBER_LINE.match(fold(line))
         if not m:
@@ -213,7 +218,10 @@ def _number(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
             doubts["number"] = f"Không đọc được số trong «{shown}» (số viết tay hoặc mờ): cần đối chiếu với bản giấy"
             return None
         head = head.strip(".,;:_-'‘’")
-        if re.search(r"\d", head) and re.fullmatch(rf"[0-9{DIGIT_LOOKALIKES}]+", head):
+        as_read = (head + sep + tail).upper()
+        if pattern and re.fullmatch(pattern, as_read):
+            pass  # the type's own form has letters where digits elsewhere are misread ('84D8417225'): kept as read
+        elif re.search(r"\d", head) and re.fullmatch(rf"[0-9{DIGIT_LOOKALIKES}]+", head):
             head = digits_only(head)  # '12O/QĐ-UBND' -> '120/QĐ-UBND', '5Ì' -> '51'
         number = (head + sep + tail).upper()
         weakest = _weakest(confidences, index, line, m.start(1), m.end(1))
@@ -287,16 +295,19 @@ def _issuer(lines: Sequence[str], title_index: int | None) -> str | None:
 
 
 def extract(lines: Sequence[str], labels: Labels, *, type_id: str | None, title_index: int | None,
-            confidences: Sequence[Sequence[float]] | None = None) -> Extracted:
-    """`confidences`: per line, the OCR confidence of each word (space-separated); None for a trusted text layer."""
+            confidences: Sequence[Sequence[float]] | None = None,
+            learned: Sequence[tuple[str, str, str]] = (), number_pattern: str = "") -> Extracted:
+    """`confidences`: per line, the OCR confidence of each word (space-separated); None for a trusted text layer.
+    `learned`: (label, kind, role) wordings learned from reviewers for this type (pipeline.learned_labels);
+    `number_pattern`: the type's form of the số/ký hiệu, whose letters are kept as read."""
     default_role = labels.default_role.get(type_id or "", "subject")
     text = "\n".join(nfc(line) for line in lines)
     doubts: dict[str, str] = {}
     return Extracted(
-        number=_number(lines, confidences, doubts),
+        number=_number(lines, confidences, doubts, number_pattern),
         issue_date=_issue_date(lines, confidences, doubts),
         issuer=_issuer(lines, title_index),
-        persons=_persons(_events(text, labels, default_role), default_role),
+        persons=_persons(_events(text, labels, default_role, learned), default_role),
         register_book=_register_book(lines),
         doubts=doubts,
     )

@@ -62,6 +62,7 @@ from pipeline.duplicates import DuplicateCheckFailed, claim
 from pipeline.duplicates import Reading as CaptureReading
 from pipeline.fields import extract
 from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_document
+from pipeline.learned_labels import learned_for
 from pipeline.quarantine import quarantine
 from pipeline.review import MIN_DPI, review_notes
 from pipeline.services import Services
@@ -313,9 +314,11 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
     with watch("classify"):
         classification, title_index = classify(reading.lines, catalogue, settings.review_threshold)
     with watch("extract"):
-        extracted = extract(reading.lines, catalogue.labels, type_id=classification.type_id,
-                            title_index=title_index, confidences=reading.confidences)
         doc_type = catalogue.get(classification.type_id) if classification.type_id else None
+        extracted = extract(reading.lines, catalogue.labels, type_id=classification.type_id,
+                            title_index=title_index, confidences=reading.confidences,
+                            learned=learned_for(settings, classification.type_id),
+                            number_pattern=doc_type.number_pattern if doc_type else "")
         validity = doc_type.validity if doc_type else Validity(None)
         fields = DocumentFields(number=extracted.number, issue_date=extracted.issue_date, issuer=extracted.issuer,
                                 valid_until=valid_until(extracted.issue_date, validity),

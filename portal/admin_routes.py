@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from portal.callers import Caller, ServicesDep
 from service.accounts import add_user, disable_user, list_users, reset_user
 from service.clients import add_client, list_clients, revoke_client
+from service.labels import list_learned, remove_learned
 
 router = APIRouter(prefix="/v1/admin", tags=["administration"])
 
@@ -60,3 +61,13 @@ def add_client_endpoint(body: NewClient, actor: Caller, services: ServicesDep) -
 def revoke_endpoint(client_id: str, actor: Caller, services: ServicesDep) -> dict[str, Any]:
     client = revoke_client(services, actor, client_id)
     return {"id": client.id, "revoked_at": client.revoked_at}
+
+
+@router.get("/labels", summary="label wordings learned from reviewers' corrections")
+def labels_endpoint(actor: Caller, services: ServicesDep) -> dict[str, Any]:
+    return {"labels": [vars(x) for x in list_learned(services, actor)]}
+
+
+@router.delete("/labels/{label_id}", summary="remove a learned label wording")
+def remove_label_endpoint(label_id: str, actor: Caller, services: ServicesDep) -> dict[str, Any]:
+    return vars(remove_learned(services, actor, label_id))

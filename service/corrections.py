@@ -4,6 +4,8 @@ signed again from the file as it was before sohoa's signatures (its QR code name
 type), and the index is brought up to date.
 
 A person has now checked the whole record, so its review notes are settled: a corrected record leaves the queue.
+The words printed before a person's corrected name, birth date or number are learned as a label of that field for
+the type (pipeline.learned_labels), so the next form worded that way is read without a person.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from typing import Any
 
 import pikepdf
 
-from archive.base import SIGNED_PDF
+from archive.base import OCR_TEXT, SIGNED_PDF
 from archive.retention import retention_of
 from domain.actor import Actor
 from domain.catalogue import Validity
 from domain.records import Classification, Manifest, Person
 from domain.validity import valid_until
 from indexer.rebuild import index_record
+from pipeline.learned_labels import learn
 from pipeline.process import checked_signature, file_entry
 from pipeline.services import Services
 from service.errors import InvalidRequest
@@ -106,6 +109,11 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
     services.store_record(corrected, files, why, actor, change="correction", changed=changes.described(),
                           previous_version=current.version)
     index_record(corrected, services)
+    if changes.persons is not None and OCR_TEXT in files:  # the wordings that stood before the corrected values
+        for label in learn(services.settings, catalogue.labels, type_id, files[OCR_TEXT].decode("utf-8", "replace"),
+                           current.persons, corrected.persons, current.result_code, actor.identity):
+            services.log(actor, "label.learn", current.result_code, "Học nhãn từ hiệu đính", label=label.label,
+                         kind=label.kind, type_id=label.type_id, id=label.id)
     return corrected
 
 

@@ -26,6 +26,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "batch_status": frozenset({"operator", "archivist", "console"}),
     "manage_clients": frozenset({"admin", "console"}),
     "manage_users": frozenset({"admin", "console"}),
+    "manage_labels": frozenset({"admin", "console"}),
 }
 WHAT_VI = {
     "lookup": "tra cứu giấy tờ của công dân", "intake_check": "kiểm tra giấy tờ khi tiếp nhận hồ sơ",
@@ -35,6 +36,7 @@ WHAT_VI = {
     "disposition": "đề nghị hoặc phê duyệt tiêu hủy", "audit": "xem báo cáo kiểm toán",
     "submit_batch": "gửi lô số hóa", "batch_status": "xem tiến độ lô số hóa",
     "manage_clients": "quản lý hệ thống gọi API", "manage_users": "quản lý tài khoản",
+    "manage_labels": "quản lý nhãn đã học",
 }
 
 

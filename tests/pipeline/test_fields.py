@@ -175,3 +175,24 @@ def test_a_date_before_a_document_the_decision_cites_is_doubted() -> None:
 def test_the_register_book_of_a_civil_status_entry_is_read() -> None:
     got = extract(["Số: 256", "Quyển số: 01/2O15"], LABELS, type_id="khai_sinh", title_index=None)
     assert got.register_book == "01/2015"
+
+
+def test_a_household_business_number_keeps_the_letter_its_form_has() -> None:
+    """'84D8417225' (two digits, a letter, eight digits) is the type's own form: its D is no misread 0. A number of
+    another type with a letter among digits is still read as digits ('12O' -> '120')."""
+    catalogue = load_catalogue()
+    business = catalogue.get("ho_kinh_doanh").number_pattern
+    decision = catalogue.get("quyet_dinh").number_pattern
+    assert extract(["Số: 84D8417225"], catalogue.labels, type_id="ho_kinh_doanh", title_index=None,
+                   number_pattern=business).number == "84D8417225"
+    assert extract(["Số: 12O/QĐ-UBND"], catalogue.labels, type_id="quyet_dinh", title_index=None,
+                   number_pattern=decision).number == "120/QĐ-UBND"
+
+
+def test_a_name_is_found_after_any_form_of_address_not_only_a_label() -> None:
+    for text, name in [("Cấp cho: Ông/bà NGUYỄN VĂN AN", "NGUYỄN VĂN AN"),
+                       ("Xác nhận đối với anh TRẦN QUỐC BẢO, sinh ngày 02/09/1990", "TRẦN QUỐC BẢO"),
+                       ("Đã đăng ký khai sinh cho cháu LÊ THỊ MAI", "LÊ THỊ MAI"),
+                       ("chị Phạm Thu Hà đến nộp hồ sơ", None)]:  # a name not in capitals is no name line
+        found = [p.name for p in extract(lines(text), LABELS, type_id=None, title_index=None).persons]
+        assert found == ([name] if name else []), text

@@ -59,6 +59,8 @@ def endpoints(code: str, other: str, folder: str) -> list[tuple[str, str, str, d
         ("manage_clients", "GET", "/v1/admin/clients", None),
         ("manage_clients", "POST", "/v1/admin/clients", {"name": "Một cửa", "role": "clerk"}),
         ("manage_clients", "POST", "/v1/admin/clients/nope/revoke", None),
+        ("manage_labels", "GET", "/v1/admin/labels", None),
+        ("manage_labels", "DELETE", "/v1/admin/labels/nope", None),
     ]
 
 
@@ -86,7 +88,8 @@ def test_every_role_against_every_endpoint(services: Services, tmp_path: Any) ->
     covered = {(m, p.split("?")[0].replace(code, "{result_code}").replace(other, "{result_code}"))
                for _, m, p, _ in calls}
     covered = {(m, p.replace("/20261203-nope/", "/{request_id}/").replace("/batches/nope", "/batches/{batch_id}")
-                .replace("/moi.nv/", "/{username}/").replace("/clients/nope/", "/clients/{client_id}/"))
+                .replace("/moi.nv/", "/{username}/").replace("/clients/nope/", "/clients/{client_id}/")
+                .replace("/labels/nope", "/labels/{label_id}"))
                for m, p in covered}
     assert routes == covered | OPEN | ANY_SIGNED_IN  # a new endpoint needs its line in this matrix
     tokens = {role: session_for_role(services, role) for role in ROLES}

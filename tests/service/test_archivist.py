@@ -11,7 +11,7 @@ from archive.base import SIGNED_PDF
 from domain.actor import ROLES, Actor
 from indexer.base import RecordQuery
 from pipeline.services import Services
-from service import accounts, archivist, audits, batches, clients, corrections, intake, lookup, records
+from service import accounts, archivist, audits, batches, clients, corrections, intake, labels, lookup, records
 from service.errors import InvalidRequest, NotFound, Refused
 from service.permissions import ALLOWED
 from tests.conftest import run_cli
@@ -64,6 +64,7 @@ def use_cases(services: Services, code: str) -> dict[str, Callable[[Actor], Any]
         "disposition": lambda a: archivist.pending_disposals(services, a),
         "manage_clients": lambda a: clients.list_clients(services, a),
         "manage_users": lambda a: accounts.list_users(services, a),
+        "manage_labels": lambda a: labels.list_learned(services, a),
         "intake_check": lambda a: intake.intake_check(services, a, RecordQuery(personal_number="064086927066"),
                                                       "1.000894", "Tiếp nhận hồ sơ"),
         "audit": lambda a: audits.log_check(services, a),
