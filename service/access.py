@@ -30,10 +30,11 @@ def names_citizen(manifest: Manifest, actor: Actor) -> bool:
     return any(p.personal_number == actor.personal_number for p in manifest.persons)
 
 
-def check_reach(actor: Actor, manifest: Manifest) -> None:
-    """Refuse a citizen any record that does not name them, as if it did not exist."""
+def check_reach(actor: Actor, manifest: Manifest, asked: str) -> None:
+    """Refuse a citizen any record that does not name them, as if it did not exist: the answer repeats what they
+    asked (a dossier code, a hash), never the record's own code."""
     if actor.role == "citizen" and not names_citizen(manifest, actor):
-        raise not_found(manifest.result_code)
+        raise not_found(asked)
 
 
 def count_lookup(services: Services, actor: Actor, per_minute: int, client_per_minute: int) -> None:

@@ -29,7 +29,7 @@ def show(services: Services, actor: Actor, result_code: str, purpose: str) -> Ma
     """A record's manifest (its people included): a read of personal data, logged with its purpose."""
     require(actor, "show")
     manifest = record(services, result_code)
-    check_reach(actor, manifest)
+    check_reach(actor, manifest, result_code)
     services.log(actor, "record.read", manifest.result_code, purpose or "Xem hồ sơ", part="manifest")
     return manifest
 
@@ -80,7 +80,7 @@ def download_link(services: Services, actor: Actor, result_code: str, role: str,
         raise InvalidRequest("bad_link_lifetime", f"Thời hạn liên kết phải lớn hơn 0 và không quá {longest:g} phút "
                              f"(cấu hình download_link_max_minutes); đã yêu cầu {chosen:g} phút.")
     manifest = record(services, result_code)
-    check_reach(actor, manifest)
+    check_reach(actor, manifest, result_code)
     check_copy_grant(services, actor, manifest.result_code)
     url = services.archive.download_url(manifest, role, int(chosen * 60))
     services.log(actor, "download.link", manifest.result_code, purpose, file=role, minutes=chosen)
@@ -92,7 +92,7 @@ def signed_copy(services: Services, actor: Actor, result_code: str, purpose: str
     and the same audit event as a link."""
     require(actor, "download_link")
     manifest = record(services, result_code)
-    check_reach(actor, manifest)
+    check_reach(actor, manifest, result_code)
     check_copy_grant(services, actor, manifest.result_code)
     data = services.archive.read(manifest, SIGNED_PDF)
     services.log(actor, "download", manifest.result_code, purpose or "Tải bản sao điện tử", file=SIGNED_PDF)

@@ -124,6 +124,7 @@ def test_a_citizen_cannot_reach_another_citizens_record_by_code_hash_or_link(ser
                  f"/v1/records/{theirs.content_hash}", f"/v1/records/{theirs.dossier_code}"):
         got = call(api, "GET", path, None, token)
         assert (got.status_code, got.json()["error"]) == (404, "no_record"), path
+        assert theirs.result_code not in got.text or theirs.result_code in path, path  # nothing they did not ask
     got = call(api, "POST", f"/v1/records/{theirs.result_code}/link", {"purpose": "Xem"}, token)
     assert got.status_code == 404
     for ask in ({"code": theirs.result_code}, {"citizen": "001090012345"}, {"name": "Nguyễn Văn A",
