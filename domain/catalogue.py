@@ -99,6 +99,8 @@ class Labels:
     old_id: tuple[str, ...]
     sex: tuple[str, ...]
     default_role: dict[str, str]
+    # Words that, printed in a longer label than a configured one ("Họ và tên chủ hộ kinh doanh"), give the role.
+    role_words: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

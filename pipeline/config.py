@@ -142,6 +142,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
             old_id=tuple(lab["old_id"]),
             sex=tuple(lab.get("sex", ())),
             default_role=dict(lab.get("default_role", {})),
+            role_words=dict(lab.get("role_words", {})),
         )
     except KeyError as e:
         raise ConfigError(f"{path}: missing or unknown key {e}") from e

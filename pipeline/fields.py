@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz import fuzz
+
 from domain.catalogue import Labels
 from domain.dates import find_dates, parse_date
 from domain.issuers import correct_issuer
@@ -76,7 +78,39 @@ class _Event:
 
 def _label_pattern(label: str) -> re.Pattern[str]:
     words = re.findall(r"\w+", fold(label))
-    return re.compile(r"(?<!\w)" + r"[\s,.;]*".join(map(re.escape, words)) + r"(?!\w)\s*[:;.]?\s*")
+    return re.compile(r"(?<!\w)" + r"[\s,.;]*".join(map(re.escape, words)) + r"(?!\w)\s*[:;.|]?\s*")
+
+
+# The rest of a longer label (a few words without digits) up to its colon or cell border, then the value.
+_LONGER_LABEL = re.compile(r"([^\W\d][^:;|\d\n]{0,60}?)\s*[:;|]\s*(\S.*)")
+
+
+_LABEL_AT_LINE_START = re.compile(r"(?m)^[ \t]*([^\W\d][^:;|\d\n]{2,60}?)[ \t]*[:;|]")
+MISREAD_LABEL_SCORE = 88  # one letter in eight or so misread ("hq va ten"), never a different label
+
+
+def _misread_labels(folded: str, kinds: Sequence[tuple[str, str, str]],
+                    taken: Sequence[tuple[int, int]]) -> list[tuple[str, str, str]]:
+    """The labels of "label: value" lines that no label matched as printed but that are a configured label with a
+    letter or two misread by OCR: each such line's own wording, with the kind and role of the label it resembles."""
+    found: list[tuple[str, str, str]] = []
+    for m in _LABEL_AT_LINE_START.finditer(folded):
+        if any(not (m.end(1) <= x or m.start(1) >= y) for x, y in taken):
+            continue
+        printed = squash(m.group(1))
+        best = max(kinds, key=lambda k: fuzz.ratio(printed, fold(k[0])), default=None)
+        if best is not None and fuzz.ratio(printed, fold(best[0])) >= MISREAD_LABEL_SCORE:
+            found.append((printed, best[1], best[2]))
+    return found
+
+
+def _role_in(words: str, role_words: dict[str, str]) -> str | None:
+    """The role a label's own words name ("chủ hộ kinh doanh" -> owner), the longest role word first."""
+    folded = f" {fold(squash(words))} "
+    for word in sorted(role_words, key=len, reverse=True):
+        if f" {fold(word)} " in folded:
+            return role_words[word]
+    return None
 
 
 def _is_upperish(token: str) -> bool:
@@ -142,9 +176,15 @@ def _events(text: str, labels: Labels, default_role: str,
                 if not free(m.start(), m.end(), taken):
                     continue
                 value = rest(m.end())
+                end, role_here = m.end(), role
                 parsed: str | date | None
                 if kind == "name":
                     parsed = _name_from(value, labels.honorifics)
+                    longer = _LONGER_LABEL.match(value) if parsed is None else None
+                    if longer:  # "Họ và tên chủ hộ kinh doanh: NGUYỄN VĂN A": the label goes on to its colon
+                        parsed = _name_from(longer.group(2), labels.honorifics)
+                        end = m.end() + longer.start(2)
+                        role_here = _role_in(longer.group(1), labels.role_words) or role
                 elif kind == "dob":
                     parsed = parse_date(value[:40])
                 elif kind == "sex":
@@ -153,10 +193,10 @@ def _events(text: str, labels: Labels, default_role: str,
                     parsed = _id_from(value)
                 if parsed is None:
                     continue
-                taken.append((m.start(), m.end()))
+                taken.append((m.start(), end))
                 if kind == "name":
-                    named.append((m.end(), line_end(m.end())))
-                events.append(_Event(m.start(), kind, parsed, default_role if role == "subject" else role))
+                    named.append((end, line_end(end)))
+                events.append(_Event(m.start(), kind, parsed, default_role if role_here == "subject" else role_here))
 
     configured: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
     configured += [(lab, "dob", "") for lab in labels.dob]
@@ -165,6 +205,7 @@ def _events(text: str, labels: Labels, default_role: str,
     configured += [(lab, "old_id", "") for lab in labels.old_id]
     scan(configured)
     scan(list(learned))  # after: a learned wording reads only where no configured label already stands
+    scan(_misread_labels(folded, [k for k in configured if k[1] != "sex"], taken))
     for h in labels.honorifics:
         for m in re.finditer(r"(?<!\w)" + re.escape(fold(h)) + r"\s+", folded):
             name = _name_from(rest(m.end(), lines=2), labels.honorifics)

@@ -196,3 +196,26 @@ def test_a_name_is_found_after_any_form_of_address_not_only_a_label() -> None:
                        ("chị Phạm Thu Hà đến nộp hồ sơ", None)]:  # a name not in capitals is no name line
         found = [p.name for p in extract(lines(text), LABELS, type_id=None, title_index=None).persons]
         assert found == ([name] if name else []), text
+
+
+def test_a_longer_label_than_the_configured_ones_still_gives_the_name_and_its_role_words_the_role() -> None:
+    cases = [("Họ và tên chủ hộ kinh doanh: NGUYỄN VĂN AN", "ho_kinh_doanh", ("NGUYỄN VĂN AN", "owner")),
+             ("Họ và tên vợ: PHẠM THỊ DUNG", "ket_hon", ("PHẠM THỊ DUNG", "wife")),
+             ("Họ và tên người đi khai tử: LÊ VĂN CƯỜNG", "khai_tu", ("LÊ VĂN CƯỜNG", "declarant")),
+             ("Họ và tên | ĐỖ VĂN EM", "khai_sinh", ("ĐỖ VĂN EM", "registrant")),  # a ruled table's cells
+             ("Họ và tên theo giấy tờ: TRẦN THỊ BÌNH", "tinh_trang_hon_nhan", ("TRẦN THỊ BÌNH", "subject"))]
+    for text, type_id, expected in cases:
+        persons = extract(lines(text), LABELS, type_id=type_id, title_index=None).persons
+        assert [(p.name, p.role) for p in persons] == [expected], text
+    # Words that are not a label's end do not make one: a sentence with a colon later on gives no name.
+    assert extract(lines("Họ và tên của người này được ghi trong sổ 12: xem sổ"), LABELS, type_id=None,
+                   title_index=None).persons == []
+
+
+def test_a_label_with_a_letter_misread_is_still_its_label_and_other_labels_are_not_taken_for_one() -> None:
+    text = "Hq và tên: NGUYỄN VĂN AN\nSinh ngàv: 02/09/1978\nSố đinh danh cá nhăn: 064086927066"
+    persons = extract(lines(text), LABELS, type_id="khai_sinh", title_index=None).persons
+    assert [(p.name, p.dob, p.personal_number) for p in persons] == [("NGUYỄN VĂN AN", date(1978, 9, 2),
+                                                                      "064086927066")]
+    for other in ("Nơi cư trú: THÔN HAI XÃ IA BLANG", "Quốc tịch: VIỆT NAM", "Dân tộc: KINH BA NA"):
+        assert extract(lines(other), LABELS, type_id="khai_sinh", title_index=None).persons == [], other
