@@ -33,3 +33,16 @@ def test_dates_are_found_in_order_with_offsets() -> None:
     found = find_dates(text)
     assert [d for _, d in found] == [date(2015, 6, 19), date(1978, 9, 2)]
     assert text[found[1][0]:].startswith("02/09/1978")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ngày mười lăm tháng giêng năm một nghìn chín trăm tám mươi sáu", date(1986, 1, 15)),
+    ("Ngày hai mươi mốt tháng năm năm hai nghìn không trăm hai mươi", date(2020, 5, 21)),  # May, then the year
+    ("Hà Tam, ngày mồng một tháng mười hai năm hai nghìn lẻ năm, tại trụ sở", date(2005, 12, 1)),
+    ("Sinh ngày: mười tháng tư năm một nghìn chín trăm năm mươi", date(1950, 4, 10)),
+    ("ngay muoi hai thang chap nam hai nghin khong tram muoi chin", date(2019, 12, 12)),  # tone marks lost
+    ("ngày ba mươi tháng hai năm hai nghìn", None),  # no 30 February: no guess
+    ("ngày hai ba tháng tư năm hai nghìn", None),  # "hai ba" is no number in words
+])
+def test_dates_written_in_words(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
