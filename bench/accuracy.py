@@ -46,6 +46,7 @@ import pdfplumber  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from domain.actor import Actor  # noqa: E402
+from sample_scans.captures import photographed, rescanned  # noqa: E402
 
 BENCH = Actor("bench", "operator")  # the digitising officer the benchmark's batches are signed by
 
@@ -197,42 +198,6 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
             judge("subject_identifier", found is not None and wanted in (found.get("personal_number"),
                                                                           found.get("old_id")))
     return right, flagged, silent, needless, misses
-
-
-def rescanned(page: Any, scale: float, quality: int, seed: int) -> Any:
-    """The same paper through another scanner: another resolution, JPEG, sensor noise, a shifted margin."""
-    import cv2
-    import numpy as np
-
-    small = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    shifted = cv2.copyMakeBorder(small, 40, 0, 25, 0, cv2.BORDER_CONSTANT, value=255)
-    noisy = np.clip(shifted + np.random.default_rng(seed).normal(0, 8, shifted.shape), 0, 255).astype(np.uint8)
-    _, data = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
-
-
-def photographed(page: Any, seed: int) -> Any:
-    """A phone photo of the page on a desk (RGB): the page inside a larger frame, in perspective, lit from one side,
-    a warm cast, 3000 pixels across; saved as a phone does, it says 72 dpi."""
-    import cv2
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    h, w = page.shape
-    height, width = int(h * 1.3), int(w * 1.3)
-    desk = (np.linspace(60, 115, width)[None, :] + rng.normal(0, 6, (height, width))).clip(0, 255)
-    x0, y0 = (width - w) / 2, (height - h) / 2
-    corners = np.array([[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]], dtype=np.float32)
-    placed = (corners + rng.uniform(-0.04, 0.04, (4, 2)) * [w, h]).astype(np.float32)
-    sheet_corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
-    warp = cv2.getPerspectiveTransform(sheet_corners, placed)
-    sheet = cv2.warpPerspective(page, warp, (width, height), flags=cv2.INTER_LINEAR, borderValue=0)
-    mask = cv2.warpPerspective(np.full_like(page, 255), warp, (width, height), borderValue=0)
-    yy, xx = np.mgrid[0:height, 0:width]
-    lit = np.where(mask > 127, sheet, desk) * (0.72 + 0.3 * (xx / width * 0.6 + yy / height * 0.4))
-    rgb = np.stack([lit, lit * 0.95, lit * 0.84], axis=2).clip(0, 255).astype(np.uint8)
-    small = cv2.resize(rgb, None, fx=3000 / width, fy=3000 / width, interpolation=cv2.INTER_AREA)
-    return cv2.GaussianBlur(small, (3, 3), 0.8)
 
 
 PHOTOGRAPHED = ("khai_sinh_01.png", "ket_hon_01.jpg", "quyet_dinh_02.jpg", "tinh_trang_hon_nhan_01.jpg")

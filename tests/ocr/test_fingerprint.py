@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from bench.accuracy import rescanned
 from ocr.fingerprint import SAME_PAPER, VERSION, likeness, page_fingerprint
+from sample_scans.captures import rescanned
 from tests.conftest import SAMPLES
 
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bench.accuracy import photographed
 from ocr.fingerprint import likeness, page_fingerprint
 from ocr.page_finder import find_page, flatten
 from ocr.preprocess import to_grey
+from sample_scans.captures import photographed
 from tests.conftest import SAMPLES
 
 SCANS = ["khai_sinh_01.png", "khai_sinh_02.jpg", "ket_hon_01.jpg", "khai_tu_02_photocopy.jpg",
