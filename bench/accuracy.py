@@ -54,10 +54,13 @@ FIELD_NOTES = {  # review codes that mark a field as needing a person
     "number": {"no_number", "number_uncertain"},
     "issue_date": {"no_issue_date", "issue_date_uncertain", "future_issue_date"},
     "issuer": {"no_issuer"},
-    "subject": {"no_subject"},
-    "subject_dob": {"no_dob"},
-    "subject_identifier": {"no_identifier"},
+    "subject": {"no_subject", "handwritten_subject"},
+    "subject_dob": {"no_dob", "handwritten_dob"},
+    "subject_identifier": {"no_identifier", "handwritten_identifier"},
 }
+CAPTURE_KEYS = {"scan 300 dpi": "scan300", "scan 200 dpi": "scan200", "scan 150 dpi": "scan150", "fax": "fax",
+                "phone photo": "photo"}  # the variety set's captures, as the final line names them
+VARIETY = "variety: "
 WHOLE_RECORD = {"unknown_type"}  # a record of no known type waits for a person to classify and enter it
 
 
@@ -91,11 +94,31 @@ class Tally:
     anchor_right: int = 0
     anchor_silent: int = 0
     quarantined: int = 0
+    typed: int = 0  # files whose type the truth knows
+    type_right: int = 0
+    anchor_type_right: int = 0
+    dated: int = 0  # files whose issue date the truth knows
+    date_right: int = 0
+    anchor_date_right: int = 0
+    with_id: int = 0  # subjects with a personal number or an old ID on the paper
+    id_hit: int = 0  # ... found by it on a record with the right issue date
+    anchor_id_hit: int = 0
+    with_dob: int = 0  # subjects with a name and a full date of birth
+    name_dob_hit: int = 0
+    anchor_name_dob_hit: int = 0
+    handwritten: int = 0  # required fields written in by hand: each must reach a reviewer
+    handwritten_flagged: int = 0
+    per_field: Counter[str] = field(default_factory=Counter)  # "<field> <verdict>" -> count, sohoa
+    anchor_per_field: Counter[str] = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         for name, value in vars(other).items():
             setattr(self, name, getattr(self, name) + value)
+
+
+def ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.3f}" if whole else "nan"
 
 
 def nfc(text: str) -> str:
@@ -119,8 +142,17 @@ def sample_truths(folder: Path) -> dict[Path, Truth]:
             rotation, "")
         fields = {k: (date.fromisoformat(v) if k == "issue_date" and v else v) for k, v in t["fields"].items()}
         out[folder / t["file"]] = Truth(kind, t["type"], fields, t.get("persons", []),
-                                        [rotation] * int(t.get("pages", 1)), t.get("text"))
+                                        [rotation] * int(t.get("pages", 1)), t.get("text"), t.get("handwritten", []))
     return out
+
+
+def variety_truths(folder: Path, seed: int) -> dict[Path, Truth]:
+    """The variety set (`sample_scans/variety.py`) generated afresh, each file's kind its capture."""
+    from sample_scans.variety import generate
+
+    generate(folder, seed)
+    return {path: replace(truth, kind=VARIETY + json.loads(path.with_suffix(".json").read_text("utf-8"))["capture"])
+            for path, truth in sample_truths(folder).items()}
 
 
 def real_truths(folder: Path) -> dict[Path, Truth]:
@@ -157,29 +189,44 @@ def anchor_read(path: Path, settings: Any, work: Path) -> tuple[str, int] | None
 def field_values(type_id: str, number: str | None, issue_date: date | None, issuer: str | None,
                  persons: list[Any], subject_roles: tuple[str, ...]) -> dict[str, Any]:
     return {"number": number, "issue_date": issue_date, "issuer": flat(issuer).upper() if issuer else None,
-            "subjects": [p for p in persons if not subject_roles or p["role"] in subject_roles]}
+            "subjects": [p for p in persons if not subject_roles or p["role"] in subject_roles], "persons": persons}
+
+
+@dataclass
+class Scores:
+    right: int = 0
+    flagged: int = 0
+    silent: int = 0
+    needless: int = 0
+    handwritten_flagged: int = 0
+    misses: list[str] = field(default_factory=list)
+    per_field: Counter[str] = field(default_factory=Counter)
 
 
 def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: tuple[str, ...],
-                 subject_roles: tuple[str, ...]) -> tuple[int, int, int, int, list[str]]:
-    """(right, flagged, silently wrong, needlessly flagged, names of the silent misses)."""
-    right = flagged = silent = needless = 0
-    misses = []
+                 subject_roles: tuple[str, ...]) -> Scores:
+    """Each required field right, flagged (wrong or missing, and a review note names it) or silently wrong."""
+    out = Scores()
 
     def judge(name: str, ok: bool) -> None:
-        nonlocal right, flagged, silent, needless
         marked = bool(codes & (FIELD_NOTES[name] | WHOLE_RECORD))
         blank = name in truth.fields and truth.fields[name] is None  # not on the paper: the flag is the right answer
+        by_hand = name in truth.handwritten
+        out.handwritten_flagged += by_hand and marked
         if ok and blank:
             ok = marked
+        if ok and by_hand and not marked:
+            ok = False  # read, but a value written by hand must reach a person: unflagged, it is a silent miss
+        verdict = "right" if ok else "flagged" if marked else "silent"
+        out.per_field[f"{name} {verdict}"] += 1
         if ok:
-            right += 1
-            needless += marked and not blank and name not in truth.handwritten
+            out.right += 1
+            out.needless += marked and not blank and not by_hand
         elif marked:
-            flagged += 1
+            out.flagged += 1
         else:
-            silent += 1
-            misses.append(name)
+            out.silent += 1
+            out.misses.append(name)
 
     for name in ("number", "issue_date", "issuer"):
         if name in required:
@@ -197,7 +244,25 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
             wanted = person.get("personal_number") or person.get("old_id")
             judge("subject_identifier", found is not None and wanted in (found.get("personal_number"),
                                                                           found.get("old_id")))
-    return right, flagged, silent, needless, misses
+    return out
+
+
+def lookups(truth: Truth, got: dict[str, Any], subject_roles: tuple[str, ...]) -> tuple[int, int, int, int]:
+    """(subjects with an ID, found by it on a record with the right issue date, subjects with a name and a date of
+    birth, found by both): what a clerk searching for the applicant would get."""
+    with_id = id_hit = with_dob = name_dob_hit = 0
+    right_date = truth.fields.get("issue_date") is not None and got["issue_date"] == truth.fields["issue_date"]
+    for person in (p for p in truth.subjects if not subject_roles or p["role"] in subject_roles):
+        wanted = person.get("personal_number") or person.get("old_id")
+        if wanted:
+            with_id += 1
+            id_hit += right_date and any(wanted in (p.get("personal_number"), p.get("old_id"))
+                                         for p in got["persons"])
+        if person.get("name") and person.get("dob"):
+            with_dob += 1
+            name_dob_hit += any(p.get("name") == person["name"] and str(p.get("dob")) == person["dob"]
+                                for p in got["persons"])
+    return with_id, id_hit, with_dob, name_dob_hit
 
 
 PHOTOGRAPHED = ("khai_sinh_01.png", "ket_hon_01.jpg", "quyet_dinh_02.jpg", "tinh_trang_hon_nhan_01.jpg")
@@ -258,17 +323,24 @@ def second_captures(cases: dict[Path, Any], work: Path, services: Any) -> tuple[
     return linked, wrong, count
 
 
+SETS = ("samples", "real", "photos", "variety", "second")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=Path, default=REPO / "sample_scans")
     parser.add_argument("--real", type=Path, default=REPO.parent / "shared" / "real-scans")
+    parser.add_argument("--sets", default=",".join(SETS), help=f"which to run, comma-separated: {', '.join(SETS)}")
+    parser.add_argument("--seed", type=int, default=2026, help="of the variety set")
     args = parser.parse_args()
+    sets = set(args.sets.split(","))
 
-    cases = sample_truths(args.samples)
+    samples = sample_truths(args.samples)
+    cases = dict(samples) if "samples" in sets else {}
     real_present = args.real.is_dir()
-    if real_present:
+    if "real" in sets and real_present:
         cases.update(real_truths(args.real))
-    else:
+    elif "real" in sets:
         print(f"real development set not found at {args.real}: skipped, figures are for the samples only")
 
     with tempfile.TemporaryDirectory(prefix="sohoa-accuracy-") as tmp:
@@ -283,7 +355,13 @@ def main() -> int:
 
         services = services_for(str(work / "data"))
         photos = services_for(str(work / "photos"))  # the same papers as the samples: another office's archive
-        cases.update(photo_cases(cases, work / "photographed"))
+        # The variety set holds each paper in several captures: each capture goes to an archive of its own, or
+        # the second capture of a paper would (rightly) be linked to the first instead of read.
+        variety = {capture: services_for(str(work / f"variety-{key}")) for capture, key in CAPTURE_KEYS.items()}
+        if "photos" in sets:
+            cases.update(photo_cases(samples, work / "photographed"))
+        if "variety" in sets:
+            cases.update(variety_truths(work / "variety-scans", args.seed))
         settings = services.settings
         catalogue = settings.catalogue
         from archive.base import SIGNED_PDF
@@ -295,9 +373,13 @@ def main() -> int:
             doc_type = catalogue.get(truth.type_id) if truth.type_id else None
             required = doc_type.required if doc_type else DEFAULT_REQUIRED
             roles = doc_type.subject_roles if doc_type else ()
-            office = photos if truth.kind == PHOTO_KIND else services
+            office = (photos if truth.kind == PHOTO_KIND else variety[truth.kind.removeprefix(VARIETY)]
+                      if truth.kind.startswith(VARIETY) else services)
             result = digitise(path, office, BENCH)
             anchor = anchor_read(path, load_settings(work / "anchor"), work)
+            tally.handwritten += len(truth.handwritten)
+            tally.typed += bool(truth.type_id)
+            tally.dated += truth.fields.get("issue_date") is not None
             if result.outcome != ACCEPTED:
                 tally.quarantined += 1
                 print(f"  quarantined: {path.name}: {result.reason}")
@@ -324,50 +406,95 @@ def main() -> int:
             persons = [p.model_dump(mode="json") for p in manifest.persons]
             got = field_values(truth.type_id, manifest.fields.number, manifest.fields.issue_date,
                                manifest.fields.issuer, persons, roles)
-            right, flagged, silent, needless, misses = score_fields(truth, got, codes, required, roles)
-            tally.right += right
-            tally.flagged += flagged
-            tally.silent += silent
-            tally.needless += needless
-            tally.misses += [f"{path.name}:{m}" for m in misses]
+            scores = score_fields(truth, got, codes, required, roles)
+            tally.right += scores.right
+            tally.flagged += scores.flagged
+            tally.silent += scores.silent
+            tally.needless += scores.needless
+            tally.handwritten_flagged += scores.handwritten_flagged
+            tally.per_field += scores.per_field
+            tally.misses += [f"{path.name}:{m}" for m in scores.misses]
+            tally.type_right += manifest.classification.type_id == truth.type_id
+            tally.date_right += got["issue_date"] == truth.fields.get("issue_date") is not None
+            found = lookups(truth, got, roles)
+            tally.with_id += found[0]
+            tally.id_hit += found[1]
+            tally.with_dob += found[2]
+            tally.name_dob_hit += found[3]
+
             lines = [line for line in anchor_text.splitlines() if line.strip()]
             classification, title = classify(lines, catalogue, settings.review_threshold)
             plain = extract(lines, catalogue.labels, type_id=classification.type_id, title_index=title)
             anchor_got = field_values(truth.type_id, plain.number, plain.issue_date, plain.issuer,
                                       [p.model_dump(mode="json") for p in plain.persons], roles)
-            a_right, _, a_silent, _, _ = score_fields(truth, anchor_got, set(), required, roles)
-            tally.anchor_right += a_right
-            tally.anchor_silent += a_silent
-            print(f"  {path.name}: review {sorted(codes) or '-'}; silent misses {misses or '-'}", flush=True)
+            anchor_scores = score_fields(replace(truth, handwritten=[]), anchor_got, set(), required, roles)
+            tally.anchor_right += anchor_scores.right
+            tally.anchor_silent += anchor_scores.silent
+            tally.anchor_per_field += anchor_scores.per_field
+            tally.anchor_type_right += classification.type_id == truth.type_id
+            tally.anchor_date_right += plain.issue_date == truth.fields.get("issue_date") is not None
+            anchor_found = lookups(truth, anchor_got, roles)
+            tally.anchor_id_hit += anchor_found[1]
+            tally.anchor_name_dob_hit += anchor_found[3]
+            print(f"  {path.name}: {manifest.classification.type_id}; review {sorted(codes) or '-'}; "
+                  f"silent misses {scores.misses or '-'}", flush=True)
 
-        linked, wrong_links, captures = second_captures(cases, work, services)
+        linked = wrong_links = captures = 0
+        if "second" in sets:
+            linked, wrong_links, captures = second_captures(samples if "samples" in sets else {}, work, services)
 
     total = Tally()
-    print(f"\n{'kind of capture':<38}{'files':>6}{'pages':>6}{'turned wrong':>14}{'recall':>14}{'CER':>14}"
-          f"{'fields right/flagged/silent':>30}{'needless':>9}{'quar.':>6}")
+    print(f"\n{'kind of capture':<34}{'files':>6}{'type':>12}{'ID+date':>12}{'name+DOB':>12}{'issue date':>12}"
+          f"{'turned':>7}{'recall':>13}{'CER':>13}{'fields right/flagged/silent':>28}{'hand fl.':>9}"
+          f"{'needless':>9}{'quar.':>6}")
     for kind in sorted(tallies):
         t = tallies[kind]
         total.add(t)
-        recall = f"{t.recalled / t.words:.3f}|{t.anchor_recalled / t.words:.3f}" if t.words else "-"
-        cer = f"{t.edits / t.chars:.3f}|{t.anchor_edits / t.chars:.3f}" if t.chars else "-"
-        fields = f"{t.right}/{t.flagged}/{t.silent} | {t.anchor_right}/0/{t.anchor_silent}"
-        print(f"{kind:<38}{t.files:>6}{t.pages:>6}{f'{t.turned_wrong}|{t.anchor_turned_wrong}':>14}{recall:>14}"
-              f"{cer:>14}{fields:>30}{t.needless:>9}{t.quarantined:>6}")
-    print("(each cell: sohoa|plain tesseract)")
+        print(f"{kind:<34}{t.files:>6}{f'{ratio(t.type_right, t.typed)}|{ratio(t.anchor_type_right, t.typed)}':>12}"
+              f"{f'{ratio(t.id_hit, t.with_id)}|{ratio(t.anchor_id_hit, t.with_id)}':>12}"
+              f"{f'{ratio(t.name_dob_hit, t.with_dob)}|{ratio(t.anchor_name_dob_hit, t.with_dob)}':>12}"
+              f"{f'{ratio(t.date_right, t.dated)}|{ratio(t.anchor_date_right, t.dated)}':>12}"
+              f"{f'{t.turned_wrong}|{t.anchor_turned_wrong}':>7}"
+              f"{f'{ratio(t.recalled, t.words)}|{ratio(t.anchor_recalled, t.words)}':>13}"
+              f"{f'{ratio(t.edits, t.chars)}|{ratio(t.anchor_edits, t.chars)}':>13}"
+              f"{f'{t.right}/{t.flagged}/{t.silent} | {t.anchor_right}/0/{t.anchor_silent}':>28}"
+              f"{f'{t.handwritten_flagged}/{t.handwritten}':>9}{t.needless:>9}{t.quarantined:>6}")
+    print("(each cell: sohoa|plain tesseract; type, ID+date, name+DOB, issue date: share right)")
+    print(f"\n{'field':<22}{'right':>12}{'flagged':>12}{'silent':>12}")
+    names = sorted({key.rsplit(' ', 1)[0] for key in total.per_field + total.anchor_per_field})
+    for name in names:
+        cells = [f"{total.per_field[f'{name} {v}']}|{total.anchor_per_field[f'{name} {v}']}"
+                 for v in ("right", "flagged", "silent")]
+        print(f"{name:<22}" + "".join(f"{c:>12}" for c in cells))
     if total.misses:
         print("silent misses:", ", ".join(total.misses))
-    figures = {
+    figures: dict[str, Any] = {
         "files": total.files, "pages": total.pages, "real_set": "present" if real_present else "missing",
         "pages_turned_wrong": total.turned_wrong, "anchor_pages_turned_wrong": total.anchor_turned_wrong,
-        "word_recall": f"{total.recalled / total.words:.3f}" if total.words else "nan",
-        "anchor_word_recall": f"{total.anchor_recalled / total.words:.3f}" if total.words else "nan",
-        "cer": f"{total.edits / total.chars:.3f}" if total.chars else "nan",
-        "anchor_cer": f"{total.anchor_edits / total.chars:.3f}" if total.chars else "nan",
+        "type_accuracy": ratio(total.type_right, total.typed),
+        "anchor_type_accuracy": ratio(total.anchor_type_right, total.typed),
+        "id_hit": ratio(total.id_hit, total.with_id), "anchor_id_hit": ratio(total.anchor_id_hit, total.with_id),
+        "name_dob_hit": ratio(total.name_dob_hit, total.with_dob),
+        "anchor_name_dob_hit": ratio(total.anchor_name_dob_hit, total.with_dob),
+        "issue_date_right": ratio(total.date_right, total.dated),
+        "anchor_issue_date_right": ratio(total.anchor_date_right, total.dated),
+        "word_recall": ratio(total.recalled, total.words), "anchor_word_recall": ratio(total.anchor_recalled,
+                                                                                       total.words),
+        "cer": ratio(total.edits, total.chars), "anchor_cer": ratio(total.anchor_edits, total.chars),
         "fields_right": total.right, "fields_flagged": total.flagged, "silent_misses": total.silent,
         "anchor_fields_right": total.anchor_right, "anchor_silent_misses": total.anchor_silent,
+        "handwritten_flagged": f"{total.handwritten_flagged}/{total.handwritten}",
         "needless_flags": total.needless, "quarantined": total.quarantined,
         "second_captures": captures, "second_captures_linked": linked, "wrong_links": wrong_links,
     }
+    for capture, key in CAPTURE_KEYS.items():  # the variety set per capture: the issue's goals hold on each
+        c = tallies.get(VARIETY + capture)
+        if c is not None:
+            figures |= {f"{key}_type_accuracy": ratio(c.type_right, c.typed),
+                        f"{key}_id_hit": ratio(c.id_hit, c.with_id),
+                        f"{key}_name_dob_hit": ratio(c.name_dob_hit, c.with_dob),
+                        f"{key}_silent_misses": c.silent, f"{key}_word_recall": ratio(c.recalled, c.words),
+                        f"{key}_anchor_word_recall": ratio(c.anchor_recalled, c.words)}
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
     return 0
 

@@ -29,6 +29,7 @@ class Person(BaseModel):
     personal_number: str | None = None
     old_id: str | None = None
     problems: list[str] = Field(default_factory=list)
+    handwritten: list[str] = Field(default_factory=list)  # fields read off values filled in by hand (name, dob…)
 
 
 class Classification(BaseModel):

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
 
 from ocr.orientation import ReadingQuality, assess, better_turned, quarter_turn_back
-from ocr.preprocess import PreparedPage, clean, deskew, estimate_skew, rotate_quarter, to_grey
+from ocr.preprocess import PreparedPage, clean, deskew, erase_leaders, estimate_skew, rotate_quarter, to_grey
+from ocr.table import find_tables, read_rows
 from ocr.tesseract import OcrPage, Osd, detect_orientation, read_image
 
 OSD_DPI = 125  # the least density OSD is given
@@ -67,10 +68,14 @@ def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below:
         if factor > 1:
             turned = cv2.resize(turned, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
         prepared = deskew(clean(turned), skews[vertical])
+        without, blanks = erase_leaders(prepared.image, dpi * factor)  # dots under a hand-filled value
+        prepared = replace(prepared, image=without, blanks=tuple(blanks))
         t1 = time.perf_counter()
         ocr = read_image(prepared.image, dpi=dpi * factor, language=language, timeout_s=timeout_s)
-        spent["preprocess"] += t1 - t0
-        spent["ocr"] += time.perf_counter() - t1
+        t2 = time.perf_counter()
+        ocr = read_rows(ocr, find_tables(prepared.image))  # a ruled form: each row's label and value on one line
+        spent["preprocess"] += t1 - t0 + time.perf_counter() - t2
+        spent["ocr"] += t2 - t1
         return rotation, prepared, ocr, assess(ocr)
 
     first = best = attempt(0)

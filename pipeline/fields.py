@@ -36,6 +36,9 @@ _MOTTO = ("cong hoa", "xa hoi chu nghia", "doc lap", "tu do", "hanh phuc")
 _DATE_LINE = re.compile(r"(?:^|\s)[a-z][a-z .]{1,40},\s*ngay(?![a-z])")
 _LOOKALIKES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/", "\u2010": "-", "\u2011": "-",
                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+# Dotted leaders of a blank a value was written on ("HỒ VĂN PHÚC.......", "VĂN.PHÚC"): not part of the value.
+_LEADERS = re.compile(r"[.…_·]{2,}|(?<=[^\W\d_])\.(?=[^\W\d_]{2})")
+_ON_A_BLANK = re.compile(r"[.…_·]{3,}")
 CONFIDENT = 80.0  # a number or date read with a word under this confidence is handwritten or blurred: a person checks
 _ISSUE_DATE_LABELS = ("ngay, thang, nam dang ky", "dang ky lan dau", "ngay cap")
 HEADER_LINES_WITHOUT_TITLE = 6
@@ -68,12 +71,44 @@ def _weakest(confidences: Sequence[Sequence[float]] | None, index: int, line: st
     return weakest
 
 
+def _inked_span(inked: Sequence[Sequence[bool]] | None, index: int, line: str, start: int, end: int) -> bool:
+    """Whether most words over characters [start, end) of line `index` are in coloured ink."""
+    if inked is None or index >= len(inked):
+        return False
+    hits = total = pos = 0
+    for word, flag in zip(line.split(" "), inked[index], strict=False):
+        if pos < end and pos + len(word) > start:
+            total += 1
+            hits += flag
+        pos += len(word) + 1
+    return total > 0 and hits * 2 >= total
+
+
+def _hand_map(lines: Sequence[str], inked: Sequence[Sequence[bool]] | None) -> list[bool]:
+    """Per character of the lines joined by newlines, whether it belongs to a word in coloured ink."""
+    out: list[bool] = []
+    for index, line in enumerate(lines):
+        flags = inked[index] if inked is not None and index < len(inked) else ()
+        for n, word in enumerate(nfc(line).split(" ")):
+            if n:
+                out.append(False)
+            out.extend([bool(flags[n]) if n < len(flags) else False] * len(word))
+        out.append(False)
+    return out
+
+
+def _unleader(value: str) -> str:
+    """The value without the dotted leaders of the blank it was written on, nor stray marks before it."""
+    return _LEADERS.sub(" ", value).lstrip(" ,.'‘’`")
+
+
 @dataclass(frozen=True)
 class _Event:
     pos: int
     kind: str  # name | dob | sex | personal_number | old_id
     value: str | date
     role: str = "subject"
+    by_hand: bool = False  # the value was filled in by hand: in coloured ink, or on a dotted blank
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:
@@ -149,8 +184,16 @@ def _sex_from(value: str) -> str | None:
 
 
 def _events(text: str, labels: Labels, default_role: str,
-            learned: Sequence[tuple[str, str, str]] = ()) -> list[_Event]:
+            learned: Sequence[tuple[str, str, str]] = (), hand: Sequence[bool] = ()) -> list[_Event]:
     folded = fold(text)
+
+    def by_hand(start: int, length: int) -> bool:
+        """A value over [start, start + length) in coloured ink, or followed on its line by a dotted blank."""
+        while start < len(text) and text[start] == " ":
+            start += 1
+        span = hand[start : start + length]
+        inked = bool(span) and sum(span) * 2 >= len(span)
+        return inked or bool(_ON_A_BLANK.search(text[start : line_end(start)]))
 
     def line_end(pos: int) -> int:
         end = text.find("\n", pos)
@@ -175,14 +218,14 @@ def _events(text: str, labels: Labels, default_role: str,
             for m in _label_pattern(label).finditer(folded):
                 if not free(m.start(), m.end(), taken):
                     continue
-                value = rest(m.end())
+                value = _unleader(rest(m.end()))
                 end, role_here = m.end(), role
                 parsed: str | date | None
                 if kind == "name":
                     parsed = _name_from(value, labels.honorifics)
-                    longer = _LONGER_LABEL.match(value) if parsed is None else None
+                    longer = _LONGER_LABEL.match(rest(m.end())) if parsed is None else None
                     if longer:  # "Họ và tên chủ hộ kinh doanh: NGUYỄN VĂN A": the label goes on to its colon
-                        parsed = _name_from(longer.group(2), labels.honorifics)
+                        parsed = _name_from(_unleader(longer.group(2)), labels.honorifics)
                         end = m.end() + longer.start(2)
                         role_here = _role_in(longer.group(1), labels.role_words) or role
                 elif kind == "dob":
@@ -196,7 +239,9 @@ def _events(text: str, labels: Labels, default_role: str,
                 taken.append((m.start(), end))
                 if kind == "name":
                     named.append((end, line_end(end)))
-                events.append(_Event(m.start(), kind, parsed, default_role if role_here == "subject" else role_here))
+                length = 10 if isinstance(parsed, date) else len(str(parsed))
+                events.append(_Event(m.start(), kind, parsed, default_role if role_here == "subject" else role_here,
+                                     by_hand(end, length)))
 
     configured: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
     configured += [(lab, "dob", "") for lab in labels.dob]
@@ -208,9 +253,9 @@ def _events(text: str, labels: Labels, default_role: str,
     scan(_misread_labels(folded, [k for k in configured if k[1] != "sex"], taken))
     for h in labels.honorifics:
         for m in re.finditer(r"(?<!\w)" + re.escape(fold(h)) + r"\s+", folded):
-            name = _name_from(rest(m.end(), lines=2), labels.honorifics)
+            name = _name_from(_unleader(rest(m.end(), lines=2)), labels.honorifics)
             if name and free(m.start(), m.end(), named):
-                events.append(_Event(m.start(), "name", name, default_role))
+                events.append(_Event(m.start(), "name", name, default_role, by_hand(m.end(), len(name))))
     return sorted(events, key=lambda e: e.pos)
 
 
@@ -219,22 +264,25 @@ def _persons(events: Sequence[_Event], default_role: str) -> list[Person]:
     current: Person | None = None
     for event in events:
         if event.kind == "name":
-            current = Person(role=event.role, name=str(event.value))
+            current = Person(role=event.role, name=str(event.value), handwritten=["name"] if event.by_hand else [])
             persons.append(current)
             continue
         if current is None:
             current = Person(role=default_role)
             persons.append(current)
+        taken = None
         if event.kind == "dob" and current.dob is None and isinstance(event.value, date):
-            current.dob = event.value
+            current.dob, taken = event.value, "dob"
         elif event.kind == "sex" and current.sex is None:
-            current.sex = str(event.value)
+            current.sex, taken = str(event.value), "sex"
         elif event.kind in ("personal_number", "old_id"):
             number = str(event.value)
             if is_old_id(number) and current.old_id is None:
-                current.old_id = number
+                current.old_id, taken = number, "old_id"
             elif current.personal_number is None and not is_old_id(number):
-                current.personal_number = number
+                current.personal_number, taken = number, "personal_number"
+        if taken and event.by_hand:
+            current.handwritten.append(taken)
     for person in persons:
         if person.personal_number:
             person.problems = list(
@@ -244,7 +292,7 @@ def _persons(events: Sequence[_Event], default_role: str) -> list[Person]:
 
 
 def _number(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
-            doubts: dict[str, str], pattern: str = "") -> str | None:
+            doubts: dict[str, str], pattern: str = "", inked: Sequence[Sequence[bool]] | None = None) -> str | None:
     for index, line in enumerate(lines):
         m = _NUMBER_LINE.match(fold(line))
         if not m:
@@ -269,6 +317,8 @@ def _number(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
         if weakest < CONFIDENT:
             doubts["number"] = (f"Số «{number}» đọc với độ tin cậy {weakest:.0f}% (số viết tay hoặc mờ): cần đối "
                                 "chiếu với bản giấy")
+        elif _inked_span(inked, index, line, m.start(1), m.start(1) + max(1, len(head))):
+            doubts["number"] = f"Số «{number}» viết tay bằng mực màu: cần đối chiếu với bản giấy"
         return number
     return None
 
@@ -279,7 +329,7 @@ def _cited_dates(lines: Sequence[str]) -> list[date]:
 
 
 def _issue_date(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
-                doubts: dict[str, str]) -> date | None:
+                doubts: dict[str, str], inked: Sequence[Sequence[bool]] | None = None) -> date | None:
     for index, line in enumerate(lines):
         folded = fold(line)
         m = _DATE_LINE.search(folded)
@@ -296,6 +346,8 @@ def _issue_date(lines: Sequence[str], confidences: Sequence[Sequence[float]] | N
         if weakest < CONFIDENT:
             doubts["issue_date"] = (f"Ngày ban hành «{shown}» đọc với độ tin cậy {weakest:.0f}% (viết tay hoặc mờ): "
                                     "cần đối chiếu với bản giấy")
+        elif _inked_span(inked, index, line, m.start() + pos, m.start() + pos + 30):
+            doubts["issue_date"] = f"Ngày ban hành «{shown}» viết tay bằng mực màu: cần đối chiếu với bản giấy"
         later = [d for d in _cited_dates(lines) if d > found]
         if later and "issue_date" not in doubts:
             doubts["issue_date"] = (f"Ngày ban hành {found:%d/%m/%Y} trước ngày {max(later):%d/%m/%Y} của văn bản "
@@ -336,19 +388,20 @@ def _issuer(lines: Sequence[str], title_index: int | None) -> str | None:
 
 
 def extract(lines: Sequence[str], labels: Labels, *, type_id: str | None, title_index: int | None,
-            confidences: Sequence[Sequence[float]] | None = None,
+            confidences: Sequence[Sequence[float]] | None = None, inked: Sequence[Sequence[bool]] | None = None,
             learned: Sequence[tuple[str, str, str]] = (), number_pattern: str = "") -> Extracted:
     """`confidences`: per line, the OCR confidence of each word (space-separated); None for a trusted text layer.
+    `inked`: per line, whether each word is in coloured ink (`ocr.ink`): a value filled in by hand, for a person.
     `learned`: (label, kind, role) wordings learned from reviewers for this type (pipeline.learned_labels);
     `number_pattern`: the type's form of the số/ký hiệu, whose letters are kept as read."""
     default_role = labels.default_role.get(type_id or "", "subject")
     text = "\n".join(nfc(line) for line in lines)
     doubts: dict[str, str] = {}
     return Extracted(
-        number=_number(lines, confidences, doubts, number_pattern),
-        issue_date=_issue_date(lines, confidences, doubts),
+        number=_number(lines, confidences, doubts, number_pattern, inked),
+        issue_date=_issue_date(lines, confidences, doubts, inked),
         issuer=_issuer(lines, title_index),
-        persons=_persons(_events(text, labels, default_role, learned), default_role),
+        persons=_persons(_events(text, labels, default_role, learned, _hand_map(lines, inked)), default_role),
         register_book=_register_book(lines),
         doubts=doubts,
     )

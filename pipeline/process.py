@@ -49,6 +49,7 @@ from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
 from ocr.active_content import ActiveContentError, strip_active_content
 from ocr.fingerprint import WORKING_WIDTH, page_fingerprint
+from ocr.ink import coloured_ink, inked_words, on_blanks
 from ocr.page import PageReading, read_page
 from ocr.page_finder import find_page, flatten
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
@@ -125,6 +126,7 @@ class Reading:
     pages: list[PageInfo]
     pdf_pages: list[PdfPage]  # empty for a born-digital PDF, which is signed as it came (made inert first)
     confidences: list[list[float]] | None = None  # per OCR line, each word's confidence; None for a text layer
+    inked: list[list[bool]] | None = None  # per OCR line, whether each word is in coloured ink (filled in by hand)
 
     @property
     def text(self) -> str:
@@ -159,7 +161,8 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         return Reading(lines, pages, [])
     settings = services.settings
     confidences: list[list[float]] = []
-    reading = Reading([], [], [], confidences)
+    inked: list[list[bool]] = []
+    reading = Reading([], [], [], confidences, inked)
     dpi_source: DpiSource
     for index, page in enumerate(source.pages()):
         source.check_time()
@@ -190,6 +193,12 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                 encoded = encode_image(Image.fromarray(shown), lossless=page.lossless)
         with watch("duplicates"):
             fingerprint = page_fingerprint(shown)  # of the page as a person reads it, whatever way it was scanned
+        with watch("extract"):
+            masks = coloured_ink(shown)  # `shown` is on the grid Tesseract read, at the scan's own size
+            for line in result.ocr.lines:  # in coloured ink, or on a dotted blank: filled in by hand
+                coloured = inked_words(masks, line.words, 1 / result.upscale)
+                blank = on_blanks(line.words, result.prepared.blanks, 1 / result.upscale)
+                inked.append([a or b for a, b in zip(coloured, blank, strict=True)])
         reading.pdf_pages.append(PdfPage(encoded, read_dpi, result.ocr.text_layer_pdf))  # the layer's own size
         reading.lines.extend(line.text for line in result.ocr.lines)
         confidences.extend([w.confidence for w in line.words] for line in result.ocr.lines)
@@ -316,7 +325,7 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
     with watch("extract"):
         doc_type = catalogue.get(classification.type_id) if classification.type_id else None
         extracted = extract(reading.lines, catalogue.labels, type_id=classification.type_id,
-                            title_index=title_index, confidences=reading.confidences,
+                            title_index=title_index, confidences=reading.confidences, inked=reading.inked,
                             learned=learned_for(settings, classification.type_id),
                             number_pattern=doc_type.number_pattern if doc_type else "")
         validity = doc_type.validity if doc_type else Validity(None)

@@ -35,6 +35,14 @@ def number_fits(number: str, doc_type: DocumentType | None) -> bool:
     return plausible_number(number)
 
 
+HANDWRITTEN = {  # person field -> (review code, the required field it serves, what it is in the message)
+    "name": ("handwritten_subject", "subject", "Họ tên"),
+    "dob": ("handwritten_dob", "subject_dob", "Ngày sinh"),
+    "personal_number": ("handwritten_identifier", "subject_identifier", "Số định danh cá nhân"),
+    "old_id": ("handwritten_identifier", "subject_identifier", "Số CMND"),
+}
+
+
 def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles: Sequence[str]) -> list[Note]:
     notes = []
     subjects = [p for p in extracted.persons if p.role in subject_roles] if subject_roles else extracted.persons
@@ -56,6 +64,14 @@ def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles
             notes.append(Note(code="no_identifier", message="Không tìm thấy số định danh cá nhân hay số CMND"))
     if "issuer" in required and not extracted.issuer:
         notes.append(Note(code="no_issuer", message="Không đọc được cơ quan ban hành"))
+    for person in subjects:  # read, but written in by hand: a person confirms each such value against the paper
+        for name, (code, required_as, what) in HANDWRITTEN.items():
+            value = getattr(person, name)
+            if name in person.handwritten and required_as in required and value:
+                shown = f"{value:%d/%m/%Y}" if isinstance(value, date) else value
+                whose = "" if name == "name" else f" của {person.name or 'người được cấp'}"
+                notes.append(Note(code=code, message=(
+                    f"{what}{whose} viết tay («{shown}»): cần đối chiếu với bản giấy")))
     return notes
 
 

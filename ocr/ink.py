@@ -1,0 +1,65 @@
+"""Which words were written in coloured ink: values filled in by hand on a printed form.
+
+Forms are printed in black; the values an official wrote in afterwards are, on most papers, in blue or violet
+ballpoint. On the colour page (on the grid Tesseract read, `ocr.preprocess.straighten`), a pixel is such ink when it
+is dark in the red channel (the channel OCR reads) and clearly bluer than red; a word is written in it when most of
+its dark pixels are. Red seals are redder than blue, so they never count; black print has blue ≈ red. A grey or
+1-bit page (a fax, a photocopy) carries no colour: nothing on it can be told apart this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ocr.tesseract import Word
+
+BLUER_BY = 35  # blue minus red, in 0-255 levels, for a pixel to be coloured ink rather than black print
+DARK_BELOW = 150  # red-channel level under which a pixel is ink at all
+INKED_SHARE = 0.3  # share of a word's dark pixels in coloured ink for the word to be written in it
+_MIN_DARK = 12  # pixels: fewer, and a box holds a speck, not a word
+
+
+def coloured_ink(image: np.ndarray) -> np.ndarray | None:
+    """(dark, coloured) masks of an RGB page, stacked; None for a page without colour or without coloured ink."""
+    if image.ndim != 3 or image.shape[2] < 3:
+        return None
+    red = image[:, :, 0].astype(np.int16)
+    blue = image[:, :, 2].astype(np.int16)
+    dark = red < DARK_BELOW
+    blue_ink = dark & (blue - red > BLUER_BY)
+    if int(blue_ink.sum()) < _MIN_DARK * 4:  # a page printed and filled in black: the common case, decided here
+        return None
+    return np.stack([dark, blue_ink])
+
+
+def inked_words(masks: np.ndarray | None, words: Sequence[Word], scale: float = 1.0) -> list[bool]:
+    """For each word, whether it is written in coloured ink. `scale` maps the words' boxes onto the masks (a page
+    read enlarged has boxes `upscale` times larger)."""
+    if masks is None:
+        return [False] * len(words)
+    dark, blue_ink = masks[0], masks[1]
+    h, w = dark.shape
+    out = []
+    for word in words:
+        x0, y0 = max(0, int(word.left * scale)), max(0, int(word.top * scale))
+        x1, y1 = min(w, int((word.left + word.width) * scale) + 1), min(h, int((word.top + word.height) * scale) + 1)
+        if x1 <= x0 or y1 <= y0:
+            out.append(False)
+            continue
+        dark_count = int(dark[y0:y1, x0:x1].sum())
+        out.append(dark_count >= _MIN_DARK and int(blue_ink[y0:y1, x0:x1].sum()) >= INKED_SHARE * dark_count)
+    return out
+
+
+def on_blanks(words: Sequence[Word], blanks: Sequence[tuple[int, int, int, int]], scale: float = 1.0) -> list[bool]:
+    """For each word, whether it stands on a dotted blank (`ocr.preprocess.find_leaders`): a value filled in after
+    the form was printed. What a grey page (a fax, a photocopy) still tells of handwriting."""
+    out = []
+    for word in words:
+        x0, x1 = word.left * scale, (word.left + word.width) * scale
+        top, bottom = word.top * scale, (word.top + word.height) * scale
+        out.append(any(min(x1, bx1) - max(x0, bx0) >= 0.5 * (x1 - x0) and top < by0 < bottom + 0.6 * (bottom - top)
+                       for bx0, by0, bx1, _ in blanks))
+    return out

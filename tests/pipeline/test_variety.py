@@ -1,0 +1,81 @@
+"""Papers as archives hold them: hand-filled values reach a reviewer with the field named, a ruled form gives its
+people, the old "Giấy chứng tử" is known, and a complete record is not flagged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pipeline.config import load_catalogue
+from pipeline.fields import extract
+from pipeline.intake import file_sha256
+from pipeline.process import ACCEPTED, digitise
+from pipeline.services import Services, services_for
+from tests.conftest import OPERATOR, REPO
+
+VARIETY = REPO / "variety_scans"
+LABELS = load_catalogue().labels
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Services:
+    return services_for(str(tmp_path_factory.mktemp("variety")))
+
+
+def _digitised(name: str, office: Services) -> tuple[Any, dict[str, Any]]:
+    path = VARIETY / name
+    assert digitise(path, office, OPERATOR).outcome == ACCEPTED
+    manifest = office.archive.find(file_sha256(path))
+    assert manifest is not None
+    return manifest, json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_values_written_in_blue_ink_are_read_and_each_is_flagged(office: Services) -> None:
+    manifest, truth = _digitised("ket_hon_hand_filled_scan200.jpg", office)
+    codes = [n.code for n in manifest.review]
+    husband = next(p for p in manifest.persons if p.role == "husband")
+    wife = next(p for p in manifest.persons if p.role == "wife")
+    assert husband.name == "NGÔ ĐỨC NGHĨA" and wife.name == "PHAN THỊ THU THẢO"
+    assert {husband.old_id, wife.old_id} == {p["old_id"] for p in truth["persons"]}
+    assert "name" in husband.handwritten and "old_id" in husband.handwritten
+    assert codes.count("handwritten_subject") == 2 and codes.count("handwritten_identifier") == 2
+    assert "number_uncertain" in codes  # the number, written in after printing
+    note = next(n for n in manifest.review if n.code == "handwritten_subject")
+    assert "viết tay" in note.message and "NGÔ ĐỨC NGHĨA" in note.message
+
+
+def test_a_ruled_form_gives_its_people_and_a_complete_one_is_not_flagged(office: Services) -> None:
+    manifest, truth = _digitised("khai_sinh_ruled_scan300.jpg", office)
+    child = truth["persons"][0]
+    registrant = next(p for p in manifest.persons if p.role == "registrant")
+    assert (registrant.name, str(registrant.dob), registrant.personal_number) == (
+        child["name"], child["dob"], child["personal_number"])
+    assert manifest.review == []
+
+
+def test_the_old_death_certificate_is_known_by_its_title(office: Services) -> None:
+    manifest, _ = _digitised("khai_tu_hand_filled_fax.tif", office)
+    assert manifest.classification.type_id == "khai_tu"
+
+
+def test_a_value_on_a_dotted_blank_counts_as_filled_in_by_hand() -> None:
+    got = extract(["GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "Họ và tên: HỒ VĂN.PHÚC........",
+                   "Sinh ngày: 21/09/1968", "Số CMND: ,232195642......"], LABELS, type_id="tinh_trang_hon_nhan",
+                  title_index=0)
+    person = got.persons[0]
+    assert (person.name, person.old_id) == ("HỒ VĂN PHÚC", "232195642")
+    assert person.handwritten == ["name", "old_id"]  # the printed date of birth is not
+
+
+def test_ink_flags_a_number_and_a_name_and_black_print_none() -> None:
+    lines = ["Số: 27", "GIẤY CHỨNG NHẬN KẾT HÔN", "Họ và tên chồng: NGÔ ĐỨC NGHĨA", "Giấy CMND số: 234706187"]
+    inked = [[False, True], [False] * 4, [False] * 4 + [True] * 3, [False, False, False, True]]
+    got = extract(lines, LABELS, type_id="ket_hon", title_index=1, inked=inked)
+    assert "viết tay" in got.doubts["number"]
+    assert got.persons[0].role == "husband" and got.persons[0].handwritten == ["name", "old_id"]
+    plain = extract(lines, LABELS, type_id="ket_hon", title_index=1, inked=[[False] * len(x) for x in inked])
+    assert "number" not in plain.doubts and plain.persons[0].handwritten == []
+
+
