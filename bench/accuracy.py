@@ -1,12 +1,17 @@
 """Accuracy of the pipeline against plain `tesseract -l vie` on the same files, per kind of capture.
 
-    python bench/accuracy.py [--samples DIR] [--real DIR]
+    python bench/accuracy.py [--samples DIR] [--real DIR] [--sets samples,real,photos,variety,second] [--seed N]
 
-Runs every file of the sample set (ground truth in its JSON files) and of the real development set
+Runs every file of the sample set (ground truth in its JSON files), of the real development set
 (`../shared/real-scans/`, truth read off the pages in bench/real_truth.toml; skipped with a message when the folder
-is missing) through `digitise` on the embedded defaults, and the anchor, plain `tesseract <page> - -l vie` on the
-same decoded pages. For each kind of capture it prints:
+is missing) and of the variety set (`sample_scans/variety.py`, generated afresh into a temporary folder: three
+wordings per type — current, hand-filled CMND-era, ruled — scanned at 300, 200 and 150 dpi, faxed and photographed)
+through `digitise` on the embedded defaults, and the anchor, plain `tesseract <page> - -l vie` on the same decoded
+pages. Each capture of the variety set goes to an archive of its own (a second capture of a paper would rightly be
+linked to the first, not read). For each kind of capture it prints, sohoa beside plain Tesseract:
 
+- document type right; subjects found by their personal number or old ID on a record with the right issue date;
+  subjects found by name and date of birth; issue date right;
 - pages turned wrongly: pages not shown upright (the anchor never turns a page, so it counts those that needed it);
 - word recall and character error rate of the text a person gets, where the truth has the text (the samples);
 - required fields (the type's, from its configuration) right / flagged / silently wrong: flagged means the value is
@@ -14,12 +19,14 @@ same decoded pages. For each kind of capture it prints:
   The anchor's fields are sohoa's extractor run over plain Tesseract's text, with nobody told of any doubt;
 - needless flags (a right value printed on the paper flagged; a value written by hand is meant to be flagged, and
   a required field the paper leaves blank is right only when it is flagged as missing), and quarantined files;
+- values written by hand (the truth's `handwritten`) flagged, of those judged: read but unflagged is a silent miss;
 - phone photos (simulated, `photographed`: perspective, uneven light, a desk around the page, "72 dpi") of four
   upright samples, into another archive, as a kind of capture of their own;
 - second captures: each archived paper captured again (a rescan of a sample image, a JPEG render of a PDF's first
   page) and digitised into the same archive; how many were linked to their record, and to a wrong one.
 
-Ends with one line of key=value figures.
+and then each required field right / flagged / silent over all files. Ends with one line of key=value figures:
+the totals, then the variety set's per capture (scan300_, scan200_, scan150_, fax_, photo_).
 """
 
 from __future__ import annotations
@@ -54,7 +61,7 @@ FIELD_NOTES = {  # review codes that mark a field as needing a person
     "number": {"no_number", "number_uncertain"},
     "issue_date": {"no_issue_date", "issue_date_uncertain", "future_issue_date"},
     "issuer": {"no_issuer"},
-    "subject": {"no_subject", "handwritten_subject"},
+    "subject": {"no_subject", "handwritten_subject", "nameless_person"},
     "subject_dob": {"no_dob", "handwritten_dob"},
     "subject_identifier": {"no_identifier", "handwritten_identifier"},
 }
@@ -198,6 +205,7 @@ class Scores:
     flagged: int = 0
     silent: int = 0
     needless: int = 0
+    handwritten: int = 0  # judgements of a value written by hand (a field of each subject)
     handwritten_flagged: int = 0
     misses: list[str] = field(default_factory=list)
     per_field: Counter[str] = field(default_factory=Counter)
@@ -212,6 +220,7 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
         marked = bool(codes & (FIELD_NOTES[name] | WHOLE_RECORD))
         blank = name in truth.fields and truth.fields[name] is None  # not on the paper: the flag is the right answer
         by_hand = name in truth.handwritten
+        out.handwritten += by_hand
         out.handwritten_flagged += by_hand and marked
         if ok and blank:
             ok = marked
@@ -377,7 +386,6 @@ def main() -> int:
                       if truth.kind.startswith(VARIETY) else services)
             result = digitise(path, office, BENCH)
             anchor = anchor_read(path, load_settings(work / "anchor"), work)
-            tally.handwritten += len(truth.handwritten)
             tally.typed += bool(truth.type_id)
             tally.dated += truth.fields.get("issue_date") is not None
             if result.outcome != ACCEPTED:
@@ -411,6 +419,7 @@ def main() -> int:
             tally.flagged += scores.flagged
             tally.silent += scores.silent
             tally.needless += scores.needless
+            tally.handwritten += scores.handwritten
             tally.handwritten_flagged += scores.handwritten_flagged
             tally.per_field += scores.per_field
             tally.misses += [f"{path.name}:{m}" for m in scores.misses]

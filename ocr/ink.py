@@ -2,9 +2,10 @@
 
 Forms are printed in black; the values an official wrote in afterwards are, on most papers, in blue or violet
 ballpoint. On the colour page (on the grid Tesseract read, `ocr.preprocess.straighten`), a pixel is such ink when it
-is dark in the red channel (the channel OCR reads) and clearly bluer than red; a word is written in it when most of
-its dark pixels are. Red seals are redder than blue, so they never count; black print has blue ≈ red. A grey or
-1-bit page (a fax, a photocopy) carries no colour: nothing on it can be told apart this way.
+is dark in the red channel (the channel OCR reads) and clearly bluer than red once the paper is made neutral; a word
+is written in it when enough of its dark pixels are (a value on a dotted blank shares its box with grey dots). Red
+seals are redder than blue, so they never count; black print has blue ≈ red. A grey or 1-bit page (a fax, a
+photocopy) carries no colour: nothing on it can be told apart this way (`on_blanks` still tells a filled-in blank).
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ def coloured_ink(image: np.ndarray) -> np.ndarray | None:
     """(dark, coloured) masks of an RGB page, stacked; None for a page without colour or without coloured ink."""
     if image.ndim != 3 or image.shape[2] < 3:
         return None
-    red = image[:, :, 0].astype(np.int16)
-    blue = image[:, :, 2].astype(np.int16)
+    # Balanced on the paper first: under a lamp or a phone's white balance the page is yellowish, and blue ink
+    # looks less blue by as much.
+    sample = image[::8, ::8, :3].reshape(-1, 3).astype(np.float32)
+    paper = np.percentile(sample, 90, axis=0)
+    red = (image[:, :, 0].astype(np.float32) * (240.0 / max(paper[0], 1.0))).astype(np.int16)
+    blue = (image[:, :, 2].astype(np.float32) * (240.0 / max(paper[2], 1.0))).astype(np.int16)
     dark = red < DARK_BELOW
     blue_ink = dark & (blue - red > BLUER_BY)
     if int(blue_ink.sum()) < _MIN_DARK * 4:  # a page printed and filled in black: the common case, decided here

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
+from ocr.blanks import read_lost_lines
 from ocr.orientation import ReadingQuality, assess, better_turned, quarter_turn_back
 from ocr.preprocess import PreparedPage, clean, deskew, erase_leaders, estimate_skew, rotate_quarter, to_grey
 from ocr.table import find_tables, read_rows
@@ -72,6 +73,7 @@ def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below:
         prepared = replace(prepared, image=without, blanks=tuple(blanks))
         t1 = time.perf_counter()
         ocr = read_image(prepared.image, dpi=dpi * factor, language=language, timeout_s=timeout_s)
+        ocr = read_lost_lines(ocr, prepared.image, prepared.blanks, language=language, timeout_s=timeout_s)
         t2 = time.perf_counter()
         ocr = read_rows(ocr, find_tables(prepared.image))  # a ruled form: each row's label and value on one line
         spent["preprocess"] += t1 - t0 + time.perf_counter() - t2

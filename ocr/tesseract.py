@@ -163,13 +163,15 @@ def detect_orientation(grey: np.ndarray, *, dpi: int, timeout_s: int = 60) -> Os
         return parse_osd(out.read_text(encoding="utf-8")) if out.exists() else None
 
 
-def read_image(grey: np.ndarray, *, dpi: int, language: str = "vie", timeout_s: int = 300) -> OcrPage:
-    """OCR one grey page image; raises OcrError if Tesseract fails or runs past the timeout."""
+def read_image(grey: np.ndarray, *, dpi: int, language: str = "vie", timeout_s: int = 300,
+               psm: int | None = None) -> OcrPage:
+    """OCR one grey page image; raises OcrError if Tesseract fails or runs past the timeout. `psm`: Tesseract's
+    page segmentation mode when not its automatic one (7: the image is one line of text)."""
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         src = Path(tmp) / "page.pgm"  # uncompressed: writing it costs almost nothing
         cv2.imwrite(str(src), grey)
         base = Path(tmp) / "out"
-        config = f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1"
+        config = f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1" + (f" --psm {psm}" if psm else "")
         try:
             pytesseract.pytesseract.run_tesseract(str(src), str(base), "pdf", language, config, timeout=timeout_s)
         except RuntimeError as e:  # pytesseract's way of saying it killed Tesseract at the timeout

@@ -99,7 +99,7 @@ def _hand_map(lines: Sequence[str], inked: Sequence[Sequence[bool]] | None) -> l
 
 def _unleader(value: str) -> str:
     """The value without the dotted leaders of the blank it was written on, nor stray marks before it."""
-    return _LEADERS.sub(" ", value).lstrip(" ,.'‘’`")
+    return _LEADERS.sub(" ", value).lstrip(" ,.'‘’`/|()")
 
 
 @dataclass(frozen=True)

@@ -223,6 +223,19 @@ def _dpi(im: Image.Image, settings: Settings) -> tuple[int, bool]:
     return value, True
 
 
+def _square_pixels(image: Image.Image, dpi: object) -> Image.Image:
+    """The image with square pixels: a fax sent at standard resolution is 204 by 98 dpi, half as tall as the
+    paper; stretched to its horizontal density it reads as a page again. Others come back as they are."""
+    try:
+        x, y = (float(v) for v in dpi)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return image
+    if x <= 0 or y <= 0 or abs(x - y) <= 0.1 * x:
+        return image
+    source = image.convert("L") if image.mode == "1" else image
+    return source.resize((image.width, round(image.height * x / y)), Image.Resampling.BICUBIC)
+
+
 def _image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[SourcePage]:
     try:
         with Image.open(path) as im:
@@ -235,7 +248,11 @@ def _image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[So
                 lossless = media_type == "image/png" or (media_type == "image/tiff"
                                                          and im.info.get("compression") != "jpeg")
                 dpi, stated = _dpi(im, settings)
-                yield SourcePage(_normalise_mode(frame), dpi, jpeg, lossless, dpi_stated=stated)
+                page = _normalise_mode(frame)
+                squared = _square_pixels(page, im.info.get("dpi"))
+                if squared is not page:  # a fax at standard resolution: its own bytes are not what is shown
+                    page, jpeg = squared, None
+                yield SourcePage(page, dpi, jpeg, lossless, dpi_stated=stated)
     except RejectedInput:
         raise
     except (OSError, SyntaxError, ValueError, EOFError) as e:

@@ -64,6 +64,12 @@ def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles
             notes.append(Note(code="no_identifier", message="Không tìm thấy số định danh cá nhân hay số CMND"))
     if "issuer" in required and not extracted.issuer:
         notes.append(Note(code="no_issuer", message="Không đọc được cơ quan ban hành"))
+    flagged_subject = any(n.code == "no_subject" for n in notes)
+    for person in extracted.persons:  # a number to find a citizen by, but no name to show the clerk who it is
+        if (person.personal_number or person.old_id) and not person.name and not (
+                flagged_subject and person in subjects):
+            notes.append(Note(code="nameless_person", message=(
+                f"Có số {person.personal_number or person.old_id} nhưng không đọc được họ tên người mang số này")))
     for person in subjects:  # read, but written in by hand: a person confirms each such value against the paper
         for name, (code, required_as, what) in HANDWRITTEN.items():
             value = getattr(person, name)

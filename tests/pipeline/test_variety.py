@@ -4,16 +4,21 @@ people, the old "Giấy chứng tử" is known, and a complete record is not fla
 from __future__ import annotations
 
 import json
+from datetime import date
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from pipeline.config import load_catalogue
 from pipeline.fields import extract
 from pipeline.intake import file_sha256
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import Services, services_for
-from tests.conftest import OPERATOR, REPO
+from sample_scans.captures import FAX_STANDARD, faxed
+from tests.conftest import OPERATOR, REPO, SAMPLES
 
 VARIETY = REPO / "variety_scans"
 LABELS = load_catalogue().labels
@@ -79,3 +84,32 @@ def test_ink_flags_a_number_and_a_name_and_black_print_none() -> None:
     assert "number" not in plain.doubts and plain.persons[0].handwritten == []
 
 
+
+
+def test_a_fax_at_standard_resolution_is_stretched_back_to_a_page(office: Services, tmp_path: Path) -> None:
+    truth = json.loads((SAMPLES / "ket_hon_01.json").read_text(encoding="utf-8"))
+    page = np.asarray(Image.open(SAMPLES / "ket_hon_01.jpg").convert("L"))
+    fax = faxed(page, 3, FAX_STANDARD)  # 204 x 98 dpi: every pixel twice as tall as wide
+    path = tmp_path / "ket_hon_standard_fax.tif"
+    fax.save(path, "TIFF", compression="group4", dpi=fax.info["dpi"])
+    assert digitise(path, office, OPERATOR).outcome == ACCEPTED
+    manifest = office.archive.find(file_sha256(path))
+    assert manifest is not None
+    width, height = manifest.pages[0].width, manifest.pages[0].height
+    assert abs(height / width - page.shape[0] / page.shape[1]) < 0.05  # the page's own proportions, not half
+    assert manifest.classification.type_id == "ket_hon"
+    assert manifest.fields.number == truth["fields"]["number"]
+    assert {p.name for p in manifest.persons} >= {p["name"] for p in truth["persons"]}
+
+
+def test_a_number_without_a_name_is_flagged_on_any_type() -> None:
+    from domain.records import Classification
+    from pipeline.review import review_notes
+
+    got = extract(["QUYẾT ĐỊNH", "Số: 12/QĐ-UBND", "Điều 1. Hỗ trợ cho người có số định danh cá nhân",
+                   "Số định danh cá nhân: 064192000123"], LABELS, type_id="quyet_dinh", title_index=0)
+    assert got.persons and got.persons[0].name is None
+    notes = review_notes(Classification(type_id="quyet_dinh", type_name="Quyết định", confidence=1.0,
+                                        needs_review=False), got, [], date(2026, 1, 1),
+                         load_catalogue().get("quyet_dinh"))
+    assert any(n.code == "nameless_person" and "064192000123" in n.message for n in notes)
