@@ -11,6 +11,7 @@ photocopy) carries no colour: nothing on it can be told apart this way (`on_blan
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,30 +23,36 @@ INKED_SHARE = 0.3  # share of a word's dark pixels in coloured ink for the word 
 _MIN_DARK = 12  # pixels: fewer, and a box holds a speck, not a word
 
 
-def coloured_ink(image: np.ndarray) -> np.ndarray | None:
-    """(dark, coloured) masks of an RGB page, stacked; None for a page without colour or without coloured ink."""
+@dataclass(frozen=True)
+class InkPage:
+    """A colour page and the gains that make its paper neutral; pixels are judged only inside word boxes."""
+
+    red: np.ndarray  # uint8, the red channel
+    blue: np.ndarray  # uint8, the blue channel
+    red_gain: float
+    blue_gain: float
+
+
+def coloured_ink(image: np.ndarray) -> InkPage | None:
+    """The page ready to judge its words' ink; None for a page without colour."""
     if image.ndim != 3 or image.shape[2] < 3:
         return None
     # Balanced on the paper first: under a lamp or a phone's white balance the page is yellowish, and blue ink
     # looks less blue by as much.
-    sample = image[::8, ::8, :3].reshape(-1, 3).astype(np.float32)
-    paper = np.percentile(sample, 90, axis=0)
-    red = (image[:, :, 0].astype(np.float32) * (240.0 / max(paper[0], 1.0))).astype(np.int16)
-    blue = (image[:, :, 2].astype(np.float32) * (240.0 / max(paper[2], 1.0))).astype(np.int16)
-    dark = red < DARK_BELOW
-    blue_ink = dark & (blue - red > BLUER_BY)
-    if int(blue_ink.sum()) < _MIN_DARK * 4:  # a page printed and filled in black: the common case, decided here
+    sample = image[::8, ::8, :3].reshape(-1, 3)
+    if sample.size == 0:
         return None
-    return np.stack([dark, blue_ink])
+    paper = np.percentile(sample, 90, axis=0)
+    return InkPage(image[:, :, 0], image[:, :, 2], 240.0 / max(float(paper[0]), 1.0),
+                   240.0 / max(float(paper[2]), 1.0))
 
 
-def inked_words(masks: np.ndarray | None, words: Sequence[Word], scale: float = 1.0) -> list[bool]:
-    """For each word, whether it is written in coloured ink. `scale` maps the words' boxes onto the masks (a page
+def inked_words(page: InkPage | None, words: Sequence[Word], scale: float = 1.0) -> list[bool]:
+    """For each word, whether it is written in coloured ink. `scale` maps the words' boxes onto the page (a page
     read enlarged has boxes `upscale` times larger)."""
-    if masks is None:
+    if page is None:
         return [False] * len(words)
-    dark, blue_ink = masks[0], masks[1]
-    h, w = dark.shape
+    h, w = page.red.shape
     out = []
     for word in words:
         x0, y0 = max(0, int(word.left * scale)), max(0, int(word.top * scale))
@@ -53,8 +60,12 @@ def inked_words(masks: np.ndarray | None, words: Sequence[Word], scale: float = 
         if x1 <= x0 or y1 <= y0:
             out.append(False)
             continue
-        dark_count = int(dark[y0:y1, x0:x1].sum())
-        out.append(dark_count >= _MIN_DARK and int(blue_ink[y0:y1, x0:x1].sum()) >= INKED_SHARE * dark_count)
+        red = page.red[y0:y1, x0:x1].astype(np.float32) * page.red_gain
+        blue = page.blue[y0:y1, x0:x1].astype(np.float32) * page.blue_gain
+        dark = red < DARK_BELOW
+        dark_count = int(dark.sum())
+        blue_count = int((dark & (blue - red > BLUER_BY)).sum())
+        out.append(dark_count >= _MIN_DARK and blue_count >= INKED_SHARE * dark_count)
     return out
 
 

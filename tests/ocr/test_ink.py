@@ -31,7 +31,7 @@ def test_blue_ink_marks_its_word_and_black_print_does_not() -> None:
 
 def test_a_grey_page_or_one_printed_in_black_has_no_ink_to_tell() -> None:
     page = _page_with((10, 10, 200, 40), (0, 0, 0, 0))
-    assert coloured_ink(page) is None
+    assert inked_words(coloured_ink(page), [Word("Họ", 96, 10, 10, 190, 30)]) == [False]
     assert coloured_ink(page[:, :, 0]) is None
     assert inked_words(None, [Word("x", 90, 0, 0, 5, 5)]) == [False]
 
