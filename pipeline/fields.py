@@ -72,7 +72,7 @@ def _weakest(confidences: Sequence[Sequence[float]] | None, index: int, line: st
 
 
 def _inked_span(inked: Sequence[Sequence[bool]] | None, index: int, line: str, start: int, end: int) -> bool:
-    """Whether most words over characters [start, end) of line `index` are in coloured ink."""
+    """Whether most words over characters [start, end) of line `index` were filled in by hand."""
     if inked is None or index >= len(inked):
         return False
     hits = total = pos = 0
@@ -85,7 +85,7 @@ def _inked_span(inked: Sequence[Sequence[bool]] | None, index: int, line: str, s
 
 
 def _hand_map(lines: Sequence[str], inked: Sequence[Sequence[bool]] | None) -> list[bool]:
-    """Per character of the lines joined by newlines, whether it belongs to a word in coloured ink."""
+    """Per character of the lines joined by newlines, whether it belongs to a word filled in by hand."""
     out: list[bool] = []
     for index, line in enumerate(lines):
         flags = inked[index] if inked is not None and index < len(inked) else ()
@@ -318,7 +318,7 @@ def _number(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
             doubts["number"] = (f"Số «{number}» đọc với độ tin cậy {weakest:.0f}% (số viết tay hoặc mờ): cần đối "
                                 "chiếu với bản giấy")
         elif _inked_span(inked, index, line, m.start(1), m.start(1) + max(1, len(head))):
-            doubts["number"] = f"Số «{number}» viết tay bằng mực màu: cần đối chiếu với bản giấy"
+            doubts["number"] = f"Số «{number}» viết tay (mực màu hoặc điền trên dòng chấm): cần đối chiếu với bản giấy"
         return number
     return None
 
@@ -347,7 +347,8 @@ def _issue_date(lines: Sequence[str], confidences: Sequence[Sequence[float]] | N
             doubts["issue_date"] = (f"Ngày ban hành «{shown}» đọc với độ tin cậy {weakest:.0f}% (viết tay hoặc mờ): "
                                     "cần đối chiếu với bản giấy")
         elif _inked_span(inked, index, line, m.start() + pos, m.start() + pos + 30):
-            doubts["issue_date"] = f"Ngày ban hành «{shown}» viết tay bằng mực màu: cần đối chiếu với bản giấy"
+            doubts["issue_date"] = (f"Ngày ban hành «{shown}» viết tay (mực màu hoặc điền trên dòng chấm): cần đối "
+                                    "chiếu với bản giấy")
         later = [d for d in _cited_dates(lines) if d > found]
         if later and "issue_date" not in doubts:
             doubts["issue_date"] = (f"Ngày ban hành {found:%d/%m/%Y} trước ngày {max(later):%d/%m/%Y} của văn bản "
@@ -391,7 +392,8 @@ def extract(lines: Sequence[str], labels: Labels, *, type_id: str | None, title_
             confidences: Sequence[Sequence[float]] | None = None, inked: Sequence[Sequence[bool]] | None = None,
             learned: Sequence[tuple[str, str, str]] = (), number_pattern: str = "") -> Extracted:
     """`confidences`: per line, the OCR confidence of each word (space-separated); None for a trusted text layer.
-    `inked`: per line, whether each word is in coloured ink (`ocr.ink`): a value filled in by hand, for a person.
+    `inked`: per line, whether each word was filled in by hand (in coloured ink or on a dotted blank, `ocr.ink`):
+    such values are read, and each is flagged for a person.
     `learned`: (label, kind, role) wordings learned from reviewers for this type (pipeline.learned_labels);
     `number_pattern`: the type's form of the số/ký hiệu, whose letters are kept as read."""
     default_role = labels.default_role.get(type_id or "", "subject")
