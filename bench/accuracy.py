@@ -424,7 +424,8 @@ def main() -> int:
             tally.per_field += scores.per_field
             tally.misses += [f"{path.name}:{m}" for m in scores.misses]
             tally.type_right += manifest.classification.type_id == truth.type_id
-            tally.date_right += got["issue_date"] == truth.fields.get("issue_date") is not None
+            wanted_date = truth.fields.get("issue_date")
+            tally.date_right += wanted_date is not None and got["issue_date"] == wanted_date
             found = lookups(truth, got, roles)
             tally.with_id += found[0]
             tally.id_hit += found[1]
@@ -441,7 +442,7 @@ def main() -> int:
             tally.anchor_silent += anchor_scores.silent
             tally.anchor_per_field += anchor_scores.per_field
             tally.anchor_type_right += classification.type_id == truth.type_id
-            tally.anchor_date_right += plain.issue_date == truth.fields.get("issue_date") is not None
+            tally.anchor_date_right += wanted_date is not None and plain.issue_date == wanted_date
             anchor_found = lookups(truth, anchor_got, roles)
             tally.anchor_id_hit += anchor_found[1]
             tally.anchor_name_dob_hit += anchor_found[3]

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ocr.preprocess import Box as Blank  # a dotted leader's box on the page read
 from ocr.tesseract import Line, OcrError, OcrPage, Word, read_image
-
-Blank = tuple[int, int, int, int]  # left, top, right, bottom of a dotted leader, on the page read
 
 
 def _covered(blank: Blank, words: list[Word]) -> bool:

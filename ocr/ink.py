@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ocr.preprocess import Box
 from ocr.tesseract import Word
 
 BLUER_BY = 35  # blue minus red, in 0-255 levels, for a pixel to be coloured ink rather than black print
@@ -69,7 +70,7 @@ def inked_words(page: InkPage | None, words: Sequence[Word], scale: float = 1.0)
     return out
 
 
-def on_blanks(words: Sequence[Word], blanks: Sequence[tuple[int, int, int, int]], scale: float = 1.0) -> list[bool]:
+def on_blanks(words: Sequence[Word], blanks: Sequence[Box], scale: float = 1.0) -> list[bool]:
     """For each word, whether it stands on a dotted blank (`ocr.preprocess.find_leaders`): a value filled in after
     the form was printed. What a grey page (a fax, a photocopy) still tells of handwriting."""
     out = []

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 MAX_SKEW_DEG = 10.0
+Box = tuple[int, int, int, int]  # left, top, right, bottom, in pixels
 _ANALYSIS_LONG_SIDE = 1400  # pixels; enough to separate lines of 10-pt text at 300 dpi
 _MAX_POINTS = 150_000
 
@@ -27,7 +28,7 @@ class PreparedPage:
     image: np.ndarray  # uint8 grey, deskewed
     skew_deg: float  # rotation applied, degrees counter-clockwise
     matrix: np.ndarray  # 2x3 affine: upright-page pixel -> prepared pixel
-    blanks: tuple[tuple[int, int, int, int], ...] = ()  # dotted leaders erased before OCR (left, top, right, bottom)
+    blanks: tuple[Box, ...] = ()  # dotted leaders erased before OCR
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:
@@ -114,7 +115,6 @@ def clean(grey: np.ndarray) -> np.ndarray:
 
 
 LEADER_RUN = 6  # dots in a row, evenly spaced, for a dotted blank rather than diacritics or full stops
-Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 def find_leaders(grey: np.ndarray, dpi: int) -> list[tuple[Box, list[Box]]]:

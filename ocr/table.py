@@ -77,8 +77,7 @@ def read_rows(page: OcrPage, tables: list[Table], scale: float = 1.0) -> OcrPage
     if not tables:
         return page
     rows: dict[tuple[int, int], list[tuple[int, int, Word]]] = {}  # (table, row) -> (column, line, word)
-    first_line: dict[tuple[int, int], int] = {}
-    kept: list[Line | tuple[int, int]] = []
+    kept: list[Line | tuple[int, int]] = []  # lines and table rows, in the order they were first met
     for index, line in enumerate(page.lines):
         rest = []
         for word in line.words:
@@ -88,8 +87,7 @@ def read_rows(page: OcrPage, tables: list[Table], scale: float = 1.0) -> OcrPage
                 rest.append(word)
                 continue
             key = (where[0], where[1][0])
-            if key not in first_line:
-                first_line[key] = index
+            if key not in kept:
                 kept.append(key)
             if word.text not in _RULE_WORDS:
                 rows.setdefault(key, []).append((where[1][1], index, word))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -42,6 +43,7 @@ _ON_A_BLANK = re.compile(r"[.…_·]{3,}")
 CONFIDENT = 80.0  # a number or date read with a word under this confidence is handwritten or blurred: a person checks
 _ISSUE_DATE_LABELS = ("ngay, thang, nam dang ky", "dang ky lan dau", "ngay cap")
 HEADER_LINES_WITHOUT_TITLE = 6
+T = TypeVar("T")
 
 
 @dataclass
@@ -59,29 +61,27 @@ def normalise_lookalikes(text: str) -> str:
     return text.translate(_LOOKALIKES)
 
 
+def _over_span(per_word: Sequence[Sequence[T]] | None, index: int, line: str, start: int, end: int) -> list[T]:
+    """The per-word values (confidence, ink) of the words of line `index` over its characters [start, end)."""
+    if per_word is None or index >= len(per_word):
+        return []
+    out, pos = [], 0
+    for word, value in zip(line.split(" "), per_word[index], strict=False):
+        if pos < end and pos + len(word) > start:
+            out.append(value)
+        pos += len(word) + 1
+    return out
+
+
 def _weakest(confidences: Sequence[Sequence[float]] | None, index: int, line: str, start: int, end: int) -> float:
     """The lowest word confidence over characters [start, end) of line `index`; 100 for trusted text."""
-    if confidences is None or index >= len(confidences):
-        return 100.0
-    weakest, pos = 100.0, 0
-    for word, conf in zip(line.split(" "), confidences[index], strict=False):
-        if pos < end and pos + len(word) > start:
-            weakest = min(weakest, conf)
-        pos += len(word) + 1
-    return weakest
+    return min(_over_span(confidences, index, line, start, end), default=100.0)
 
 
 def _inked_span(inked: Sequence[Sequence[bool]] | None, index: int, line: str, start: int, end: int) -> bool:
     """Whether most words over characters [start, end) of line `index` were filled in by hand."""
-    if inked is None or index >= len(inked):
-        return False
-    hits = total = pos = 0
-    for word, flag in zip(line.split(" "), inked[index], strict=False):
-        if pos < end and pos + len(word) > start:
-            total += 1
-            hits += flag
-        pos += len(word) + 1
-    return total > 0 and hits * 2 >= total
+    flags = _over_span(inked, index, line, start, end)
+    return bool(flags) and sum(flags) * 2 >= len(flags)
 
 
 def _hand_map(lines: Sequence[str], inked: Sequence[Sequence[bool]] | None) -> list[bool]:

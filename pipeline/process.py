@@ -126,7 +126,7 @@ class Reading:
     pages: list[PageInfo]
     pdf_pages: list[PdfPage]  # empty for a born-digital PDF, which is signed as it came (made inert first)
     confidences: list[list[float]] | None = None  # per OCR line, each word's confidence; None for a text layer
-    inked: list[list[bool]] | None = None  # per OCR line, whether each word is in coloured ink (filled in by hand)
+    inked: list[list[bool]] | None = None  # per OCR line, whether each word was filled in by hand (ink or blank)
 
     @property
     def text(self) -> str:
@@ -194,9 +194,9 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         with watch("duplicates"):
             fingerprint = page_fingerprint(shown)  # of the page as a person reads it, whatever way it was scanned
         with watch("extract"):
-            masks = coloured_ink(shown)  # `shown` is on the grid Tesseract read, at the scan's own size
+            ink = coloured_ink(shown)  # `shown` is on the grid Tesseract read, at the scan's own size
             for line in result.ocr.lines:  # in coloured ink, or on a dotted blank: filled in by hand
-                coloured = inked_words(masks, line.words, 1 / result.upscale)
+                coloured = inked_words(ink, line.words, 1 / result.upscale)
                 blank = on_blanks(line.words, result.prepared.blanks, 1 / result.upscale)
                 inked.append([a or b for a, b in zip(coloured, blank, strict=True)])
         reading.pdf_pages.append(PdfPage(encoded, read_dpi, result.ocr.text_layer_pdf))  # the layer's own size
