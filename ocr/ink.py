@@ -4,8 +4,11 @@ Forms are printed in black; the values an official wrote in afterwards are, on m
 ballpoint. On the colour page (on the grid Tesseract read, `ocr.preprocess.straighten`), a pixel is such ink when it
 is dark in the red channel (the channel OCR reads) and clearly bluer than red once the paper is made neutral; a word
 is written in it when enough of its dark pixels are (a value on a dotted blank shares its box with grey dots). Red
-seals are redder than blue, so they never count; black print has blue ≈ red. A grey or 1-bit page (a fax, a
-photocopy) carries no colour: nothing on it can be told apart this way (`on_blanks` still tells a filled-in blank).
+seals are redder than blue, so they never count; black print has blue ≈ red.
+
+A grey or 1-bit page (a fax, a photocopy) carries no colour. What it still shows of a hand is its slant: print
+stands upright (or, in an italic line, leans as the whole line does), while a value written in by hand leans to the
+right of the printed label beside it (`slanted_words`). A filled-in dotted blank tells too (`on_blanks`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,12 @@ BLUER_BY = 35  # blue minus red, in 0-255 levels, for a pixel to be coloured ink
 DARK_BELOW = 150  # red-channel level under which a pixel is ink at all
 INKED_SHARE = 0.3  # share of a word's dark pixels in coloured ink for the word to be written in it
 _MIN_DARK = 12  # pixels: fewer, and a box holds a speck, not a word
+_SLANTS = np.arange(-20, 36)  # degrees from upright tried for a word; positive leans right, as italics and most hands
+_TANS = np.tan(np.radians(_SLANTS))
+HAND_SLANT = 7  # degrees: a word leaning less is print (measured: upright print -5..5, written values 7..33)
+HAND_LEAN = 6  # degrees more than the print of its line leans
+ITALIC_LINE = 5  # degrees: print leaning this much is italic, among whose letters slant tells nothing (a 7 leans 30)
+_MIN_SLANT_DARK = 20  # dark pixels: fewer, and the strokes are too few to show a slant
 
 
 @dataclass(frozen=True)
@@ -79,4 +88,52 @@ def on_blanks(words: Sequence[Word], blanks: Sequence[Box], scale: float = 1.0) 
         top, bottom = word.top * scale, (word.top + word.height) * scale
         out.append(any(min(x1, bx1) - max(x0, bx0) >= 0.5 * (x1 - x0) and top < by0 < bottom + 0.6 * (bottom - top)
                        for bx0, by0, bx1, _ in blanks))
+    return out
+
+
+def _strokes(grey: np.ndarray, word: Word, scale: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The dark pixels of a word's box: their columns on the page, and their rows counted up from the box's foot."""
+    h, w = grey.shape
+    x0, y0 = max(0, int(word.left * scale)), max(0, int(word.top * scale))
+    x1, y1 = min(w, int((word.left + word.width) * scale) + 1), min(h, int((word.top + word.height) * scale) + 1)
+    ys, xs = np.nonzero(grey[y0:y1, x0:x1] < DARK_BELOW)
+    return (xs + x0, ys - (y1 - y0)) if len(xs) >= _MIN_SLANT_DARK else None
+
+
+def _lean(xs: np.ndarray, ys: np.ndarray) -> int:
+    """The shear, in degrees, that stands these strokes most nearly on end: the sharpest column profile."""
+    sheared = np.rint(xs[None, :] + ys[None, :] * _TANS[:, None]).astype(np.int64)
+    sheared -= sheared.min(axis=1, keepdims=True)
+    width = int(sheared.max()) + 1
+    rows = np.arange(len(_SLANTS))[:, None] * width
+    counts = np.bincount((sheared + rows).ravel(), minlength=len(_SLANTS) * width).reshape(len(_SLANTS), width)
+    return int(_SLANTS[int(np.argmax((counts.astype(np.float64) ** 2).sum(axis=1)))])
+
+
+def word_slant(grey: np.ndarray, word: Word, scale: float = 1.0) -> int | None:
+    """How far the strokes of a word lean from upright, in degrees (positive: to the right); None for a box with
+    too few strokes to tell."""
+    strokes = _strokes(grey, word, scale)
+    return _lean(*strokes) if strokes is not None else None
+
+
+def slanted_words(grey: np.ndarray, words: Sequence[Word], scale: float = 1.0) -> list[bool]:
+    """For each word of one line of a page without colour, whether it leans like handwriting: at least HAND_SLANT
+    degrees, and HAND_LEAN more than the line's print. The print is the label before the line's first colon or
+    cell border, judged on all its strokes at once ("Họ và tên vợ:" beside a name written in); on a line without
+    one, the other words (their median). On an italic printed line — a date line, a "Căn cứ" — slant tells
+    nothing, and no word is taken for handwriting. Words of one letter are left out: too few strokes to judge."""
+    strokes = [_strokes(grey, w, scale) if len(w.text.strip(",.;:()|/")) >= 2 else None for w in words]
+    slants = [_lean(*s) if s is not None else None for s in strokes]
+    colon = next((i for i, w in enumerate(words) if w.text.endswith(":") or w.text == "|"), None)
+    label = [s for s in strokes[: colon + 1] if s is not None] if colon is not None else []
+    label_lean = _lean(np.concatenate([s[0] for s in label]), np.concatenate([s[1] for s in label])) if label else None
+    out = []
+    for i, slant in enumerate(slants):
+        if label_lean is not None and colon is not None and i > colon:
+            line_lean = label_lean
+        else:
+            others = sorted(s for j, s in enumerate(slants) if j != i and s is not None)
+            line_lean = others[len(others) // 2] if others else 0
+        out.append(slant is not None and line_lean < ITALIC_LINE and slant >= max(HAND_SLANT, line_lean + HAND_LEAN))
     return out

@@ -49,7 +49,7 @@ from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
 from ocr.active_content import ActiveContentError, strip_active_content
 from ocr.fingerprint import WORKING_WIDTH, page_fingerprint
-from ocr.ink import coloured_ink, inked_words, on_blanks
+from ocr.ink import coloured_ink, inked_words, on_blanks, slanted_words
 from ocr.page import PageReading, read_page
 from ocr.page_finder import find_page, flatten
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
@@ -195,8 +195,10 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
             fingerprint = page_fingerprint(shown)  # of the page as a person reads it, whatever way it was scanned
         with watch("extract"):
             ink = coloured_ink(shown)  # `shown` is on the grid Tesseract read, at the scan's own size
-            for line in result.ocr.lines:  # in coloured ink, or on a dotted blank: filled in by hand
-                coloured = inked_words(ink, line.words, 1 / result.upscale)
+            grey = to_grey(shown) if ink is None else None  # a fax or grey copy: only the slant shows a hand
+            for line in result.ocr.lines:  # in coloured ink (or leaning, on grey), or on a dotted blank: by hand
+                coloured = (inked_words(ink, line.words, 1 / result.upscale) if grey is None
+                            else slanted_words(grey, line.words, 1 / result.upscale))
                 blank = on_blanks(line.words, result.prepared.blanks, 1 / result.upscale)
                 inked.append([a or b for a, b in zip(coloured, blank, strict=True)])
         reading.pdf_pages.append(PdfPage(encoded, read_dpi, result.ocr.text_layer_pdf))  # the layer's own size
@@ -324,8 +326,8 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
         classification, title_index = classify(reading.lines, catalogue, settings.review_threshold)
     with watch("extract"):
         doc_type = catalogue.get(classification.type_id) if classification.type_id else None
-        extracted = extract(reading.lines, catalogue.labels, type_id=classification.type_id,
-                            title_index=title_index, confidences=reading.confidences, inked=reading.inked,
+        extracted = extract(reading.lines, catalogue.labels_for(classification.type_id), title_index=title_index,
+                            confidences=reading.confidences, inked=reading.inked,
                             learned=learned_for(settings, classification.type_id),
                             number_pattern=doc_type.number_pattern if doc_type else "")
         validity = doc_type.validity if doc_type else Validity(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from ocr.ink import coloured_ink, inked_words, on_blanks
+from ocr.ink import coloured_ink, inked_words, on_blanks, slanted_words
 from ocr.page import read_page
 from ocr.preprocess import rotate_quarter, straighten
 from ocr.tesseract import Word
@@ -56,3 +56,51 @@ def test_the_hand_filled_values_of_a_real_reading_are_the_ones_in_ink() -> None:
     assert {"27", "234706187", "239589642"} <= inked  # the number and both CMND numbers, written in by hand
     assert {"NGHĨA", "THẢO"} <= inked
     assert {"CHỨNG", "NHẬN", "KẾT", "HÔN", "Quyển", "CMND"} <= printed
+
+
+SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+SERIF_ITALIC = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf"
+HAND = "/usr/share/fonts/truetype/liberation2/LiberationSans-Italic.ttf"  # as the variety set writes values in
+
+
+def _grey_line(parts: list[tuple[str, str]]) -> tuple[np.ndarray, list[Word]]:
+    """One line of words on a grey page, each in its own font, and their boxes as Tesseract would give them."""
+    from PIL import ImageDraw, ImageFont
+
+    page = Image.new("L", (1800, 160), 255)
+    draw = ImageDraw.Draw(page)
+    x, words = 20, []
+    for text, font_path in parts:
+        font = ImageFont.truetype(font_path, 54)
+        left, top, right, bottom = draw.textbbox((x, 40), text, font=font)
+        draw.text((x, 40), text, font=font, fill=0)
+        words.append(Word(text, 95, left, top, right - left, bottom - top))
+        x = right + 30
+    return np.asarray(page), words
+
+
+def test_on_a_grey_page_a_value_leaning_beside_its_upright_label_is_by_hand() -> None:
+    grey, words = _grey_line([("Số", SERIF), ("CMND:", SERIF), ("236508288", HAND)])
+    assert slanted_words(grey, words) == [False, False, True]
+    grey, words = _grey_line([("Số:", SERIF), ("65", HAND)])
+    assert slanted_words(grey, words) == [False, True]
+    grey, words = _grey_line([("Số:", SERIF), ("45", SERIF)])
+    assert slanted_words(grey, words) == [False, False]
+
+
+def test_a_printed_italic_line_is_not_taken_for_handwriting() -> None:
+    date_line = ["Gia", "Lai,", "ngày", "07", "tháng", "10", "năm", "2017"]  # an italic 7 leans like a hand
+    grey, words = _grey_line([(w, SERIF_ITALIC) for w in date_line])
+    assert not any(slanted_words(grey, words))
+
+
+def test_on_a_real_fax_the_values_written_in_lean_and_the_print_does_not() -> None:
+    image = Image.open(VARIETY / "khai_tu_hand_filled_fax.tif").convert("L")
+    pixels = np.asarray(image)
+    reading = read_page(pixels, dpi=image.info["dpi"][0] if "dpi" in image.info else 200)
+    shown = straighten(rotate_quarter(pixels, reading.rotation), reading.prepared)
+    assert coloured_ink(shown) is None  # a fax: no colour to tell ink by
+    flags = {w.text: flag for line in reading.ocr.lines
+             for w, flag in zip(line.words, slanted_words(shown, line.words, 1 / reading.upscale), strict=True)}
+    assert flags["65"] and flags["236508288"] and flags["04/07/1925"]  # the number, old ID and birth date
+    assert not any(flags[w] for w in ("CMND:", "GIẤY", "CHỨNG", "TỬ", "Quyển", "sinh:", "2011"))
