@@ -208,6 +208,7 @@ class Scores:
     handwritten: int = 0  # judgements of a value written by hand (a field of each subject)
     handwritten_flagged: int = 0
     misses: list[str] = field(default_factory=list)
+    needlessly_flagged: list[str] = field(default_factory=list)  # fields right as printed, flagged all the same
     per_field: Counter[str] = field(default_factory=Counter)
 
 
@@ -230,7 +231,9 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
         out.per_field[f"{name} {verdict}"] += 1
         if ok:
             out.right += 1
-            out.needless += marked and not blank and not by_hand
+            if marked and not blank and not by_hand:
+                out.needless += 1
+                out.needlessly_flagged.append(name)
         elif marked:
             out.flagged += 1
         else:
@@ -434,7 +437,7 @@ def main() -> int:
 
             lines = [line for line in anchor_text.splitlines() if line.strip()]
             classification, title = classify(lines, catalogue, settings.review_threshold)
-            plain = extract(lines, catalogue.labels, type_id=classification.type_id, title_index=title)
+            plain = extract(lines, catalogue.labels_for(classification.type_id), title_index=title)
             anchor_got = field_values(truth.type_id, plain.number, plain.issue_date, plain.issuer,
                                       [p.model_dump(mode="json") for p in plain.persons], roles)
             anchor_scores = score_fields(replace(truth, handwritten=[]), anchor_got, set(), required, roles)
@@ -447,7 +450,8 @@ def main() -> int:
             tally.anchor_id_hit += anchor_found[1]
             tally.anchor_name_dob_hit += anchor_found[3]
             print(f"  {path.name}: {manifest.classification.type_id}; review {sorted(codes) or '-'}; "
-                  f"silent misses {scores.misses or '-'}", flush=True)
+                  f"silent misses {scores.misses or '-'}; needless flags {scores.needlessly_flagged or '-'}",
+                  flush=True)
 
         linked = wrong_links = captures = 0
         if "second" in sets:

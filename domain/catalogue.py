@@ -71,6 +71,34 @@ DEFAULT_REQUIRED = ("number", "issue_date", "issuer")
 
 
 @dataclass(frozen=True)
+class NameLabel:
+    label: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Printed labels of the fields about people, as the forms spell them: several wordings per field."""
+
+    name: tuple[NameLabel, ...] = ()
+    honorifics: tuple[str, ...] = ()
+    dob: tuple[str, ...] = ()
+    personal_number: tuple[str, ...] = ()
+    old_id: tuple[str, ...] = ()
+    sex: tuple[str, ...] = ()
+    # Words that, printed in a longer label than a configured one ("Họ và tên chủ hộ kinh doanh"), give the role.
+    role_words: dict[str, str] = field(default_factory=dict)
+    default_role: str = "subject"  # the role of a person named under a generic label or after an honorific
+
+    def extended_by(self, own: Labels) -> Labels:
+        """These (shared) labels with a document type's own wordings added, and its default role."""
+        return Labels(name=own.name + self.name, honorifics=own.honorifics + self.honorifics, dob=own.dob + self.dob,
+                      personal_number=own.personal_number + self.personal_number, old_id=own.old_id + self.old_id,
+                      sex=own.sex + self.sex, role_words={**self.role_words, **own.role_words},
+                      default_role=own.default_role)
+
+
+@dataclass(frozen=True)
 class DocumentType:
     id: str
     name: str
@@ -80,27 +108,7 @@ class DocumentType:
     subject_roles: tuple[str, ...]
     required: tuple[str, ...] = DEFAULT_REQUIRED  # the fields a clerk relies on (REQUIRED_FIELDS)
     number_pattern: str = ""  # the form of its số/ký hiệu, a regular expression; "" for the general form
-
-
-@dataclass(frozen=True)
-class NameLabel:
-    label: str
-    role: str
-
-
-@dataclass(frozen=True)
-class Labels:
-    """Printed labels of the fields about people, as the forms spell them."""
-
-    name: tuple[NameLabel, ...]
-    honorifics: tuple[str, ...]
-    dob: tuple[str, ...]
-    personal_number: tuple[str, ...]
-    old_id: tuple[str, ...]
-    sex: tuple[str, ...]
-    default_role: dict[str, str]
-    # Words that, printed in a longer label than a configured one ("Họ và tên chủ hộ kinh doanh"), give the role.
-    role_words: dict[str, str] = field(default_factory=dict)
+    labels: Labels = field(default_factory=Labels)  # the shared labels with the type's own wordings
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,11 @@ class Catalogue:
 
     def role_name(self, role: str) -> str:
         return self.role_names.get(role, role)
+
+    def labels_for(self, type_id: str | None) -> Labels:
+        """The labels to read a document of this type with: its own wordings and the shared ones; the shared ones
+        alone for a document of no known type."""
+        return self.get(type_id).labels if type_id else self.labels
 
     def get(self, type_id: str) -> DocumentType:
         for t in self.types:

@@ -41,3 +41,16 @@ def correct_name(name: str) -> str:
     if len(words) >= 3 and words[1] not in set(middles.values()):
         words[1] = middles.get(fold(words[1]), words[1])
     return " ".join(words)
+
+
+def restore_surname(name: str) -> str:
+    """A name written by hand whose first letter was lost, its first stroke run into the dots or colon before it
+    ('OÀNG MINH PHÚC'): when exactly one known surname ends with the first word as read, marks and all, and is one
+    letter longer, that surname. Only for values written by hand, which a person confirms anyway; a first word
+    that is a surname, or could end several, is left as read."""
+    surnames, _ = _lexicon()
+    words = name.split()
+    if not words or words[0] in set(surnames.values()):
+        return name
+    found = [s for s in surnames.values() if len(s) == len(words[0]) + 1 and s.endswith(words[0])]
+    return " ".join([found[0], *words[1:]]) if len(found) == 1 else name

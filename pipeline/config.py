@@ -116,10 +116,34 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_LABEL_KEYS = ("name", "honorifics", "dob", "personal_number", "old_id", "sex", "role_words", "default_role")
+
+
+def _labels(table: dict[str, Any], where: str, default_role: str = "subject") -> Labels:
+    """A labels table: the shared [labels], or a type's own [types.labels] (whose wordings add to the shared)."""
+    unknown = sorted(set(table) - set(_LABEL_KEYS))
+    if isinstance(table.get("default_role"), dict):
+        raise ConfigError(f"{where}: default_role is set per document type now, as default_role in its "
+                          "[types.labels] table")
+    if unknown:
+        raise ConfigError(f"{where}: unknown keys {unknown}; known: {', '.join(_LABEL_KEYS)}")
+    return Labels(
+        name=tuple(NameLabel(x["label"], x["role"]) for x in table.get("name", ())),
+        honorifics=tuple(table.get("honorifics", ())),
+        dob=tuple(table.get("dob", ())),
+        personal_number=tuple(table.get("personal_number", ())),
+        old_id=tuple(table.get("old_id", ())),
+        sex=tuple(table.get("sex", ())),
+        role_words=dict(table.get("role_words", {})),
+        default_role=str(table.get("default_role", default_role)),
+    )
+
+
 def load_catalogue(path: Path | None = None) -> Catalogue:
     path = path or Path(os.environ.get("SOHOA_DOCUMENT_TYPES") or DEFAULTS / "document_types.toml")
     raw = _read_toml(path)
     try:
+        shared = _labels(raw["labels"], f"{path}: [labels]")
         types = tuple(
             DocumentType(
                 id=t["id"],
@@ -130,19 +154,10 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
                 subject_roles=tuple(t.get("subject_roles", ())),
                 required=tuple(t.get("required", DEFAULT_REQUIRED)),
                 number_pattern=t.get("number_pattern", ""),
+                labels=shared.extended_by(_labels(t.get("labels", {}), f"{path}: type {t['id']}, [types.labels]",
+                                                   shared.default_role)),
             )
             for t in raw["types"]
-        )
-        lab = raw["labels"]
-        labels = Labels(
-            name=tuple(NameLabel(x["label"], x["role"]) for x in lab["name"]),
-            honorifics=tuple(lab.get("honorifics", ())),
-            dob=tuple(lab["dob"]),
-            personal_number=tuple(lab["personal_number"]),
-            old_id=tuple(lab["old_id"]),
-            sex=tuple(lab.get("sex", ())),
-            default_role=dict(lab.get("default_role", {})),
-            role_words=dict(lab.get("role_words", {})),
         )
     except KeyError as e:
         raise ConfigError(f"{path}: missing or unknown key {e}") from e
@@ -157,7 +172,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
             re.compile(t.number_pattern)
         except re.error as e:
             raise ConfigError(f"{path}: type {t.id}: number_pattern is not a regular expression ({e})") from e
-    return Catalogue(types, labels, dict(raw.get("roles", {})))
+    return Catalogue(types, shared, dict(raw.get("roles", {})))
 
 
 def load_retention_schedule(path: Path, type_ids: Iterable[str] = ()) -> RetentionSchedule:

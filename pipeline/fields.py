@@ -19,9 +19,9 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 
 from domain.catalogue import Labels
-from domain.dates import find_dates, parse_date
+from domain.dates import find_dates, make_date
 from domain.issuers import correct_issuer
-from domain.names import correct_name
+from domain.names import correct_name, restore_surname
 from domain.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
 from domain.records import Person
 from domain.text import fold, nfc, squash
@@ -39,8 +39,13 @@ _LOOKALIKES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/", "\u201
                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 # Dotted leaders of a blank a value was written on ("HỒ VĂN PHÚC.......", "VĂN.PHÚC"): not part of the value.
 _LEADERS = re.compile(r"[.…_·]{2,}|(?<=[^\W\d_])\.(?=[^\W\d_]{2})")
+_STRAY_MARKS = re.compile(r"^[\W_]+")  # a comma, slash or "#" where a pen stroke began: no letter or digit
 _ON_A_BLANK = re.compile(r"[.…_·]{3,}")
+BY_HAND_SIGNS = "mực màu, nét nghiêng hoặc điền trên dòng chấm"  # what told a value written in by hand (ocr.ink)
 CONFIDENT = 80.0  # a number or date read with a word under this confidence is handwritten or blurred: a person checks
+LABEL_REACH = 40  # characters after a label within which its value starts
+BIRTH_YEARS = 130  # a birth date lies no further back than this
+_HAND_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d)(\d{3})(?!\d)")
 _ISSUE_DATE_LABELS = ("ngay, thang, nam dang ky", "dang ky lan dau", "ngay cap")
 HEADER_LINES_WITHOUT_TITLE = 6
 T = TypeVar("T")
@@ -99,7 +104,7 @@ def _hand_map(lines: Sequence[str], inked: Sequence[Sequence[bool]] | None) -> l
 
 def _unleader(value: str) -> str:
     """The value without the dotted leaders of the blank it was written on, nor stray marks before it."""
-    return _LEADERS.sub(" ", value).lstrip(" ,.'‘’`/|()")
+    return _STRAY_MARKS.sub("", _LEADERS.sub(" ", value))
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,25 @@ def _name_from(value: str, honorifics: Sequence[str]) -> str | None:
     return correct_name(nfc(" ".join(name))) if len(name) >= 2 else None
 
 
+def _date_after_label(value: str) -> date | None:
+    """The date a label gives: one that starts just after it, in figures or written out in words (which run
+    longer: "ngày mười sáu tháng mười một năm hai nghìn không trăm lẻ chín")."""
+    return next((found for pos, found in find_dates(value[:LABEL_REACH + 80]) if pos < LABEL_REACH), None)
+
+
+def _mended_birth_date(value: str) -> date | None:
+    """A birth date written by hand whose year cannot be as read ("10/08/4976": a handwritten 1 read as 4). A birth
+    year begins with 1 or 2; when exactly one of them makes a year of the last BIRTH_YEARS years, the date is
+    taken with it. Only ever for a value written by hand, which is flagged for a person to confirm."""
+    m = _HAND_DATE.match(value[:LABEL_REACH].strip())
+    if m is None or m.group(3) in "12":
+        return None
+    this_year = date.today().year
+    years = [int(first + m.group(4)) for first in "12"]
+    mended = [make_date(m.group(1), m.group(2), str(y)) for y in years if this_year - BIRTH_YEARS <= y <= this_year]
+    return mended[0] if len(mended) == 1 else None
+
+
 def _id_from(value: str) -> str | None:
     m = _ID_VALUE.match(value)
     return digits_only(m.group(1)) if m else None
@@ -229,7 +253,7 @@ def _events(text: str, labels: Labels, default_role: str,
                         end = m.end() + longer.start(2)
                         role_here = _role_in(longer.group(1), labels.role_words) or role
                 elif kind == "dob":
-                    parsed = parse_date(value[:40])
+                    parsed = _date_after_label(value) or (_mended_birth_date(value) if by_hand(end, 10) else None)
                 elif kind == "sex":
                     parsed = _sex_from(value)
                 else:
@@ -239,9 +263,11 @@ def _events(text: str, labels: Labels, default_role: str,
                 taken.append((m.start(), end))
                 if kind == "name":
                     named.append((end, line_end(end)))
-                length = 10 if isinstance(parsed, date) else len(str(parsed))
+                written = by_hand(end, 10 if isinstance(parsed, date) else len(str(parsed)))
+                if kind == "name" and written:  # its first letter may have run into the dots before it
+                    parsed = restore_surname(str(parsed))
                 events.append(_Event(m.start(), kind, parsed, default_role if role_here == "subject" else role_here,
-                                     by_hand(end, length)))
+                                     written))
 
     configured: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
     configured += [(lab, "dob", "") for lab in labels.dob]
@@ -255,7 +281,9 @@ def _events(text: str, labels: Labels, default_role: str,
         for m in re.finditer(r"(?<!\w)" + re.escape(fold(h)) + r"\s+", folded):
             name = _name_from(_unleader(rest(m.end(), lines=2)), labels.honorifics)
             if name and free(m.start(), m.end(), named):
-                events.append(_Event(m.start(), "name", name, default_role, by_hand(m.end(), len(name))))
+                written = by_hand(m.end(), len(name))
+                events.append(_Event(m.start(), "name", restore_surname(name) if written else name, default_role,
+                                     written))
     return sorted(events, key=lambda e: e.pos)
 
 
@@ -318,7 +346,7 @@ def _number(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
             doubts["number"] = (f"Số «{number}» đọc với độ tin cậy {weakest:.0f}% (số viết tay hoặc mờ): cần đối "
                                 "chiếu với bản giấy")
         elif _inked_span(inked, index, line, m.start(1), m.start(1) + max(1, len(head))):
-            doubts["number"] = f"Số «{number}» viết tay (mực màu hoặc điền trên dòng chấm): cần đối chiếu với bản giấy"
+            doubts["number"] = f"Số «{number}» viết tay ({BY_HAND_SIGNS}): cần đối chiếu với bản giấy"
         return number
     return None
 
@@ -347,8 +375,7 @@ def _issue_date(lines: Sequence[str], confidences: Sequence[Sequence[float]] | N
             doubts["issue_date"] = (f"Ngày ban hành «{shown}» đọc với độ tin cậy {weakest:.0f}% (viết tay hoặc mờ): "
                                     "cần đối chiếu với bản giấy")
         elif _inked_span(inked, index, line, m.start() + pos, m.start() + pos + 30):
-            doubts["issue_date"] = (f"Ngày ban hành «{shown}» viết tay (mực màu hoặc điền trên dòng chấm): cần đối "
-                                    "chiếu với bản giấy")
+            doubts["issue_date"] = f"Ngày ban hành «{shown}» viết tay ({BY_HAND_SIGNS}): cần đối chiếu với bản giấy"
         later = [d for d in _cited_dates(lines) if d > found]
         if later and "issue_date" not in doubts:
             doubts["issue_date"] = (f"Ngày ban hành {found:%d/%m/%Y} trước ngày {max(later):%d/%m/%Y} của văn bản "
@@ -385,18 +412,38 @@ def _issuer(lines: Sequence[str], title_index: int | None) -> str | None:
                 or "quyen so" in folded or _DATE_LINE.search(folded) or not _is_upperish(line)):
             continue
         parts.append(nfc(line).upper().strip(" ,.;:-"))
-    return correct_issuer(" ".join(parts)) or None
+    return _spelled_as_dated(correct_issuer(" ".join(parts)), lines) or None
 
 
-def extract(lines: Sequence[str], labels: Labels, *, type_id: str | None, title_index: int | None,
+def _spelled_as_dated(issuer: str, lines: Sequence[str]) -> str:
+    """The issuer with its place name spelled as the document's date line spells it ("UBND HUYỆN CHƯ SẼ" beside
+    "Chư Sê, ngày …" -> "UBND HUYỆN CHƯ SÊ"): the date line names the issuer's own place in lower case, where
+    Tesseract reads stacked marks more surely than on capitals. Only marks change: a place whose letters differ
+    ("la Blang" for "IA BLANG") is left as the header reads it."""
+    for line in lines:
+        m = _DATE_LINE.search(fold(line))
+        if m is None:
+            continue
+        place = nfc(line[m.start():]).split(",")[0].upper().split()
+        words = issuer.split()
+        for i in range(len(words) - len(place) + 1):
+            run = words[i : i + len(place)]
+            if run != place and fold(" ".join(run)) == fold(" ".join(place)):
+                return " ".join([*words[:i], *place, *words[i + len(place):]])
+        return issuer
+    return issuer
+
+
+def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
             confidences: Sequence[Sequence[float]] | None = None, inked: Sequence[Sequence[bool]] | None = None,
             learned: Sequence[tuple[str, str, str]] = (), number_pattern: str = "") -> Extracted:
-    """`confidences`: per line, the OCR confidence of each word (space-separated); None for a trusted text layer.
+    """`labels`: the document type's (`Catalogue.labels_for`): its own wordings, the shared ones, its default role.
+    `confidences`: per line, the OCR confidence of each word (space-separated); None for a trusted text layer.
     `inked`: per line, whether each word was filled in by hand (in coloured ink or on a dotted blank, `ocr.ink`):
     such values are read, and each is flagged for a person.
     `learned`: (label, kind, role) wordings learned from reviewers for this type (pipeline.learned_labels);
     `number_pattern`: the type's form of the số/ký hiệu, whose letters are kept as read."""
-    default_role = labels.default_role.get(type_id or "", "subject")
+    default_role = labels.default_role
     text = "\n".join(nfc(line) for line in lines)
     doubts: dict[str, str] = {}
     return Extracted(

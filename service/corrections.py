@@ -110,8 +110,9 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
                           previous_version=current.version)
     index_record(corrected, services)
     if changes.persons is not None and OCR_TEXT in files:  # the wordings that stood before the corrected values
-        for label in learn(services.settings, catalogue.labels, type_id, files[OCR_TEXT].decode("utf-8", "replace"),
-                           current.persons, corrected.persons, current.result_code, actor.identity):
+        text = files[OCR_TEXT].decode("utf-8", "replace")
+        for label in learn(services.settings, catalogue.labels_for(type_id), type_id, text, current.persons,
+                           corrected.persons, current.result_code, actor.identity):
             services.log(actor, "label.learn", current.result_code, "Học nhãn từ hiệu đính", label=label.label,
                          kind=label.kind, type_id=label.type_id, id=label.id)
     return corrected

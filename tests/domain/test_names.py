@@ -1,6 +1,6 @@
 import pytest
 
-from domain.names import correct_name
+from domain.names import correct_name, restore_surname
 
 
 @pytest.mark.parametrize(("read", "expected"), [
@@ -16,3 +16,14 @@ def test_surnames_and_common_middle_names_are_corrected(read: str, expected: str
 
 def test_unknown_surnames_are_left_alone() -> None:
     assert correct_name("KSOR H'BLIN") == "KSOR H'BLIN"
+
+
+@pytest.mark.parametrize(("read", "expected"), [
+    ("OÀNG MINH PHÚC", "HOÀNG MINH PHÚC"),  # the H ran into the dots before it
+    ("Ý CÔNG PHÚC", "LÝ CÔNG PHÚC"),
+    ("HOÀNG MINH PHÚC", "HOÀNG MINH PHÚC"),  # a surname already
+    ("Y BLIM NIÊ", "Y BLIM NIÊ"),  # an Ê Đê name: "Y" without the mark ends no surname
+    ("ƯƠNG VĂN AN", "ƯƠNG VĂN AN"),  # DƯƠNG or LƯƠNG: not guessed
+])
+def test_a_surname_that_lost_its_first_letter_is_restored_only_when_one_fits(read: str, expected: str) -> None:
+    assert restore_surname(read) == expected

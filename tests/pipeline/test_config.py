@@ -50,6 +50,35 @@ def test_broken_configuration_says_what_is_wrong(tmp_path: Path) -> None:
         Validity.parse("forever")
 
 
+def test_each_type_reads_its_own_label_wordings_beside_the_shared_ones(tmp_path: Path) -> None:
+    from pipeline.fields import extract
+
+    default = (Path(__file__).parents[2] / "pipeline" / "defaults" / "document_types.toml").read_text("utf-8")
+    custom = tmp_path / "types.toml"
+    custom.write_text(default.replace('name = [{ label = "Chủ đầu tư", role = "owner" }]',
+                                      'name = [{ label = "Chủ đầu tư", role = "owner" }, '
+                                      '{ label = "Người xin phép", role = "owner" }]'), encoding="utf-8")
+    catalogue = load_catalogue(custom)
+    form = ["Người xin phép: LÊ VĂN AN", "Sinh ngày: 02/03/1980", "Họ và tên: TRẦN THỊ BÌNH"]
+    permit = extract(form, catalogue.labels_for("giay_phep_xay_dung"), title_index=None).persons
+    assert [(p.role, p.name) for p in permit] == [("owner", "LÊ VĂN AN"), ("owner", "TRẦN THỊ BÌNH")]
+    decision = extract(form, catalogue.labels_for("quyet_dinh"), title_index=None).persons  # not its wording
+    assert [(p.role, p.name) for p in decision] == [("beneficiary", "TRẦN THỊ BÌNH")]
+    assert extract(form, catalogue.labels_for(None), title_index=None).persons[-1].role == "subject"
+
+
+def test_a_labels_table_of_the_old_shape_or_with_unknown_keys_is_refused(tmp_path: Path) -> None:
+    default = (Path(__file__).parents[2] / "pipeline" / "defaults" / "document_types.toml").read_text("utf-8")
+    old = tmp_path / "old.toml"
+    old.write_text(default + '\n[labels.default_role]\nkhai_sinh = "registrant"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="default_role is set per document type"):
+        load_catalogue(old)
+    typo = tmp_path / "typo.toml"
+    typo.write_text(default.replace('dob = ["Ghi bằng chữ"]', 'dobs = ["Ghi bằng chữ"]'), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"type khai_sinh.*unknown keys \['dobs'\]"):
+        load_catalogue(typo)
+
+
 def test_the_index_backend_and_its_cluster_come_from_settings_or_environment(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     assert (load_settings(tmp_path).index_backend, load_settings(tmp_path).index_options) == ("sqlite", None)

@@ -63,12 +63,12 @@ def test_the_words_before_a_value_are_its_label() -> None:
 
 
 def test_a_learned_wording_never_overrides_a_configured_label(settings: Settings) -> None:
-    labels = settings.catalogue.labels
+    labels = settings.catalogue.labels_for("tinh_trang_hon_nhan")
     lines = ["Họ và tên: TRẦN THỊ BÌNH", "Người được xác nhận: LÊ VĂN AN"]
-    before = extract(lines, labels, type_id="tinh_trang_hon_nhan", title_index=None)
+    before = extract(lines, labels, title_index=None)
     assert [p.name for p in before.persons] == ["TRẦN THỊ BÌNH"]
     learned = [("Người được xác nhận", "name", "subject"), ("Họ và tên", "name", "wife")]
-    after = extract(lines, labels, type_id="tinh_trang_hon_nhan", title_index=None, learned=learned)
+    after = extract(lines, labels, title_index=None, learned=learned)
     assert [(p.name, p.role) for p in after.persons] == [("TRẦN THỊ BÌNH", "subject"), ("LÊ VĂN AN", "subject")]
     added = learn(settings, labels, "tinh_trang_hon_nhan", "Họ và tên: TRẦN THỊ BÌNH", [],
                   [Person(role="subject", name="TRẦN THỊ BÌNH")], "x-KQ1", "reviewer")

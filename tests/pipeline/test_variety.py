@@ -21,7 +21,7 @@ from sample_scans.captures import FAX_STANDARD, faxed
 from tests.conftest import OPERATOR, REPO, SAMPLES
 
 VARIETY = REPO / "variety_scans"
-LABELS = load_catalogue().labels
+CATALOGUE = load_catalogue()
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_the_old_death_certificate_is_known_by_its_title(office: Services) -> No
 
 def test_a_value_on_a_dotted_blank_counts_as_filled_in_by_hand() -> None:
     got = extract(["GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "Họ và tên: HỒ VĂN.PHÚC........",
-                   "Sinh ngày: 21/09/1968", "Số CMND: ,232195642......"], LABELS, type_id="tinh_trang_hon_nhan",
+                   "Sinh ngày: 21/09/1968", "Số CMND: ,232195642......"], CATALOGUE.labels_for("tinh_trang_hon_nhan"),
                   title_index=0)
     person = got.persons[0]
     assert (person.name, person.old_id) == ("HỒ VĂN PHÚC", "232195642")
@@ -77,13 +77,11 @@ def test_a_value_on_a_dotted_blank_counts_as_filled_in_by_hand() -> None:
 def test_ink_flags_a_number_and_a_name_and_black_print_none() -> None:
     lines = ["Số: 27", "GIẤY CHỨNG NHẬN KẾT HÔN", "Họ và tên chồng: NGÔ ĐỨC NGHĨA", "Giấy CMND số: 234706187"]
     inked = [[False, True], [False] * 4, [False] * 4 + [True] * 3, [False, False, False, True]]
-    got = extract(lines, LABELS, type_id="ket_hon", title_index=1, inked=inked)
+    got = extract(lines, CATALOGUE.labels_for("ket_hon"), title_index=1, inked=inked)
     assert "viết tay" in got.doubts["number"]
     assert got.persons[0].role == "husband" and got.persons[0].handwritten == ["name", "old_id"]
-    plain = extract(lines, LABELS, type_id="ket_hon", title_index=1, inked=[[False] * len(x) for x in inked])
+    plain = extract(lines, CATALOGUE.labels_for("ket_hon"), title_index=1, inked=[[False] * len(x) for x in inked])
     assert "number" not in plain.doubts and plain.persons[0].handwritten == []
-
-
 
 
 def test_a_fax_at_standard_resolution_is_stretched_back_to_a_page(office: Services, tmp_path: Path) -> None:
@@ -107,9 +105,38 @@ def test_a_number_without_a_name_is_flagged_on_any_type() -> None:
     from pipeline.review import review_notes
 
     got = extract(["QUYẾT ĐỊNH", "Số: 12/QĐ-UBND", "Điều 1. Hỗ trợ cho người có số định danh cá nhân",
-                   "Số định danh cá nhân: 064192000123"], LABELS, type_id="quyet_dinh", title_index=0)
+                   "Số định danh cá nhân: 064192000123"], CATALOGUE.labels_for("quyet_dinh"), title_index=0)
     assert got.persons and got.persons[0].name is None
     notes = review_notes(Classification(type_id="quyet_dinh", type_name="Quyết định", confidence=1.0,
                                         needs_review=False), got, [], date(2026, 1, 1),
                          load_catalogue().get("quyet_dinh"))
     assert any(n.code == "nameless_person" and "064192000123" in n.message for n in notes)
+
+
+def test_a_birth_year_written_by_hand_and_read_impossible_is_mended_and_flagged() -> None:
+    lines = ["GIẤY CHỨNG NHẬN KẾT HÔN", "Họ và tên chồng: NGÔ ĐỨC NGHĨA", "Ngày, tháng, năm sinh: 10/08/4976"]
+    hand = [[False] * 4, [False] * 4 + [True] * 3, [False] * 4 + [True]]
+    husband = extract(lines, CATALOGUE.labels_for("ket_hon"), title_index=0, inked=hand).persons[0]
+    assert husband.dob == date(1976, 8, 10) and "dob" in husband.handwritten  # a person confirms it
+    printed = extract(lines, CATALOGUE.labels_for("ket_hon"), title_index=0).persons[0]
+    assert printed.dob is None  # printed, the year is not guessed: the record is flagged for a missing birth date
+    future = extract([*lines[:2], "Ngày, tháng, năm sinh: 10/08/4076"], CATALOGUE.labels_for("ket_hon"),
+                     title_index=0, inked=hand).persons[0]
+    assert future.dob is None  # neither 1076 nor 2076 is a birth year: left for a person
+
+
+def test_an_unreadable_birth_date_in_figures_is_read_from_the_same_date_written_in_words() -> None:
+    lines = ["GIẤY KHAI SINH", "Họ và tên: HOÀNG MINH PHÚC", "Ngày, tháng, năm sinh: . 76/1 7/2009",
+             "Ghi bằng chữ: .ngày..mười.sáu.tháng.mười.một năm hai nghìn không trăm lẻ chín"]
+    hand = [[False] * 3, [False] * 3 + [True] * 3, [False] * 4 + [True] * 3, [False] * 3 + [True] * 8]
+    child = extract(lines, CATALOGUE.labels_for("khai_sinh"), title_index=0, inked=hand).persons[0]
+    assert (child.role, child.dob) == ("registrant", date(2009, 11, 16)) and "dob" in child.handwritten
+
+
+def test_a_name_written_by_hand_whose_first_stroke_was_read_as_a_mark_gets_its_surname_back() -> None:
+    lines = ["GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "Họ và tên: #OÀNG THỊ THỦ DUYÊN", "Sinh ngày: 02/08/1982"]
+    hand = [[False] * 7, [False] * 3 + [True] * 4, [False, False, True]]
+    person = extract(lines, CATALOGUE.labels_for("tinh_trang_hon_nhan"), title_index=0, inked=hand).persons[0]
+    assert (person.name, person.handwritten) == ("HOÀNG THỊ THỦ DUYÊN", ["name", "dob"])
+    printed = extract(lines, CATALOGUE.labels_for("tinh_trang_hon_nhan"), title_index=0).persons[0]
+    assert printed.name == "OÀNG THỊ THỦ DUYÊN"  # not written by hand: kept as read, nothing guessed
