@@ -30,6 +30,7 @@ _TANS = np.tan(np.radians(_SLANTS))
 HAND_SLANT = 7  # degrees: a word leaning less is print (measured: upright print -5..5, written values 7..33)
 HAND_LEAN = 6  # degrees more than the print of its line leans
 ITALIC_LINE = 5  # degrees: print leaning this much is italic, among whose letters slant tells nothing (a 7 leans 30)
+_MAX_SLANT_POINTS = 4000
 _MIN_SLANT_DARK = 20  # dark pixels: fewer, and the strokes are too few to show a slant
 
 
@@ -102,6 +103,9 @@ def _strokes(grey: np.ndarray, word: Word, scale: float) -> tuple[np.ndarray, np
 
 def _lean(xs: np.ndarray, ys: np.ndarray) -> int:
     """The shear, in degrees, that stands these strokes most nearly on end: the sharpest column profile."""
+    if len(xs) > _MAX_SLANT_POINTS:  # a long label: every k-th stroke pixel shows the lean as well
+        step = -(-len(xs) // _MAX_SLANT_POINTS)
+        xs, ys = xs[::step], ys[::step]
     sheared = np.rint(xs[None, :] + ys[None, :] * _TANS[:, None]).astype(np.int64)
     sheared -= sheared.min(axis=1, keepdims=True)
     width = int(sheared.max()) + 1
@@ -117,23 +121,33 @@ def word_slant(grey: np.ndarray, word: Word, scale: float = 1.0) -> int | None:
     return _lean(*strokes) if strokes is not None else None
 
 
+def _may_be_a_value(text: str) -> bool:
+    """A word that could be a value filled in: it holds a figure (a number, a date) or is in capitals (a name)."""
+    core = text.strip(",.;:()|/")
+    letters = [c for c in core if c.isalpha()]
+    return len(core) >= 2 and (any(c.isdigit() for c in core) or (bool(letters) and all(c.isupper() for c in letters)))
+
+
 def slanted_words(grey: np.ndarray, words: Sequence[Word], scale: float = 1.0) -> list[bool]:
-    """For each word of one line of a page without colour, whether it leans like handwriting: at least HAND_SLANT
-    degrees, and HAND_LEAN more than the line's print. The print is the label before the line's first colon or
-    cell border, judged on all its strokes at once ("Họ và tên vợ:" beside a name written in); on a line without
-    one, the other words (their median). On an italic printed line — a date line, a "Căn cứ" — slant tells
-    nothing, and no word is taken for handwriting. Words of one letter are left out: too few strokes to judge."""
-    strokes = [_strokes(grey, w, scale) if len(w.text.strip(",.;:()|/")) >= 2 else None for w in words]
-    slants = [_lean(*s) if s is not None else None for s in strokes]
+    """For each word of one line of a page without colour, whether it is a value (figures or capitals) leaning
+    like handwriting: at least HAND_SLANT degrees, and HAND_LEAN more than the line's print, judged on all the
+    print's strokes at once. The print is the label before the line's first colon or cell border ("Họ và tên vợ:"
+    beside a name written in), or on a line without one, its words that are no value. On an italic printed line
+    — a date line, a "Căn cứ" — slant tells nothing, and no word is taken for handwriting."""
+    values = [_may_be_a_value(w.text) for w in words]
+    out = [False] * len(words)
+    if not any(values):
+        return out
     colon = next((i for i, w in enumerate(words) if w.text.endswith(":") or w.text == "|"), None)
-    label = [s for s in strokes[: colon + 1] if s is not None] if colon is not None else []
-    label_lean = _lean(np.concatenate([s[0] for s in label]), np.concatenate([s[1] for s in label])) if label else None
-    out = []
-    for i, slant in enumerate(slants):
-        if label_lean is not None and colon is not None and i > colon:
-            line_lean = label_lean
-        else:
-            others = sorted(s for j, s in enumerate(slants) if j != i and s is not None)
-            line_lean = others[len(others) // 2] if others else 0
-        out.append(slant is not None and line_lean < ITALIC_LINE and slant >= max(HAND_SLANT, line_lean + HAND_LEAN))
+    printed = range(colon + 1) if colon is not None else [i for i, v in enumerate(values) if not v]
+    strokes = [s for s in (_strokes(grey, words[i], scale) for i in printed) if s is not None]
+    if not strokes:
+        return out  # nothing printed beside the values to judge their lean against
+    line_lean = _lean(np.concatenate([s[0] for s in strokes]), np.concatenate([s[1] for s in strokes]))
+    if line_lean >= ITALIC_LINE:
+        return out
+    for i, word in enumerate(words):
+        if values[i] and (colon is None or i > colon):
+            own = _strokes(grey, word, scale)
+            out[i] = own is not None and _lean(*own) >= max(HAND_SLANT, line_lean + HAND_LEAN)
     return out

@@ -75,8 +75,7 @@ def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below:
         ocr = read_image(prepared.image, dpi=dpi * factor, language=language, timeout_s=timeout_s)
         ocr = read_lost_lines(ocr, prepared.image, prepared.blanks, language=language, timeout_s=timeout_s)
         t2 = time.perf_counter()
-        ocr = read_rows(ocr, find_tables(prepared.image))  # a ruled form: each row's label and value on one line
-        spent["preprocess"] += t1 - t0 + time.perf_counter() - t2
+        spent["preprocess"] += t1 - t0
         spent["ocr"] += t2 - t1
         return rotation, prepared, ocr, assess(ocr)
 
@@ -117,5 +116,8 @@ def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below:
         enlarged = attempt(rotation, min(4, math.ceil(300 / dpi)))
         if enlarged[3].score > quality.score:  # the text layer keeps the page's size in points at any factor
             ocr, quality, factor = enlarged[2], enlarged[3], min(4, math.ceil(300 / dpi))
+    t0 = time.perf_counter()  # a ruled form: each row's label and value on one line (of the reading kept only)
+    ocr = read_rows(ocr, find_tables(prepared.image), scale=factor)
+    spent["preprocess"] += time.perf_counter() - t0
     return PageReading(rotation, prepared, ocr, preprocess_s=spent["preprocess"], ocr_s=spent["ocr"],
                        quality=quality, osd=osd, tried=tried, upscale=factor)
