@@ -43,6 +43,11 @@ def correct_name(name: str) -> str:
     return " ".join(words)
 
 
+def is_surname(word: str) -> bool:
+    """Whether a word, as read (marks ignored), is a known surname."""
+    return fold(word) in _lexicon()[0]
+
+
 def restore_surname(name: str) -> str:
     """A name written by hand whose first letter was lost, its first stroke run into the dots or colon before it
     ('OÀNG MINH PHÚC'): when exactly one known surname ends with the first word as read, marks and all, and is one

@@ -11,7 +11,7 @@ its checks is kept with its problems listed, for a reviewer.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from domain.catalogue import Labels
 from domain.dates import find_dates, make_date
 from domain.issuers import correct_issuer
-from domain.names import correct_name, restore_surname
+from domain.names import correct_name, is_surname, restore_surname
 from domain.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
 from domain.records import Person
 from domain.text import fold, nfc, squash
@@ -284,7 +284,38 @@ def _events(text: str, labels: Labels, default_role: str,
                 written = by_hand(m.end(), len(name))
                 events.append(_Event(m.start(), "name", restore_surname(name) if written else name, default_role,
                                      written))
+    events += _name_lines(text, events, labels.honorifics, default_role, [*taken, *named], by_hand)
     return sorted(events, key=lambda e: e.pos)
+
+
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]|[-–•+*])\s*")  # "1. ", "- ": an item of a list of people
+ANCHOR_LINES = 2  # a name line stands at most this many lines above the number that anchors its person
+
+
+def _name_lines(text: str, events: Sequence[_Event], honorifics: Sequence[str], role: str,
+                spans: Sequence[tuple[int, int]], by_hand: Callable[[int, int], bool]) -> list[_Event]:
+    """People named by a line of capitals with no label ("NGUYỄN VĂN AN" over "Số định danh cá nhân: …", as lists
+    and tables print them): a line that is wholly a name beginning with a known surname, not already read as a
+    label or a name, with a personal number or old ID in the next ANCHOR_LINES lines and no other name between."""
+    anchors = [e.pos for e in events if e.kind in ("personal_number", "old_id")]
+    names = [e.pos for e in events if e.kind == "name"]
+    found = []
+    for m in re.finditer(r"(?m)^[^\n]*$", text):
+        start, end = m.start(), m.end()
+        line = _LIST_MARK.sub("", m.group(0))
+        words = line.split()
+        name = _name_from(line, honorifics) if 2 <= len(words) <= 6 else None
+        if name is None or not is_surname(name.split()[0]) or len(name.split()) < len(words) - 1 \
+                or any(not (end <= x or start >= y) for x, y in spans):
+            continue
+        reach = end
+        for _ in range(ANCHOR_LINES):
+            nxt = text.find("\n", reach + 1)
+            reach = len(text) if nxt < 0 else nxt
+        anchor = next((a for a in anchors if end < a <= reach), None)
+        if anchor is not None and not any(start < n < anchor for n in names):
+            found.append(_Event(start, "name", name, role, by_hand(start, len(name))))
+    return found
 
 
 def _persons(events: Sequence[_Event], default_role: str) -> list[Person]:

@@ -230,3 +230,23 @@ def test_the_issuers_place_is_spelled_as_the_date_line_spells_it_when_only_marks
     other = extract(["ỦY BAN NHÂN DÂN", "XÃ IA BLANG", "la Blang, ngày 16 tháng 10 năm 2011", "GIẤY CHỨNG TỬ"],
                     CATALOGUE.labels_for("khai_tu"), title_index=3)
     assert other.issuer == "ỦY BAN NHÂN DÂN XÃ IA BLANG"  # letters differ: the header's reading stands
+
+
+def test_a_line_of_capitals_above_a_number_names_its_person_without_a_label() -> None:
+    text = lines("""
+        QUYẾT ĐỊNH
+        Điều 1. Hỗ trợ kinh phí cho các hộ có tên sau:
+        1. NGUYỄN VĂN AN
+        Số định danh cá nhân: 064090000123
+        2. Bà TRẦN THỊ BÌNH
+        Sinh ngày 02/09/1978, CMND số 230987654
+        CHỦ TỊCH
+        PHẠM VĂN CƯỜNG
+    """)
+    persons = extract(text, CATALOGUE.labels_for("quyet_dinh"), title_index=0).persons
+    assert [(p.role, p.name, p.personal_number or p.old_id) for p in persons] == [
+        ("beneficiary", "NGUYỄN VĂN AN", "064090000123"), ("beneficiary", "TRẦN THỊ BÌNH", "230987654")]
+    # the signer's name stands over no number: not a person of the record
+    unanchored = extract(lines("QUYẾT ĐỊNH\nNGUYỄN VĂN AN\nĐịa chỉ: Thôn 1\nGhi chú: không\nSố định danh cá nhân: "
+                               "064090000123"), CATALOGUE.labels_for("quyet_dinh"), title_index=0).persons
+    assert [p.name for p in unanchored] == [None]  # three lines above: too far to be its name
