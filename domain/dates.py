@@ -86,20 +86,25 @@ def parse_day(text: str) -> date | None:
 
 def find_dates(text: str) -> list[tuple[int, date]]:
     """Every date in `text` with its character offset, in order of appearance."""
+    return [(start, found) for start, _, found in date_spans(text)]
+
+
+def date_spans(text: str) -> list[tuple[int, int, date]]:
+    """Every date in `text` with the characters [start, end) it is written in, in order of appearance."""
     folded = fold(text)  # same length as the NFC text for Vietnamese letters, so offsets carry over
-    hits: list[tuple[int, date]] = []
+    hits: list[tuple[int, int, date]] = []
     for m in LONG_DATE.finditer(folded):
         d = make_date(m.group(1), m.group(2), m.group(3))
         if d:
-            hits.append((m.start(), d))
+            hits.append((m.start(), m.end(), d))
     for m in SHORT_DATE.finditer(folded):
         d = make_date(m.group(1), m.group(3), m.group(4))
         if d:
-            hits.append((m.start(), d))
+            hits.append((m.start(), m.end(), d))
     for m in WORD_DATE.finditer(folded):
         day, month, year = (words_to_number(re.findall(r"[a-z]+", m.group(i))) for i in (1, 2, 3))
         if day is not None and month is not None and year is not None:
             d = make_date(str(day), str(month), str(year))
             if d:
-                hits.append((m.start(), d))
+                hits.append((m.start(), m.end(), d))
     return sorted(hits)

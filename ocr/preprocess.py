@@ -161,7 +161,12 @@ def find_leaders(grey: np.ndarray, dpi: int) -> list[tuple[Box, list[Box]]]:
 
 def erase_leaders(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, list[Box]]:
     """The page without dotted leaders, and where they were: a value written over them, by hand, reads as noise
-    to Tesseract when they touch it, and the whole line is lost."""
+    to Tesseract when they touch it, and the whole line is lost. A page of 250 dpi or more is first searched at
+    half its size (a quarter of the time; it finds the leaders the full search finds, with their dots a little
+    less exactly placed): most pages have none and pay no more."""
+    if dpi >= 250 and not find_leaders(cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA),
+                                       dpi // 2):
+        return grey, []
     runs = find_leaders(grey, dpi)
     if not runs:
         return grey, []

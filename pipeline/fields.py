@@ -19,7 +19,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 
 from domain.catalogue import Labels
-from domain.dates import find_dates, make_date
+from domain.dates import date_spans, find_dates, make_date
 from domain.issuers import correct_issuer
 from domain.names import correct_name, is_surname, restore_surname
 from domain.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
@@ -402,7 +402,7 @@ def _issue_date(lines: Sequence[str], confidences: Sequence[Sequence[float]] | N
             return None
         pos, found = hits[0]
         weakest = _weakest(confidences, index, line, m.start() + pos, m.start() + pos + 40)
-        if weakest < CONFIDENT:
+        if weakest < CONFIDENT and not _read_surely_elsewhere(found, lines, confidences, inked, index):
             doubts["issue_date"] = (f"Ngày ban hành «{shown}» đọc với độ tin cậy {weakest:.0f}% (viết tay hoặc mờ): "
                                     "cần đối chiếu với bản giấy")
         elif _inked_span(inked, index, line, m.start() + pos, m.start() + pos + 30):
@@ -419,6 +419,20 @@ def _issue_date(lines: Sequence[str], confidences: Sequence[Sequence[float]] | N
             if dates:
                 return dates[0][1]
     return None
+
+
+def _read_surely_elsewhere(day: date, lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
+                           inked: Sequence[Sequence[bool]] | None, skip: int) -> bool:
+    """Whether the same date stands on another line, read surely and in print ("Ngày, tháng, năm đăng ký:
+    12/02/2012" under a blurred date line): two readings agreeing to the day do not both err."""
+    for index, line in enumerate(lines):
+        if index == skip:
+            continue
+        for start, end, found in date_spans(line):
+            if found == day and _weakest(confidences, index, line, start, end) >= CONFIDENT and not _inked_span(
+                    inked, index, line, start, end):
+                return True
+    return False
 
 
 def _register_book(lines: Sequence[str]) -> str | None:

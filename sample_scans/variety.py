@@ -441,8 +441,9 @@ def quyet_dinh(rng: random.Random, wording: str) -> VarietyDocument:
     y = _body_start(page, issuer, number, issued, rng, by_hand=old, tail="/QĐ-UBND")
     y = title(page, ["QUYẾT ĐỊNH", "Về việc hỗ trợ kinh phí khắc phục hậu quả thiên tai"], y, size=15)
     y = page.text("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH GIA LAI", y, center=A4[0] // 2, style="bold", size=14) + 30
-    y = page.paragraph("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", y, indent=120,
-                       style="italic")
+    law = ("Căn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân ngày 26 tháng 11 năm 2003;" if issued.year < 2016
+           else "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;")  # the law in force then
+    y = page.paragraph(law, y, indent=120, style="italic")
     y = page.paragraph("Xét đề nghị của Giám đốc Sở Tài chính,", y, indent=120, style="italic") + 30
     y = page.text("QUYẾT ĐỊNH:", y, center=A4[0] // 2, style="bold", size=14) + 20
     amount = f"{rng.randint(5, 50)}.000.000 đồng"

@@ -250,3 +250,16 @@ def test_a_line_of_capitals_above_a_number_names_its_person_without_a_label() ->
     unanchored = extract(lines("QUYẾT ĐỊNH\nNGUYỄN VĂN AN\nĐịa chỉ: Thôn 1\nGhi chú: không\nSố định danh cá nhân: "
                                "064090000123"), CATALOGUE.labels_for("quyet_dinh"), title_index=0).persons
     assert [p.name for p in unanchored] == [None]  # three lines above: too far to be its name
+
+
+def test_a_blurred_date_line_is_trusted_when_the_same_date_is_read_surely_in_print_elsewhere() -> None:
+    text = ["GIẤY CHỨNG NHẬN KẾT HÔN", "Tân An, ngày 12 tháng 02 năm 2012", "Ngày, tháng, năm đăng ký: 12/02/2012"]
+    blurred = [[95.0] * 5, [97, 96, 96, 75, 94, 97, 97, 68], [95.0] * 6]
+    assert "issue_date" not in extract(text, CATALOGUE.labels_for("ket_hon"), title_index=0,
+                                       confidences=blurred).doubts
+    other = [*text[:2], "Ngày, tháng, năm đăng ký: 12/02/2013"]
+    doubted = extract(other, CATALOGUE.labels_for("ket_hon"), title_index=0, confidences=blurred)
+    assert "68%" in doubted.doubts["issue_date"]  # no second reading agrees: a person checks
+    by_hand = [[False] * 5, [False] * 8, [False] * 5 + [True]]  # the agreeing date was written in: no witness
+    assert "issue_date" in extract(text, CATALOGUE.labels_for("ket_hon"), title_index=0, confidences=blurred,
+                                   inked=by_hand).doubts
