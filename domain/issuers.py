@@ -45,3 +45,9 @@ def correct_issuer(issuer: str) -> str:
             out.append(words[i])
             i += 1
     return " ".join(out)
+
+
+def is_known_name(text: str) -> bool:
+    """Whether a run of words is one of the known names (a body, a province), as read with marks ignored."""
+    key = _key(text)
+    return any(k == key for _, k, _ in _names())

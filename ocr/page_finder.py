@@ -2,8 +2,10 @@
 
 The paper is the largest bright region, darker all round (a desk, a hand, a table): its outline is simplified to four
 corners and the sheet warped to a rectangle of its own size, so that Tesseract reads straight lines of even-sized
-letters. A scan fills its frame, or lies on a white scanner bed, and is left as it is: the region must cover 20–92%
-of the frame, have four clear corners and stand out from what surrounds it.
+letters; then its light is evened out (a lamp or a window lights one side, a phone's shadow darkens another), so
+that one threshold separates ink from paper everywhere on the sheet. A scan fills its frame, or lies on a white
+scanner bed, and is left as it is: the region must cover 20–92% of the frame, have four clear corners and stand out
+from what surrounds it.
 """
 
 from __future__ import annotations
@@ -61,3 +63,18 @@ def flatten(image: npt.NDArray[Any], corners: npt.NDArray[np.float32]) -> npt.ND
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     warp = cv2.getPerspectiveTransform(corners, target)
     return cv2.warpPerspective(image, warp, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+LIGHT_CELL = 24  # the paper's brightness is estimated on a grid this many times coarser than the page (text vanishes)
+
+
+def even_light(image: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The sheet with its paper brought to one brightness: each channel divided by its paper's brightness around
+    each point (the page shrunk until letters vanish, its brightest neighbourhood taken, smoothed and enlarged)."""
+    h, w = image.shape[:2]
+    small = cv2.resize(image, (max(1, w // LIGHT_CELL), max(1, h // LIGHT_CELL)), interpolation=cv2.INTER_AREA)
+    paper = cv2.dilate(small, np.ones((3, 3), np.uint8))  # the paper beside a dark line of text, not the text
+    paper = cv2.GaussianBlur(paper, (0, 0), 2)
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    out = image.astype(np.float32) * (235.0 / np.maximum(paper, 1.0))
+    return np.clip(out, 0, 255).astype(np.uint8)

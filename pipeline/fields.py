@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from domain.catalogue import Labels
 from domain.dates import date_spans, find_dates, make_date
-from domain.issuers import correct_issuer
+from domain.issuers import correct_issuer, is_known_name
 from domain.names import correct_name, is_surname, restore_surname
 from domain.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
 from domain.records import Person
@@ -457,14 +457,15 @@ def _issuer(lines: Sequence[str], title_index: int | None) -> str | None:
                 or "quyen so" in folded or _DATE_LINE.search(folded) or not _is_upperish(line)):
             continue
         parts.append(nfc(line).upper().strip(" ,.;:-"))
-    return _spelled_as_dated(correct_issuer(" ".join(parts)), lines) or None
+    return correct_issuer(" ".join(parts)) or None
 
 
-def _spelled_as_dated(issuer: str, lines: Sequence[str]) -> str:
-    """The issuer with its place name spelled as the document's date line spells it ("UBND HUYỆN CHƯ SẼ" beside
-    "Chư Sê, ngày …" -> "UBND HUYỆN CHƯ SÊ"): the date line names the issuer's own place in lower case, where
-    Tesseract reads stacked marks more surely than on capitals. Only marks change: a place whose letters differ
-    ("la Blang" for "IA BLANG") is left as the header reads it."""
+def _issuer_doubt(issuer: str | None, lines: Sequence[str]) -> str | None:
+    """Why the issuer needs a person, when the document's date line names the issuer's place with other marks
+    ("UBND HUYỆN CHƯ SẼ" beside "Chư Sê, ngày …"): one of the two readings is wrong and neither can be told right.
+    A place that is a known name (a province, corrected from the reference list) is trusted as it is."""
+    if not issuer:
+        return None
     for line in lines:
         m = _DATE_LINE.search(fold(line))
         if m is None:
@@ -472,11 +473,12 @@ def _spelled_as_dated(issuer: str, lines: Sequence[str]) -> str:
         place = nfc(line[m.start():]).split(",")[0].upper().split()
         words = issuer.split()
         for i in range(len(words) - len(place) + 1):
-            run = words[i : i + len(place)]
-            if run != place and fold(" ".join(run)) == fold(" ".join(place)):
-                return " ".join([*words[:i], *place, *words[i + len(place):]])
-        return issuer
-    return issuer
+            run = " ".join(words[i : i + len(place)])
+            if run != " ".join(place) and fold(run) == fold(" ".join(place)) and not is_known_name(run):
+                return (f"Tên địa danh trong cơ quan ban hành «{run}» khác cách viết ở dòng ngày tháng "
+                        f"«{' '.join(place).title()}»: cần đối chiếu với bản giấy")
+        return None
+    return None
 
 
 def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
@@ -491,10 +493,13 @@ def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
     default_role = labels.default_role
     text = "\n".join(nfc(line) for line in lines)
     doubts: dict[str, str] = {}
+    issuer = _issuer(lines, title_index)
+    if (doubt := _issuer_doubt(issuer, lines)) is not None:
+        doubts["issuer"] = doubt
     return Extracted(
         number=_number(lines, confidences, doubts, number_pattern, inked),
         issue_date=_issue_date(lines, confidences, doubts, inked),
-        issuer=_issuer(lines, title_index),
+        issuer=issuer,
         persons=_persons(_events(text, labels, default_role, learned, _hand_map(lines, inked)), default_role),
         register_book=_register_book(lines),
         doubts=doubts,

@@ -51,7 +51,7 @@ from ocr.active_content import ActiveContentError, strip_active_content
 from ocr.fingerprint import WORKING_WIDTH, page_fingerprint
 from ocr.ink import coloured_ink, inked_words, on_blanks, slanted_words
 from ocr.page import PageReading, read_page
-from ocr.page_finder import find_page, flatten
+from ocr.page_finder import even_light, find_page, flatten
 from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten, to_grey
 from ocr.resolution import estimate_dpi
@@ -171,7 +171,7 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         with watch("preprocess"):
             sheet = find_page(to_grey(pixels))  # a photo of the page on a desk: the sheet, flattened
         if sheet is not None:
-            pixels = flatten(pixels, sheet)
+            pixels = even_light(flatten(pixels, sheet))  # a photo: the sheet, flat and evenly lit
         read_dpi = page.dpi  # the pixels' density as Tesseract is told it (a rendered page's, not its scan's)
         result = _read(pixels, read_dpi, index, settings)
         dpi, dpi_source = page.true_dpi, "image"

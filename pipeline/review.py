@@ -110,6 +110,8 @@ def review_notes(classification: Classification, extracted: Extracted, pages: Se
         notes.append(Note(code="number_uncertain", message=(
             f"Số, ký hiệu «{extracted.number}» không đúng dạng (số thường được viết tay sau khi ký, hoặc bị đọc "
             "sai): cần người đối chiếu với bản giấy")))
+    if extracted.issuer and "issuer" in doubts:
+        notes.append(Note(code="issuer_uncertain", message=doubts["issuer"]))
     notes += _required_notes(extracted, required, doc_type.subject_roles if doc_type else ())
     for person in extracted.persons:
         for problem in person.problems:

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from ocr.fingerprint import likeness, page_fingerprint
-from ocr.page_finder import find_page, flatten
+from ocr.page_finder import even_light, find_page, flatten
 from ocr.preprocess import to_grey
 from sample_scans.captures import photographed
 from tests.conftest import SAMPLES
@@ -42,3 +42,16 @@ def test_a_page_on_a_white_scanner_bed_is_left_as_it_is() -> None:
     bed = np.full((int(page.shape[0] * 1.3), int(page.shape[1] * 1.3)), 250, np.uint8)
     bed[300:300 + page.shape[0], 200:200 + page.shape[1]] = page
     assert find_page(bed) is None
+
+
+def test_a_sheet_lit_from_one_side_is_evened_out_and_its_ink_stays_dark() -> None:
+    page = grey("khai_sinh_01.png").astype(np.float32)
+    ramp = np.linspace(0.55, 1.0, page.shape[1], dtype=np.float32)[None, :]  # a window on the right
+    lit = (page * ramp).astype(np.uint8)
+    even = even_light(lit)
+    paper = (page > 200)
+    left, right = even[:, : page.shape[1] // 4], even[:, -page.shape[1] // 4:]
+    assert abs(float(np.median(left[paper[:, : page.shape[1] // 4]])) -
+               float(np.median(right[paper[:, -page.shape[1] // 4:]]))) < 12  # before: about 100 levels apart
+    ink = page < 80
+    assert float(np.median(even[ink])) < 110  # the letters are still dark
