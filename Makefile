@@ -7,13 +7,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-liberation2 fonts-dejavu python3-venv python3-pip softhsm2 \
 	slapd ldap-utils
+TEST_APT_PACKAGES := chromium
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 
-.PHONY: install system-packages demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api clean
+.PHONY: install system-packages test-packages apt demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api clean
 
 system-packages:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
+
+# The browser the portal's tests drive (Debian's Chromium, through Playwright; never `playwright install`).
+test-packages:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" -ne 0 ]; then echo "Missing Debian packages:" $$missing "- run as root, or: sudo apt-get install" $$missing; exit 1; fi; \
 	  echo "Installing Debian packages:" $$missing; \
@@ -44,7 +52,7 @@ tests/node/node_modules: tests/node/package-lock.json
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: lint tests/node/node_modules
+test: lint tests/node/node_modules test-packages
 	$(BIN)/pytest
 
 samples: install

@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Role = Literal["clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console", "system"]
-ROLES: tuple[Role, ...] = ("clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console", "system")
+Role = Literal["clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console", "system", "public"]
+ROLES: tuple[Role, ...] = ("clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console", "system",
+                           "public")
 # clerk: lookups with a purpose and the signed copies they return; reviewer: the review queue and corrections;
 # archivist: holds, retention, disposition, fixity, audits; admin: accounts and API clients; citizen: their own
 # records only; operator: the digitising officer running a batch (and signing it); console: a person with a shell on
-# the archive machine, who can read the data directory anyway; system: a scheduled flow (fixity, signature upkeep).
+# the archive machine, who can read the data directory anyway; system: a scheduled flow (fixity, signature upkeep);
+# public: anyone, not signed in, verifying a copy they were handed (nothing else).
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,6 @@ class Actor:
     def flow(cls, name: str) -> Actor:
         """A scheduled flow acting on its own (fixity checks, signature renewal)."""
         return cls(name, "system")
+
+
+PUBLIC = Actor("public", "public", "Người dùng chưa đăng nhập")  # the verification page's visitor

@@ -42,6 +42,7 @@ def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, 
     text = read_qr(data)
     if text is None:
         return replace(report, problems=[*report.problems, "Không đọc được mã QR trên trang 1."]), None
+    report = replace(report, notes=[*report.notes, f"Mã QR trên trang 1: {text}"])  # what a phone would show
     found = RESULT_CODE.search(text)
     if found is None:
         return replace(report, problems=[*report.problems, f"Mã QR không chứa mã kết quả: {text}"]), None

@@ -17,7 +17,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,9 +26,29 @@ from archive.disposition import DispositionRefused
 from archive.objects import ArchiveError, RetentionViolation
 from indexer.base import IndexUnavailable
 from pipeline.services import Services
-from portal import admin_routes, archive_routes, record_routes, signin_routes
+from portal import (
+    admin_routes,
+    archive_routes,
+    citizen_pages,
+    clerk_pages,
+    link_routes,
+    record_routes,
+    review_pages,
+    signin_pages,
+    signin_routes,
+)
+from portal.pages import (
+    HERE,
+    STATIC_PREFIX,
+    PasswordChangeNeeded,
+    SignInNeeded,
+    error_page,
+    is_page_path,
+    to_sign_in,
+)
 from service.errors import ServiceError, TooMany
 
+PAGES = (signin_pages, clerk_pages, citizen_pages, review_pages, link_routes)
 log = logging.getLogger("sohoa.api")  # annotations stay live (no __future__ import): FastAPI reads them
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
@@ -85,21 +106,39 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     app.add_middleware(RequestContext)
 
+    def refusal(request: Request, status: int, code: str, message: str,
+                headers: dict[str, str] | None = None) -> Response:
+        """The API answers in JSON; a page answers with a page in Vietnamese, with the same status."""
+        if is_page_path(request.url.path):
+            page = error_page(request, ServiceError(code, message))
+            page.status_code = status
+            page.headers.update(headers or {})
+            return page
+        return _error(status, code, message, headers)
+
     @app.exception_handler(ServiceError)
-    async def service_error(request: Request, e: ServiceError) -> JSONResponse:
+    async def service_error(request: Request, e: ServiceError) -> Response:
         headers = {"Retry-After": str(e.retry_after_s)} if isinstance(e, TooMany) else None
-        return _error(e.status, e.code, e.message, headers)
+        return refusal(request, e.status, e.code, e.message, headers)
 
     @app.exception_handler(ArchiveError)
-    async def archive_error(request: Request, e: ArchiveError) -> JSONResponse:
+    async def archive_error(request: Request, e: ArchiveError) -> Response:
         if isinstance(e, DispositionRefused | RetentionViolation):  # a rule of the archive said no
-            return _error(409, "refused_by_archive", str(e))
+            return refusal(request, 409, "refused_by_archive", str(e))
         log.error("request %s: archive error %s: %s", request.state.request_id, type(e).__name__, e)
-        return _error(503, "archive_unavailable", f"Kho lưu trữ chưa sẵn sàng: {e}")
+        return refusal(request, 503, "archive_unavailable", f"Kho lưu trữ chưa sẵn sàng: {e}")
 
     @app.exception_handler(IndexUnavailable)
-    async def index_down(request: Request, e: IndexUnavailable) -> JSONResponse:
-        return _error(503, "index_unavailable", f"Chỉ mục tra cứu chưa sẵn sàng: {e}")
+    async def index_down(request: Request, e: IndexUnavailable) -> Response:
+        return refusal(request, 503, "index_unavailable", f"Chỉ mục tra cứu chưa sẵn sàng: {e}")
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, e: SignInNeeded) -> Response:
+        return to_sign_in(e.next_url)
+
+    @app.exception_handler(PasswordChangeNeeded)
+    async def password_change_needed(request: Request, e: PasswordChangeNeeded) -> Response:
+        return RedirectResponse("/doi-mat-khau", status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, e: RequestValidationError) -> JSONResponse:
@@ -128,6 +167,9 @@ def create_app(services: Services) -> FastAPI:
 
     for module in (signin_routes, record_routes, archive_routes, admin_routes):
         app.include_router(module.router)
+    for pages in PAGES:  # the portal's pages: the same use cases, rendered for people (not in the API's schema)
+        app.include_router(pages.router)
+    app.mount(STATIC_PREFIX, StaticFiles(directory=HERE / "static"), name="static")
     return app
 
 

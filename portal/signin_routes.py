@@ -42,7 +42,7 @@ def _session_json(session: Session, services: Services) -> dict[str, Any]:
             "must_change_password": must_change_password(services, session)}
 
 
-def _set_cookie(response: Response, token: str, auth: AuthSettings) -> None:
+def set_session_cookie(response: Response, token: str, auth: AuthSettings) -> None:
     response.set_cookie(COOKIE, token, max_age=auth.session_seconds, httponly=True, secure=auth.cookie_secure,
                         samesite="lax", path="/")
 
@@ -51,7 +51,7 @@ def _set_cookie(response: Response, token: str, auth: AuthSettings) -> None:
 def login(body: Login, response: Response, services: ServicesDep) -> dict[str, Any]:
     auth = auth_settings(services)
     token, session = password_sign_in(services, body.username, body.password, auth=auth)
-    _set_cookie(response, token, auth)
+    set_session_cookie(response, token, auth)
     return {"token": token, **_session_json(session, services)}
 
 
@@ -109,5 +109,5 @@ def oidc_callback(services: ServicesDep, state: str = "", code: str = "", error:
     token, _ = open_session(services, auth, actor, "oidc")
     services.log(actor, "signin", None, "Đăng nhập", source="oidc")
     response = RedirectResponse(next_url, status_code=303)
-    _set_cookie(response, token, auth)
+    set_session_cookie(response, token, auth)
     return response

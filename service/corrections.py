@@ -43,10 +43,12 @@ class Changes:
     type_id: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)  # number, issue_date (a date), issuer
     persons: list[Person] | None = None  # the whole list as it should be
+    confirmed: bool = False  # the reviewer checked the record against the paper and found it right as read
 
     def described(self) -> list[str]:
-        return ([f"type_id={self.type_id}"] if self.type_id else []) + sorted(self.fields) + (
+        changed = ([f"type_id={self.type_id}"] if self.type_id else []) + sorted(self.fields) + (
             ["persons"] if self.persons is not None else [])
+        return changed or (["confirmed"] if self.confirmed else [])
 
 
 def correct_record(services: Services, actor: Actor, result_code: str, changes: Changes, reason: str) -> Manifest:

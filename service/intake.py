@@ -42,6 +42,7 @@ class IntakeAnswer:
     appointment: date
     dossier_code: str | None
     papers: list[PaperAnswer]
+    documents: list[Hit]  # every document of the applicant found, whether or not a paper of this procedure
 
     def as_json(self) -> dict[str, Any]:
         required = [p for p in self.papers if not p.paper.optional]
@@ -105,7 +106,7 @@ def intake_check(services: Services, actor: Actor, query: RecordQuery, procedure
             manifest = services.archive.manifest(best.result_code)
             link = services.archive.download_url(manifest, SIGNED_PDF, seconds) if manifest else None
         answers.append(PaperAnswer(paper, status, best, link))
-    answer = IntakeAnswer(chosen, query, on, dossier_code.strip() if dossier_code else None, answers)
+    answer = IntakeAnswer(chosen, query, on, dossier_code.strip() if dossier_code else None, answers, hits)
     required = [a for a in answers if not a.paper.optional]
     services.log(actor, "intake.check" if dossier_code is None else "intake.reuse", None, why,
                  procedure=chosen.code, dossier_code=answer.dossier_code, appointment=on.isoformat(),

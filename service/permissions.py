@@ -15,8 +15,9 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "search": frozenset({"clerk", "reviewer", "archivist", "console"}),
     "show": frozenset({"clerk", "reviewer", "archivist", "citizen", "console"}),
     "download_link": frozenset({"clerk", "citizen", "console"}),  # a clerk: what their lookups returned
-    "verify": frozenset({"clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console"}),
+    "verify": frozenset({"clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console", "public"}),
     "review_queue": frozenset({"reviewer", "console"}),
+    "review_backlog": frozenset({"reviewer", "operator", "archivist", "console"}),
     "correct": frozenset({"reviewer", "console"}),
     "legal_hold": frozenset({"archivist", "console"}),
     "extend_retention": frozenset({"archivist", "console"}),
@@ -32,6 +33,7 @@ WHAT_VI = {
     "lookup": "tra cứu giấy tờ của công dân", "intake_check": "kiểm tra giấy tờ khi tiếp nhận hồ sơ",
     "search": "tìm kiếm hồ sơ", "show": "xem hồ sơ",
     "download_link": "lấy liên kết tải bản sao", "verify": "xác minh bản sao", "review_queue": "xem hàng đợi rà soát",
+    "review_backlog": "xem số hồ sơ chờ rà soát",
     "correct": "hiệu đính hồ sơ", "legal_hold": "phong tỏa hồ sơ", "extend_retention": "gia hạn lưu trữ",
     "disposition": "đề nghị hoặc phê duyệt tiêu hủy", "audit": "xem báo cáo kiểm toán",
     "submit_batch": "gửi lô số hóa", "batch_status": "xem tiến độ lô số hóa",

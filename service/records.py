@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from archive.base import SIGNED_PDF
+from archive.base import ORIGINAL, SIGNED_PDF
 from domain.actor import Actor
 from domain.records import Manifest
 from indexer.base import Hit
@@ -49,6 +49,28 @@ def review_queue(services: Services, actor: Actor, *, limit: int = 100) -> list[
         items.append(ReviewItem(hit, [n.message for n in manifest.review] if manifest else []))
     services.log(actor, "review.queue", None, "Rà soát hồ sơ số hóa", results=[i.hit.result_code for i in items])
     return items
+
+
+def review_scan(services: Services, actor: Actor, result_code: str) -> tuple[Manifest, bytes, str]:
+    """The scan as it came (the archived original), for a reviewer to read the fields off: a read of personal data,
+    logged."""
+    require(actor, "correct")
+    manifest = record(services, result_code)
+    data = services.archive.read(manifest, ORIGINAL)
+    services.log(actor, "record.read", manifest.result_code, "Rà soát hồ sơ số hóa", part="original")
+    return manifest, data, manifest.files[ORIGINAL].media_type
+
+
+def public_status(services: Services, result_code: str) -> bool:
+    """Whether the archive holds a current record of this result code: all that the page a signed copy's QR code
+    opens tells anyone, signed in or not (no personal data)."""
+    return services.archive.manifest(result_code) is not None
+
+
+def review_backlog(services: Services, actor: Actor) -> int:
+    """How many records wait for a reviewer (a count: nothing personal is read)."""
+    require(actor, "review_backlog")
+    return len(services.index.review_queue(limit=1_000_000))
 
 
 def verify_upload(services: Services, actor: Actor, data: bytes, file_name: str, *, at: datetime | None = None,

@@ -56,6 +56,7 @@ def use_cases(services: Services, code: str) -> dict[str, Callable[[Actor], Any]
         "show": lambda a: records.show(services, a, code, "Xem hồ sơ"),
         "download_link": lambda a: records.download_link(services, a, code, SIGNED_PDF, "Cấp bản sao"),
         "review_queue": lambda a: records.review_queue(services, a),
+        "review_backlog": lambda a: records.review_backlog(services, a),
         "correct": lambda a: corrections.correct_record(services, a, code, corrections.Changes(
             fields={"issuer": "ỦY BAN NHÂN DÂN XÃ HÀ TAM"}), "Đối chiếu bản giấy"),
         "legal_hold": lambda a: archivist.set_legal_hold(services, a, code, True, "Phong tỏa theo yêu cầu"),

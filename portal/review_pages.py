@@ -1,0 +1,116 @@
+"""The reviewer's pages: the review queue one record at a time, the scan beside the fields read off it with the
+reasons it was flagged; the reviewer corrects fields and people (or confirms them as read), which stores a new
+version, signs it again and re-indexes it, and the next record comes up. Every action has a key: a reviewer clears a
+record without the mouse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from domain.dates import parse_day
+from domain.records import Manifest, Person
+from portal.pages import check_csrf, render, services_of, signed_in
+from portal.preview import data_uri, page_images
+from service.corrections import Changes, correct_record
+from service.errors import InvalidRequest, ServiceError
+from service.records import record, review_backlog, review_queue, review_scan
+
+router = APIRouter(include_in_schema=False)
+CHECKED = "Đã đối chiếu với bản giấy"
+PERSON_FIELDS = ("role", "name", "dob", "sex", "personal_number", "old_id")
+
+
+@router.get("/ra-soat")
+def queue(request: Request, da_luu: str = "") -> Response:
+    """The first record waiting, or a page saying the queue is empty."""
+    actor, session = signed_in(request, "reviewer", "console")
+    items = review_queue(services_of(request), actor, limit=1)
+    if items:
+        suffix = f"?da_luu={da_luu}" if da_luu else ""
+        return RedirectResponse(f"/ra-soat/{items[0].hit.result_code}{suffix}", status_code=303)
+    return render(request, "review_empty.html", session=session, saved=da_luu)
+
+
+def _page(request: Request, session: Any, manifest: Manifest, images: list[str], *, status: int = 200,
+          error: str = "", saved: str = "", waiting: int = 0) -> Response:
+    catalogue = services_of(request).settings.catalogue
+    persons = [*manifest.persons, Person(role="")]  # one empty row: a person the reading missed
+    roles = sorted({r for t in catalogue.types for r in t.subject_roles} | set(catalogue.role_names)
+                   | {p.role for p in manifest.persons})
+    return render(request, "review.html", status=status, session=session, manifest=manifest, images=images,
+                  persons=persons, roles=roles, types=catalogue.types, error=error, saved=saved, waiting=waiting,
+                  checked=CHECKED)
+
+
+def _scan(request: Request, actor: Any, result_code: str) -> tuple[Manifest, list[str]]:
+    manifest, data, media_type = review_scan(services_of(request), actor, result_code)
+    return manifest, [data_uri(png) for png in page_images(data, media_type, width=1400)]
+
+
+@router.get("/ra-soat/{result_code}")
+def review(request: Request, result_code: str, da_luu: str = "") -> Response:
+    actor, session = signed_in(request, "reviewer", "console")
+    manifest, images = _scan(request, actor, result_code)
+    waiting = review_backlog(services_of(request), actor)
+    return _page(request, session, manifest, images, saved=da_luu, waiting=waiting)
+
+
+def _persons(form: FormData, before: list[Person]) -> list[Person]:
+    """The people as the form now has them; a row left empty is no one. What was read by hand stays recorded."""
+    out = []
+    for index in range(int(str(form.get("so_nguoi") or 0))):
+        value = {k: str(form.get(f"p{index}_{k}") or "").strip() for k in PERSON_FIELDS}
+        if not (value["name"] or value["personal_number"] or value["old_id"]):
+            continue
+        dob = parse_day(value["dob"]) if value["dob"] else None
+        if value["dob"] and dob is None:
+            raise InvalidRequest("bad_day", f"Ngày sinh không đúng dạng ngày (dd/mm/yyyy): {value['dob']!r}")
+        old = before[index] if index < len(before) else None
+        out.append(Person(role=value["role"] or "subject", name=value["name"].upper() or None, dob=dob,
+                          sex=value["sex"] or None, personal_number=value["personal_number"] or None,
+                          old_id=value["old_id"] or None, handwritten=list(old.handwritten) if old else []))
+    return out
+
+
+def _changes(form: FormData, current: Manifest) -> Changes:
+    """Only what the reviewer changed; nothing changed is a confirmation of the record as read."""
+    fields: dict[str, Any] = {}
+    number, issuer = str(form.get("so") or "").strip() or None, str(form.get("co_quan") or "").strip() or None
+    issue_text = str(form.get("ngay_cap") or "").strip()
+    issue_date = parse_day(issue_text) if issue_text else None
+    if issue_text and issue_date is None:
+        raise InvalidRequest("bad_day", f"Ngày cấp không đúng dạng ngày (dd/mm/yyyy): {issue_text!r}")
+    for key, value in (("number", number), ("issuer", issuer), ("issue_date", issue_date)):
+        if value != getattr(current.fields, key):
+            fields[key] = value
+    type_id = str(form.get("loai") or "") or None
+    persons = _persons(form, current.persons)
+    same_people = [p.model_dump(exclude={"problems", "handwritten"}) for p in persons] == [
+        p.model_dump(exclude={"problems", "handwritten"}) for p in current.persons]
+    return Changes(type_id=type_id if type_id != current.classification.type_id else None, fields=fields,
+                   persons=None if same_people else persons, confirmed=True)
+
+
+@router.post("/ra-soat/{result_code}")
+async def save(request: Request, result_code: str) -> Response:
+    actor, session = signed_in(request, "reviewer", "console")
+    form = await request.form()
+    check_csrf(session, form)
+    services = services_of(request)
+    manifest = record(services, result_code)
+    try:
+        changes = _changes(form, manifest)
+        # Signing runs its own event loop (pyHanko): off this one, in a worker thread.
+        corrected = await run_in_threadpool(correct_record, services, actor, result_code, changes,
+                                            str(form.get("ly_do") or "").strip() or CHECKED)
+    except ServiceError as e:
+        if e.status >= 403:
+            raise
+        _, images = await run_in_threadpool(_scan, request, actor, result_code)
+        return _page(request, session, manifest, images, status=e.status, error=e.message)
+    return RedirectResponse(f"/ra-soat?da_luu={corrected.result_code}", status_code=303)
