@@ -14,6 +14,7 @@ from archive.objects import ArchiveError, Lock
 
 REQUESTS = "dispositions/requests/"
 APPROVALS = "dispositions/approvals/"
+REFUSALS = "dispositions/refusals/"  # a second archivist said no: the request is closed, the record stays
 
 
 class DispositionRefused(ArchiveError):
@@ -63,9 +64,27 @@ def load_request(archive: RecordArchive, request_id: str) -> DispositionRequest:
 
 
 def pending_requests(archive: RecordArchive) -> list[DispositionRequest]:
-    approved = {k.rsplit("/", 1)[1] for k in archive.objects.keys(APPROVALS)}
+    closed = {k.rsplit("/", 1)[1] for prefix in (APPROVALS, REFUSALS) for k in archive.objects.keys(prefix)}
     return [load_request(archive, k.rsplit("/", 1)[1].removesuffix(".json"))
-            for k in archive.objects.keys(REQUESTS) if k.rsplit("/", 1)[1] not in approved]
+            for k in archive.objects.keys(REQUESTS) if k.rsplit("/", 1)[1] not in closed]
+
+
+def refuse_disposition(archive: RecordArchive, request_id: str, actor: str, reason: str, lock: Lock,
+                       now: datetime | None = None) -> dict[str, object]:
+    """Close a request without destroying anything: the refusal is written once and kept, like an approval."""
+    request = load_request(archive, request_id)
+    if actor == request.requested_by:
+        raise DispositionRefused("Người từ chối tiêu hủy phải khác người đề nghị "
+                                 f"({request.requested_by}); người đề nghị không tự đóng đề nghị của mình.")
+    for prefix, what in ((APPROVALS, "đã được phê duyệt"), (REFUSALS, "đã bị từ chối")):
+        if archive.objects.stat(f"{prefix}{request_id}.json") is not None:
+            raise DispositionRefused(f"Đề nghị {request_id} {what}.")
+    when = (now or datetime.now(UTC)).astimezone()
+    refusal: dict[str, object] = {**asdict(request), "refused_by": actor,
+                                  "refused_at": when.isoformat(timespec="seconds"), "refusal_reason": reason}
+    archive.objects.put(f"{REFUSALS}{request_id}.json", _json(refusal), {"role": "disposition-refusal"}, lock,
+                        "application/json")
+    return refusal
 
 
 def approve_disposition(archive: RecordArchive, request_id: str, actor: str, lock: Lock,
@@ -75,6 +94,8 @@ def approve_disposition(archive: RecordArchive, request_id: str, actor: str, loc
     if actor == request.requested_by:
         raise DispositionRefused("Người phê duyệt tiêu hủy phải khác người đề nghị "
                                  f"({request.requested_by}).")
+    if archive.objects.stat(f"{REFUSALS}{request_id}.json") is not None:
+        raise DispositionRefused(f"Đề nghị {request_id} đã bị từ chối: cần một đề nghị mới.")
     manifest = archive.find(request.content_hash)
     approval_key = f"{APPROVALS}{request_id}.json"
     existing = archive.objects.stat(approval_key)

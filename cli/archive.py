@@ -23,6 +23,7 @@ from service.archivist import (
     approve_disposal,
     extend_retention,
     pending_disposals,
+    refuse_disposal,
     request_disposal,
     set_legal_hold,
 )
@@ -208,6 +209,10 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) 
         return 0
     if not args.target:
         raise CommandError("Cần mã đề nghị tiêu hủy")
+    if args.action == "refuse":
+        refused = refuse_disposal(services, args.by, args.target, args.reason)
+        console.print(f"Đã từ chối đề nghị tiêu hủy {refused.id}; hồ sơ {refused.result_code} được giữ nguyên.")
+        return 0
     done = approve_disposal(services, args.by, args.target, args.reason)
     console.print(f"Đã phê duyệt và tiêu hủy hồ sơ {done.result_code} ({done.objects_deleted} đối tượng).")
     return 0
@@ -299,9 +304,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True, help="why (kept with the new version and in the audit log)")
     p.set_defaults(run=cmd_retain)
 
-    p = sub.add_parser("dispose", parents=[common], help="request, list or approve the disposition of a record")
-    p.add_argument("action", choices=["request", "approve", "list"])
-    p.add_argument("target", nargs="?", help="result code (request) or request id (approve)")
+    p = sub.add_parser("dispose", parents=[common],
+                       help="request, list, approve or refuse the disposition of a record")
+    p.add_argument("action", choices=["request", "approve", "refuse", "list"])
+    p.add_argument("target", nargs="?", help="result code (request) or request id (approve, refuse)")
     p.add_argument("--reason", default="Hết thời hạn lưu trữ", help="why (kept with the request and in the log)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_dispose)

@@ -7,7 +7,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from portal.callers import Caller, ServicesDep
-from service.archivist import approve_disposal, extend_retention, pending_disposals, request_disposal, set_legal_hold
+from service.archivist import (
+    approve_disposal,
+    extend_retention,
+    pending_disposals,
+    refuse_disposal,
+    request_disposal,
+    set_legal_hold,
+)
 from service.audits import access_report, fixity_audit, log_check, retention_audit, reuse_report
 from service.batches import batch_status, list_batches, submit_batch
 
@@ -68,6 +75,11 @@ def dispose_request_endpoint(body: DisposalRequest, actor: Caller, services: Ser
 @router.post("/disposals/{request_id}/approve", summary="approve (by another archivist) and carry out a disposition")
 def approve_endpoint(request_id: str, body: Approval, actor: Caller, services: ServicesDep) -> dict[str, Any]:
     return vars(approve_disposal(services, actor, request_id, body.reason))
+
+
+@router.post("/disposals/{request_id}/refuse", summary="refuse (by another archivist) a disposition: the record stays")
+def refuse_endpoint(request_id: str, body: Approval, actor: Caller, services: ServicesDep) -> dict[str, Any]:
+    return vars(refuse_disposal(services, actor, request_id, body.reason))
 
 
 @router.post("/audit/fixity", summary="re-read objects against their manifests, and the audit log's chain")

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
-from archive.disposition import DispositionRequest, approve_disposition, pending_requests, request_disposition
+from archive.disposition import (
+    DispositionRequest,
+    approve_disposition,
+    load_request,
+    pending_requests,
+    refuse_disposition,
+    request_disposition,
+)
 from archive.objects import Lock
 from archive.retention import lock_of, retention_of
 from domain.actor import Actor
@@ -69,6 +76,17 @@ def approve_disposal(services: Services, actor: Actor, request_id: str, reason: 
     services.log(actor, "disposition.approve", code, reason, request=request_id,
                  objects_deleted=approval["objects_deleted"], requested_by=approval["requested_by"])
     return Disposal(code, cast(int, approval["objects_deleted"]), str(approval["requested_by"]))
+
+
+def refuse_disposal(services: Services, actor: Actor, request_id: str, reason: str) -> DispositionRequest:
+    """Refuse a request made by someone else: it is closed and kept, and the record stays as it is."""
+    require(actor, "disposition")
+    why = _reason(reason, "từ chối tiêu hủy")
+    request = load_request(services.archive, request_id)
+    refuse_disposition(services.archive, request_id, actor.identity, why, _audit_lock(services))
+    services.log(actor, "disposition.refuse", request.result_code, why, request=request_id,
+                 requested_by=request.requested_by)
+    return request
 
 
 def extend_retention(services: Services, actor: Actor, result_code: str, until: date | None, reason: str) -> Manifest:

@@ -173,3 +173,23 @@ def test_a_write_killed_before_its_manifest_is_finished_by_the_next_run(tmp_path
     assert (numbers.reserved, numbers.unused, numbers.double) == (1, [], [])  # one dossier number, no duplicate
     assert list(services.archive.incomplete()) == []
     assert services.index.count() == 1
+
+
+def test_a_second_archivist_refuses_a_disposition_and_the_record_stays(
+        archive_copy: tuple[Path, dict[str, str]]) -> None:
+    data, codes = archive_copy
+    decision = codes["quyet_dinh_01.pdf"]
+    assert cli(data, "archivist-a", "dispose", "request", decision, "--reason", "Hết hạn lưu trữ")[0] == 0
+    request_id = json.loads(cli(data, "archivist-a", "dispose", "list", "--json")[1])[0]["id"]
+    status, out = cli(data, "archivist-a", "dispose", "refuse", request_id, "--reason", "Tự rút")
+    assert status == 3 and "phải khác người đề nghị" in flat(out)
+    status, out = cli(data, "archivist-b", "dispose", "refuse", request_id, "--reason", "Còn giá trị tra cứu")
+    assert status == 0 and "được giữ nguyên" in flat(out)
+    assert json.loads(cli(data, "x", "dispose", "list", "--json")[1]) == []  # closed
+    status, out = cli(data, "archivist-c", "dispose", "approve", request_id)
+    assert status == 3  # a refused request cannot be approved afterwards
+    assert run_cli("show", decision, *ARCHIVIST, "--data-dir", str(data))[0] == 0  # the record stays
+    refusal = json.loads(FilesystemObjects(data / "archive").get(f"dispositions/refusals/{request_id}.json"))
+    assert (refusal["refused_by"], refusal["refusal_reason"]) == ("archivist-b", "Còn giá trị tra cứu")
+    assert ("archivist-b", "disposition.refuse", decision) in [(e["actor"], e["action"], e["record"])
+                                                               for e in events(data)]

@@ -44,6 +44,7 @@ def endpoints(code: str, other: str, folder: str) -> list[tuple[str, str, str, d
         ("disposition", "GET", "/v1/disposals", None),
         ("disposition", "POST", "/v1/disposals", {"result_code": other, "reason": "Hết thời hạn"}),
         ("disposition", "POST", "/v1/disposals/20261203-nope/approve", {"reason": "Đồng ý"}),
+        ("disposition", "POST", "/v1/disposals/20261203-nope/refuse", {"reason": "Còn giá trị tra cứu"}),
         ("audit", "POST", "/v1/audit/fixity", {"sample": 1}),
         ("audit", "GET", "/v1/audit/retention", None),
         ("audit", "GET", "/v1/audit/log", None),
