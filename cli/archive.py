@@ -21,6 +21,7 @@ from pipeline.config import Settings
 from pipeline.services import Services, open_services
 from service.archivist import (
     approve_disposal,
+    export_transfer,
     extend_retention,
     pending_disposals,
     refuse_disposal,
@@ -222,14 +223,8 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) 
 
 
 def cmd_export_bagit(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from archive.bagit_export import export_bag
-
-    services = open_services(settings)
-    manifests = [_record(services, code) for code in args.result_codes]
-    export_bag(services.archive, manifests, Path(args.out), settings.agency_name, settings.agency_code)
-    for m in manifests:
-        services.log(args.by, "record.export", m.result_code, args.purpose, package=str(args.out), form="bagit")
-    console.print(f"Đã đóng gói {len(manifests)} hồ sơ theo BagIt tại {args.out} (đã kiểm tra mã băm).")
+    packed = export_transfer(open_services(settings), args.by, args.result_codes, Path(args.out), args.purpose)
+    console.print(f"Đã đóng gói {packed} hồ sơ theo BagIt tại {args.out} (đã kiểm tra mã băm).")
     return 0
 
 

@@ -51,3 +51,19 @@ def is_known_name(text: str) -> bool:
     """Whether a run of words is one of the known names (a body, a province), as read with marks ignored."""
     key = _key(text)
     return any(k == key for _, k, _ in _names())
+
+
+def issuer_level(issuer: str | None) -> str:
+    """The level of government an issuer belongs to, from its name: "commune" (xã, phường, thị trấn), "district"
+    (huyện, quận, thị xã, a city within a province), "province" (tỉnh, a centrally governed city), or "other"."""
+    words = f" {fold(issuer or '')} "
+    if any(w in words for w in (" xa ", " phuong ", " thi tran ")) and " thi xa " not in words:
+        return "commune"
+    if any(w in words for w in (" huyen ", " quan ", " thi xa ")):
+        return "district"
+    if " tinh " in words:
+        return "province"
+    if " thanh pho " in words:
+        city = words.split(" thanh pho ", 1)[1].strip()
+        return "province" if any(_key(city) == _key(p) for p in provinces().values()) else "district"
+    return "other"

@@ -28,9 +28,11 @@ from indexer.base import IndexUnavailable
 from pipeline.services import Services
 from portal import (
     admin_routes,
+    archive_pages,
     archive_routes,
     citizen_pages,
     clerk_pages,
+    lead_pages,
     link_routes,
     record_routes,
     review_pages,
@@ -48,7 +50,7 @@ from portal.pages import (
 )
 from service.errors import ServiceError, TooMany
 
-PAGES = (signin_pages, clerk_pages, citizen_pages, review_pages, link_routes)
+PAGES = (signin_pages, clerk_pages, citizen_pages, review_pages, archive_pages, lead_pages, link_routes)
 log = logging.getLogger("sohoa.api")  # annotations stay live (no __future__ import): FastAPI reads them
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import cast
 
 from archive.disposition import (
@@ -112,3 +113,54 @@ def extend_retention(services: Services, actor: Actor, result_code: str, until: 
     services.archive.extend_retention(extended, lock_of(longer))  # the earlier versions' objects too
     index_record(extended, services)
     return extended
+
+
+def export_transfer(services: Services, actor: Actor, result_codes: list[str], out: Path, purpose: str) -> int:
+    """Pack records (every version of each) as a validated BagIt bag at `out`, for transfer to the historical
+    archive; each record packed is an audit event. Returns how many records were packed."""
+    from archive.bagit_export import export_bag
+
+    require(actor, "export")
+    why = _reason(purpose, "chuyển giao")
+    manifests = [record(services, code) for code in dict.fromkeys(c.strip() for c in result_codes if c.strip())]
+    if not manifests:
+        raise InvalidRequest("no_records", "Cần ít nhất một mã kết quả để đóng gói.")
+    settings = services.settings
+    export_bag(services.archive, manifests, out, settings.agency_name, settings.agency_code)
+    for manifest in manifests:
+        services.log(actor, "record.export", manifest.result_code, why, package=out.name, form="bagit")
+    return len(manifests)
+
+
+@dataclass(frozen=True)
+class CatalogueLine:
+    """One record as the archive's catalogue lists it: what identifies and keeps it, no personal data."""
+
+    result_code: str
+    dossier_code: str
+    type_name: str
+    number: str
+    issue_date: str
+    issuer: str
+    retention_class: str
+    retain_until: str  # ISO date, or "vĩnh viễn"
+    legal_hold: bool
+    needs_review: bool
+    pages: int
+    version: int
+
+
+def catalogue_lines(services: Services, actor: Actor) -> list[CatalogueLine]:
+    """The catalogue of holdings (danh mục hồ sơ), for an export the archivist opens in a spreadsheet."""
+    require(actor, "export")
+    lines = []
+    for manifest in services.archive.manifests():
+        held = services.archive.lock_state(manifest).legal_hold
+        until = manifest.retention.retain_until
+        lines.append(CatalogueLine(
+            manifest.result_code, manifest.dossier_code, manifest.classification.type_name or "",
+            manifest.fields.number or "", manifest.fields.issue_date.isoformat() if manifest.fields.issue_date else "",
+            manifest.fields.issuer or "", manifest.retention.label, until.isoformat() if until else "vĩnh viễn",
+            held, manifest.needs_review, len(manifest.pages), manifest.version))
+    services.log(actor, "catalogue.export", None, "Xuất danh mục hồ sơ", records=len(lines))
+    return lines

@@ -46,6 +46,33 @@ def retention_audit(services: Services, actor: Actor, *, due_within_days: int = 
     return report
 
 
+@dataclass(frozen=True)
+class FixityRun:
+    at: datetime
+    by: str
+    records: int
+    objects: int
+    findings: list[dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def last_fixity_run(services: Services, actor: Actor) -> FixityRun | None:
+    """The latest fixity check the audit log records (scheduled or asked for), with what it found."""
+    require(actor, "audit")
+    last = None
+    for event in _events(services):
+        if event.get("action") == "fixity.check":
+            last = event
+    if last is None:
+        return None
+    details = last.get("details") or {}
+    return FixityRun(datetime.fromisoformat(last["time"]), last["actor"], int(details.get("records", 0)),
+                     int(details.get("objects", 0)), list(details.get("findings") or []))
+
+
 def log_check(services: Services, actor: Actor) -> Verification:
     """Whether the audit log's hash chain is unbroken, and its head."""
     require(actor, "audit")
@@ -117,17 +144,21 @@ class ReuseReport:
                 "rate": round(self.rate, 4)}
 
 
-def reuse_report(services: Services, actor: Actor, *, since: date | None = None,
-                 until: date | None = None) -> ReuseReport:
-    """Papers citizens did not have to bring again, against those required (QĐ 468/QĐ-TTg's 80% target); a dossier
-    checked twice counts once, as its last check."""
-    require(actor, "audit")
+def reuse_counts(services: Services, *, since: date | None = None, until: date | None = None) -> ReuseReport:
+    """The papers counted (no personal data: counts only); a dossier checked twice counts once, as its last check."""
     last: dict[str, dict[str, Any]] = {}
     for event in _events(services):
         if event.get("action") == "intake.reuse" and not ((since and _day(event) < since)
                                                           or (until and _day(event) > until)):
             last[event["details"]["dossier_code"]] = event["details"]
-    report = ReuseReport(len(last), sum(d["required"] for d in last.values()),
-                         sum(len(d["reused"]) for d in last.values()))
+    return ReuseReport(len(last), sum(d["required"] for d in last.values()),
+                       sum(len(d["reused"]) for d in last.values()))
+
+
+def reuse_report(services: Services, actor: Actor, *, since: date | None = None,
+                 until: date | None = None) -> ReuseReport:
+    """Papers citizens did not have to bring again, against those required (QĐ 468/QĐ-TTg's 80% target)."""
+    require(actor, "audit")
+    report = reuse_counts(services, since=since, until=until)
     services.log(actor, "audit.reuse", None, "Báo cáo tái sử dụng giấy tờ", **report.as_json())
     return report

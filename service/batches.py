@@ -54,6 +54,11 @@ class Batch:
         return asdict(self)
 
 
+def inbox_dir(services: Services) -> Path:
+    """Where scans uploaded through the portal wait in a folder of their own, to be digitised as a batch."""
+    return services.settings.data_dir / "inbox"
+
+
 def _folder(services: Services) -> Path:
     return services.settings.data_dir / "batches"
 
@@ -135,7 +140,9 @@ def submit_batch(services: Services, actor: Actor, folder: str, list_scans: Call
     if not path.is_absolute() or not path.is_dir():
         raise InvalidRequest("no_folder", f"Không có thư mục {folder} trên máy chủ (cần đường dẫn tuyệt đối)")
     data_dir = services.settings.data_dir.resolve()
-    if path.resolve() == data_dir or data_dir in path.resolve().parents or path.resolve() in data_dir.parents:
+    inbox = inbox_dir(services).resolve()
+    if inbox not in path.resolve().parents and (
+            path.resolve() == data_dir or data_dir in path.resolve().parents or path.resolve() in data_dir.parents):
         raise InvalidRequest("folder_holds_data", f"Thư mục {folder} chứa hoặc nằm trong thư mục dữ liệu của sohoa "
                              "(kho lưu trữ, khóa): không số hóa lại chính kho lưu trữ.")
     scans = list(list_scans(path))

@@ -1,6 +1,9 @@
 // sohoa portal: small enhancements only; every page works without this file (forms post, links lead).
 "use strict";
 
+const STATES = { queued: "Chờ chạy", running: "Đang số hóa", done: "Đã xong", stopped: "Đã dừng", failed: "Lỗi",
+                 interrupted: "Bị gián đoạn" };
+
 document.addEventListener("DOMContentLoaded", () => {
   // The reviewer's scan: zoom with the buttons or with + - 0 (when not typing in a field).
   const scan = document.getElementById("ban-quet-anh");
@@ -31,7 +34,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   // A batch being digitised: its progress, asked again every two seconds until it ends.
-  const live = document.querySelector("[data-batch]");
+  const live = document.querySelector("[data-batch][data-running='yes']");
   if (live) {
     const update = async () => {
       const answer = await fetch(`/v1/batches/${live.dataset.batch}`, { credentials: "same-origin" });
@@ -41,8 +44,11 @@ document.addEventListener("DOMContentLoaded", () => {
       live.querySelector("progress").max = batch.total || 1;
       live.querySelector("progress").value = done;
       live.querySelector("[data-done]").textContent = `${done}/${batch.total}`;
-      live.querySelector("[data-state]").textContent = batch.state_vi || batch.state;
+      live.querySelector("[data-state]").textContent = STATES[batch.state] || batch.state;
+      live.querySelector("[data-pages]").textContent = batch.pages;
+      live.querySelector("[data-review]").textContent = batch.needs_review;
       if (batch.state === "running" || batch.state === "queued") setTimeout(update, 2000);
+      else window.location.reload();  // finished: the page shows the whole outcome
     };
     update();
   }

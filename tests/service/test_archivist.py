@@ -11,7 +11,19 @@ from archive.base import SIGNED_PDF
 from domain.actor import ROLES, Actor
 from indexer.base import RecordQuery
 from pipeline.services import Services
-from service import accounts, archivist, audits, batches, clients, corrections, intake, labels, lookup, records
+from service import (
+    accounts,
+    archivist,
+    audits,
+    batches,
+    clients,
+    corrections,
+    intake,
+    labels,
+    lookup,
+    records,
+    statistics,
+)
 from service.errors import InvalidRequest, NotFound, Refused
 from service.permissions import ALLOWED
 from tests.conftest import run_cli
@@ -57,6 +69,8 @@ def use_cases(services: Services, code: str) -> dict[str, Callable[[Actor], Any]
         "download_link": lambda a: records.download_link(services, a, code, SIGNED_PDF, "Cấp bản sao"),
         "review_queue": lambda a: records.review_queue(services, a),
         "review_backlog": lambda a: records.review_backlog(services, a),
+        "statistics": lambda a: statistics.holdings(services, a),
+        "export": lambda a: archivist.catalogue_lines(services, a),
         "correct": lambda a: corrections.correct_record(services, a, code, corrections.Changes(
             fields={"issuer": "ỦY BAN NHÂN DÂN XÃ HÀ TAM"}), "Đối chiếu bản giấy"),
         "legal_hold": lambda a: archivist.set_legal_hold(services, a, code, True, "Phong tỏa theo yêu cầu"),
