@@ -112,10 +112,7 @@ def create_app(services: Services) -> FastAPI:
                 headers: dict[str, str] | None = None) -> Response:
         """The API answers in JSON; a page answers with a page in Vietnamese, with the same status."""
         if is_page_path(request.url.path):
-            page = error_page(request, ServiceError(code, message))
-            page.status_code = status
-            page.headers.update(headers or {})
-            return page
+            return error_page(request, status, code, message, headers)
         return _error(status, code, message, headers)
 
     @app.exception_handler(ServiceError)

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 ROW = 28  # pixels per bar
-LABEL = 230  # pixels for the labels on the left
-FIGURES = 150  # pixels for the figures on the right
+LABEL = 300  # pixels for the labels on the left
+FIGURES = 240  # pixels for the figures on the right
+LABEL_CHARS = 40  # a longer label is cut with an ellipsis (the table beside the chart has it whole)
 
 
 def _number(value: float) -> str:
@@ -23,7 +24,7 @@ def percent(share: float) -> str:
 
 
 def bar_chart(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "",
-              targets: Sequence[float | None] | None = None, width: int = 680) -> Markup:
+              targets: Sequence[float | None] | None = None, width: int = 820) -> Markup:
     """Horizontal bars, one per (label, value); with `targets`, each bar is drawn against its target (a dashed
     outline) and its figure says how far along it is."""
     rows = list(rows)
@@ -45,10 +46,11 @@ def bar_chart(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "",
             parts.append(f'<rect class="target" x="{LABEL}" y="{y + 2}" width="{span * target / top:.1f}" '
                          f'height="{ROW - 10}"/>')
             figure += f" / {_number(target)} ({percent(value / target)})"
-        parts += [f'<text x="{LABEL - 8}" y="{y + ROW / 2 + 2}" text-anchor="end" font-size="13">'
-                  f"{escape(label)}</text>",
+        shown = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        parts += [f'<text x="{LABEL - 8}" y="{y + ROW / 2 + 2}" text-anchor="end" font-size="14">'
+                  f"{escape(shown)}</text>",
                   f'<rect class="bar" x="{LABEL}" y="{y + 4}" width="{length:.1f}" height="{ROW - 14}"/>',
                   f'<text x="{LABEL + max(length, span * (target or 0) / top) + 6:.1f}" y="{y + ROW / 2 + 2}" '
-                  f'font-size="13">{escape(figure)}</text>']
+                  f'font-size="14">{escape(figure)}</text>']
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -131,7 +131,7 @@ async def print_slip(request: Request) -> Response:
         return answer
     pdf = await run_in_threadpool(check_slip, answer, services_of(request).settings.agency_name, actor, datetime.now())
     name = f"phieu-kiem-tra-{answer.dossier_code}.pdf"
-    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"',
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                                 "Cache-Control": "no-store"})
 
 

@@ -26,6 +26,9 @@ from service.statistics import LEVEL_VI, LEVELS, progress
 router = APIRouter(include_in_schema=False)
 LEADS = ("operator", "console")
 MAX_UPLOAD_FILES = 200
+OUTCOME_VI = {"accepted": "Đã số hóa và lưu trữ", "already_archived": "Đã có trong kho (bỏ qua)",
+              "duplicate_capture": "Bản chụp khác của giấy tờ đã lưu", "quarantined": "Đưa vào khu cách ly",
+              "stopped": "Dừng lô", "not_processed": "Chưa xử lý"}
 STATE_VI = {"queued": "Chờ chạy", "running": "Đang số hóa", "done": "Đã xong", "stopped": "Đã dừng",
             "failed": "Lỗi", "interrupted": "Bị gián đoạn"}
 
@@ -37,7 +40,7 @@ def dashboard(request: Request) -> Response:
     found = progress(services, actor)
     held, plan = found.holdings, found.plan
     levels = [lv for lv in LEVELS if plan.pages_by_level.get(lv) or held.pages_by_level.get(lv)]
-    days = [date.today() - timedelta(days=n) for n in range(13, -1, -1)]
+    days = [held.as_of - timedelta(days=n) for n in range(13, -1, -1)]
     type_ids = {t.name: t.id for t in services.settings.catalogue.types}
     types = held.pages_by_type.most_common()
     target_pages = sum(plan.pages_by_level.values())
@@ -100,4 +103,4 @@ async def start_batch(request: Request) -> Response:
 def batch_page(request: Request, batch_id: str) -> Response:
     actor, session = signed_in(request, *LEADS)
     batch = batch_status(services_of(request), actor, batch_id)
-    return render(request, "batch.html", session=session, batch=batch, state_vi=STATE_VI)
+    return render(request, "batch.html", session=session, batch=batch, state_vi=STATE_VI, outcome_vi=OUTCOME_VI)

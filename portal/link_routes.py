@@ -25,4 +25,6 @@ def linked_object(request: Request, key: str) -> Response:
     status = int(answer.status.split()[0])
     if status != 200:
         return message_page(request, status, "Không tải được tệp", answer.body.decode("utf-8"))
-    return Response(answer.body, status_code=200, headers=dict(answer.headers))
+    name = key.rsplit("/", 1)[-1]  # the record's content hash names its folder; the file keeps its own name
+    return Response(answer.body, status_code=200, headers={**dict(answer.headers),
+                                                           "Content-Disposition": f'attachment; filename="{name}"'})

@@ -25,7 +25,6 @@ from fastapi.templating import Jinja2Templates
 from domain.actor import Actor
 from pipeline.services import Services
 from portal.callers import current_session
-from service.errors import ServiceError
 from service.sessions import Session
 from service.signin import must_change_password
 
@@ -130,12 +129,13 @@ def render(request: Request, template: str, *, status: int = 200, session: Sessi
     return page
 
 
-def error_page(request: Request, error: ServiceError) -> HTMLResponse:
-    titles = {401: "Cần đăng nhập", 403: "Không được phép", 404: "Không tìm thấy", 429: "Quá nhiều yêu cầu",
-              503: "Hệ thống tạm thời chưa sẵn sàng"}
-    headers = {"Retry-After": str(error.retry_after_s)} if hasattr(error, "retry_after_s") else None
-    return render(request, "error.html", status=error.status, headers=headers,
-                  title=titles.get(error.status, "Yêu cầu không hợp lệ"), message=error.message, code=error.code)
+def error_page(request: Request, status: int, code: str, message: str,
+               headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """A refusal as a page, with the status the API would answer."""
+    titles = {401: "Cần đăng nhập", 403: "Không được phép", 404: "Không tìm thấy", 409: "Kho lưu trữ từ chối",
+              429: "Quá nhiều yêu cầu", 503: "Hệ thống tạm thời chưa sẵn sàng"}
+    return render(request, "error.html", status=status, headers=headers,
+                  title=titles.get(status, "Yêu cầu không hợp lệ"), message=message, code=code)
 
 
 def message_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:

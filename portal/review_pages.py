@@ -22,6 +22,14 @@ from service.records import record, review_backlog, review_queue, review_scan
 
 router = APIRouter(include_in_schema=False)
 CHECKED = "Đã đối chiếu với bản giấy"
+NOTE_VI = {  # what each review note asks a person to look at, in a word or two
+    "unknown_type": "LOẠI GIẤY TỜ", "low_type_confidence": "LOẠI GIẤY TỜ", "no_number": "SỐ",
+    "number_uncertain": "SỐ", "no_issue_date": "NGÀY CẤP", "issue_date_uncertain": "NGÀY CẤP",
+    "future_issue_date": "NGÀY CẤP", "no_issuer": "CƠ QUAN CẤP", "issuer_uncertain": "CƠ QUAN CẤP",
+    "no_subject": "HỌ TÊN", "nameless_person": "HỌ TÊN", "handwritten_subject": "HỌ TÊN VIẾT TAY",
+    "no_dob": "NGÀY SINH", "handwritten_dob": "NGÀY SINH VIẾT TAY", "no_identifier": "SỐ GIẤY TỜ",
+    "handwritten_identifier": "SỐ GIẤY TỜ VIẾT TAY", "low_resolution": "ĐỘ PHÂN GIẢI",
+    "low_ocr_confidence": "CHẤT LƯỢNG ẢNH", "duplicate_unchecked": "BẢN TRÙNG"}
 PERSON_FIELDS = ("role", "name", "dob", "sex", "personal_number", "old_id")
 
 
@@ -40,11 +48,12 @@ def _page(request: Request, session: Any, manifest: Manifest, images: list[str],
           error: str = "", saved: str = "", waiting: int = 0) -> Response:
     catalogue = services_of(request).settings.catalogue
     persons = [*manifest.persons, Person(role="")]  # one empty row: a person the reading missed
-    roles = sorted({r for t in catalogue.types for r in t.subject_roles} | set(catalogue.role_names)
-                   | {p.role for p in manifest.persons})
+    own = catalogue.get(manifest.classification.type_id).subject_roles if manifest.classification.type_id else ()
+    roles = [*own, *sorted(({r for t in catalogue.types for r in t.subject_roles} | set(catalogue.role_names)
+                            | {p.role for p in manifest.persons}) - set(own))]  # this type's people first
     return render(request, "review.html", status=status, session=session, manifest=manifest, images=images,
                   persons=persons, roles=roles, types=catalogue.types, error=error, saved=saved, waiting=waiting,
-                  checked=CHECKED)
+                  checked=CHECKED, note_vi=NOTE_VI)
 
 
 def _scan(request: Request, actor: Any, result_code: str) -> tuple[Manifest, list[str]]:

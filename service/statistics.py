@@ -16,6 +16,7 @@ from typing import Any
 from domain.actor import Actor
 from domain.issuers import issuer_level
 from pipeline.config import read_raw_settings
+from pipeline.process import vietnam_now
 from pipeline.services import Services
 from service.audits import reuse_counts
 from service.permissions import require
@@ -42,7 +43,7 @@ class Holdings:
 
 def holdings(services: Services, actor: Actor, *, today: date | None = None) -> Holdings:
     require(actor, "statistics")
-    today = today or date.today()
+    today = today or vietnam_now().date()  # the day as the records' own times count it
     horizon = today + timedelta(days=730)
     found = Holdings(today)
     for manifest in services.archive.manifests():
