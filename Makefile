@@ -11,7 +11,7 @@ TEST_APT_PACKAGES := chromium
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 
-.PHONY: install system-packages test-packages apt demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api clean
+.PHONY: install system-packages test-packages apt demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api bench-portal clean
 
 system-packages:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
@@ -75,6 +75,9 @@ bench-signing: install
 
 bench-api: install
 	$(BIN)/python bench/api.py
+
+bench-portal: install
+	$(BIN)/python bench/portal.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,7 @@
     sohoa show <result code>         print a record's manifest
     sohoa search <words>             full-text search, diacritics ignored
     sohoa review                     records waiting for a person to check them
-    sohoa serve [--port 8470]        the HTTP API;  sohoa clients add|revoke|list   its callers' keys
+    sohoa serve [--port 8470]        the portal and the HTTP API;  sohoa clients add|revoke|list   its callers' keys
     sohoa correct <code> --reason …  a reviewer's correction (--type, --number, --issue-date, --issuer, --person)
     sohoa reindex [--pending]        build a new index from the archive and switch to it (or: replay the outbox)
     sohoa audit fixity|retention|verify-log|export-log    the archivist's audits
@@ -409,8 +409,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, console: Console) ->
     import uvicorn
 
     configure_prefect(settings.prefect_home)  # batches sent to the API run the Prefect flow in this process
-    console.print(f"sohoa phục vụ API tại http://{args.host}:{args.port} (tài liệu: /docs); dữ liệu tại "
-                  f"{settings.data_dir}; {args.workers} tiến trình", highlight=False)
+    console.print(f"sohoa phục vụ cổng thông tin tại http://{args.host}:{args.port}/ (API: /v1, tài liệu: /docs); "
+                  f"dữ liệu tại {settings.data_dir}; {args.workers} tiến trình", highlight=False)
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level,
                                "timeout_graceful_shutdown": 10}
     if args.workers > 1:  # each worker process builds its own app from the data directory named here
@@ -564,7 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the new manifest")
     p.set_defaults(run=cmd_correct)
 
-    p = sub.add_parser("serve", parents=[common], help="the HTTP API for one-stop-shop systems")
+    p = sub.add_parser("serve", parents=[common], help="the portal's pages and the HTTP API for one-stop-shop systems")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8470)
     p.add_argument("--workers", type=int, default=1, help="server processes (each answers requests; default 1)")

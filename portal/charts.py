@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 ROW = 28  # pixels per bar
 LABEL = 300  # pixels for the labels on the left
 FIGURES = 240  # pixels for the figures on the right
-LABEL_CHARS = 40  # a longer label is cut with an ellipsis (the table beside the chart has it whole)
+LABEL_CHARS = 34  # a longer label is cut with an ellipsis (the table beside the chart has it whole)
 
 
 def _number(value: float) -> str:

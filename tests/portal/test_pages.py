@@ -1,0 +1,112 @@
+"""The portal's pages over HTTP (without a browser): security headers on every page, sign-in required where a page
+shows personal data and the way back after it, CSRF on every form, no redirect off the site, a first password changed
+before work, uploads limited in size and kind."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from domain.actor import Actor
+from pipeline.config import load_settings
+from pipeline.services import Services, open_services
+from portal.api import create_app
+from service.accounts import add_user
+
+PASSWORD = "một mật khẩu đủ dài"
+PAGES = ["/tiep-nhan", "/ra-soat", "/luu-tru", "/tien-do", "/cong-dan"]
+FORMS = ["/tiep-nhan", "/tiep-nhan/ghi-nhan", "/tiep-nhan/phieu", "/luu-tru/bagit", "/tien-do/lo",
+         "/luu-tru/tieu-huy/20261206-abcd", "/dang-xuat", "/doi-mat-khau"]
+
+
+@pytest.fixture
+def portal(services: Services) -> TestClient:
+    data_dir = services.settings.data_dir
+    (data_dir / "settings.toml").write_text("[auth]\ncookie_secure = false\n[limits]\nmax_file_mb = 1\n",
+                                            encoding="utf-8")
+    services = open_services(load_settings(data_dir))  # with the settings just written
+    admin = Actor("admin.01", "console")
+    add_user(services, admin, "tiep.nhan", "Nguyễn Thị Tiếp Nhận", "clerk", PASSWORD)
+    add_user(services, admin, "moi.vao", "Trần Văn Mới", "clerk")  # a first password, to change
+    add_user(services, admin, "luu.tru", "Lê Thị Lưu Trữ", "archivist", PASSWORD)
+    return TestClient(create_app(services))
+
+
+def form_token(page: str) -> str:
+    found = re.search(r'name="(?:form_token|csrf)" value="([^"]+)"', page)
+    assert found, page[:300]
+    return found.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD, next_url: str = "/") -> object:
+    token = form_token(client.get(f"/dang-nhap?next={next_url}").text)
+    return client.post("/dang-nhap", data={"username": username, "password": password, "next": next_url,
+                                           "form_token": token}, follow_redirects=False)
+
+
+def test_every_page_carries_its_security_headers(portal: TestClient) -> None:
+    sign_in(portal, "tiep.nhan")
+    for path in ["/dang-nhap", "/xac-minh", "/tiep-nhan", "/luu-tru"]:
+        page = portal.get(path)
+        assert page.headers["content-type"].startswith("text/html"), path
+        csp = page.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert page.headers["x-content-type-options"] == "nosniff" and page.headers["x-frame-options"] == "DENY"
+        assert 'lang="vi"' in page.text
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_with_personal_data_sends_a_stranger_to_sign_in_and_back(portal: TestClient, path: str) -> None:
+    answer = portal.get(path, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, f"/dang-nhap?next={path}")
+
+
+def test_signing_in_goes_back_to_the_page_asked_for_and_never_off_the_site(portal: TestClient) -> None:
+    assert sign_in(portal, "tiep.nhan", next_url="/tiep-nhan").headers["location"] == "/tiep-nhan"  # type: ignore[attr-defined]
+    portal.cookies.clear()
+    for elsewhere in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        assert sign_in(portal, "tiep.nhan", next_url=elsewhere).headers["location"] == "/tiep-nhan"  # type: ignore[attr-defined]
+        portal.cookies.clear()
+    wrong = sign_in(portal, "tiep.nhan", "sai mật khẩu")
+    assert wrong.status_code == 401 and "không đúng" in wrong.text  # type: ignore[attr-defined]
+
+
+def test_the_sign_in_form_and_every_form_after_it_need_their_token(portal: TestClient) -> None:
+    portal.get("/dang-nhap")
+    forged = portal.post("/dang-nhap", data={"username": "tiep.nhan", "password": PASSWORD}, follow_redirects=False)
+    assert forged.status_code == 403 and "session" not in forged.headers.get("set-cookie", "")
+    sign_in(portal, "tiep.nhan")
+    for path in FORMS:
+        refused = portal.post(path, data={"csrf": "not-the-token"}, follow_redirects=False)
+        assert refused.status_code == 403, path
+    assert portal.get("/tiep-nhan").status_code == 200  # still signed in: nothing was done
+
+
+def test_a_first_password_is_changed_before_any_page(portal: TestClient, services: Services) -> None:
+    from service.accounts import reset_user
+
+    first = reset_user(services, Actor("admin.01", "console"), "moi.vao")
+    assert sign_in(portal, "moi.vao", first).status_code == 303  # type: ignore[attr-defined]
+    answer = portal.get("/tiep-nhan", follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/doi-mat-khau")
+    change = portal.get("/doi-mat-khau")
+    moved = portal.post("/doi-mat-khau", data={"csrf": form_token(change.text), "old_password": first,
+                                               "new_password": "mật khẩu mới của tôi", "again": "mật khẩu mới của tôi"},
+                        follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"]) == (303, "/tiep-nhan")
+    assert portal.get("/tiep-nhan").status_code == 200
+
+
+def test_an_upload_to_verify_is_limited_in_size_and_kind_before_it_is_read(portal: TestClient) -> None:
+    token = form_token(portal.get("/xac-minh").text)
+    big = portal.post("/xac-minh", data={"form_token": token}, files={"tep": ("to.pdf", b"%PDF-1.7" + b"0" * 2**21)})
+    assert big.status_code == 400 and "lớn hơn giới hạn 1 MB" in big.text
+    token = form_token(big.text)
+    image = portal.post("/xac-minh", data={"form_token": token}, files={"tep": ("anh.pdf", b"\x89PNG\r\n\x1a\n....")})
+    assert image.status_code == 400 and "không phải PDF" in image.text
+    token = form_token(image.text)
+    empty = portal.post("/xac-minh", data={"form_token": token}, files={"tep": ("rong.pdf", b"")})
+    assert empty.status_code == 400 and "rỗng" in empty.text
