@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from archive.disposition import DispositionRefused
@@ -27,6 +28,7 @@ from archive.objects import ArchiveError, RetentionViolation
 from indexer.base import IndexUnavailable
 from pipeline.services import Services
 from portal import (
+    admin_pages,
     admin_routes,
     archive_pages,
     archive_routes,
@@ -50,7 +52,8 @@ from portal.pages import (
 )
 from service.errors import ServiceError, TooMany
 
-PAGES = (signin_pages, clerk_pages, citizen_pages, review_pages, archive_pages, lead_pages, link_routes)
+PAGES = (signin_pages, clerk_pages, citizen_pages, review_pages, archive_pages, lead_pages, admin_pages,
+         link_routes)
 log = logging.getLogger("sohoa.api")  # annotations stay live (no __future__ import): FastAPI reads them
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
@@ -130,6 +133,14 @@ def create_app(services: Services) -> FastAPI:
     @app.exception_handler(IndexUnavailable)
     async def index_down(request: Request, e: IndexUnavailable) -> Response:
         return refusal(request, 503, "index_unavailable", f"Chỉ mục tra cứu chưa sẵn sàng: {e}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, e: StarletteHTTPException) -> Response:
+        """An address no route answers, or a method it does not take: on a page, a page saying so."""
+        if is_page_path(request.url.path):
+            message = "Không có trang này." if e.status_code == 404 else str(e.detail)
+            return error_page(request, e.status_code, "not_found" if e.status_code == 404 else "http_error", message)
+        return JSONResponse({"detail": e.detail}, status_code=e.status_code, headers=getattr(e, "headers", None))
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_needed(request: Request, e: SignInNeeded) -> Response:

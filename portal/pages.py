@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from domain.actor import Actor
 from pipeline.services import Services
 from portal.callers import current_session
+from service.errors import Refused
 from service.sessions import Session
 from service.signin import must_change_password
 
@@ -45,7 +46,8 @@ NAV = {  # what each role's menu offers: (address, label)
     "archivist": [("/luu-tru", "Lưu trữ")],
     "operator": [("/tien-do", "Tiến độ số hóa")],
     "citizen": [("/cong-dan", "Giấy tờ của tôi")],
-    "console": [("/luu-tru", "Lưu trữ"), ("/tien-do", "Tiến độ số hóa")],
+    "admin": [("/tai-khoan", "Quản trị")],
+    "console": [("/luu-tru", "Lưu trữ"), ("/tien-do", "Tiến độ số hóa"), ("/tai-khoan", "Quản trị")],
 }
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -84,8 +86,6 @@ class PasswordChangeNeeded(Exception):
 def signed_in(request: Request, *roles: str) -> tuple[Actor, Session]:
     """The person of this request's session cookie, if their role is one of `roles` (any, when none are named).
     A page of another role is refused as the API refuses it (403)."""
-    from service.errors import Refused
-
     session = current_session(request)
     if session is None:
         raise SignInNeeded(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
@@ -105,8 +105,6 @@ def services_of(request: Request) -> Services:
 
 def check_csrf(session: Session, form: Mapping[str, Any]) -> None:
     """A form that changes something must carry the session's CSRF token (a page of this portal put it there)."""
-    from service.errors import Refused
-
     if not session.csrf_ok(str(form.get("csrf") or "")):
         raise Refused("csrf_failed", "Biểu mẫu đã cũ hoặc không do trang này gửi (thiếu mã chống giả mạo); hãy tải lại "
                       "trang và gửi lại.")
@@ -123,7 +121,8 @@ def render(request: Request, template: str, *, status: int = 200, session: Sessi
         "actor": actor, "role_vi": ROLE_VI.get(actor.role, "") if actor else "",
         "nav": NAV.get(actor.role, []) if actor else [], "csrf": session.csrf if session else "",
         "agency": services.settings.agency_name, "path": request.url.path, "static": STATIC_PREFIX,
-        "role_name": services.settings.catalogue.role_name, **context,
+        "role_name": services.settings.catalogue.role_name, "role_vi_of": lambda role: ROLE_VI.get(role, role),
+        **context,
     }, status_code=status)
     page.headers.update({**PAGE_HEADERS, **(headers or {})})
     return page

@@ -110,3 +110,25 @@ def test_an_upload_to_verify_is_limited_in_size_and_kind_before_it_is_read(porta
     token = form_token(image.text)
     empty = portal.post("/xac-minh", data={"form_token": token}, files={"tep": ("rong.pdf", b"")})
     assert empty.status_code == 400 and "rỗng" in empty.text
+
+
+def test_the_administrator_sees_accounts_and_removes_a_learned_label(portal: TestClient, services: Services) -> None:
+    from pipeline.learned_labels import LearnedLabel, save_learned
+    from service.labels import list_learned
+
+    save_learned(services.settings, [LearnedLabel("ab12cd34", "tinh_trang_hon_nhan", "name", "Người được xác nhận",
+                                                  "subject", "x-KQ1", "ra.soat", "2026-12-06T10:00:00+00:00")])
+    add_user(services, Actor("admin.01", "console"), "quan.tri", "Quản Trị Viên", "admin", PASSWORD)
+    assert sign_in(portal, "quan.tri").headers["location"] == "/tai-khoan"  # type: ignore[attr-defined]
+    page = portal.get("/tai-khoan")
+    assert "tiep.nhan" in page.text and "CHỜ ĐỔI MẬT KHẨU" in page.text and "«Người được xác nhận»" in page.text
+    removed = portal.post("/tai-khoan/nhan/ab12cd34", data={"csrf": form_token(page.text)}, follow_redirects=False)
+    assert removed.status_code == 303
+    assert list_learned(services, Actor("admin.01", "console")) == []
+
+
+def test_an_address_no_page_answers_is_a_page_in_vietnamese_and_the_api_stays_json(portal: TestClient) -> None:
+    missing = portal.get("/khong-co-trang-nay")
+    assert missing.status_code == 404 and "Không có trang này" in missing.text
+    assert missing.headers["content-security-policy"]
+    assert portal.get("/v1/khong-co").json() == {"detail": "Not Found"}
