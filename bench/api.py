@@ -30,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,30 @@ def report(name: str, times: list[float], errors: int, elapsed: float) -> dict[s
     return figures
 
 
+@contextmanager
+def serving(data_dir: Path, port: int, workers: int = 1) -> Iterator[str]:
+    """`sohoa serve` on the data directory, answering on 127.0.0.1:port; stopped on leaving."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_THREAD_LIMIT": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--data-dir",
+                               str(data_dir), "--workers", str(workers), "--log-level", "warning"],
+                              cwd=REPO, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("sohoa serve did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
@@ -148,21 +173,7 @@ def main() -> None:
     services = open_services(load_settings(data_dir))
     _, key = add_client(services, Actor("bench", "console"), "Một cửa điện tử (đo tải)", "clerk")
     port = 18470 + os.getpid() % 1000
-    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_THREAD_LIMIT": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--data-dir",
-                               str(data_dir), "--workers", str(args.workers), "--log-level", "warning"],
-                              cwd=REPO, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("sohoa serve did not start") from None
-                time.sleep(0.2)
+    with serving(data_dir, port, args.workers):
         rng = random.Random(args.seed)
         headers = {"Authorization": f"Bearer {key}"}
         kinds: dict[str, Callable[[], tuple[str, str, dict[str, Any] | None]]] = {
@@ -177,9 +188,6 @@ def main() -> None:
         figures = {name: report(name, *asyncio.run(drive("127.0.0.1", port, make, headers, args.seconds,
                                                          args.clients)))
                    for name, make in kinds.items()}
-    finally:
-        server.terminate()
-        server.wait(30)
     look, intake, anchor = figures["lookup"], figures["intake-check"], figures["health (anchor)"]
     ok = look["rps"] >= 200 and look["p95"] < 50 and look["errors"] == 0
     print(f"Goal: lookups >= 200/s at p95 < 50 ms with 0 errors: {'met' if ok else 'NOT met'}")

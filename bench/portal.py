@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import dataclasses
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.api import drive, report  # noqa: E402
+from bench.api import drive, report, serving  # noqa: E402
 from bench.lookup import records  # noqa: E402
 from domain.actor import Actor  # noqa: E402
 from indexer.sqlite import SqliteIndex  # noqa: E402
@@ -79,20 +78,7 @@ def main() -> None:
     token, _ = open_session(services, auth_settings(services),
                             Actor("oidc:bench", "citizen", "Công dân đo tải", CITIZEN), "oidc")
     port = 19470 + os.getpid() % 1000
-    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_THREAD_LIMIT": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--data-dir",
-                               str(data_dir), "--log-level", "warning"], cwd=REPO, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("sohoa serve did not start") from None
-                time.sleep(0.2)
+    with serving(data_dir, port) as url:
         page = httpx.get(f"{url}/cong-dan", cookies={"sohoa_session": token})
         shown = page.text.count('class="doc"')
         if page.status_code != 200 or shown != args.documents:
@@ -106,9 +92,6 @@ def main() -> None:
         figures = {name: report(name, *asyncio.run(drive("127.0.0.1", port, make, headers, args.seconds,
                                                          args.clients)))
                    for name, make in kinds.items()}
-    finally:
-        server.terminate()
-        server.wait(30)
     citizen, static, anchor = figures["citizen page"], figures["static file"], figures["health (anchor)"]
     ok = citizen["p95"] < 300 and citizen["errors"] == 0
     print(f"Goal: the citizen's page at p95 < 300 ms with 0 errors: {'met' if ok else 'NOT met'}")

@@ -108,20 +108,20 @@ async def _answer(request: Request, *, dossier: bool) -> tuple[Any, Any, Ask, In
         return actor, session, ask, _form_page(request, session, ask, e.message, status=400)
 
 
+async def _checked(request: Request, *, recorded: bool) -> Response:
+    _, session, ask, answer = await _answer(request, dossier=recorded)
+    return answer if isinstance(answer, Response) else _result_page(request, session, ask, answer, recorded=recorded)
+
+
 @router.post("/tiep-nhan")
 async def intake(request: Request) -> Response:
-    _, session, ask, answer = await _answer(request, dossier=False)
-    if isinstance(answer, Response):
-        return answer
-    return _result_page(request, session, ask, answer, recorded=False)
+    return await _checked(request, recorded=False)
 
 
 @router.post("/tiep-nhan/ghi-nhan")
 async def record_reuse(request: Request) -> Response:
-    _, session, ask, answer = await _answer(request, dossier=True)
-    if isinstance(answer, Response):
-        return answer
-    return _result_page(request, session, ask, answer, recorded=True)
+    """The same check, recorded against the new dossier: the papers the applicant did not bring are counted."""
+    return await _checked(request, recorded=True)
 
 
 @router.post("/tiep-nhan/phieu")
