@@ -148,6 +148,9 @@ def vietnam_now() -> datetime:
     return datetime.now(VIETNAM).replace(microsecond=0)
 
 
+DPI_MISMATCH = 0.15  # a photo whose words show a density this far from the one assumed is read again at it
+
+
 def read_document(source: SourceDocument, services: Services, watch: Stopwatch) -> Reading:
     """Text and page images of every page: read from the text layer of a born-digital PDF, else OCR'd."""
     if source.text_pages is not None:
@@ -181,6 +184,11 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
             if estimate and estimate < MIN_DPI:  # read again as what it is: enlarged, if that reads better
                 read_dpi = estimate
                 result = _read(pixels, read_dpi, index, settings)
+            elif estimate and abs(estimate - read_dpi) > DPI_MISMATCH * read_dpi:  # told the wrong size of letters
+                again = _read(pixels, estimate, index, settings)
+                if again.quality is not None and result.quality is not None and \
+                        again.quality.score > result.quality.score:
+                    result, read_dpi = again, estimate
         source.check_time()
         watch.add("preprocess", result.preprocess_s)
         watch.add("ocr", result.ocr_s)
