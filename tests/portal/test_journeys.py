@@ -190,6 +190,7 @@ def test_a_citizen_signs_in_through_the_identity_provider_and_reaches_only_their
         page: Any, portal: browser.Server) -> None:
     if not oidc_server.available():
         pytest.skip("node-oidc-provider is not installed (make test runs npm ci in tests/node)")
+    page.set_viewport_size(PHONE)  # a citizen, on their phone
     page.goto(f"{portal.url}/cong-dan")
     page.get_by_role("link", name="Đăng nhập bằng tài khoản định danh điện tử").click()
     for _ in range(4):  # the provider's own login and consent pages
