@@ -6,8 +6,8 @@ Both implementations keep the same rules, so the record logic above them (`archi
 - an object may carry a retention lock (GOVERNANCE or COMPLIANCE until a date) and a legal hold;
 - a locked or held object cannot be deleted; a lock can be extended, never shortened, and COMPLIANCE never lifted.
 
-The rules are checked here before the server is asked, because a server (or moto in the tests) may not enforce all
-of them; MinIO enforces them again on its side.
+The rules are checked here before the server is asked, because not every S3 server enforces all of them; MinIO and
+SeaweedFS (which the tests run against) enforce them again on their side.
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ class ObjectInfo:
     metadata: Mapping[str, str] = field(default_factory=dict)  # user metadata, lower-case keys
     lock: Lock | None = None
     legal_hold: bool = False
+    version_id: str | None = None  # the store's own version of the object, where it keeps versions (S3)
 
     @property
     def sha256(self) -> str | None:

@@ -3,16 +3,15 @@
     python bench/archive_speed.py [--records N] [--workers N]
 
 Each record is sized like a real one (a 400 KB scan, a 250 KB signed PDF, 4 KB of text, the manifest) with random
-bytes. The MinIO path runs the real `minio` SDK over HTTP against moto's S3 server on 127.0.0.1, which is a Python
-server and much slower than MinIO: its figures measure our client path and moto, not a MinIO deployment. Prints the
-figures, then one line of key=value.
+bytes. The S3 path runs the archive's MinIO backend (the real `minio` SDK over HTTP) against SeaweedFS on 127.0.0.1,
+a real S3 server with Object Lock (`weed mini`, one machine, its own volume and filer on the same two cores): its
+figures measure our client path and that server, not a MinIO cluster. Prints the figures, then one line of key=value.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -63,26 +62,19 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    from moto.server import ThreadedMotoServer
-
     from archive.minio_store import MinioObjects
+    from tests.s3_server import running_seaweedfs
 
     with tempfile.TemporaryDirectory() as tmp:
         fs = run("filesystem", FilesystemObjects(Path(tmp) / "archive"), args.records, args.workers)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        store = MinioObjects(f"127.0.0.1:{port}", "bench", "bench", f"bench-{uuid.uuid4().hex[:8]}", secure=False)
-        store.ensure_bucket()
-        s3 = run("minio SDK -> moto", store, args.records, args.workers)
-    finally:
-        server.stop()
+        with running_seaweedfs(Path(tmp) / "seaweedfs") as server:
+            store = MinioObjects(server.endpoint, server.access_key, server.secret_key,
+                                 f"bench-{uuid.uuid4().hex[:8]}", secure=False)
+            store.ensure_bucket()
+            s3 = run("minio SDK -> SeaweedFS", store, args.records, args.workers)
     figures = {"records": args.records, "workers": args.workers,
                **{f"fs_{k}": round(v, 1) for k, v in fs.items()},
-               **{f"moto_{k}": round(v, 1) for k, v in s3.items()}}
+               **{f"s3_{k}": round(v, 1) for k, v in s3.items()}}
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
 
 

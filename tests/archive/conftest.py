@@ -1,5 +1,6 @@
-"""The object stores the shared contract suite runs on: the embedded filesystem store, MinIO's SDK against moto's
-S3 server on 127.0.0.1, and a real MinIO when SOHOA_MINIO_ENDPOINT (and keys) are set."""
+"""The object stores the shared contract suite runs on: the embedded filesystem store, the MinIO backend against a
+real S3 server with Object Lock (SeaweedFS on 127.0.0.1, which enforces retention, holds, credentials and link
+signatures itself), and a real MinIO when SOHOA_MINIO_ENDPOINT (and keys) are set."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from archive.link_server import download_app
 from archive.objects import ObjectStore
 from tests.conftest import LIVE_MINIO, free_port
 
-BACKENDS = ["filesystem", "moto", "minio-live"]
+BACKENDS = ["filesystem", "seaweedfs", "minio-live"]
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -50,8 +51,9 @@ def filesystem_store(root: Path) -> Iterator[FilesystemObjects]:
 def objects(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ObjectStore]:
     if request.param == "filesystem":
         yield from filesystem_store(tmp_path / "archive")
-    elif request.param == "moto":
-        yield minio_store(request.getfixturevalue("moto_endpoint"), "test", "test", secure=False)
+    elif request.param == "seaweedfs":
+        server = request.getfixturevalue("s3_server")
+        yield minio_store(server.endpoint, server.access_key, server.secret_key, secure=False)
     else:
         if "SOHOA_MINIO_ENDPOINT" not in LIVE_MINIO:
             pytest.skip("live MinIO: set SOHOA_MINIO_ENDPOINT, SOHOA_MINIO_ACCESS_KEY, SOHOA_MINIO_SECRET_KEY")
@@ -67,9 +69,3 @@ def archive(objects: ObjectStore) -> RecordArchive:
 
 def backend_of(request: pytest.FixtureRequest) -> str:
     return str(request.node.callspec.params["objects"])
-
-
-def not_on_moto(request: pytest.FixtureRequest, why: str) -> None:
-    """A rule moto does not enforce is tested on the filesystem store and a live MinIO only."""
-    if backend_of(request) == "moto":
-        pytest.skip(f"moto does not enforce this: {why} (runs against a live MinIO)")

@@ -1,4 +1,5 @@
-"""One contract, every object store: the embedded filesystem store, MinIO's SDK against moto, and a live MinIO."""
+"""One contract, every object store: the embedded filesystem store, the MinIO backend against a real S3 server with
+Object Lock (SeaweedFS), and a live MinIO."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from archive.base import MANIFEST, OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, ArchiveError, RecordArchive
 from archive.objects import COMPLIANCE, GOVERNANCE, Lock, ObjectExists, ObjectStore, RetentionViolation
-from tests.archive.conftest import backend_of, not_on_moto
+from tests.archive.conftest import backend_of
 from tests.archive.records import files, manifest_for
 
 CODE = "000.00.00.H49-261122-0001-KQ1"
@@ -173,7 +174,6 @@ def test_retention_can_be_extended_but_never_shortened_or_downgraded(archive: Re
 
 def test_the_server_itself_refuses_to_shorten_compliance_retention(archive: RecordArchive,
                                                                    request: pytest.FixtureRequest) -> None:
-    not_on_moto(request, "shortening a COMPLIANCE retention")
     if backend_of(request) == "filesystem":
         pytest.skip("the filesystem store has no server behind it: its own check is tested above")
     from minio.commonconfig import COMPLIANCE as MC
@@ -182,9 +182,15 @@ def test_the_server_itself_refuses_to_shorten_compliance_retention(archive: Reco
 
     manifest, _ = stored(archive)
     key = f"records/{manifest.content_hash}/v1/signed.pdf"
-    with pytest.raises(S3Error):  # around our own check, straight to the server
-        archive.objects.client.set_object_retention(  # type: ignore[attr-defined]
-            archive.objects.bucket, key, Retention(MC, datetime.now(UTC) + timedelta(days=1)))  # type: ignore[attr-defined]
+    objects = archive.objects
+    version = objects.stat(key).version_id  # type: ignore[union-attr]
+    with pytest.raises(S3Error) as refused:  # around our own check, straight to the server, the version named
+        objects.client.set_object_retention(  # type: ignore[attr-defined]
+            objects.bucket, key, Retention(MC, datetime.now(UTC) + timedelta(days=1)),  # type: ignore[attr-defined]
+            version_id=version)
+    assert refused.value.code == "AccessDenied"
+    with pytest.raises(S3Error):  # nor may the version locked be deleted, by name
+        objects.client.remove_object(objects.bucket, key, version_id=version)  # type: ignore[attr-defined]
 
 
 def test_a_corrected_record_is_a_new_version_and_the_old_one_stays(archive: RecordArchive) -> None:
@@ -214,7 +220,6 @@ def test_a_download_link_fetches_the_exact_bytes_over_http(archive: RecordArchiv
 
 
 def test_an_expired_or_altered_download_link_is_refused(archive: RecordArchive, request: pytest.FixtureRequest) -> None:
-    not_on_moto(request, "presigned-URL signatures and expiry")
     manifest, _ = stored(archive)
     expired = archive.download_url(manifest, SIGNED_PDF, seconds=1)
     altered = archive.download_url(manifest, SIGNED_PDF, seconds=900).replace("signed.pdf", "original.png")

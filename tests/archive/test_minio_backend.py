@@ -1,14 +1,12 @@
-"""The MinIO backend chosen by configuration, end to end through the pipeline and the command (against moto), and
-the sentences an operator gets when MinIO is unreachable, refuses the keys, or has a bucket without Object Lock."""
+"""The MinIO backend chosen by configuration, end to end through the pipeline and the command (against a real S3
+server with Object Lock, SeaweedFS), and the sentences an operator gets when MinIO is unreachable, refuses the keys,
+or has a bucket without Object Lock."""
 
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 import uuid
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,13 +17,15 @@ from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
 from tests.conftest import ARCHIVIST, OPERATOR, SAMPLES, free_port, run_cli
+from tests.s3_server import S3Server
 
 
 @pytest.fixture
-def minio_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def minio_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> str:
     bucket = f"sohoa-e2e-{uuid.uuid4().hex[:10]}"
-    for key, value in {"SOHOA_ARCHIVE_BACKEND": "minio", "SOHOA_MINIO_ENDPOINT": moto_endpoint,
-                       "SOHOA_MINIO_ACCESS_KEY": "test", "SOHOA_MINIO_SECRET_KEY": "test",
+    for key, value in {"SOHOA_ARCHIVE_BACKEND": "minio", "SOHOA_MINIO_ENDPOINT": s3_server.endpoint,
+                       "SOHOA_MINIO_ACCESS_KEY": s3_server.access_key,
+                       "SOHOA_MINIO_SECRET_KEY": s3_server.secret_key,
                        "SOHOA_MINIO_BUCKET": bucket, "SOHOA_MINIO_SECURE": "false"}.items():
         monkeypatch.setenv(key, value)
     return bucket
@@ -69,44 +69,19 @@ def test_an_unreachable_minio_is_a_sentence_not_a_stack_trace(monkeypatch: pytes
     assert "Traceback" not in out
 
 
-class RefusingS3(BaseHTTPRequestHandler):
-    """Answers every request as S3 does to an unknown access key."""
-
-    def do_any(self) -> None:
-        body = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidAccessKeyId</Code>'
-                b"<Message>The Access Key Id you provided does not exist in our records.</Message>"
-                b"<Resource>/sohoa-archive</Resource><RequestId>1</RequestId></Error>")
-        self.send_response(403)
-        self.send_header("Content-Type", "application/xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = do_any
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def refusing_s3() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), RefusingS3)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-def test_wrong_credentials_name_the_settings_to_check(refusing_s3: str) -> None:
-    store = MinioObjects(refusing_s3, "wrong", "wrong", "sohoa-archive", secure=False, region="us-east-1",
-                         retries=0)
+@pytest.mark.parametrize(("access", "secret"), [("sohoa-test", "not the secret"), ("nobody", "anything")])
+def test_wrong_credentials_name_the_settings_to_check(s3_server: S3Server, access: str, secret: str) -> None:
+    good = MinioObjects(s3_server.endpoint, s3_server.access_key, s3_server.secret_key,
+                        f"keys-{uuid.uuid4().hex[:10]}", secure=False, retries=0)
+    good.ensure_bucket()
+    wrong = MinioObjects(s3_server.endpoint, access, secret, good.bucket, secure=False, retries=0)
     with pytest.raises(ArchiveUnavailable, match=r"từ chối khóa truy cập.*SOHOA_MINIO_ACCESS_KEY"):
-        store.get("results/x")
+        wrong.get("results/x")  # the server itself refuses the signature or the unknown key
 
 
-def test_a_bucket_without_object_lock_is_refused(moto_endpoint: str) -> None:
-    store = MinioObjects(moto_endpoint, "test", "test", f"plain-{uuid.uuid4().hex[:10]}", secure=False)
+def test_a_bucket_without_object_lock_is_refused(s3_server: S3Server) -> None:
+    store = MinioObjects(s3_server.endpoint, s3_server.access_key, s3_server.secret_key,
+                         f"plain-{uuid.uuid4().hex[:10]}", secure=False)
     store.client.make_bucket(store.bucket)  # created by someone else, without Object Lock
     with pytest.raises(ArchiveError, match="không bật Object Lock"):
         store.ensure_bucket()
