@@ -14,7 +14,8 @@ FIGURES = 240  # pixels for the figures on the right
 LABEL_CHARS = 34  # a longer label is cut with an ellipsis (the table beside the chart has it whole)
 
 
-def _number(value: float) -> str:
+def vn_number(value: float) -> str:
+    """1.872.917: thousands separated by dots, as Vietnamese writes them."""
     return f"{value:,.0f}".replace(",", ".")
 
 
@@ -36,16 +37,17 @@ def bar_chart(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "",
     height = ROW * len(rows) + 12
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
              f"<title>{escape(title)}</title>",
-             f"<desc>{escape('; '.join(f'{label}: {_number(value)} {unit}'.strip() for label, value in rows))}</desc>",
+             f"<desc>{escape('; '.join(f'{label}: {vn_number(value)} {unit}'.strip() for label, value in rows))}"
+             "</desc>",
              f'<line class="axis" x1="{LABEL}" y1="0" x2="{LABEL}" y2="{height - 6}"/>']
     for index, ((label, value), target) in enumerate(zip(rows, goal, strict=True)):
         y = 6 + index * ROW
         length = max(1.0, span * value / top) if value else 0.0
-        figure = f"{_number(value)} {unit}".strip()
+        figure = f"{vn_number(value)} {unit}".strip()
         if target:
             parts.append(f'<rect class="target" x="{LABEL}" y="{y + 2}" width="{span * target / top:.1f}" '
                          f'height="{ROW - 10}"/>')
-            figure += f" / {_number(target)} ({percent(value / target)})"
+            figure += f" / {vn_number(target)} ({percent(value / target)})"
         shown = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
         parts += [f'<text x="{LABEL - 8}" y="{y + ROW / 2 + 2}" text-anchor="end" font-size="14">'
                   f"{escape(shown)}</text>",

@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from domain.actor import Actor
 from pipeline.services import Services
 from portal.callers import current_session
+from portal.charts import vn_number
 from service.errors import Refused
 from service.sessions import Session
 from service.signin import must_change_password
@@ -62,13 +63,8 @@ def _day(value: date | datetime | str | None) -> str:
     return f"{value:%d/%m/%Y}"
 
 
-def _number(value: float | int) -> str:
-    """1.872.917: thousands separated by dots, as Vietnamese writes them."""
-    return f"{value:,.0f}".replace(",", ".")
-
-
 templates.env.filters["day"] = _day
-templates.env.filters["vn_number"] = _number
+templates.env.filters["vn_number"] = vn_number
 
 
 class SignInNeeded(Exception):
