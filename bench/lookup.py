@@ -14,9 +14,11 @@ at 1M records; >= 5,000 records/s bulk indexing. Prints the figures, then one li
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -177,7 +179,15 @@ def main() -> None:
         figures |= {f"p50_ms_{kind}": f"{p50:.2f}", f"p95_ms_{kind}": f"{p95:.2f}", f"p99_ms_{kind}": f"{p99:.2f}"}
     if args.backend == "sqlite":
         size = sum(p.stat().st_size for p in folder.glob("sohoa*"))
-        figures["index_mb"] = f"{size / 1e6:.0f}"
+    else:  # the primaries' store, as the cluster reports it (replicas multiply it)
+        stats = index.client.indices.stats(index=index.alias, metric="store")  # type: ignore[attr-defined]
+        size = int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+    figures["index_mb"] = f"{size / 1e6:.0f}"
+    figures["bytes_per_record"] = f"{size / max(1, indexed):.0f}"
+    # What a document carries to the index (its stored source leaves out the OCR text, which is indexed only).
+    source = statistics.fmean(len(json.dumps({**r.source(), "body": ""}, ensure_ascii=False).encode()) for r in sample)
+    figures["source_bytes_per_record"] = f"{source:.0f}"
+    figures["body_bytes_per_record"] = f"{statistics.fmean(len(r.body.encode()) for r in sample):.0f}"
     figures["rss_mb"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
     figures["found_min"] = f"{min(found_any.values()):.2f}"
     goal = max(float(figures[f"p95_ms_{k}"]) for k in KINDS)

@@ -95,8 +95,8 @@ class ElasticIndex:
         with self._lock:
             if self._ready:
                 return
-            self._call(lambda: self.client.indices.put_index_template(name=self.template_name(),
-                                                                       **index_template(self.settings.index_prefix)))
+            template = index_template(self.settings.index_prefix, self.settings.shards, self.settings.replicas)
+            self._call(lambda: self.client.indices.put_index_template(name=self.template_name(), **template))
             if not self._call(lambda: bool(self.client.indices.exists_alias(name=self.alias))):
                 name = self.new_index_name()
                 self._call(lambda: self.client.indices.create(index=name,
@@ -187,7 +187,9 @@ class ElasticBuild:
         self.index = index
         self.name = index.new_index_name()
         client = index.client
-        index._call(lambda: client.indices.create(index=self.name, settings={"refresh_interval": "-1"}))
+        # Filled without refresh or replicas (each replica would index every record again); both come at publish.
+        index._call(lambda: client.indices.create(index=self.name, settings={"refresh_interval": "-1",
+                                                                             "number_of_replicas": 0}))
 
     def add(self, records: Iterable[IndexedRecord]) -> int:
         counted = 0
@@ -207,7 +209,8 @@ class ElasticBuild:
 
     def publish(self) -> None:
         index, client = self.index, self.index.client
-        index._call(lambda: client.indices.put_settings(index=self.name, settings={"refresh_interval": None}))
+        index._call(lambda: client.indices.put_settings(index=self.name, settings={
+            "refresh_interval": None, "number_of_replicas": index.settings.replicas}))
         index._call(lambda: client.indices.refresh(index=self.name))
         old = [name for name in index.indices() if name != self.name]
         actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": index.alias}} for name in old]

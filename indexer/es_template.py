@@ -16,7 +16,6 @@ from indexer.document import DASHES, SPACES
 SCHEMA_VERSION = 1  # bump when the mappings change: `sohoa reindex` then builds an index with the new ones
 
 SETTINGS: dict[str, Any] = {
-    "number_of_shards": 1,
     "analysis": {
         # A mapping char filter, not pattern_replace or trim: normalisers accept those only from 8.6 or so.
         "char_filter": {
@@ -81,11 +80,13 @@ MAPPINGS: dict[str, Any] = {
 }
 
 
-def index_template(prefix: str) -> dict[str, Any]:
-    """The body of PUT _index_template/<prefix>-records: every versioned index gets these settings and mappings."""
+def index_template(prefix: str, shards: int = 1, replicas: int = 0) -> dict[str, Any]:
+    """The body of PUT _index_template/<prefix>-records: every versioned index gets these settings and mappings,
+    with the shards and replicas the installation configured."""
     return {
         "index_patterns": [f"{prefix}-records-*"],
         "priority": 200,
-        "template": {"settings": SETTINGS, "mappings": MAPPINGS},
+        "template": {"settings": {"number_of_shards": shards, "number_of_replicas": replicas, **SETTINGS},
+                     "mappings": MAPPINGS},
         "_meta": {"sohoa_schema": SCHEMA_VERSION, "description": "sohoa records, one document per result"},
     }

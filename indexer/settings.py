@@ -24,6 +24,8 @@ class ElasticSettings:
     index_prefix: str = "sohoa"
     request_timeout: float = 10.0
     max_retries: int = 3
+    shards: int = 1  # primary shards of each versioned index
+    replicas: int = 0  # copies of each shard on other nodes: 0 keeps a one-node trial green, 1 or more in production
 
 
 
@@ -54,7 +56,7 @@ def load_elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> Elasti
         raise ConfigError(f"Elasticsearch index_prefix must be lower-case letters, digits, '-' or '_': {prefix!r}")
     urls_without, from_url = _split_credentials([u for u in url_list if u])
     try:
-        return ElasticSettings(
+        settings = ElasticSettings(
             urls=urls_without,
             username=env.get("SOHOA_ES_USERNAME") or raw.get("username", "") or from_url[0],
             password=env.get("SOHOA_ES_PASSWORD") or raw.get("password", "") or from_url[1],
@@ -63,6 +65,12 @@ def load_elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> Elasti
             index_prefix=prefix,
             request_timeout=float(raw.get("request_timeout_s", 10)),
             max_retries=int(raw.get("max_retries", 3)),
+            shards=int(env.get("SOHOA_ES_SHARDS") or raw.get("shards", 1)),
+            replicas=int(env.get("SOHOA_ES_REPLICAS") or raw.get("replicas", 0)),
         )
     except (TypeError, ValueError) as e:
         raise ConfigError(f"[index.elasticsearch]: {e}") from e
+    if settings.shards < 1 or settings.replicas < 0:
+        raise ConfigError(f"[index.elasticsearch]: shards must be 1 or more and replicas 0 or more "
+                          f"(shards={settings.shards}, replicas={settings.replicas})")
+    return settings

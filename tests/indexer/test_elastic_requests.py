@@ -48,6 +48,8 @@ def test_the_first_write_installs_the_template_and_a_versioned_index_behind_the_
     [template] = double.sent("PUT", f"/_index_template/{ALIAS}")
     body = template.body
     assert body["index_patterns"] == [f"{ALIAS}-*"]
+    assert (body["template"]["settings"]["number_of_shards"], body["template"]["settings"]["number_of_replicas"]) \
+        == (1, 0)  # the defaults: a one-node trial stays green
     analysis = body["template"]["settings"]["analysis"]
     assert analysis["analyzer"]["sohoa_folded"] == {"type": "custom", "tokenizer": "standard",
                                                     "filter": ["lowercase", "asciifolding"]}
@@ -204,13 +206,13 @@ def test_reindex_fills_a_new_index_then_moves_the_alias_in_one_request(double: E
     build = index.start_build()
     build.add(iter(sample_records()))
     [create] = [r for r in double.requests if r.method == "PUT" and r.path == f"/{build.name}"]
-    assert create.body == {"settings": {"refresh_interval": "-1"}}
+    assert create.body == {"settings": {"refresh_interval": "-1", "number_of_replicas": 0}}  # copies come later
     [bulk] = [r for r in double.requests if r.path == "/_bulk"][-1:]
     assert bulk.body[0] == {"index": {"_index": build.name, "_id": MARRIAGE}}
     assert index.indices() == [old]  # lookups still on the old index
     build.publish()
     [settings] = double.sent("PUT", f"/{build.name}/_settings")
-    assert settings.body == {"refresh_interval": None}
+    assert settings.body == {"refresh_interval": None, "number_of_replicas": 0}  # the configured copies
     [swap] = double.sent("POST", "/_aliases")
     assert swap.body == {"actions": [{"remove": {"index": old, "alias": ALIAS}},
                                      {"add": {"index": build.name, "alias": ALIAS, "is_write_index": True}}]}
@@ -230,3 +232,16 @@ def test_a_build_with_refused_records_is_not_published(double: EsDouble) -> None
         build.add(iter(sample_records()))
     build.abandon()
     assert index.indices() == [old] and build.name not in double.indices
+
+
+def test_shards_and_replicas_come_from_the_settings_and_a_rebuild_adds_its_copies_last(double: EsDouble) -> None:
+    index = index_on(double, shards=3, replicas=2)
+    index.upsert(sample_records()[0])
+    [template] = double.sent("PUT", f"/_index_template/{ALIAS}")
+    settings = template.body["template"]["settings"]
+    assert (settings["number_of_shards"], settings["number_of_replicas"]) == (3, 2)
+    build = index.start_build()
+    build.add(iter(sample_records()))
+    build.publish()
+    [published] = double.sent("PUT", f"/{build.name}/_settings")
+    assert published.body == {"refresh_interval": None, "number_of_replicas": 2}

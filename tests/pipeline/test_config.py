@@ -88,6 +88,13 @@ def test_the_index_backend_and_its_cluster_come_from_settings_or_environment(tmp
     es = load_settings(tmp_path).index_options
     assert es is not None and es.urls == ("https://es1:9200", "https://es2:9200")
     assert (es.username, es.index_prefix, es.max_retries, es.ca_file) == ("sohoa", "gialai", 5, None)
+    assert (es.shards, es.replicas) == (1, 0)  # the shipped defaults: a one-node trial stays green
+    monkeypatch.setenv("SOHOA_ES_REPLICAS", "1")
+    assert load_settings(tmp_path).index_options.replicas == 1  # type: ignore[union-attr]
+    monkeypatch.setenv("SOHOA_ES_REPLICAS", "-1")
+    with pytest.raises(ConfigError, match="replicas 0 or more"):
+        load_settings(tmp_path)
+    monkeypatch.delenv("SOHOA_ES_REPLICAS")
     monkeypatch.setenv("SOHOA_ES_URL", "https://es3:9200, https://es4:9200")
     monkeypatch.setenv("SOHOA_ES_PASSWORD", "bí-mật")
     monkeypatch.setenv("SOHOA_ES_CA_FILE", "/etc/sohoa/ca.pem")
