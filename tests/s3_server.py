@@ -10,11 +10,14 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from minio import Minio
+
+from tests.waiting import stop, wait_until
 
 ACCESS_KEY, SECRET_KEY = "sohoa-test", "sohoa-test-secret-key"
 
@@ -43,21 +46,6 @@ def _free_ports(n: int) -> list[int]:
             s.close()
 
 
-def _wait_until_serving(server: S3Server, process: subprocess.Popen[bytes], deadline: float, folder: Path) -> None:
-    """The S3 gateway answers before its filer and volumes are ready: wait until it lists buckets."""
-    from minio import Minio
-
-    client = Minio(server.endpoint, server.access_key, server.secret_key, secure=False)
-    while True:
-        try:
-            client.list_buckets()
-            return
-        except Exception:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "weed.log").read_text()[-3000:]) from None
-            time.sleep(0.3)
-
-
 @contextmanager
 def running_seaweedfs(folder: Path) -> Iterator[S3Server]:
     program = weed()
@@ -74,22 +62,11 @@ def running_seaweedfs(folder: Path) -> Iterator[S3Server]:
     log = (folder / "weed.log").open("w")
     process = subprocess.Popen(args, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", s3), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((folder / "weed.log").read_text()[-3000:]) from None
-                time.sleep(0.2)
         server = S3Server(f"127.0.0.1:{s3}", ACCESS_KEY, SECRET_KEY)
-        _wait_until_serving(server, process, deadline, folder)
+        client = Minio(server.endpoint, server.access_key, server.secret_key, secure=False)
+        # The S3 gateway answers before its filer and volumes are ready: wait until it lists buckets.
+        wait_until(lambda: client.list_buckets() is not None, process, folder / "weed.log")
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 15)
         log.close()

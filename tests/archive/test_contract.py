@@ -128,10 +128,11 @@ def test_retention_refuses_early_deletion(archive: RecordArchive) -> None:
 def test_a_record_past_its_retention_can_be_disposed_of(archive: RecordArchive) -> None:
     data = files()
     manifest = manifest_for(data, retain_until=date.today())
-    archive.store(manifest, data, lock=soon(2))
+    lock = soon(3)  # long enough for every object to be written before it passes (a retention in the past is refused)
+    archive.store(manifest, data, lock=lock)
     with pytest.raises(RetentionViolation):
         archive.dispose(manifest)
-    time.sleep(2.2)
+    time.sleep(max(0.0, (lock.retain_until - datetime.now(UTC)).total_seconds()) + 0.2)
     assert archive.dispose(manifest) == 5  # four objects and the result-code pointer
     assert archive.find(manifest.content_hash) is None
     assert archive.manifest(CODE) is None
@@ -141,10 +142,11 @@ def test_a_record_past_its_retention_can_be_disposed_of(archive: RecordArchive) 
 def test_a_legal_hold_blocks_deletion_until_lifted(archive: RecordArchive) -> None:
     data = files()
     manifest = manifest_for(data, retain_until=date.today())
-    archive.store(manifest, data, lock=soon(1))
+    lock = soon(3)  # long enough for every object to be written before it passes (a retention in the past is refused)
+    archive.store(manifest, data, lock=lock)
     archive.set_legal_hold(manifest, True)
     assert archive.lock_state(manifest).legal_hold
-    time.sleep(1.2)  # retention has run out, the hold has not
+    time.sleep(max(0.0, (lock.retain_until - datetime.now(UTC)).total_seconds()) + 0.2)  # retention over, hold not
     with pytest.raises(RetentionViolation, match="phong tỏa"):
         archive.dispose(manifest)
     with pytest.raises(RetentionViolation):

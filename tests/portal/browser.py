@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import REPO
+from tests.waiting import stop, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = REPO / "tests" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -56,23 +56,10 @@ def running_portal(data_dir: Path, port: int, log: Path) -> Iterator[Server]:
                                     "serve", "--port", str(port), "--data-dir", str(data_dir), "--log-level",
                                     "warning"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log.read_text())
-                time.sleep(0.2)
+            wait_until(lambda: httpx.get(f"{url}/health", timeout=1).status_code == 200, process, log)
             yield Server(url, data_dir)
         finally:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
 
 
 def launch(playwright: Any) -> Any:
