@@ -80,11 +80,6 @@ class Settings:
         return self.data_dir / "index"
 
     @property
-    def outbox_dir(self) -> Path:
-        """Index writes waiting for the index to come back (`sohoa reindex --pending`)."""
-        return self.data_dir / "outbox"
-
-    @property
     def quarantine_dir(self) -> Path:
         return self.data_dir / "quarantine"
 

@@ -107,7 +107,8 @@ def open_services(settings: Settings) -> Services:
     audit_class = settings.retention.audit_log
     audit = AuditLog(objects, lambda: lock_of(retention_of(audit_class, date.today())))
     archive = RecordArchive(objects, attestations=audit.attestations)
-    return Services(settings, archive, record_index(settings), audit, Outbox(settings.outbox_dir))
+    outbox = Outbox(objects, legacy_folder=settings.data_dir / "outbox")  # shared by every machine on the archive
+    return Services(settings, archive, record_index(settings), audit, outbox)
 
 
 @cache

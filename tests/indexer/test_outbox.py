@@ -77,8 +77,8 @@ def test_a_removal_queued_while_down_is_replayed_and_the_newest_entry_wins(servi
     assert services.index.get(CODE) is None
 
 
-def test_an_entry_queued_while_draining_is_kept(tmp_path: Path) -> None:
-    outbox = Outbox(tmp_path / "outbox")
+def test_an_entry_queued_while_draining_is_kept(services: Services) -> None:
+    outbox = services.outbox
     first = outbox.add(CODE, "a" * 64, "upsert", "down")
     outbox.add(CODE, "a" * 64, "remove", "down again")
     outbox.done(first)
@@ -86,6 +86,27 @@ def test_an_entry_queued_while_draining_is_kept(tmp_path: Path) -> None:
     assert left.action == "remove"
     with pytest.raises(ValueError):
         outbox.add("../../etc/passwd", "a" * 64, "upsert", "x")
+
+
+def test_the_outbox_is_in_the_archive_so_another_machine_replays_it(tmp_path: Path) -> None:
+    """A machine that queued writes and died: a second one on the same archive sees and replays them."""
+    one = open_services(load_settings(tmp_path / "one"))
+    queued = one.outbox.add(CODE, "a" * 64, "remove", "down")
+    other = Outbox(one.archive.objects)  # another process's view of the same object store
+    assert other.pending() == [queued] and len(other) == 1
+    other.done(queued)
+    assert one.outbox.pending() == [] and not (tmp_path / "one" / "outbox").exists()
+
+
+def test_entries_left_in_the_old_outbox_folder_move_into_the_archive(tmp_path: Path) -> None:
+    old = tmp_path / "data" / "outbox"
+    old.mkdir(parents=True)
+    entry = {"result_code": CODE, "content_hash": "a" * 64, "action": "upsert", "reason": "down",
+             "queued_at": "2026-11-22T00:00:00+00:00", "sequence": 7}
+    (old / f"{CODE}~7.json").write_text(json.dumps(entry))
+    services = open_services(load_settings(tmp_path / "data"))
+    [moved] = services.outbox.pending()
+    assert (moved.result_code, moved.sequence) == (CODE, 7) and not list(old.iterdir())
 
 
 def test_rebuild_swaps_in_a_new_index_and_catches_up_with_writes_made_meanwhile(services: Services,

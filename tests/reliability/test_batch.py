@@ -83,7 +83,7 @@ def test_unreadable_files_folders_links_and_index_are_reported_and_the_batch_goe
                                         "--actor", "clerk-01", "--data-dir", data)
         assert lookup.returncode == 4 and "Chỉ mục tra cứu" in lookup.stdout and "Traceback" not in lookup.stderr
         pending = sohoa_without_override("reindex", "--pending", "--data-dir", data)
-        assert pending.returncode == 4 and len(list((data / "outbox").glob("*.json"))) == 1
+        assert pending.returncode == 4 and len(list((data / "archive" / "outbox").glob("*.json"))) == 1
     finally:
         for path in (folder / "locked.pdf", folder / "sub", data / "index"):
             path.chmod(0o750)
@@ -152,7 +152,7 @@ def test_a_corrupt_index_sends_writes_to_the_outbox_and_is_rebuilt_from_the_arch
     status, out = run_cli("ingest", more, "--data-dir", archive.data, "--json")
     assert status == 0 and json.loads(out)["summary"]["waiting_for_index"] >= 1
     status, out = archive.cli("reindex", "--pending")
-    assert status == 4 and list((archive.data / "outbox").glob("*.json"))  # kept for later
+    assert status == 4 and list((archive.data / "archive" / "outbox").glob("*.json"))  # kept for later
     status, out = archive.cli("reindex")  # rebuilt from the archive, the source of truth
     assert status == 0, out
     status, out = archive.cli("lookup", "--citizen", CITIZEN, "--purpose", "Tiếp nhận hồ sơ", "--json")

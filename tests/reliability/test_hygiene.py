@@ -37,7 +37,7 @@ def test_credentials_in_the_index_url_never_reach_messages_or_the_outbox(archive
     shutil.copy(SAMPLES / "ket_hon_01.jpg", more)
     status, out = run_cli("ingest", more, "--data-dir", archive.data, "--json")
     assert status == 0 and json.loads(out)["summary"]["waiting_for_index"] == 1
-    queued = list((archive.data / "outbox").glob("*.json"))
+    queued = list((archive.data / "archive" / "outbox").glob("*.json"))
     assert queued and all(SECRET not in p.read_text("utf-8") for p in queued)
     assert SECRET not in out
 
