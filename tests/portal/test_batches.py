@@ -2,6 +2,7 @@
 and the batch's progress (files done, outcomes, what went to quarantine and why) can be followed until it is done;
 `sohoa ingest` records its batches the same way, so `sohoa batches` shows both."""
 
+import dataclasses
 import json
 import shutil
 import time
@@ -52,12 +53,48 @@ def test_a_batch_sent_over_the_api_runs_in_the_background_and_reports_its_progre
 
 
 def test_a_batch_whose_process_died_shows_as_interrupted_not_running(tmp_path: Path) -> None:
-    from service.batches import batch_status, open_batch
+    from service.batches import HEADERS, batch_status, open_batch
 
     svc = open_services(load_settings(tmp_path / "data"))
     progress = open_batch(svc, OPERATOR, tmp_path, [tmp_path / "a.png"])
     progress.started()
-    path = svc.settings.data_dir / "batches" / f"{progress.batch.id}.json"
+    assert batch_status(svc, OPERATOR, progress.batch.id).state == "running"
+    path = svc.settings.archive_dir / HEADERS / f"{progress.batch.id}.json"  # the embedded store's file
     stale = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({**stale, "pid": 2**22 + 1}), encoding="utf-8")  # above Linux's pid_max default
     assert batch_status(svc, OPERATOR, progress.batch.id).state == "interrupted"
+
+
+def test_a_batch_is_followed_from_another_machine_on_the_same_archive(tmp_path: Path) -> None:
+    """Its state is in the object store: a second data directory on the same archive sees it, with the files done;
+    a file recorded twice (a chunk run again after its worker died) counts once."""
+    from pipeline.process import ACCEPTED, DocumentResult
+    from service.batches import batch_status, list_batches, open_batch
+
+    here = open_services(load_settings(tmp_path / "here"))
+    there = dataclasses.replace(open_services(load_settings(tmp_path / "there")), archive=here.archive)
+    scans = [tmp_path / "a.png", tmp_path / "b.png"]
+    progress = open_batch(here, OPERATOR, tmp_path, scans, chunks=1)
+    progress.started()
+    progress.advance(DocumentResult(str(scans[0]), ACCEPTED, pages=2, result_code="X-KQ1"))
+    progress.advance(DocumentResult(str(scans[0]), "already_archived", result_code="X-KQ1"))  # the rerun's
+    seen = batch_status(there, OPERATOR, progress.batch.id)
+    assert (seen.state, seen.done, seen.files, seen.pages, seen.host) == ("running", 1, 2, 2, progress.batch.host)
+    progress.advance(DocumentResult(str(scans[1]), ACCEPTED, pages=1, result_code="X-KQ2"))
+    progress.finished()
+    [done] = list_batches(there, OPERATOR)
+    assert (done.state, done.done, done.outcomes, done.pages) == ("done", 2, {"accepted": 2}, 3)
+
+
+def test_batches_an_earlier_version_kept_on_disk_are_moved_into_the_archive(tmp_path: Path) -> None:
+    from service.batches import list_batches
+
+    svc = open_services(load_settings(tmp_path / "data"))
+    old = svc.settings.data_dir / "batches"
+    old.mkdir()
+    (old / "0123456789ab.json").write_text(json.dumps({
+        "id": "0123456789ab", "folder": "/srv/scans", "files": 3, "submitted_by": "tests",
+        "submitted_at": "2026-11-30T01:00:00+00:00", "state": "done", "done": 3, "outcomes": {"accepted": 3},
+        "pages": 4, "pid": 1}), encoding="utf-8")
+    [moved] = list_batches(svc, OPERATOR)
+    assert (moved.id, moved.state, moved.pages) == ("0123456789ab", "done", 4) and not list(old.iterdir())
