@@ -7,16 +7,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-liberation2 fonts-dejavu python3-venv python3-pip softhsm2 \
 	slapd ldap-utils
-TEST_APT_PACKAGES := chromium
+TEST_APT_PACKAGES := chromium postgresql
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 
-.PHONY: install system-packages test-packages apt demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api bench-portal clean
+.PHONY: install system-packages test-packages apt demo test lint samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api bench-portal bench-scale clean
 
 system-packages:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
 
-# The browser the portal's tests drive (Debian's Chromium, through Playwright; never `playwright install`).
+# The browser the portal's tests drive (Debian's Chromium, through Playwright; never `playwright install`), and the
+# PostgreSQL the Prefect server of the workers' tests runs on (a cluster of its own, made and stopped by the test).
 test-packages:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES)"
 
@@ -78,6 +79,10 @@ bench-api: install
 
 bench-portal: install
 	$(BIN)/python bench/portal.py
+
+# 1 and 2 workers through a Prefect server (on PostgreSQL) into SeaweedFS: needs the test packages.
+bench-scale: install test-packages
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache

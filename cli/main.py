@@ -1,6 +1,7 @@
 """The `sohoa` command line. What it prints for people is Vietnamese; --json output has English keys.
 
-    sohoa ingest <folder>            digitise a folder of scans through the Prefect flow
+    sohoa ingest <folder>            digitise a folder of scans through the Prefect flow (--submit: to the workers)
+    sohoa worker                     take chunks and upkeep runs from a Prefect server until stopped
     sohoa lookup --citizen <number>  a person's reusable documents (or --cmnd, --name with --dob, --code, --number;
                                      filters --type --issuer --issued-from/--issued-to --valid-on --only-valid)
     sohoa verify <signed.pdf>        check a copy's signature
@@ -42,13 +43,13 @@ from cli.archive import register as register_archive_commands
 from cli.common import CommandError, day_arg
 from cli.people import register as register_people_commands
 from cli.signatures import register as register_signature_commands
+from cli.workers import register as register_worker_commands
 from domain.actor import Actor
 from domain.catalogue import ConfigError
 from domain.dates import parse_date
 from domain.records import Person
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
-from indexer.outbox import Outbox
 from pipeline.config import Settings, load_settings
 from pipeline.services import PRIVATE_UMASK, open_services, services_for
 from service.batches import open_batch, run_batch
@@ -72,6 +73,7 @@ from signing.identity import SigningKeyError
 from signing.settings import SigningSettingsError
 
 if TYPE_CHECKING:
+    from flows.ingest import ScanList
     from indexer.rebuild import DrainReport
 
 
@@ -98,6 +100,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     )
 
     operator = Actor(args.operator or os.environ.get("SOHOA_OPERATOR") or args.by.identity, "operator")
+    if args.submit:  # the workers sign: the keys are theirs, not this machine's
+        from cli.workers import submit_folder
+
+        listing = list_scans(folder)
+        _report_skipped(console, listing)
+        return submit_folder(settings, console, folder, listing.scans, operator, args.chunk_files, args.json)
     try:  # the keys are opened once, before any file: a wrong PIN stops here with nothing written
         services_for(str(settings.data_dir)).signer_for(operator)
     except (SigningKeyError, SigningSettingsError) as e:
@@ -108,13 +116,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     workers = args.workers or settings.workers
     console.print(f"Số hóa {len(scans)} tệp trong {folder} ({workers} luồng xử lý song song); "
                   f"dữ liệu tại {settings.data_dir}")
-    if others:
-        console.print(f"[dim]Bỏ qua {len(others)} tệp không phải ảnh quét hay PDF "
-                      f"({', '.join(sorted({p.suffix or p.name for p in others}))}).[/dim]")
-    for link in listing.links:
-        console.print(f"[yellow]Bỏ qua liên kết tượng trưng (không theo liên kết ra ngoài thư mục):[/yellow] {link}")
-    for path, why in listing.unreadable:
-        console.print(f"[red]Không đọc được thư mục[/red] {path}: {why}; các tệp trong đó chưa được số hóa.")
+    _report_skipped(console, listing)
     started = time.perf_counter()
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TimeRemainingColumn(), console=console, transient=False, disable=args.json)
@@ -144,8 +146,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     pages = sum(r.pages for r in results if r.outcome == ACCEPTED)
     busy = sum(r.seconds for r in results)
     try:
-        waiting = len(Outbox(settings.outbox_dir))
-    except OSError:
+        waiting = len(services_for(str(settings.data_dir)).outbox)
+    except ArchiveError:
         waiting = -1
     summary = {
         "batch": batch.batch.id, "files": len(scans), "accepted": counts[ACCEPTED],
@@ -195,6 +197,18 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     if listing.unreadable:
         console.print(f"[yellow]{len(listing.unreadable)} thư mục không đọc được; cấp quyền đọc rồi chạy lại.")
     return status
+
+
+def _report_skipped(console: Console, listing: ScanList) -> None:
+    """What the folder holds that is not digitised, and why."""
+    others = listing.others
+    if others:
+        console.print(f"[dim]Bỏ qua {len(others)} tệp không phải ảnh quét hay PDF "
+                      f"({', '.join(sorted({p.suffix or p.name for p in others}))}).[/dim]")
+    for link in listing.links:
+        console.print(f"[yellow]Bỏ qua liên kết tượng trưng (không theo liên kết ra ngoài thư mục):[/yellow] {link}")
+    for path, why in listing.unreadable:
+        console.print(f"[red]Không đọc được thư mục[/red] {path}: {why}; các tệp trong đó chưa được số hóa.")
 
 
 # --- lookup -----------------------------------------------------------------------------------------------------
@@ -506,6 +520,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--operator", help="the digitising officer who signs this batch (default: $SOHOA_OPERATOR, "
                                       "else the actor); their key is [signing.officers.<operator>]")
     p.add_argument("--json", action="store_true", help="print the summary and per-file results as JSON")
+    p.add_argument("--submit", action="store_true", help="send the folder, in chunks, to the workers of the Prefect "
+                                                         "server (PREFECT_API_URL) and return at once")
+    p.add_argument("--chunk-files", type=int, help="files per chunk with --submit (default: [workers] chunk_files)")
     p.set_defaults(run=cmd_ingest)
 
     filters = argparse.ArgumentParser(add_help=False)
@@ -585,6 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_archive_commands(sub, common)
     register_signature_commands(sub, common)
     register_people_commands(sub, common)
+    register_worker_commands(sub, common)
     return parser
 
 

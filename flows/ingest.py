@@ -27,7 +27,7 @@ from pipeline.services import services_for
 
 tie_child_processes()  # a killed `sohoa ingest` leaves no Prefect server or Tesseract behind
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
-_STOPS: dict[str, threading.Event] = {}  # batch id -> set once a file hits a condition that stops the batch
+BATCH_STOPS: dict[str, threading.Event] = {}  # batch id -> set once a file hits a condition that stops the batch
 
 
 @dataclass
@@ -69,7 +69,7 @@ def list_scans(folder: Path) -> ScanList:
 
 @task(name="digitise-document", task_run_name="digitise {path}")
 def digitise_document(path: str, data_dir: str, operator: str, batch: str = "") -> DocumentResult:
-    stop = _STOPS.get(batch)
+    stop = BATCH_STOPS.get(batch)
     if stop is not None and stop.is_set():  # an earlier file found the disk full or the archive gone
         return DocumentResult(path, NOT_PROCESSED)
     result = digitise(Path(path), services_for(data_dir), Actor(operator, "operator"))
@@ -82,7 +82,7 @@ def digitise_document(path: str, data_dir: str, operator: str, batch: str = "") 
 def ingest_flow(paths: list[str], data_dir: str, operator: str,
                 on_result: Callable[[DocumentResult], None] | None = None) -> list[DocumentResult]:
     batch = uuid.uuid4().hex
-    _STOPS[batch] = threading.Event()
+    BATCH_STOPS[batch] = threading.Event()
     try:
         futures = [digitise_document.submit(path, data_dir, operator, batch) for path in paths]
         results = []
@@ -93,7 +93,7 @@ def ingest_flow(paths: list[str], data_dir: str, operator: str,
                 on_result(result)
         return results
     finally:
-        del _STOPS[batch]
+        del BATCH_STOPS[batch]
 
 
 def run_ingest(paths: list[Path], data_dir: Path, workers: int, operator: str,

