@@ -36,20 +36,21 @@ def submit_folder(settings: Settings, console: Console, folder: Path, scans: lis
                   chunk_files: int | None, as_json: bool) -> int:
     """Record the batch in the archive, send its chunks to the pool, print how to follow it."""
     client = _client(settings)
-    from flows.pool import CHUNKS, ensure_pool, split, submit_chunks
+    from flows.pool import CHUNKS, ensure_pool, largest_first, split, submit_chunks
     from flows.settings import worker_settings
     from service.batches import open_batch
 
     workers = worker_settings(settings.data_dir)
-    chunks = split([p.resolve() for p in scans], chunk_files or workers.chunk_files)
+    scans = largest_first([p.resolve() for p in scans])
+    chunks = split(scans, chunk_files or workers.chunk_files)
     services = services_for(str(settings.data_dir))
     with client:
         try:
-            deployment = ensure_pool(client, workers)[CHUNKS.full_name]
+            deployment = ensure_pool(client, workers)[CHUNKS.flow_name]
         except Exception as e:  # an unreachable server: a sentence, before anything is recorded
             raise CommandError(f"Không gửi được lô tới máy chủ Prefect {os.environ.get('PREFECT_API_URL')}: "
                                f"{e}") from None
-        progress = open_batch(services, operator, folder.resolve(), [p.resolve() for p in scans], chunks=len(chunks))
+        progress = open_batch(services, operator, folder.resolve(), scans, chunks=len(chunks))
         runs = submit_chunks(client, deployment, progress.batch.id, chunks, operator.identity)
     if not scans:
         progress.started()

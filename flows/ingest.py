@@ -67,8 +67,8 @@ def list_scans(folder: Path) -> ScanList:
     return found
 
 
-@task(name="digitise-document", task_run_name="digitise {path}")
-def digitise_document(path: str, data_dir: str, operator: str, batch: str = "") -> DocumentResult:
+def digitise_one(path: str, data_dir: str, operator: str, batch: str = "") -> DocumentResult:
+    """One file, unless its batch has already met a condition that stops it."""
     stop = BATCH_STOPS.get(batch)
     if stop is not None and stop.is_set():  # an earlier file found the disk full or the archive gone
         return DocumentResult(path, NOT_PROCESSED)
@@ -76,6 +76,11 @@ def digitise_document(path: str, data_dir: str, operator: str, batch: str = "") 
     if result.outcome == STOPPED and stop is not None:
         stop.set()
     return result
+
+
+@task(name="digitise-document", task_run_name="digitise {path}")
+def digitise_document(path: str, data_dir: str, operator: str, batch: str = "") -> DocumentResult:
+    return digitise_one(path, data_dir, operator, batch)
 
 
 @flow(name="sohoa-ingest", validate_parameters=False)

@@ -1,10 +1,13 @@
 """sohoa's work on a Prefect server: one work pool, a deployment per kind of work, and the flow runs a batch is
 split into.
 
-    sohoa-ingest-chunk/chunk                  a chunk of a batch sent by `sohoa ingest --submit`
-    sohoa-fixity/nightly                      the fixity check           ([workers] fixity_cron)
-    sohoa-reindex-pending/outbox              replay the index outbox    ([workers] reindex_pending_cron)
-    sohoa-signatures/upkeep                   signature upgrades/renewal ([workers] signatures_cron)
+    sohoa-ingest-chunk/<pool>                 a chunk of a batch sent by `sohoa ingest --submit`
+    sohoa-fixity/<pool>                       the fixity check           ([workers] fixity_cron)
+    sohoa-reindex-pending/<pool>              replay the index outbox    ([workers] reindex_pending_cron)
+    sohoa-signatures/<pool>                   signature upgrades/renewal ([workers] signatures_cron)
+
+Deployments are named after their pool (`[workers] pool`, default "sohoa"): installations that share a Prefect server
+each have a pool of their own, and their work never reaches the other's workers.
 
 Any of them can be started from the Prefect UI or `prefect deployment run`. Each deployment names its flow's entry
 point in this installation, so a stock `prefect worker start --pool sohoa` could run it too; `sohoa worker` runs them
@@ -39,25 +42,23 @@ class NoPrefectServer(Exception):
 @dataclass(frozen=True)
 class Deployment:
     flow_name: str
-    name: str
     entrypoint: str  # path:function, relative to ROOT
     cron: Callable[[WorkerSettings], str] = lambda s: ""
     description: str = ""
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.flow_name}/{self.name}"
+    def full_name(self, pool: str) -> str:
+        return f"{self.flow_name}/{pool}"
 
 
-CHUNKS = Deployment("sohoa-ingest-chunk", "chunk", "flows/chunks.py:ingest_chunk",
+CHUNKS = Deployment("sohoa-ingest-chunk", "flows/chunks.py:ingest_chunk",
                     description="Một phần của lô số hóa gửi bằng `sohoa ingest --submit`")
 DEPLOYMENTS = (
     CHUNKS,
-    Deployment("sohoa-fixity", "nightly", "flows/fixity.py:fixity_flow", lambda s: s.fixity_cron,
+    Deployment("sohoa-fixity", "flows/fixity.py:fixity_flow", lambda s: s.fixity_cron,
                "Kiểm tra tính toàn vẹn của kho lưu trữ"),
-    Deployment("sohoa-reindex-pending", "outbox", "flows/indexing.py:reindex_pending_flow",
+    Deployment("sohoa-reindex-pending", "flows/indexing.py:reindex_pending_flow",
                lambda s: s.reindex_pending_cron, "Ghi vào chỉ mục các hồ sơ còn chờ (hàng đợi chỉ mục)"),
-    Deployment("sohoa-signatures", "upkeep", "flows/signatures.py:signatures_flow", lambda s: s.signatures_cron,
+    Deployment("sohoa-signatures", "flows/signatures.py:signatures_flow", lambda s: s.signatures_cron,
                "Nâng cấp và gia hạn chữ ký số"),
 )
 
@@ -74,7 +75,7 @@ def prefect_client() -> SyncPrefectClient:
 
 def ensure_pool(client: SyncPrefectClient, settings: WorkerSettings) -> dict[str, UUID]:
     """The work pool and the deployments, created when missing (a schedule is set only when its deployment is
-    made: one changed later in the UI stays as changed); returns deployment full name -> id."""
+    made: one changed later in the UI stays as changed); returns flow name -> deployment id."""
     from prefect.workers.process import ProcessWorker
 
     try:
@@ -87,7 +88,7 @@ def ensure_pool(client: SyncPrefectClient, settings: WorkerSettings) -> dict[str
     ids = {}
     for deployment in DEPLOYMENTS:
         try:
-            ids[deployment.full_name] = client.read_deployment_by_name(deployment.full_name).id
+            ids[deployment.flow_name] = client.read_deployment_by_name(deployment.full_name(settings.pool)).id
             continue
         except ObjectNotFound:
             pass
@@ -95,8 +96,8 @@ def ensure_pool(client: SyncPrefectClient, settings: WorkerSettings) -> dict[str
         schedules = [DeploymentScheduleCreate(schedule=CronSchedule(cron=cron, timezone=TIMEZONE), active=True)] \
             if cron else None
         flow_id = client.create_flow_from_name(deployment.flow_name)
-        ids[deployment.full_name] = client.create_deployment(
-            flow_id, deployment.name, work_pool_name=settings.pool, entrypoint=deployment.entrypoint,
+        ids[deployment.flow_name] = client.create_deployment(
+            flow_id, settings.pool, work_pool_name=settings.pool, entrypoint=deployment.entrypoint,
             path=str(ROOT), description=deployment.description, schedules=schedules,
             enforce_parameter_schema=False)
     return ids
@@ -107,6 +108,17 @@ class Chunk:
     index: int
     first: int  # position in the batch of its first file
     paths: list[str]
+
+
+def largest_first(paths: Sequence[Path]) -> list[Path]:
+    """The batch's files, largest first (a file's size is a fair guess at its pages): the long chunks are taken
+    first and the last ones are short, so the workers finish together instead of one waiting on a slow tail."""
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+    return sorted(paths, key=lambda p: (-size(p), str(p)))
 
 
 def split(paths: Sequence[Path], chunk_files: int) -> list[Chunk]:

@@ -12,6 +12,7 @@ idle: marked Crashed with the reason, then Scheduled again, and taken like any o
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import logging
 import os
@@ -87,6 +88,7 @@ class Worker:
         self._flows = _flows()
         self._deployments: dict[UUID, str] = {}  # deployment id -> flow name
         self._warned_at = 0.0
+        self._context = contextvars.copy_context()  # what each run's thread starts in (set up in start())
 
     def _warn(self, message: str, *args: Any) -> None:
         """A warning at most once a minute: a server away for an hour must not fill the log."""
@@ -98,8 +100,15 @@ class Worker:
 
     def start(self) -> None:
         ids = ensure_pool(self.client, self.settings)
-        self._deployments = {dep_id: name.split("/", 1)[0] for name, dep_id in ids.items()}
+        self._deployments = {dep_id: flow_name for flow_name, dep_id in ids.items()}
         services_for(self.data_dir)  # archive, index and audit log opened before the first run
+        # Runs get no flow-run heartbeats: this worker's own heartbeats tell a lost run, and Prefect's heartbeat
+        # thread sleeps in whole seconds, so waiting for it to end cost about a second per run (an empty flow:
+        # 1.13 s -> 0.15 s). The settings are made once (0.12 s each time) and every run's thread starts in them.
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            self._context = contextvars.copy_context()
         self._beat()
         threading.Thread(target=self._heartbeats, name="heartbeats", daemon=True).start()
 
@@ -179,16 +188,30 @@ class Worker:
         flow_name = self._deployments[run.deployment_id] if run.deployment_id else ""
         chosen = self._flows[flow_name]
         parameters = dict(run.parameters)
-        if "data_dir" in inspect.signature(chosen.fn).parameters:
+        accepted = inspect.signature(chosen.fn).parameters
+        if "data_dir" in accepted:
             parameters["data_dir"] = self.data_dir  # this machine's own settings and keys
+        if "threads" in accepted:
+            parameters["threads"] = self.threads  # and its own cores
         pool = cast("TaskRunner[Any]", ThreadPoolTaskRunner(max_workers=self.threads))
         began = time.perf_counter()
-        try:
-            state: Any = run_flow(chosen.with_options(task_runner=pool), flow_run=run, parameters=parameters,
-                                  return_type="state")
-        except Exception as e:  # the engine itself failed (the server away mid-run): the worker goes on
-            log.error("%s %s could not run: %r", flow_name, run.name, e)
-            state = None
+        outcome: dict[str, Any] = {}
+
+        def run_it() -> None:
+            try:
+                outcome["state"] = run_flow(chosen.with_options(task_runner=pool), flow_run=run,
+                                            parameters=parameters, return_type="state")
+            except Exception as e:  # the engine itself failed (the server away mid-run): the worker goes on
+                log.error("%s %s could not run: %r", flow_name, run.name, e)
+
+        # In a thread of its own, so that Prefect does not take over SIGTERM (it turns it into a crash of the run):
+        # here the first SIGTERM lets the run finish, and the main thread stays free to receive it.
+        runner = threading.Thread(target=self._context.copy().run, args=(run_it,), name=f"flow-run-{run.id}",
+                                  daemon=True)
+        runner.start()
+        while runner.is_alive():
+            runner.join(0.5)
+        state = outcome.get("state")
         seconds = time.perf_counter() - began
         self.stats.runs += 1
         self.stats.run_seconds += seconds

@@ -132,6 +132,11 @@ def recorded_results(services: Services, batch_id: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda r: int(r.get("index", 0)))
 
 
+def results_count(services: Services, batch_id: str) -> int:
+    """How many files of the batch are done (a listing, without reading them)."""
+    return sum(1 for _ in services.archive.objects.keys(f"{RESULTS}{batch_id}/files/"))
+
+
 def finish_batch(services: Services, batch: Batch, error: str | None = None) -> bool:
     """Write the batch's totals once; True for the caller that finished it (it also writes the audit event)."""
     fresh = Batch(**{**asdict(batch), "done": 0, "outcomes": {}, "pages": 0, "needs_review": 0, "quarantined": [],

@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from archive.fixity import check_fixity
-from flows.pool import split
+from flows.pool import largest_first, split
 from flows.settings import worker_settings
 from pipeline.config import load_settings
 from pipeline.services import open_services
@@ -38,6 +38,12 @@ def test_chunks_cover_the_batch_once_in_order() -> None:
     chunks = split(paths, 3)
     assert [(c.index, c.first, len(c.paths)) for c in chunks] == [(1, 0, 3), (2, 3, 3), (3, 6, 1)]
     assert [p for c in chunks for p in c.paths] == [str(p) for p in paths]
+
+
+def test_the_largest_files_are_sent_first_so_that_workers_finish_together(tmp_path: Path) -> None:
+    for name, size in (("a.png", 10), ("b.png", 300), ("c.png", 20)):
+        (tmp_path / name).write_bytes(b"x" * size)
+    assert [p.name for p in largest_first(sorted(tmp_path.iterdir()))] == ["b.png", "c.png", "a.png"]
 
 
 def test_a_worker_is_not_taken_for_lost_within_two_heartbeats(tmp_path: Path) -> None:
@@ -116,19 +122,22 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_stores_nothing_twice(machin
     batch_id = summary["batch"]
 
     victim = _worker(one, "victim", env, tmp_path / "victim.log")
-    survivor = _worker(two, "survivor", env, tmp_path / "survivor.log", "--exit-when-idle", "12",
-                       "--stats", str(tmp_path / "survivor.json"))
+    survivor = _worker(two, "survivor", env, tmp_path / "survivor.log", "--stats", str(tmp_path / "survivor.json"))
     try:
         monkeypatch.setenv("SOHOA_INDEX_DIR", env["SOHOA_INDEX_DIR"])
         services = open_services(load_settings(two))
+        done = f"batch-results/{batch_id}/files/"
         deadline = time.monotonic() + 180
-        while not (_held_by("victim", env)
-                   and len(list(services.archive.objects.keys(f"batch-results/{batch_id}/files/"))) >= 1):
+        while not (_held_by("victim", env) and len(list(services.archive.objects.keys(done))) >= 1):
             assert time.monotonic() < deadline and victim.poll() is None, (tmp_path / "victim.log").read_text()
             time.sleep(0.2)
         victim.send_signal(signal.SIGKILL)  # mid-chunk: no chance to say goodbye
         victim.wait(10)
-        survivor.wait(300)
+        while services.archive.objects.stat(f"batch-results/{batch_id}/finished.json") is None:
+            assert time.monotonic() < deadline and survivor.poll() is None, (tmp_path / "survivor.log").read_text()
+            time.sleep(0.5)
+        survivor.send_signal(signal.SIGTERM)  # stops between runs, and says what it did
+        survivor.wait(60)
         assert survivor.returncode == 0, (tmp_path / "survivor.log").read_text()[-3000:]
     finally:
         for process in (victim, survivor):
