@@ -119,7 +119,7 @@ def one_run(workers: int, scans: Path, work: Path, s3: Any, server: Any, chunk_f
     from domain.actor import Actor
     from pipeline.config import load_settings
     from pipeline.services import open_services
-    from service.batches import recorded_results
+    from service.batches import recorded_results, results_count
 
     bucket = f"scale-{workers}-{uuid.uuid4().hex[:6]}"
     datas = []
@@ -147,18 +147,19 @@ def one_run(workers: int, scans: Path, work: Path, s3: Any, server: Any, chunk_f
         cpu_before = cpu_seconds()
         summary = json.loads(sent.stdout)["summary"]
         progress_at, done = time.monotonic(), 0
-        while True:
-            results = recorded_results(first, summary["batch"])
-            if len(results) >= summary["files"]:
+        while True:  # a listing, not a read of every result: the bench must not load the S3 server it measures
+            count = results_count(first, summary["batch"])
+            if count >= summary["files"]:
                 break
-            if len(results) > done:
-                progress_at, done = time.monotonic(), len(results)
+            if count > done:
+                progress_at, done = time.monotonic(), count
             if any(p.poll() is not None for p in procs) or time.monotonic() - progress_at > 300:
                 logs = "\n".join((d / "worker.log").read_text()[-3000:] for d in datas)
                 raise RuntimeError(f"no progress ({done}/{summary['files']} files):\n{logs}")
-            time.sleep(0.2)
+            time.sleep(0.25)
         wall = time.perf_counter() - started
         cpu_after = cpu_seconds()
+        results = recorded_results(first, summary["batch"])
         for p in procs:
             p.send_signal(signal.SIGTERM)  # stop when idle: each writes its statistics
         for p in procs:
@@ -172,7 +173,8 @@ def one_run(workers: int, scans: Path, work: Path, s3: Any, server: Any, chunk_f
     doc_seconds = sum(r["seconds"] for r in results)
     runs = sum(s["runs"] for s in stats)
     overhead = (sum(s["run_seconds"] + s["claim_seconds"] for s in stats) - doc_seconds / threads) / max(runs, 1)
-    cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+    # A process that ended meanwhile (a PostgreSQL backend) takes its seconds with it: never below zero.
+    cpu = {k: max(0.0, cpu_after[k] - cpu_before[k]) for k in cpu_after}
     return {"cpu_s": cpu, "workers": workers, "files": summary["files"], "chunks": summary["chunks"], "pages": pages,
             "outcomes": {o: sum(r["outcome"] == o for r in results) for o in {r["outcome"] for r in results}},
             "wall_s": wall, "pages_per_min": pages / wall * 60, "overhead_s_per_chunk": overhead,

@@ -40,6 +40,7 @@ from prefect.client.schemas.sorting import FlowRunSort
 from prefect.exceptions import Abort, ObjectNotFound
 from prefect.states import Crashed, Pending, Scheduled
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.engine import propose_state_sync
 
 from archive.objects import ArchiveError, ObjectExists
 from flows.pool import ensure_pool
@@ -88,6 +89,7 @@ class Worker:
         self._flows = _flows()
         self._deployments: dict[UUID, str] = {}  # deployment id -> flow name
         self._warned_at = 0.0
+        self._looked_at = 0.0  # when lost workers' runs were last looked for
         self._context = contextvars.copy_context()  # what each run's thread starts in (set up in start())
 
     def _warn(self, message: str, *args: Any) -> None:
@@ -140,7 +142,9 @@ class Worker:
             began = time.perf_counter()
             run = self.take()
             if run is None:
-                self.give_back_lost()
+                if time.monotonic() - self._looked_at >= self.settings.heartbeat_seconds:  # not at every poll
+                    self._looked_at = time.monotonic()
+                    self.give_back_lost()
                 if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
                     break
                 self.stop.wait(self.settings.poll_seconds)
@@ -164,22 +168,26 @@ class Worker:
                                                                     scheduled_before=datetime.now(UTC))
         except ObjectNotFound:
             return None
+        except Exception as e:  # the server away: asked again at the next poll
+            self._warn("could not ask the pool for work: %r", e)
+            return None
         for response in sorted(due, key=lambda r: r.flow_run.next_scheduled_start_time or r.flow_run.created
                                or datetime.now(UTC)):
             run = response.flow_run
             if run.deployment_id not in self._deployments:
                 continue  # a deployment of another installation in the same pool
-            from prefect.utilities.engine import propose_state_sync
-
             try:
                 state = propose_state_sync(self.client, Pending(message=f"Nhận bởi máy xử lý {self.name}"),
                                            flow_run_id=run.id)
+                if not state.is_pending():
+                    continue
+                self.client.update_flow_run(run.id, infrastructure_pid=OWNER_PREFIX + self.name)
+                return self.client.read_flow_run(run.id)
             except Abort:  # another worker took it first
                 continue
-            if not state.is_pending():
-                continue
-            self.client.update_flow_run(run.id, infrastructure_pid=OWNER_PREFIX + self.name)
-            return self.client.read_flow_run(run.id)
+            except Exception as e:  # taken but not owned: given back once `lost_after_seconds` have passed
+                self._warn("could not take %s: %r", run.id, e)
+                return None
         return None
 
     def execute(self, run: FlowRun) -> None:
@@ -247,6 +255,8 @@ class Worker:
         for run in taken:
             if run.deployment_id not in self._deployments:
                 continue
+            if run.infrastructure_pid and not run.infrastructure_pid.startswith(OWNER_PREFIX):
+                continue  # run by a stock Prefect worker, whose liveness Prefect judges
             owner = (run.infrastructure_pid or "").removeprefix(OWNER_PREFIX)
             since = run.state.timestamp if run.state is not None else now
             if run.run_count >= MAX_TRIES:
