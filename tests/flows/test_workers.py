@@ -1,7 +1,8 @@
 """Workers can die. A real Prefect server (PostgreSQL when installed), a real S3 server with Object Lock (SeaweedFS),
 two `sohoa worker` processes with data directories of their own (two machines sharing one archive and one index),
 a batch sent with `sohoa ingest --submit`, and one worker killed with SIGKILL while it holds a chunk: the other
-gives that chunk back to the pool and finishes the batch, and nothing is stored twice or lost."""
+gives that chunk back to the pool and finishes the batch, and nothing is stored twice or lost. The survivor then
+runs the fixity check and the outbox replay asked of the pool, as an archivist would from the Prefect UI."""
 
 from __future__ import annotations
 
@@ -106,6 +107,17 @@ def _held_by(name: str, env: dict[str, str]) -> bool:
     return any((r.get("infrastructure_pid") or "").endswith(f":{name}") for r in runs)
 
 
+def _run_deployment(env: dict[str, str], name: str) -> str:
+    """A flow run of a deployment, as the Prefect UI's "Run" button makes it; its id."""
+    api = env["PREFECT_API_URL"]
+    deployment = httpx.get(f"{api}/deployments/name/{name}", timeout=10).json()
+    return str(httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10).json()["id"])
+
+
+def _state(env: dict[str, str], run: str) -> str:
+    return str(httpx.get(f"{env['PREFECT_API_URL']}/flow_runs/{run}", timeout=10).json()["state_type"])
+
+
 def test_a_worker_killed_mid_batch_loses_nothing_and_stores_nothing_twice(machines: dict[str, Any],
                                                                          tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,6 +147,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_stores_nothing_twice(machin
         victim.wait(10)
         while services.archive.objects.stat(f"batch-results/{batch_id}/finished.json") is None:
             assert time.monotonic() < deadline and survivor.poll() is None, (tmp_path / "survivor.log").read_text()
+            time.sleep(0.5)
+        upkeep = [_run_deployment(env, f"{flow}/{machines['pool']}") for flow in ("sohoa-fixity",
+                                                                                 "sohoa-reindex-pending")]
+        while not all(_state(env, run) == "COMPLETED" for run in upkeep):  # the archivist's runs, from the UI
+            assert time.monotonic() < deadline and not {"FAILED", "CRASHED"} & {_state(env, r) for r in upkeep}, \
+                (tmp_path / "survivor.log").read_text()[-3000:]
             time.sleep(0.5)
         survivor.send_signal(signal.SIGTERM)  # stops between runs, and says what it did
         survivor.wait(60)
