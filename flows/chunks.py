@@ -37,6 +37,10 @@ class FolderUnreachable(Exception):
     """This machine cannot read the batch's folder: it is not mounted here at the path it was submitted from."""
 
 
+class UnknownBatch(Exception):
+    """The batch is not in this machine's archive: the worker is configured with another archive than the sender."""
+
+
 @flow(name=CHUNK_FLOW, validate_parameters=False)  # its runs are named when submitted
 def ingest_chunk(batch_id: str, chunk: int, paths: list[str], first_index: int, operator: str,
                  data_dir: str = "", threads: int = 1) -> dict[str, Any]:
@@ -52,7 +56,7 @@ def ingest_chunk(batch_id: str, chunk: int, paths: list[str], first_index: int, 
                                 "thư mục quét phải được gắn (mount) cùng đường dẫn trên mọi máy xử lý.")
     header = read_header(services, batch_id)
     if header is None:
-        raise FolderUnreachable(f"Không có lô {batch_id} trong kho lưu trữ của máy này: các máy xử lý phải dùng "
+        raise UnknownBatch(f"Không có lô {batch_id} trong kho lưu trữ của máy này: các máy xử lý phải dùng "
                                 "chung một kho lưu trữ.")
     mark_started(services, batch_id)
     stop_key = f"{batch_id}/{chunk}"  # a full disk met by one file leaves the chunk's other files alone
