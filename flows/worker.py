@@ -111,27 +111,22 @@ class Worker:
 
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             self._context = contextvars.copy_context()
-        self._beat()
+        self._beat(self.client)
         threading.Thread(target=self._heartbeats, name="heartbeats", daemon=True).start()
 
-    def _beat(self) -> None:
+    def _beat(self, client: SyncPrefectClient) -> None:
         try:
-            self.client.send_worker_heartbeat(self.settings.pool, self.name,
-                                              heartbeat_interval_seconds=int(self.settings.heartbeat_seconds))
+            client.send_worker_heartbeat(self.settings.pool, self.name,
+                                         heartbeat_interval_seconds=int(self.settings.heartbeat_seconds))
         except Exception as e:  # the server away for a moment: the next beat tries again
-            log.warning("heartbeat failed: %r", e)
+            self._warn("heartbeat failed: %r", e)
 
     def _heartbeats(self) -> None:
         from prefect.client.orchestration import get_client
 
-        client = get_client(sync_client=True)  # its own connection: the main one is busy during a run
-        with client:
+        with get_client(sync_client=True) as client:  # its own connection: the main one is busy during a run
             while not self.stop.wait(self.settings.heartbeat_seconds):
-                try:
-                    client.send_worker_heartbeat(self.settings.pool, self.name,
-                                                 heartbeat_interval_seconds=int(self.settings.heartbeat_seconds))
-                except Exception as e:
-                    log.warning("heartbeat failed: %r", e)
+                self._beat(client)
 
     def serve(self, max_runs: int | None = None, idle_exit_s: float | None = None) -> WorkerStats:
         """Take and run work until stopped (SIGTERM/SIGINT: after the run in hand), `max_runs` runs are done, or

