@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from ocr.blanks import read_lost_lines
-from ocr.orientation import ReadingQuality, assess, better_turned, quarter_turn_back
+from ocr.orientation import TOO_FEW_WORDS, ReadingQuality, assess, better_turned, quarter_turn_back
 from ocr.preprocess import PreparedPage, clean, deskew, erase_leaders, estimate_skew, rotate_quarter, to_grey
 from ocr.table import find_tables, read_rows
 from ocr.tesseract import OcrPage, Osd, detect_orientation, read_image
@@ -49,6 +49,15 @@ def _for_osd(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
     if dpi < OSD_DPI * 2:
         return grey, dpi
     return cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), dpi // 2
+
+
+PRINTED_SHARE = 0.01  # of a page's pixels dark enough to be ink: more than a blank back or a few lines
+
+
+def _printed(grey: np.ndarray) -> bool:
+    """Whether a page carries enough ink to hold text worth reading (not a blank back, not a lone signature)."""
+    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    return float(np.mean(small < 128)) > PRINTED_SHARE
 
 
 def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below: float = 70.0,
@@ -97,7 +106,19 @@ def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below:
                 return True
         return False
 
-    if not first[3].upright(flip_below):
+    if first[3].words < TOO_FEW_WORDS and _printed(grey):
+        # Next to nothing read off a page full of print: its lines run the other way (on its side, the skew found
+        # for lines lying flat was noise and Tesseract read nothing at it). OSD proposes a turn; the quarter turns
+        # follow, then the half turn.
+        t0 = time.perf_counter()
+        small, small_dpi = _for_osd(grey, dpi)
+        osd = detect_orientation(small, dpi=small_dpi, timeout_s=timeout_s)
+        spent["ocr"] += time.perf_counter() - t0
+        proposed = [osd.rotate] if osd is not None and osd.rotate else []
+        try_turns(proposed + [r for r in (90, 270, 180) if r not in proposed])
+        if best is not first and not better_turned(best[3], first[3]):
+            best = first
+    elif not first[3].upright(flip_below):
         # Words lying flat but unreadable: most likely upside down, which one more reading settles (OSD costs as
         # much as a reading). Words standing on end: the reading itself says which quarter turn to try first.
         # Neither upright: OSD says which way.
