@@ -29,9 +29,14 @@ apt:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# rapidocr-onnxruntime is installed for its model file only (the second reader of figures, ocr.neural): without its
+# own dependencies, which would put opencv-python over opencv-python-headless.
+RAPIDOCR := rapidocr-onnxruntime==1.4.4
+
 $(BIN)/sohoa: pyproject.toml | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps '$(RAPIDOCR)'
 	@touch $@
 
 install: system-packages $(BIN)/sohoa

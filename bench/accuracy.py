@@ -14,19 +14,22 @@ linked to the first, not read). For each kind of capture it prints, sohoa beside
   subjects found by name and date of birth; issue date right;
 - pages turned wrongly: pages not shown upright (the anchor never turns a page, so it counts those that needed it);
 - word recall and character error rate of the text a person gets, where the truth has the text (the samples);
-- required fields (the type's, from its configuration) right / flagged / silently wrong: flagged means the value is
-  wrong or missing and a review note names that field; silently wrong is the goal-0 figure ("silent misses").
-  The anchor's fields are sohoa's extractor run over plain Tesseract's text, with nobody told of any doubt;
-- needless flags (a right value printed on the paper flagged; a value written by hand is meant to be flagged, and
-  a required field the paper leaves blank is right only when it is flagged as missing), and quarantined files;
-- values written by hand (the truth's `handwritten`) flagged, of those judged: read but unflagged is a silent miss;
+- required fields (the type's, from its configuration) right (the value stored is the paper's, flagged or not) /
+  flagged (a review note names the field) / silently wrong (wrong or missing, and no note says so: the goal-0
+  "silent misses"); a field the paper leaves blank is right only when it is flagged as missing. The anchor's
+  fields are sohoa's extractor run over plain Tesseract's text, with nobody told of any doubt;
+- needless flags (a value printed on the paper, read right, flagged all the same), and quarantined files;
+- values written by hand (the truth's `handwritten`) read right, of those judged (`handwritten_read`);
+- the review rate (records a person must open for their fields: any note but the capture's own) and the rescan
+  rate (records whose capture is below 200 dpi, a fax, or too poor to read: the digitisation team's queue);
 - phone photos (simulated, `photographed`: perspective, uneven light, a desk around the page, "72 dpi") of four
   upright samples, into another archive, as a kind of capture of their own;
 - second captures: each archived paper captured again (a rescan of a sample image, a JPEG render of a PDF's first
   page) and digitised into the same archive; how many were linked to their record, and to a wrong one.
 
 and then each required field right / flagged / silent over all files. Ends with one line of key=value figures:
-the totals, then the variety set's per capture (scan300_, scan200_, scan150_, fax_, photo_).
+the totals (fields_right, fields_flagged, silent_misses, review_rate, rescan_rate, handwritten_read among them),
+then the variety set's per capture (scan300_, scan200_, scan150_, fax_, photo_).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ CAPTURE_KEYS = {"scan 300 dpi": "scan300", "scan 200 dpi": "scan200", "scan 150 
                 "phone photo": "photo"}  # the variety set's captures, as the final line names them
 VARIETY = "variety: "
 WHOLE_RECORD = {"unknown_type"}  # a record of no known type waits for a person to classify and enter it
+CAPTURE_NOTES = {"low_resolution", "fax_capture", "low_ocr_confidence"}  # the rescan queue's, not a reviewer's
 
 
 @dataclass
@@ -113,8 +117,12 @@ class Tally:
     with_dob: int = 0  # subjects with a name and a full date of birth
     name_dob_hit: int = 0
     anchor_name_dob_hit: int = 0
-    handwritten: int = 0  # required fields written in by hand: each must reach a reviewer
+    handwritten: int = 0  # required fields written in by hand
+    handwritten_read: int = 0  # ... whose value was read right (flagged or not)
     handwritten_flagged: int = 0
+    records: int = 0  # archived records
+    reviewed: int = 0  # ... a person must open for their fields
+    rescans: int = 0  # ... the digitisation team is asked to scan again
     per_field: Counter[str] = field(default_factory=Counter)  # "<field> <verdict>" -> count, sohoa
     anchor_per_field: Counter[str] = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
@@ -201,11 +209,12 @@ def field_values(type_id: str, number: str | None, issue_date: date | None, issu
 
 @dataclass
 class Scores:
-    right: int = 0
-    flagged: int = 0
-    silent: int = 0
-    needless: int = 0
+    right: int = 0  # value correct, flagged or not
+    flagged: int = 0  # a review note names the field
+    silent: int = 0  # value wrong or missing, and nothing says so
+    needless: int = 0  # printed, read right, flagged all the same
     handwritten: int = 0  # judgements of a value written by hand (a field of each subject)
+    handwritten_read: int = 0  # ... read right
     handwritten_flagged: int = 0
     misses: list[str] = field(default_factory=list)
     needlessly_flagged: list[str] = field(default_factory=list)  # fields right as printed, flagged all the same
@@ -214,29 +223,28 @@ class Scores:
 
 def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: tuple[str, ...],
                  subject_roles: tuple[str, ...]) -> Scores:
-    """Each required field right, flagged (wrong or missing, and a review note names it) or silently wrong."""
+    """Each required field: right (the value stored is the paper's, flagged or not), flagged (a review note names
+    it), silently wrong (wrong or missing, and no note says so: the goal-0 figure). A field the paper leaves blank is
+    right when the record says it is missing (flagged)."""
     out = Scores()
 
     def judge(name: str, ok: bool) -> None:
         marked = bool(codes & (FIELD_NOTES[name] | WHOLE_RECORD))
         blank = name in truth.fields and truth.fields[name] is None  # not on the paper: the flag is the right answer
         by_hand = name in truth.handwritten
-        out.handwritten += by_hand
-        out.handwritten_flagged += by_hand and marked
         if ok and blank:
             ok = marked
-        if ok and by_hand and not marked:
-            ok = False  # read, but a value written by hand must reach a person: unflagged, it is a silent miss
+        out.handwritten += by_hand
+        out.handwritten_read += by_hand and ok
+        out.handwritten_flagged += by_hand and marked
         verdict = "right" if ok else "flagged" if marked else "silent"
         out.per_field[f"{name} {verdict}"] += 1
-        if ok:
-            out.right += 1
-            if marked and not blank and not by_hand:
-                out.needless += 1
-                out.needlessly_flagged.append(name)
-        elif marked:
-            out.flagged += 1
-        else:
+        out.right += ok
+        out.flagged += marked
+        if ok and marked and not blank and not by_hand:
+            out.needless += 1
+            out.needlessly_flagged.append(name)
+        if not ok and not marked:
             out.silent += 1
             out.misses.append(name)
 
@@ -423,7 +431,11 @@ def main() -> int:
             tally.silent += scores.silent
             tally.needless += scores.needless
             tally.handwritten += scores.handwritten
+            tally.handwritten_read += scores.handwritten_read
             tally.handwritten_flagged += scores.handwritten_flagged
+            tally.records += 1
+            tally.reviewed += bool(codes - CAPTURE_NOTES)
+            tally.rescans += bool(codes & CAPTURE_NOTES)
             tally.per_field += scores.per_field
             tally.misses += [f"{path.name}:{m}" for m in scores.misses]
             tally.type_right += manifest.classification.type_id == truth.type_id
@@ -449,9 +461,12 @@ def main() -> int:
             anchor_found = lookups(truth, anchor_got, roles)
             tally.anchor_id_hit += anchor_found[1]
             tally.anchor_name_dob_hit += anchor_found[3]
+            read = "; ".join(f"{k}={e.value}{'' if e.confirmed else '?'} [" + ", ".join(
+                f"{r.reader}@{r.place}{'/' + r.part if r.part else ''}:{r.value or r.raw!r}" for r in e.readings) + "]"
+                for k, e in manifest.evidence.items())
             print(f"  {path.name}: {manifest.classification.type_id}; review {sorted(codes) or '-'}; "
-                  f"silent misses {scores.misses or '-'}; needless flags {scores.needlessly_flagged or '-'}",
-                  flush=True)
+                  f"silent misses {scores.misses or '-'}; needless flags {scores.needlessly_flagged or '-'}"
+                  + (f"\n      read twice: {read}" if read else ""), flush=True)
 
         linked = wrong_links = captures = 0
         if "second" in sets:
@@ -459,8 +474,8 @@ def main() -> int:
 
     total = Tally()
     print(f"\n{'kind of capture':<34}{'files':>6}{'type':>12}{'ID+date':>12}{'name+DOB':>12}{'issue date':>12}"
-          f"{'turned':>7}{'recall':>13}{'CER':>13}{'fields right/flagged/silent':>28}{'hand fl.':>9}"
-          f"{'needless':>9}{'quar.':>6}")
+          f"{'turned':>7}{'recall':>13}{'CER':>13}{'fields right/flagged/silent':>28}{'hand read':>10}"
+          f"{'needless':>9}{'review':>8}{'rescan':>8}{'quar.':>6}")
     for kind in sorted(tallies):
         t = tallies[kind]
         total.add(t)
@@ -472,7 +487,8 @@ def main() -> int:
               f"{f'{ratio(t.recalled, t.words)}|{ratio(t.anchor_recalled, t.words)}':>13}"
               f"{f'{ratio(t.edits, t.chars)}|{ratio(t.anchor_edits, t.chars)}':>13}"
               f"{f'{t.right}/{t.flagged}/{t.silent} | {t.anchor_right}/0/{t.anchor_silent}':>28}"
-              f"{f'{t.handwritten_flagged}/{t.handwritten}':>9}{t.needless:>9}{t.quarantined:>6}")
+              f"{f'{t.handwritten_read}/{t.handwritten}':>10}{t.needless:>9}{ratio(t.reviewed, t.records):>8}"
+              f"{ratio(t.rescans, t.records):>8}{t.quarantined:>6}")
     print("(each cell: sohoa|plain tesseract; type, ID+date, name+DOB, issue date: share right)")
     print(f"\n{'field':<22}{'right':>12}{'flagged':>12}{'silent':>12}")
     names = sorted({key.rsplit(' ', 1)[0] for key in total.per_field + total.anchor_per_field})
@@ -499,6 +515,8 @@ def main() -> int:
         "anchor_fields_right": total.anchor_right, "anchor_silent_misses": total.anchor_silent,
         "handwritten_flagged": f"{total.handwritten_flagged}/{total.handwritten}",
         "needless_flags": total.needless, "quarantined": total.quarantined,
+        "review_rate": ratio(total.reviewed, total.records), "rescan_rate": ratio(total.rescans, total.records),
+        "handwritten_read": ratio(total.handwritten_read, total.handwritten),
         "second_captures": captures, "second_captures_linked": linked, "wrong_links": wrong_links,
     }
     for capture, key in CAPTURE_KEYS.items():  # the variety set per capture: the issue's goals hold on each
@@ -507,7 +525,8 @@ def main() -> int:
             figures |= {f"{key}_type_accuracy": ratio(c.type_right, c.typed),
                         f"{key}_id_hit": ratio(c.id_hit, c.with_id),
                         f"{key}_name_dob_hit": ratio(c.name_dob_hit, c.with_dob),
-                        f"{key}_silent_misses": c.silent, f"{key}_word_recall": ratio(c.recalled, c.words),
+                        f"{key}_silent_misses": c.silent, f"{key}_review_rate": ratio(c.reviewed, c.records),
+                        f"{key}_word_recall": ratio(c.recalled, c.words),
                         f"{key}_anchor_word_recall": ratio(c.anchor_recalled, c.words)}
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
     return 0

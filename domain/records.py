@@ -32,6 +32,29 @@ class Person(BaseModel):
     handwritten: list[str] = Field(default_factory=list)  # fields read off values filled in by hand (name, dob…)
 
 
+class FieldReading(BaseModel):
+    """One reading of a field's value: which reader gave it, where on the paper, how surely."""
+
+    reader: str  # "tesseract", "ppocr-v4" (the second reader of figures), "text_layer"
+    place: str  # Vietnamese: "đầu văn bản" (the header), "phụ lục trang 3", "số ký hiệu", "in ở chỗ khác"
+    value: str | None  # what it reads as, in the field's form ("209", "18"); None: nothing legible
+    part: str = ""  # of a date: "day", "month" or "year"; "" for the whole value
+    raw: str = ""  # the characters as the reader gave them, before any figure was made of them
+    confidence: float = 0.0  # 0..100
+    by_hand: bool = False
+    page: int | None = None  # 0-based, where the reading was made
+    box: list[int] = Field(default_factory=list)  # left, top, right, bottom on that page's image
+
+
+class FieldEvidence(BaseModel):
+    """Why a value is believed or doubted: the readings of it, and whether two independent ones agree."""
+
+    value: str | None
+    confirmed: bool
+    reason: str  # Vietnamese
+    readings: list[FieldReading] = Field(default_factory=list)
+
+
 class Classification(BaseModel):
     type_id: str | None
     type_name: str | None
@@ -130,6 +153,7 @@ class Manifest(BaseModel):
     fields: DocumentFields
     persons: list[Person]
     review: list[Note] = Field(default_factory=list)
+    evidence: dict[str, FieldEvidence] = Field(default_factory=dict)  # field -> its readings, for those read twice
     retention: Retention
     files: dict[str, FileEntry]
     pages: list[PageInfo]

@@ -30,6 +30,7 @@ from domain.catalogue import (
 )
 from domain.codes import validate_agency_code
 from indexer.backends import INDEXES, IndexBackend
+from ocr.neural import RecognizerUnavailable, model_path
 from signing.settings import SigningSettings, SigningSettingsError, load_signing_settings
 
 DEFAULTS = Path(__file__).parent / "defaults"
@@ -51,6 +52,7 @@ class Settings:
     review_threshold: float
     ocr_language: str
     flip_retry_confidence: float
+    second_reader: str  # a name in SECOND_READERS: reads figures again where Tesseract was unsure
     default_dpi: int
     max_file_bytes: int
     max_pages: int
@@ -249,6 +251,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         review_threshold=float(raw["classification"]["review_threshold"]),
         ocr_language=raw["ocr"]["language"],
         flip_retry_confidence=float(raw["ocr"]["flip_retry_confidence"]),
+        second_reader=_second_reader(env.get("SOHOA_SECOND_READER") or raw["ocr"].get("second_reader", "ppocr-v4")),
         default_dpi=int(raw["ocr"]["default_dpi"]),
         max_file_bytes=int(limits["max_file_mb"]) * 1024 * 1024,
         max_pages=int(limits["max_pages"]),
@@ -269,6 +272,24 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         catalogue=catalogue,
         retention=_cached_schedule(schedule_path, tuple(t.id for t in catalogue.types)),
     )
+
+
+SECOND_READERS = ("ppocr-v4", "none")
+
+
+def _second_reader(name: str) -> str:
+    """The second reader named, checked: its model must be where pip put it (nothing is downloaded at run time)."""
+    if name not in SECOND_READERS:
+        raise ConfigError(f"[ocr] second_reader must be one of {', '.join(map(repr, SECOND_READERS))}, not {name!r}")
+    if name == "ppocr-v4":
+        try:
+            path = model_path()
+        except RecognizerUnavailable as e:
+            raise ConfigError(f"[ocr] second_reader = 'ppocr-v4': {e} (pip install rapidocr-onnxruntime==1.4.4 "
+                              "--no-deps, or second_reader = 'none')") from e
+        if not path.is_file():
+            raise ConfigError(f"[ocr] second_reader = 'ppocr-v4': the model file {path} is missing")
+    return name
 
 
 @cache

@@ -11,7 +11,7 @@ its checks is kept with its problems listed, for a reviewer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -19,12 +19,16 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 
 from domain.catalogue import Labels
-from domain.dates import date_spans, find_dates, make_date
+from domain.dates import find_dates, make_date
 from domain.issuers import correct_issuer, is_known_name
 from domain.names import correct_name, is_surname, restore_surname
-from domain.personal_number import DIGIT_LOOKALIKES, check_personal_number, digits_only, is_old_id
-from domain.records import Person
+from domain.personal_number import check_personal_number, digits_only, is_old_id
+from domain.records import FieldEvidence, FieldReading, Person
 from domain.text import fold, nfc, squash
+from ocr.syllables import is_syllable
+from pipeline.agreement import decide, describe
+from pipeline.number_date import HEADER, Found, Lines, read_issue_date, read_number
+from pipeline.second_reading import FigureReading
 
 _ID_CHARS = r"[0-9OoIlSB]"
 _ID_VALUE = re.compile(rf"\s*({_ID_CHARS}[0-9OoIlSB .]{{6,20}}{_ID_CHARS})")
@@ -35,18 +39,13 @@ _MOTTO = ("cong hoa", "xa hoi chu nghia", "doc lap", "tu do", "hanh phuc")
 # The document's own date line: a place, a comma, then "ngày … tháng … năm …" ("Bạc Liêu, ngày 18 tháng 02 năm
 # 2025"), at the start of a line or after the số on a text layer that joined the two columns.
 _DATE_LINE = re.compile(r"(?:^|\s)[a-z][a-z .]{1,40},\s*ngay(?![a-z])")
-_LOOKALIKES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/", "\u2010": "-", "\u2011": "-",
-                             "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 # Dotted leaders of a blank a value was written on ("HỒ VĂN PHÚC.......", "VĂN.PHÚC"): not part of the value.
 _LEADERS = re.compile(r"[.…_·]{2,}|(?<=[^\W\d_])\.(?=[^\W\d_]{2})")
 _STRAY_MARKS = re.compile(r"^[\W_]+")  # a comma, slash or "#" where a pen stroke began: no letter or digit
 _ON_A_BLANK = re.compile(r"[.…_·]{3,}")
-BY_HAND_SIGNS = "mực màu, nét nghiêng hoặc điền trên dòng chấm"  # what told a value written in by hand (ocr.ink)
-CONFIDENT = 80.0  # a number or date read with a word under this confidence is handwritten or blurred: a person checks
 LABEL_REACH = 40  # characters after a label within which its value starts
 BIRTH_YEARS = 130  # a birth date lies no further back than this
 _HAND_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d)(\d{3})(?!\d)")
-_ISSUE_DATE_LABELS = ("ngay, thang, nam dang ky", "dang ky lan dau", "ngay cap")
 HEADER_LINES_WITHOUT_TITLE = 6
 T = TypeVar("T")
 
@@ -59,11 +58,7 @@ class Extracted:
     persons: list[Person] = field(default_factory=list)
     register_book: str | None = None  # "Quyển số" of a civil-status register entry
     doubts: dict[str, str] = field(default_factory=dict)  # field -> why a person must check it (Vietnamese)
-
-
-def normalise_lookalikes(text: str) -> str:
-    """Fraction and division slashes as "/", the dashes and minus as "-": OCR and word processors use them."""
-    return text.translate(_LOOKALIKES)
+    evidence: dict[str, FieldEvidence] = field(default_factory=dict)  # field -> its readings, when read twice
 
 
 def _over_span(per_word: Sequence[Sequence[T]] | None, index: int, line: str, start: int, end: int) -> list[T]:
@@ -114,6 +109,7 @@ class _Event:
     value: str | date
     role: str = "subject"
     by_hand: bool = False  # the value was filled in by hand: in coloured ink, or on a dotted blank
+    at: int = -1  # where the value itself begins in the text (after its label)
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:
@@ -267,7 +263,7 @@ def _events(text: str, labels: Labels, default_role: str,
                 if kind == "name" and written:  # its first letter may have run into the dots before it
                     parsed = restore_surname(str(parsed))
                 events.append(_Event(m.start(), kind, parsed, default_role if role_here == "subject" else role_here,
-                                     written))
+                                     written, len(text[:end]) + len(text[end:]) - len(text[end:].lstrip(" "))))
 
     configured: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
     configured += [(lab, "dob", "") for lab in labels.dob]
@@ -283,7 +279,7 @@ def _events(text: str, labels: Labels, default_role: str,
             if name and free(m.start(), m.end(), named):
                 written = by_hand(m.end(), len(name))
                 events.append(_Event(m.start(), "name", restore_surname(name) if written else name, default_role,
-                                     written))
+                                     written, m.end()))
     events += _name_lines(text, events, labels.honorifics, default_role, [*taken, *named], by_hand)
     return sorted(events, key=lambda e: e.pos)
 
@@ -314,17 +310,22 @@ def _name_lines(text: str, events: Sequence[_Event], honorifics: Sequence[str], 
             reach = len(text) if nxt < 0 else nxt
         anchor = next((a for a in anchors if end < a <= reach), None)
         if anchor is not None and not any(start < n < anchor for n in names):
-            found.append(_Event(start, "name", name, role, by_hand(start, len(name))))
+            at = start + len(m.group(0)) - len(line)
+            found.append(_Event(start, "name", name, role, by_hand(at, len(name)), at))
     return found
 
 
-def _persons(events: Sequence[_Event], default_role: str) -> list[Person]:
+def _persons(events: Sequence[_Event], default_role: str) -> tuple[list[Person], list[tuple[int, str, _Event]]]:
+    """The people, and for each value filled in by hand, (person index, field, the event it was read from)."""
     persons: list[Person] = []
+    sources: list[tuple[Person, str, _Event]] = []
     current: Person | None = None
     for event in events:
         if event.kind == "name":
             current = Person(role=event.role, name=str(event.value), handwritten=["name"] if event.by_hand else [])
             persons.append(current)
+            if event.by_hand:
+                sources.append((current, "name", event))
             continue
         if current is None:
             current = Person(role=default_role)
@@ -342,97 +343,71 @@ def _persons(events: Sequence[_Event], default_role: str) -> list[Person]:
                 current.personal_number, taken = number, "personal_number"
         if taken and event.by_hand:
             current.handwritten.append(taken)
+            sources.append((current, taken, event))
     for person in persons:
         if person.personal_number:
             person.problems = list(
                 check_personal_number(person.personal_number, dob=person.dob, sex=person.sex).problems
             )
-    return [p for p in persons if p.name or p.personal_number or p.old_id]
+    kept = [p for p in persons if p.name or p.personal_number or p.old_id]
+    return kept, [(kept.index(p), name, e) for p, name, e in sources if p in kept]
 
 
-def _number(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
-            doubts: dict[str, str], pattern: str = "", inked: Sequence[Sequence[bool]] | None = None) -> str | None:
-    for index, line in enumerate(lines):
-        m = _NUMBER_LINE.match(fold(line))
-        if not m:
+HAND_FIELDS = {"name": "họ tên", "dob": "ngày sinh", "personal_number": "số định danh cá nhân", "old_id": "số CMND"}
+
+
+def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence[Person], text: str,
+                   lines: Lines) -> dict[str, FieldEvidence]:
+    """For each value filled in by hand (a name, a date of birth, an ID), Tesseract's reading beside the second
+    reader's reading of the same words: `persons.<n>.<field>` -> the evidence, confirmed when the two agree. A name
+    is compared on its letters (the second reader has no Vietnamese marks): its marks are Tesseract's, believed
+    only when every word is a Vietnamese syllable."""
+    out: dict[str, FieldEvidence] = {}
+    for index, name, event in sources:
+        if event.at < 0:
             continue
-        raw = normalise_lookalikes(nfc(line[m.start(1) : m.end(1)])).replace(" ", "").strip(".,;:_")
-        head, sep, tail = raw.partition("/")
-        shown = squash(line[m.start():m.end()])
-        if not head:
-            doubts["number"] = f"Số để trống trên bản giấy («{shown}»): chưa được điền số"
-            return None
-        if not head.strip(".,;:_-'‘’"):
-            doubts["number"] = f"Không đọc được số trong «{shown}» (số viết tay hoặc mờ): cần đối chiếu với bản giấy"
-            return None
-        head = head.strip(".,;:_-'‘’")
-        as_read = (head + sep + tail).upper()
-        if pattern and re.fullmatch(pattern, as_read):
-            pass  # the type's own form has letters where digits elsewhere are misread ('84D8417225'): kept as read
-        elif re.search(r"\d", head) and re.fullmatch(rf"[0-9{DIGIT_LOOKALIKES}]+", head):
-            head = digits_only(head)  # '12O/QĐ-UBND' -> '120/QĐ-UBND', '5Ì' -> '51'
-        number = (head + sep + tail).upper()
-        weakest = _weakest(confidences, index, line, m.start(1), m.end(1))
-        if weakest < CONFIDENT:
-            doubts["number"] = (f"Số «{number}» đọc với độ tin cậy {weakest:.0f}% (số viết tay hoặc mờ): cần đối "
-                                "chiếu với bản giấy")
-        elif _inked_span(inked, index, line, m.start(1), m.start(1) + max(1, len(head))):
-            doubts["number"] = f"Số «{number}» viết tay ({BY_HAND_SIGNS}): cần đối chiếu với bản giấy"
-        return number
-    return None
+        line = text.count("\n", 0, event.at)
+        start = text.rfind("\n", 0, event.at) + 1
+        word = text[start : event.at].count(" ")
+        value = getattr(persons[index], name)
+        shown = f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
+        confidence, _ = lines.over(line, event.at - start, event.at - start + max(1, len(shown)))
+        kind = "letters" if name == "name" else "figures"
+        ours = _letters(shown) if kind == "letters" else shown
+        readings = [FieldReading(reader=lines.reader, place=HEADER, value=ours, raw=shown, confidence=confidence,
+                                 by_hand=True)]
+        words = range(word, word + max(1, len(shown.split())))
+        for r in lines.second.get(line, ()):
+            first, _, last = r.slot.removeprefix(f"{kind}:").partition("-")
+            if r.slot.startswith(f"{kind}:") and int(first) <= words[-1] and words[0] <= int(last):
+                seen = _letters(r.value) if kind == "letters" else _figure_value(name, r.value)
+                readings.append(FieldReading(reader=r.reader, place=HEADER, value=seen, raw=r.free or r.value,
+                                             confidence=r.confidence, by_hand=True, page=r.page, box=list(r.box)))
+        verdict = decide(readings)
+        confirmed = verdict.confirmed and verdict.value == ours and len(readings) > 1
+        why = verdict.why
+        if confirmed and kind == "letters":
+            confirmed = all(is_syllable(w) for w in shown.split())
+            why = ("chữ cái: hai bộ đọc khớp; dấu thanh theo Tesseract" if confirmed
+                   else "chữ cái khớp nhưng có chữ không phải âm tiết tiếng Việt")
+        out[f"persons.{index}.{name}"] = FieldEvidence(
+            value=shown, confirmed=confirmed, readings=readings,
+            reason=why if confirmed else f"{HAND_FIELDS[name]} viết tay: {describe(readings)}; {why}")
+    return out
 
 
-def _cited_dates(lines: Sequence[str]) -> list[date]:
-    """Dates of the documents a decision cites ("Căn cứ Luật … ngày 19 tháng 6 năm 2015"): all precede it."""
-    return [d for line in lines if fold(line).lstrip(" -+").startswith("can cu") for _, d in find_dates(line)]
+def _figure_value(name: str, read: str) -> str | None:
+    """The second reader's figures as the field's value: a day as dd/mm/yyyy, an ID as its digits."""
+    if name == "dob":
+        found = _date_after_label(read) or _mended_birth_date(read)
+        return f"{found:%d/%m/%Y}" if found else None
+    digits = digits_only(read)
+    return digits or None
 
 
-def _issue_date(lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
-                doubts: dict[str, str], inked: Sequence[Sequence[bool]] | None = None) -> date | None:
-    for index, line in enumerate(lines):
-        folded = fold(line)
-        m = _DATE_LINE.search(folded)
-        if not m:
-            continue
-        hits = [(pos, d) for pos, d in find_dates(line[m.start():]) if pos < 40]
-        shown = squash(line[m.start():])
-        if not hits:  # the document's date line is there but its day or month cannot be read: never a body date
-            doubts["issue_date"] = (f"Dòng ngày tháng «{shown}» không đọc được trọn (ngày, tháng thường viết tay): "
-                                    "cần đối chiếu với bản giấy")
-            return None
-        pos, found = hits[0]
-        weakest = _weakest(confidences, index, line, m.start() + pos, m.start() + pos + 40)
-        if weakest < CONFIDENT and not _read_surely_elsewhere(found, lines, confidences, inked, index):
-            doubts["issue_date"] = (f"Ngày ban hành «{shown}» đọc với độ tin cậy {weakest:.0f}% (viết tay hoặc mờ): "
-                                    "cần đối chiếu với bản giấy")
-        elif _inked_span(inked, index, line, m.start() + pos, m.start() + pos + 30):
-            doubts["issue_date"] = f"Ngày ban hành «{shown}» viết tay ({BY_HAND_SIGNS}): cần đối chiếu với bản giấy"
-        later = [d for d in _cited_dates(lines) if d > found]
-        if later and "issue_date" not in doubts:
-            doubts["issue_date"] = (f"Ngày ban hành {found:%d/%m/%Y} trước ngày {max(later):%d/%m/%Y} của văn bản "
-                                    "được viện dẫn: có thể đọc sai")
-        return found
-    for line in lines:  # forms without a date line: the labelled date of registration or issue
-        folded = squash(fold(line))
-        if any(label in folded for label in _ISSUE_DATE_LABELS):
-            dates = find_dates(line)
-            if dates:
-                return dates[0][1]
-    return None
-
-
-def _read_surely_elsewhere(day: date, lines: Sequence[str], confidences: Sequence[Sequence[float]] | None,
-                           inked: Sequence[Sequence[bool]] | None, skip: int) -> bool:
-    """Whether the same date stands on another line, read surely and in print ("Ngày, tháng, năm đăng ký:
-    12/02/2012" under a blurred date line): two readings agreeing to the day do not both err."""
-    for index, line in enumerate(lines):
-        if index == skip:
-            continue
-        for start, end, found in date_spans(line):
-            if found == day and _weakest(confidences, index, line, start, end) >= CONFIDENT and not _inked_span(
-                    inked, index, line, start, end):
-                return True
-    return False
+def _letters(name: str) -> str:
+    """A name's letters, upper case, without marks or spaces: what two readers of it can be compared on."""
+    return re.sub(r"[^A-Z]", "", fold(name).upper())
 
 
 def _register_book(lines: Sequence[str]) -> str | None:
@@ -483,24 +458,45 @@ def _issuer_doubt(issuer: str | None, lines: Sequence[str]) -> str | None:
 
 def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
             confidences: Sequence[Sequence[float]] | None = None, inked: Sequence[Sequence[bool]] | None = None,
-            learned: Sequence[tuple[str, str, str]] = (), number_pattern: str = "") -> Extracted:
+            learned: Sequence[tuple[str, str, str]] = (), number_pattern: str = "",
+            line_pages: Sequence[int] | None = None, second: Mapping[int, Sequence[FigureReading]] | None = None,
+            signed_on: date | None = None, today: date | None = None) -> Extracted:
     """`labels`: the document type's (`Catalogue.labels_for`): its own wordings, the shared ones, its default role.
     `confidences`: per line, the OCR confidence of each word (space-separated); None for a trusted text layer.
     `inked`: per line, whether each word was filled in by hand (in coloured ink or on a dotted blank, `ocr.ink`):
-    such values are read, and each is flagged for a person.
+    such values are read, and each is flagged for a person unless a second reading confirms it.
     `learned`: (label, kind, role) wordings learned from reviewers for this type (pipeline.learned_labels);
-    `number_pattern`: the type's form of the số/ký hiệu, whose letters are kept as read."""
+    `number_pattern`: the type's form of the số/ký hiệu, whose letters are kept as read.
+    `line_pages`: the page of each line; `second`: per line, the second reader's readings of its figures
+    (`pipeline.second_reading`); `signed_on`: the day the file was first digitally signed, if it came signed;
+    `today`: the day it is read (an issue date after either cannot be)."""
     default_role = labels.default_role
     text = "\n".join(nfc(line) for line in lines)
     doubts: dict[str, str] = {}
+    evidence: dict[str, FieldEvidence] = {}
     issuer = _issuer(lines, title_index)
     if (doubt := _issuer_doubt(issuer, lines)) is not None:
         doubts["issuer"] = doubt
+    known = Lines(lines, confidences, inked, line_pages, second or {})
+    found: dict[str, Found] = {"number": read_number(known, number_pattern)}
+    number = found["number"].value
+    found["issue_date"] = read_issue_date(known, number if isinstance(number, str) else None, signed_on=signed_on,
+                                          today=today)
+    for name, result in found.items():
+        if result.doubt:
+            doubts[name] = result.doubt
+        if result.evidence is not None:
+            evidence[name] = result.evidence
+    events = _events(text, labels, default_role, learned, _hand_map(lines, inked))
+    persons, by_hand = _persons(events, default_role)
+    evidence |= _hand_evidence(by_hand, persons, text, known)
+    issue_date = found["issue_date"].value
     return Extracted(
-        number=_number(lines, confidences, doubts, number_pattern, inked),
-        issue_date=_issue_date(lines, confidences, doubts, inked),
+        number=number if isinstance(number, str) else None,
+        issue_date=issue_date if isinstance(issue_date, date) else None,
         issuer=issuer,
-        persons=_persons(_events(text, labels, default_role, learned, _hand_map(lines, inked)), default_role),
+        persons=persons,
         register_book=_register_book(lines),
         doubts=doubts,
+        evidence=evidence,
     )

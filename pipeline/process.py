@@ -66,7 +66,9 @@ from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_doc
 from pipeline.learned_labels import learned_for
 from pipeline.quarantine import quarantine
 from pipeline.review import MIN_DPI, review_notes
+from pipeline.second_reading import FigureReading, second_readings
 from pipeline.services import Services
+from signing.arrived import arrived_signatures
 from signing.identity import SigningKeyError, verification_roots
 from signing.settings import LEVELS
 from signing.sign import PYHANKO_PRODUCER, VIETNAM, SignedPdf
@@ -127,6 +129,8 @@ class Reading:
     pdf_pages: list[PdfPage]  # empty for a born-digital PDF, which is signed as it came (made inert first)
     confidences: list[list[float]] | None = None  # per OCR line, each word's confidence; None for a text layer
     inked: list[list[bool]] | None = None  # per OCR line, whether each word was filled in by hand (ink or blank)
+    line_pages: list[int] = field(default_factory=list)  # per line, the page it stands on
+    second: dict[int, list[FigureReading]] = field(default_factory=dict)  # per line, figures read a second time
 
     @property
     def text(self) -> str:
@@ -161,7 +165,8 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         pages = [PageInfo(index=i, width=0, height=0, dpi=0, source="text_layer", words=len(t.split()),
                           fingerprint=prints[i] if i < len(prints) else "")
                  for i, t in enumerate(source.text_pages)]
-        return Reading(lines, pages, [])
+        return Reading(lines, pages, [], line_pages=[i for i, t in enumerate(source.text_pages)
+                                                     for _ in t.splitlines()])
     settings = services.settings
     confidences: list[list[float]] = []
     inked: list[list[bool]] = []
@@ -204,11 +209,19 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
         with watch("extract"):
             ink = coloured_ink(shown)  # `shown` is on the grid Tesseract read, at the scan's own size
             grey = to_grey(shown) if ink is None else None  # a fax or grey copy: only the slant shows a hand
+            page_inked = []
             for line in result.ocr.lines:  # in coloured ink (or leaning, on grey), or on a dotted blank: by hand
                 coloured = (inked_words(ink, line.words, 1 / result.upscale) if grey is None
                             else slanted_words(grey, line.words, 1 / result.upscale))
                 blank = on_blanks(line.words, result.prepared.blanks, 1 / result.upscale)
-                inked.append([a or b for a, b in zip(coloured, blank, strict=True)])
+                page_inked.append([a or b for a, b in zip(coloured, blank, strict=True)])
+        with watch("second_reading"):  # figures Tesseract was unsure of, read again by the second reader
+            read_again = second_readings(shown, result.ocr.lines, result.upscale, page_inked, services.figure_reader,
+                                    index, header_done=index > 0)
+        first_line = len(reading.lines)
+        reading.second.update({first_line + i: found for i, found in read_again.items()})
+        inked.extend(page_inked)
+        reading.line_pages.extend([index] * len(result.ocr.lines))
         reading.pdf_pages.append(PdfPage(encoded, read_dpi, result.ocr.text_layer_pdf))  # the layer's own size
         reading.lines.extend(line.text for line in result.ocr.lines)
         confidences.extend([w.confidence for w in line.words] for line in result.ocr.lines)
@@ -334,10 +347,14 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
         classification, title_index = classify(reading.lines, catalogue, settings.review_threshold)
     with watch("extract"):
         doc_type = catalogue.get(classification.type_id) if classification.type_id else None
+        signed_times = [s.signed_at for s in arrived_signatures(source.path.read_bytes())
+                  if s.signed_at is not None] if source.media_type == "application/pdf" else []
         extracted = extract(reading.lines, catalogue.labels_for(classification.type_id), title_index=title_index,
                             confidences=reading.confidences, inked=reading.inked,
                             learned=learned_for(settings, classification.type_id),
-                            number_pattern=doc_type.number_pattern if doc_type else "")
+                            number_pattern=doc_type.number_pattern if doc_type else "",
+                            line_pages=reading.line_pages, second=reading.second,
+                            signed_on=min(signed_times).date() if signed_times else None, today=received)
         validity = doc_type.validity if doc_type else Validity(None)
         fields = DocumentFields(number=extracted.number, issue_date=extracted.issue_date, issuer=extracted.issuer,
                                 valid_until=valid_until(extracted.issue_date, validity),
@@ -414,6 +431,7 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
         fields=fields,
         persons=extracted.persons,
         review=review,
+        evidence=extracted.evidence,
         retention=retention_of(settings.retention.for_type(classification.type_id), extracted.issue_date or received),
         files={role: file_entry(file_name(role, media[role]), data, media[role]) for role, data in files.items()},
         pages=reading.pages,

@@ -70,14 +70,19 @@ def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles
                 flagged_subject and person in subjects):
             notes.append(Note(code="nameless_person", message=(
                 f"Có số {person.personal_number or person.old_id} nhưng không đọc được họ tên người mang số này")))
-    for person in subjects:  # read, but written in by hand: a person confirms each such value against the paper
+    for person in subjects:  # written in by hand and not confirmed by a second reading: a person checks the paper
+        index = extracted.persons.index(person)
         for name, (code, required_as, what) in HANDWRITTEN.items():
             value = getattr(person, name)
+            evidence = extracted.evidence.get(f"persons.{index}.{name}")
+            if evidence is not None and evidence.confirmed:
+                continue
             if name in person.handwritten and required_as in required and value:
                 shown = f"{value:%d/%m/%Y}" if isinstance(value, date) else value
                 whose = "" if name == "name" else f" của {person.name or 'người được cấp'}"
+                why = f": {evidence.reason}" if evidence is not None else ""
                 notes.append(Note(code=code, message=(
-                    f"{what}{whose} viết tay («{shown}»): cần đối chiếu với bản giấy")))
+                    f"{what}{whose} viết tay («{shown}»){why}: cần đối chiếu với bản giấy")))
     return notes
 
 

@@ -29,6 +29,8 @@ from domain.records import Manifest
 from indexer.backends import INDEXES
 from indexer.base import Index
 from indexer.outbox import Outbox
+from ocr.neural import shared_reader
+from ocr.recognizer import LineRecognizer, NoReader
 from pipeline.config import Settings, load_settings
 from pipeline.in_flight import InFlight
 from signing.sign import DocumentSigner
@@ -46,6 +48,15 @@ class Services:
     captures: InFlight[Any] = field(default_factory=InFlight, repr=False)  # readings being archived now
     _signers: dict[str, DocumentSigner] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _figure_reader: LineRecognizer | None = field(default=None, repr=False)
+
+    @property
+    def figure_reader(self) -> LineRecognizer:
+        """The second reader of figures the settings name, its model loaded on first use (about 0.3 s)."""
+        with self._lock:
+            if self._figure_reader is None:
+                self._figure_reader = shared_reader() if self.settings.second_reader == "ppocr-v4" else NoReader()
+            return self._figure_reader
 
     def signer_for(self, operator: Actor) -> DocumentSigner:
         """The agency's key and this digitising officer's, loaded once per officer (a PKCS#11 session stays open

@@ -33,7 +33,7 @@ _CONFIG_ENV = ("SOHOA_DATA_DIR", "SOHOA_SETTINGS", "SOHOA_DOCUMENT_TYPES", "SOHO
                "SOHOA_REVOCATION_FETCH", "SOHOA_VERIFY_BASE_URL", "SOHOA_SIGNING_PKCS11_MODULE",
                "SOHOA_SIGNING_PKCS11_TOKEN", "SOHOA_SIGNING_PKCS11_KEY", "SOHOA_SIGNING_PKCS11_CERT",
                "SOHOA_SIGNING_PKCS11_PIN", "SOHOA_INDEX_DIR", "SOHOA_WORK_POOL", "SOHOA_CHUNK_FILES",
-               "SOHOA_WORKER_LOST_AFTER", "PREFECT_API_URL")
+               "SOHOA_WORKER_LOST_AFTER", "SOHOA_SECOND_READER", "SOHOA_FIGURE_MODEL", "PREFECT_API_URL")
 # A real MinIO and Elasticsearch for the live tests, if the developer named them (read before the configuration
 # is cleared).
 LIVE_MINIO = {k: v for k, v in os.environ.items() if k.startswith("SOHOA_MINIO_")}

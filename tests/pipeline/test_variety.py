@@ -37,18 +37,28 @@ def _digitised(name: str, office: Services) -> tuple[Any, dict[str, Any]]:
     return manifest, json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
 
 
-def test_values_written_in_blue_ink_are_read_and_each_is_flagged(office: Services) -> None:
+def test_values_written_in_blue_ink_are_read_by_two_readers_and_believed_only_when_they_agree(
+        office: Services) -> None:
     manifest, truth = _digitised("ket_hon_hand_filled_scan200.jpg", office)
     codes = [n.code for n in manifest.review]
     husband = next(p for p in manifest.persons if p.role == "husband")
     wife = next(p for p in manifest.persons if p.role == "wife")
     assert husband.name == "NGÔ ĐỨC NGHĨA" and wife.name == "PHAN THỊ THU THẢO"
     assert {husband.old_id, wife.old_id} == {p["old_id"] for p in truth["persons"]}
-    assert "name" in husband.handwritten and "old_id" in husband.handwritten
-    assert codes.count("handwritten_subject") == 2 and codes.count("handwritten_identifier") == 2
-    assert "number_uncertain" in codes  # the number, written in after printing
-    note = next(n for n in manifest.review if n.code == "handwritten_subject")
-    assert "viết tay" in note.message and "NGÔ ĐỨC NGHĨA" in note.message
+    assert "name" in husband.handwritten and "old_id" in husband.handwritten  # still known to be by hand
+    for index in range(len(manifest.persons)):
+        for name in ("name", "dob", "old_id"):
+            evidence = manifest.evidence[f"persons.{index}.{name}"]
+            readers = {r.reader for r in evidence.readings}
+            if evidence.confirmed:  # Tesseract and the second reader read the same: no person needs to look
+                assert readers == {"tesseract", "ppocr-v4"} and len({r.value for r in evidence.readings}) == 1
+            else:  # otherwise the field is flagged, with what each reader read
+                code = {"name": "handwritten_subject", "dob": "handwritten_dob"}.get(name, "handwritten_identifier")
+                assert code in codes
+    assert sum(e.confirmed for e in manifest.evidence.values()) >= 5
+    number = manifest.evidence["number"]  # the number, written in after printing, read by both
+    assert manifest.fields.number == truth["fields"]["number"]
+    assert {r.reader for r in number.readings} == {"tesseract", "ppocr-v4"}
 
 
 def test_a_ruled_form_gives_its_people_and_a_complete_one_is_not_flagged(office: Services) -> None:
