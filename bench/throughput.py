@@ -7,7 +7,9 @@ pays Prefect's start-up, so the rate is the pipeline's own. The anchor runs `tes
 searchable PDF, no preprocessing, signing or archiving) over the same decoded pages with the same number of workers;
 the ratio says what the whole pipeline costs against OCR alone. `pipeline_pages_per_min` counts the documents' own
 seconds instead of the flow's wall (which moves in steps of about a second as Prefect reports tasks), to compare
-two versions of the pipeline on a set this small. Prints the figures, then one line of key=value.
+two versions of the pipeline on a set this small; `second_reader_share` is the share of the documents' own time
+spent in the second reader of figures (issue 31's goal: at most 10% of clean-scan throughput). Prints the figures,
+then one line of key=value.
 """
 
 from __future__ import annotations
@@ -110,6 +112,10 @@ def main() -> int:
     for stage in stages:
         print(f"  {stage:<11}{per_doc[stage]:.3f}")
     print(f"peak RSS of the flow's process: {peak:.0f} MB")
+    own_seconds = sum(r.seconds for r in accepted)
+    second = sum(r.stages.get("second_reading", 0.0) for r in accepted)
+    print(f"the second reader of figures: {second:.2f} s of {own_seconds:.1f} s "
+          f"({second / own_seconds if own_seconds else 0:.1%} of the documents' time)")
     figures = {
         "pages": pages, "docs": len(accepted), "workers": args.workers, "pages_per_min": f"{ours:.1f}",
         "pages_per_min_per_worker": f"{ours / args.workers:.1f}", "pipeline_pages_per_min": f"{own:.1f}",
@@ -117,6 +123,7 @@ def main() -> int:
         "ratio_vs_tesseract": f"{ours / anchor if anchor else 0:.2f}", "prefect_startup_s": f"{startup:.1f}",
         **{f"mean_s_{s}": f"{per_doc[s]:.3f}" for s in stages},
         "peak_rss_mb": f"{peak:.0f}",
+        "second_reader_share": f"{second / own_seconds if own_seconds else 0:.3f}",
     }
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
     return 0

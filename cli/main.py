@@ -156,6 +156,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
                                for r in results if r.outcome == DUPLICATE_CAPTURE],
         "quarantined": counts[QUARANTINED], "needs_review": sum(r.needs_review for r in results
                                                                 if r.outcome == ACCEPTED),
+        "needs_rescan": sum(r.needs_rescan for r in results if r.outcome == ACCEPTED),
         "not_processed": counts[STOPPED] + counts[NOT_PROCESSED],
         "stopped_because": stopped[0].reason if stopped else None,
         "skipped_not_scans": len(others), "skipped_links": [str(p) for p in listing.links],
@@ -173,6 +174,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     table = Table(title="Kết quả số hóa", show_header=False)
     table.add_row("Đã tiếp nhận và lưu trữ", str(summary["accepted"]))
     table.add_row("  trong đó cần rà soát", str(summary["needs_review"]))
+    table.add_row("  trong đó cần quét lại (dưới 200 dpi, bản fax)", str(summary["needs_rescan"]))
     table.add_row("Đã có trong kho (bỏ qua)", str(summary["already_archived"]))
     table.add_row("Bản chụp khác của giấy tờ đã lưu (đã liên kết)", str(counts[DUPLICATE_CAPTURE]))
     table.add_row("Bị cách ly", str(summary["quarantined"]))

@@ -12,6 +12,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 MANIFEST_SCHEMA = "sohoa.record/1"
+# Notes about the capture, not the fields: a page under 200 dpi (NĐ 30/2020), a fax, a page too poor to read. They ask
+# the digitisation team to scan the paper again; they do not by themselves send the record to a reviewer.
+CAPTURE_NOTES = frozenset({"low_resolution", "fax_capture", "low_ocr_confidence"})
 
 
 class Note(BaseModel):
@@ -94,10 +97,12 @@ class PageInfo(BaseModel):
     osd_rotation: int | None = None  # Tesseract OSD's proposal, asked only when the first reading was in doubt
     readings: dict[int, float] = Field(default_factory=dict)  # rotation -> reading score, when several were compared
     ocr_upscale: int = 1  # read enlarged by this factor (a page under 200 dpi, when that read better)
+    fax: bool = False  # a fax (CCITT-compressed, or at a fax's resolution): the paper must be scanned again
     skew_deg: float = 0.0
     ocr_confidence: float | None = None
     words: int = 0
     fingerprint: str = ""  # where the ink lies on the upright page (ocr.fingerprint): finds a second capture
+    frame_fingerprint: str = ""  # the same over the page's whole frame: a stamp on one capture moves no other cell
     sheet: list[list[int]] = Field(default_factory=list)  # a photo: the sheet's corners found in it, then flattened
 
 
@@ -116,6 +121,21 @@ class SignatureInfo(BaseModel):
     officer: str = ""  # the digitising officer's certificate holder (TT 01/2023 Điều 8)
     officer_certificate_sha256: str = ""
     problems: list[str] = Field(default_factory=list)  # why the target level was not reached (Vietnamese)
+
+
+class ArrivedSignature(BaseModel):
+    """A signature the file came with (an e-signed decision): whose, when, where its chain ends, and whether that end
+    is among the roots this system trusts. The original keeps it; the agency does not vouch for it."""
+
+    field: str
+    signer: str
+    issuer: str = ""
+    signed_at: datetime | None = None
+    chain_top: str = ""
+    trusted: bool = False
+    intact: bool = False  # the signed bytes are unchanged and the signature fits its certificate
+    ok: bool = False
+    problems: list[str] = Field(default_factory=list)  # Vietnamese
 
 
 class TextLayerCheck(BaseModel):
@@ -160,6 +180,8 @@ class Manifest(BaseModel):
     text_layer: TextLayerCheck | None = None  # a PDF that came with a text layer: trusted or not, and why
     pdf_profile: str  # "PDF/A-2b" when sohoa built the PDF; "source" when a born-digital PDF was signed as it came
     removed_content: list[str] = Field(default_factory=list)  # active content taken out before signing (Vietnamese)
+    arrived_signatures: list[ArrivedSignature] = Field(default_factory=list)  # signatures the file came with
+    links: list[str] = Field(default_factory=list)  # web addresses a born-digital file links to (kept: run nothing)
     signature: SignatureInfo
     tools: dict[str, str]
     ingested_at: datetime
@@ -171,4 +193,10 @@ class Manifest(BaseModel):
 
     @property
     def needs_review(self) -> bool:
-        return bool(self.review)
+        """A reviewer must check the record's fields (capture notes alone do not ask that)."""
+        return any(n.code not in CAPTURE_NOTES for n in self.review)
+
+    @property
+    def needs_rescan(self) -> bool:
+        """The digitisation team must scan the paper again (under 200 dpi, a fax, too poor to read)."""
+        return any(n.code in CAPTURE_NOTES for n in self.review)

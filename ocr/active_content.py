@@ -1,11 +1,13 @@
 """Active content in a PDF that arrives born-digital: found, and removed before the agency signs the file.
 
-What the agency signs and a citizen opens must do nothing but show pages. JavaScript, actions that run on opening
-or on a click (launch a program, open a web address, submit a form), attached files, multimedia and form fields
-are taken out; links inside the document, bookmarks that go to a page and signature fields without actions stay
-(a decision that arrives signed keeps its signatures). A file with none of these is left
-byte for byte as it came (a signature it arrived with stays valid); one that had any is rewritten, and the list of
-what was removed goes into the manifest. The untouched original is archived beside it either way.
+What the agency signs and a citizen opens must do nothing but show pages. What can run or carry a payload is taken
+out: JavaScript, actions that run on opening or on a click (launch a program, open another file, submit a form,
+import data, play media), attached files, multimedia and form fields. What only shows or points stays: links inside
+the document, bookmarks that go to a page, signature fields without actions (a decision that arrives signed keeps its
+signatures), and ordinary web links (a URI action opens an address in the reader's browser, as a printed address
+would be typed; they are listed in the manifest and the verification report, `web_links`). A file with nothing
+to remove is left byte for byte as it came (a signature it arrived with stays valid); one that had any is rewritten,
+and the list of what was removed goes into the manifest. The untouched original is archived beside it either way.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-# Actions that only move within the document: harmless.
-_SAFE_ACTIONS = {"/GoTo", "/Named", "/Thread"}
+# Actions that only move within the document: harmless anywhere. A web address opened on a click (a link, a
+# bookmark) runs nothing either; opened by itself when the file opens, it would report the reader to a server.
+_MOVE_ACTIONS = frozenset({"/GoTo", "/Named", "/Thread"})
+_SAFE_ACTIONS = _MOVE_ACTIONS | {"/URI"}
 # Annotations that play, attach or run something.
 _ACTIVE_ANNOTS = {"/FileAttachment", "/Screen", "/Movie", "/Sound", "/RichMedia", "/3D", "/Widget"}
-_ACTIVE_TYPES = {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/Rendition",
+_ACTIVE_TYPES = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/Rendition",
                  "/Movie", "/Sound", "/RichMediaExecute", "/Hide", "/SetOCGState", "/ResetForm"}
 
 _WORDS = {
@@ -31,7 +35,7 @@ _WORDS = {
     "forms": "biểu mẫu (AcroForm/XFA) cùng các chữ ký số có sẵn trong tệp",
     "page_actions": "hành động gắn với trang",
     "annotations": "chú thích chứa hành động, tệp đính kèm hoặc đa phương tiện",
-    "links": "liên kết mở địa chỉ web, chương trình hoặc tệp bên ngoài",
+    "links": "liên kết mở chương trình hoặc tệp bên ngoài",
     "outline_actions": "hành động trong mục lục (bookmark)",
 }
 
@@ -46,16 +50,17 @@ class Sanitised:
     removed: tuple[str, ...]  # Vietnamese, one line per kind of content removed; empty: the file is unchanged
 
 
-def _action_is_active(action: object) -> bool:
+def _action_is_active(action: object, safe: frozenset[str] = _SAFE_ACTIONS) -> bool:
+    """`safe`: the kinds of action allowed where it stands (on a click; `_MOVE_ACTIONS` when the file opens)."""
     if not isinstance(action, Dictionary):
         return False
     kind = str(action.get("/S", ""))
-    if kind not in _SAFE_ACTIONS:
+    if kind not in safe:
         return True
     following = action.get("/Next")  # a chain of actions: one bad link makes it bad
     if isinstance(following, Array):
-        return any(_action_is_active(a) for a in following)
-    return following is not None and _action_is_active(following)
+        return any(_action_is_active(a, safe) for a in following)
+    return following is not None and _action_is_active(following, safe)
 
 
 def _field_type(field: Dictionary) -> str:
@@ -110,7 +115,7 @@ def strip_active_content(data: bytes) -> Sanitised:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root
         for key, what in (("/OpenAction", "open_action"), ("/AA", "document_actions")):
-            if key in root and (key == "/AA" or _action_is_active(root[key])):
+            if key in root and (key == "/AA" or _action_is_active(root[key], _MOVE_ACTIONS)):
                 del root[key]
                 found.add(what)
         names = root.get("/Names")
@@ -194,12 +199,47 @@ def _inspect(obj: object, found: set[str], depth: int) -> None:
         found.add("embedded_files")
     if "/XFA" in keys:
         found.add("forms")
-    if "/S" in keys and str(obj.get("/S")) in _ACTIVE_TYPES and keys & {"/JS", "/URI", "/F", "/Win", "/Next",
-                                                                        "/Fields", "/T", "/R", "/OCGs"}:
-        found.add("links" if str(obj.get("/S")) in ("/URI", "/Launch", "/GoToR", "/GoToE") else "javascript")
-    if "/OpenAction" in keys and _action_is_active(obj.get("/OpenAction")):
+    if "/S" in keys and str(obj.get("/S")) in _ACTIVE_TYPES and keys & {"/JS", "/F", "/Win", "/Next", "/Fields",
+                                                                        "/T", "/R", "/OCGs"}:
+        found.add("links" if str(obj.get("/S")) in ("/Launch", "/GoToR", "/GoToE") else "javascript")
+    if "/OpenAction" in keys and _action_is_active(obj.get("/OpenAction"), _MOVE_ACTIONS):
         found.add("open_action")
     for key in keys:
         value = obj.get(key)
         if isinstance(value, Dictionary | Array) and not value.is_indirect:
             _inspect(value, found, depth + 1)
+
+
+MAX_LINKS = 200  # web addresses listed at most: a file of thousands says enough with these
+
+
+def web_links(data: bytes) -> list[str]:
+    """The web addresses the file's links open (URI actions), in the order found, each once."""
+    found: list[str] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            target = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
+            for action in _actions_in(target, 0):
+                uri = action.get("/URI")
+                if str(action.get("/S", "")) == "/URI" and isinstance(uri, pikepdf.String):
+                    text = bytes(uri).decode("utf-8", "replace").strip()
+                    if text and text not in found:
+                        found.append(text)
+                        if len(found) >= MAX_LINKS:
+                            return found
+    return found
+
+
+def _actions_in(obj: object, depth: int) -> list[Dictionary]:
+    """The object itself if it is an action, and the actions directly inside it (not through indirect objects,
+    which `pdf.objects` visits on their own)."""
+    if depth > 20 or not isinstance(obj, Dictionary | Array):
+        return []
+    out: list[Dictionary] = []
+    if isinstance(obj, Dictionary) and "/S" in obj:
+        out.append(obj)
+    values = obj.values() if isinstance(obj, Dictionary) else list(obj)
+    for value in values:
+        if isinstance(value, Dictionary | Array) and not value.is_indirect:
+            out += _actions_in(value, depth + 1)
+    return out

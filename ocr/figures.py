@@ -22,7 +22,7 @@ from ocr.recognizer import FIGURES, LineRecognizer, RecognizedLine
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in pixels of the page image
 LINE_MARGIN = 0.3  # of the line's height, above and below: pen strokes reach past the printed line
 SIDE_MARGIN = 0.5  # of the line's height, before and after
-SLOT_PAD = 0.15  # of the line's height, around a slot's ink
+SLOT_PAD = 0.4  # of the line's height, before and after a slot's ink
 INK_MARGIN = 0.12  # of the ink's height, above and below it in a slot cut out
 
 
@@ -89,13 +89,13 @@ def ink_box(image: np.ndarray, box: Box, line_height: int) -> Box | None:
     y1 = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in keep)
     pad_y = max(2, round(INK_MARGIN * (y1 - y0)))
     pad_x = max(2, round(SLOT_PAD * line_height))
-    h, w = image.shape[:2]
-    return (max(0, left + int(x0) - pad_x), max(0, top + int(y0) - pad_y), min(w, left + int(x1) + pad_x),
-            min(h, top + int(y1) + pad_y))
+    h = image.shape[0]
+    return (max(box[0], left + int(x0) - pad_x), max(0, top + int(y0) - pad_y),  # never past the slot's bounds:
+            min(box[2], left + int(x1) + pad_x), min(h, top + int(y1) + pad_y))  # a neighbour's stroke is no figure
 
 
 SHORT = 4.0  # a slot narrower than this many heights (a day, a month, a short number) is also read stretched
-PADS = (0, 8)  # pixels of paper added around a cut
+PADS = (0.0, 0.4)  # paper added around a cut, as a share of its height
 AGREED = 0.9  # the probability above which two ways of reading a slot that agree settle it
 PUNCTUATION = " .,:;·'`\"“”‘’"  # read inside a slot: dots of a blank, a stray mark; never a figure or a letter
 
@@ -122,8 +122,10 @@ def read_slot(image: np.ndarray, slot: Box, reader: LineRecognizer, *, line_heig
         piece = cut(image, box)
         if stretch != 1.0:
             piece = cv2.resize(piece, None, fx=stretch, fy=1.0, interpolation=cv2.INTER_CUBIC)
-        if pad:
-            piece = cv2.copyMakeBorder(piece, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        if pad:  # paper around it: a recognizer drops a last letter that touches the cut's edge
+            paper = [float(v) for v in np.median(piece.reshape(-1, piece.shape[2] if piece.ndim == 3 else 1), axis=0)]
+            side, top = round(pad * piece.shape[0]), round(pad * piece.shape[0] / 4)
+            piece = cv2.copyMakeBorder(piece, top, top, side, side, cv2.BORDER_CONSTANT, value=paper)
         text, probability, free = _decode(reader.read(piece), allowed)
         if not text:
             continue
@@ -132,7 +134,7 @@ def read_slot(image: np.ndarray, slot: Box, reader: LineRecognizer, *, line_heig
             best[text] = (probability, free)
     if not weights:
         return SlotReading("", 0.0, narrowed)
-    value = max(weights, key=lambda v: weights[v])
+    value = max(weights, key=lambda v: (weights[v], len(v)))  # a tie: a dropped character is the likelier fault
     share = weights[value] / sum(weights.values())
     return SlotReading(value, round(100 * share * best[value][0], 1), narrowed, best[value][1])
 

@@ -30,11 +30,24 @@ SAME_PAPER = 0.8  # correlation from which two fingerprints are taken for one pa
 WORKING_WIDTH = 1000  # pixels across the page when its ink is found
 LINE_THICKNESS = 6  # at the working width; a line of text joined up is 10 or more
 VERSION = "2"  # first character of a fingerprint: those of another version are never compared
+FRAME = "F"  # first character of a fingerprint over the page's frame (`frame_fingerprint`)
 
 
 def page_fingerprint(pixels: npt.NDArray[np.uint8]) -> str:
     """The fingerprint of an upright page (grey or colour): VERSION, then ROWS×COLUMNS hexadecimal digits; "" for a
     blank page."""
+    return _fingerprint(pixels, crop=True)
+
+
+def frame_fingerprint(pixels: npt.NDArray[np.uint8]) -> str:
+    """The same, counted over the whole page as captured rather than its ink's box (FRAME, then the digits). A mark
+    one capture has and the other lacks (a signature's stamp drawn on a render of a signed page, a note in the
+    margin) moves the box of the ink, and with it every cell; over the page's own frame it changes its cells only.
+    Captures of the whole sheet at its own size (renders, flatbed scans, flattened photos) agree this way."""
+    return _fingerprint(pixels, crop=False)
+
+
+def _fingerprint(pixels: npt.NDArray[np.uint8], *, crop: bool) -> str:
     grey: npt.NDArray[Any] = pixels
     if pixels.ndim == 3:
         grey = cv2.cvtColor(pixels, cv2.COLOR_RGBA2GRAY if pixels.shape[2] == 4 else cv2.COLOR_RGB2GRAY)
@@ -47,15 +60,17 @@ def page_fingerprint(pixels: npt.NDArray[np.uint8]) -> str:
     ys, xs = np.nonzero(ink)
     if len(xs) < 100:
         return ""
-    x0, x1 = np.percentile(xs, [0.5, 99.5]).astype(int)  # a stray mark at the edge does not move the box
-    y0, y1 = np.percentile(ys, [0.5, 99.5]).astype(int)
-    box = ink[y0:y1 + 1, x0:x1 + 1].astype(np.float32)
+    box = ink.astype(np.float32)
+    if crop:
+        x0, x1 = np.percentile(xs, [0.5, 99.5]).astype(int)  # a stray mark at the edge does not move the box
+        y0, y1 = np.percentile(ys, [0.5, 99.5]).astype(int)
+        box = box[y0:y1 + 1, x0:x1 + 1]
     cells = cv2.resize(box, (COLUMNS, ROWS), interpolation=cv2.INTER_AREA)
     top = float(cells.max())
     if top <= 0:
         return ""
     digits = np.round(cells / top * LEVELS).astype(np.uint8).flatten()
-    return VERSION + "".join("0123456789abcdef"[d] for d in digits)
+    return (VERSION if crop else FRAME) + "".join("0123456789abcdef"[d] for d in digits)
 
 
 def _long_thin_lines(ink: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -94,7 +109,7 @@ def _ink_of(ink: npt.NDArray[np.uint8], labels: npt.NDArray[Any],
 def likeness(a: str, b: str) -> float:
     """How alike two fingerprints are: their cells' correlation, −1 to 1; 0 when either is missing, flat or of another
     version (fingerprints made before version 2 are compared by nothing: the record's words still are)."""
-    if not a or not b or len(a) != len(b) or a[0] != VERSION or b[0] != VERSION:
+    if not a or not b or len(a) != len(b) or a[0] != b[0] or a[0] not in (VERSION, FRAME):
         return 0.0
     x, y = _cells(a[1:]), _cells(b[1:])
     if x.std() == 0 or y.std() == 0:

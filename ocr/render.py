@@ -50,3 +50,38 @@ def render_page(page: pdfium.PdfPage, scale: float, deadline: float) -> Image.Im
         raise RenderTimeout(f"pdfium could not draw the page (status {status})")
     image: Image.Image = bitmap.to_pil()
     return image.convert("RGB")
+
+
+CROP_MARGIN = 0.6  # of the box's height, around a field's place when it is cut out to be shown
+CROP_WIDTH = 640  # pixels at most: a field beside its input, not the page
+
+
+def page_crops(data: bytes, places: dict[str, tuple[int, tuple[int, ...]]], widths: dict[int, int],
+               seconds: float = 10.0) -> dict[str, bytes]:
+    """Places on a PDF's pages cut out as PNG images: name -> (page index, box in pixels of that page's image, whose
+    width in pixels `widths` gives), the page drawn at the image's own scale so the box falls where it was read."""
+    import io
+
+    out: dict[str, bytes] = {}
+    doc = pdfium.PdfDocument(data)
+    try:
+        drawn: dict[int, Image.Image] = {}
+        for name, (index, box) in places.items():
+            if index >= len(doc) or len(box) != 4 or index not in widths:
+                continue
+            if index not in drawn:
+                page = doc[index]
+                drawn[index] = render_page(page, widths[index] / page.get_width(), time.monotonic() + seconds)
+            image = drawn[index]
+            left, top, right, bottom = box
+            pad = round(CROP_MARGIN * (bottom - top))
+            piece = image.crop((max(0, left - 2 * pad), max(0, top - pad), min(image.width, right + 2 * pad),
+                                min(image.height, bottom + pad)))
+            if piece.width > CROP_WIDTH:
+                piece = piece.resize((CROP_WIDTH, round(piece.height * CROP_WIDTH / piece.width)))
+            buffer = io.BytesIO()
+            piece.save(buffer, "PNG")
+            out[name] = buffer.getvalue()
+    finally:
+        doc.close()
+    return out

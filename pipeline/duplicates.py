@@ -23,6 +23,7 @@ from indexer.base import IndexUnavailable, RecordQuery
 from indexer.document import code_key, folded_words
 from ocr.fingerprint import SAME_PAPER, likeness
 from pipeline.fields import Extracted
+from pipeline.review import MIN_DPI
 from pipeline.services import Services
 
 CANDIDATES = 20  # records looked at per anchor; more than any paper is captured
@@ -127,9 +128,15 @@ class _Facts:
 
 
 def _archived_facts(old: Manifest) -> _Facts:
+    """What an archived record says without doubt: a number or date it flagged for a person says nothing (a
+    render's soup, "240/40QĐ-UBND", must not stand against the original's number read surely)."""
     f = old.fields
-    return _Facts(old.classification.type_id, f.number, f.issue_date,
-                  frozenset(p.personal_number or p.old_id or "" for p in old.persons) - {""})
+    flagged = {n.code for n in old.review}
+    return _Facts(old.classification.type_id if "unknown_type" not in flagged else None,
+                  f.number if not flagged & {"number_uncertain", "no_number"} else None,
+                  f.issue_date if not flagged & {"issue_date_uncertain", "no_issue_date", "future_issue_date"}
+                  else None,
+                  frozenset(p.personal_number or p.old_id or "" for p in old.persons if not p.problems) - {""})
 
 
 def _confident_facts(new: Reading) -> _Facts:
@@ -189,10 +196,11 @@ def claim(new: Reading, services: Services) -> Twin | None:
 
 def _image_likeness(new: Sequence[PageInfo], old: Sequence[PageInfo]) -> float:
     """The weakest page likeness over the pages both have, in order; 0 when either has no page images."""
-    pairs = [(a.fingerprint, b.fingerprint) for a, b in zip(new, old, strict=False)]
-    if not pairs or any(not a or not b for a, b in pairs):
+    pairs = list(zip(new, old, strict=False))
+    if not pairs or any(not a.fingerprint or not b.fingerprint for a, b in pairs):
         return 0.0
-    return min(likeness(a, b) for a, b in pairs)
+    return min(max(likeness(a.fingerprint, b.fingerprint), likeness(a.frame_fingerprint, b.frame_fingerprint))
+               for a, b in pairs)
 
 
 def _text_likeness(a: str, b: str) -> float:
@@ -200,6 +208,28 @@ def _text_likeness(a: str, b: str) -> float:
     x, y = Counter(folded_words(a)), Counter(folded_words(b))
     smaller = min(sum(x.values()), sum(y.values()))
     return sum((x & y).values()) / smaller if smaller >= 20 else 0.0  # a few words say nothing
+
+
+def fuller_capture(pages: Sequence[PageInfo], *, original: bool, old: Manifest) -> str | None:
+    """Why a new capture of an archived record's paper is the fuller one and should become the record (Vietnamese),
+    or None when the archived one is at least as full. Fuller: more pages (the whole decision over a render of its
+    first page); an original (born-digital, or carrying its signatures: `original`) over a render or a photo;
+    a capture that meets the standard (200 dpi or more, not a fax) over one that does not."""
+    if len(pages) != len(old.pages):
+        return f"nhiều trang hơn ({len(pages)} so với {len(old.pages)} trang)" if len(pages) > len(old.pages) else None
+    was_original = (old.text_layer is not None and old.text_layer.trusted) or any(
+        s.intact for s in old.arrived_signatures)
+    if original and not was_original:
+        return "bản gốc điện tử (có chữ ký số hoặc văn bản gốc) thay cho bản chụp, bản dựng hình"
+    if was_original:
+        return None
+    scanned = [p for p in pages if p.source == "ocr"]
+    before = [p for p in old.pages if p.source == "ocr"]
+    if scanned and before and not any(p.fax or p.dpi < MIN_DPI for p in scanned) and any(
+            p.fax or p.dpi < MIN_DPI for p in before):
+        return (f"bản quét lại đạt chuẩn ({min(p.dpi for p in scanned)} dpi) thay bản dưới chuẩn "
+                f"({'bản fax' if any(p.fax for p in before) else f'{min(p.dpi for p in before)} dpi'})")
+    return None
 
 
 def _anchor_words(extracted: Extracted, anchor: str) -> str:

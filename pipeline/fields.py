@@ -110,6 +110,8 @@ class _Event:
     role: str = "subject"
     by_hand: bool = False  # the value was filled in by hand: in coloured ink, or on a dotted blank
     at: int = -1  # where the value itself begins in the text (after its label)
+    raw: str | date = ""  # the value as read, before a rule mended it (a surname's lost first letter, an impossible
+    #                       birth year): what a second reading is compared with
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:
@@ -260,10 +262,11 @@ def _events(text: str, labels: Labels, default_role: str,
                 if kind == "name":
                     named.append((end, line_end(end)))
                 written = by_hand(end, 10 if isinstance(parsed, date) else len(str(parsed)))
+                raw: str | date = parsed if kind != "dob" else (_date_after_label(value) or value.strip()[:12])
                 if kind == "name" and written:  # its first letter may have run into the dots before it
                     parsed = restore_surname(str(parsed))
                 events.append(_Event(m.start(), kind, parsed, default_role if role_here == "subject" else role_here,
-                                     written, len(text[:end]) + len(text[end:]) - len(text[end:].lstrip(" "))))
+                                     written, len(text[:end]) + len(text[end:]) - len(text[end:].lstrip(" ")), raw))
 
     configured: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
     configured += [(lab, "dob", "") for lab in labels.dob]
@@ -279,7 +282,7 @@ def _events(text: str, labels: Labels, default_role: str,
             if name and free(m.start(), m.end(), named):
                 written = by_hand(m.end(), len(name))
                 events.append(_Event(m.start(), "name", restore_surname(name) if written else name, default_role,
-                                     written, m.end()))
+                                     written, m.end(), name))
     events += _name_lines(text, events, labels.honorifics, default_role, [*taken, *named], by_hand)
     return sorted(events, key=lambda e: e.pos)
 
@@ -311,7 +314,7 @@ def _name_lines(text: str, events: Sequence[_Event], honorifics: Sequence[str], 
         anchor = next((a for a in anchors if end < a <= reach), None)
         if anchor is not None and not any(start < n < anchor for n in names):
             at = start + len(m.group(0)) - len(line)
-            found.append(_Event(start, "name", name, role, by_hand(at, len(name)), at))
+            found.append(_Event(start, "name", name, role, by_hand(at, len(name)), at, name))
     return found
 
 
@@ -361,10 +364,12 @@ def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence
     """For each value filled in by hand (a name, a date of birth, an ID), Tesseract's reading beside the second
     reader's reading of the same words: `persons.<n>.<field>` -> the evidence, confirmed when the two agree. A name
     is compared on its letters (the second reader has no Vietnamese marks): its marks are Tesseract's, believed
-    only when every word is a Vietnamese syllable."""
+    only when every word is a Vietnamese syllable. Where Tesseract's reading could not be the value (a birth year
+    "4976"; a surname that lost its first letter, "OÀNG") and a rule left exactly one value it could be, that value
+    is what Tesseract's reading says, and it is believed only if the second reader read it as such."""
     out: dict[str, FieldEvidence] = {}
     for index, name, event in sources:
-        if event.at < 0:
+        if event.at < 0 or name not in HAND_FIELDS:  # the sex ("Nam", "Nữ") is checked against the ID, not read twice
             continue
         line = text.count("\n", 0, event.at)
         start = text.rfind("\n", 0, event.at) + 1
@@ -374,8 +379,17 @@ def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence
         confidence, _ = lines.over(line, event.at - start, event.at - start + max(1, len(shown)))
         kind = "letters" if name == "name" else "figures"
         ours = _letters(shown) if kind == "letters" else shown
-        readings = [FieldReading(reader=lines.reader, place=HEADER, value=ours, raw=shown, confidence=confidence,
-                                 by_hand=True)]
+        as_read = event.raw if event.raw != "" else value  # before any rule mended it
+        read = f"{as_read:%d/%m/%Y}" if isinstance(as_read, date) else str(as_read)
+        seen_first: str | None = _letters(read) if kind == "letters" else read
+        mended = ""
+        if name == "dob" and not isinstance(as_read, date):  # "10/08/4976": mended to the one year it can be
+            seen_first = shown if _mended_birth_date(read) == value else None
+            mended = f"Tesseract đọc «{read}», năm sinh chỉ có thể là {value:%Y}" if seen_first else ""
+        elif kind == "letters" and seen_first != ours and restore_surname(str(as_read)) == shown:
+            seen_first, mended = ours, f"Tesseract đọc «{read}», họ chỉ có thể là {shown.split()[0]}"
+        readings = [FieldReading(reader=lines.reader, place=HEADER, value=seen_first or None, raw=read or shown,
+                                 confidence=confidence, by_hand=True)]
         words = range(word, word + max(1, len(shown.split())))
         for r in lines.second.get(line, ()):
             first, _, last = r.slot.removeprefix(f"{kind}:").partition("-")
@@ -383,6 +397,15 @@ def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence
                 seen = _letters(r.value) if kind == "letters" else _figure_value(name, r.value)
                 readings.append(FieldReading(reader=r.reader, place=HEADER, value=seen, raw=r.free or r.value,
                                              confidence=r.confidence, by_hand=True, page=r.page, box=list(r.box)))
+        if name == "dob" and len(readings) == 1:  # a birth date taken from its words ("Ghi bằng chữ: ngày mười
+            # sáu…"): the figures written on the line beside it are a second place, read by the second reader
+            for near in (line - 1, line + 1):
+                for r in lines.second.get(near, ()):
+                    seen = _figure_value(name, r.value) if r.slot.startswith("figures:") else None
+                    if seen is not None:
+                        readings.append(FieldReading(reader=r.reader, place="dòng ngày sinh bằng số", value=seen,
+                                                     raw=r.free or r.value, confidence=r.confidence, by_hand=True,
+                                                     page=r.page, box=list(r.box)))
         verdict = decide(readings)
         confirmed = verdict.confirmed and verdict.value == ours and len(readings) > 1
         why = verdict.why
@@ -390,15 +413,19 @@ def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence
             confirmed = all(is_syllable(w) for w in shown.split())
             why = ("chữ cái: hai bộ đọc khớp; dấu thanh theo Tesseract" if confirmed
                    else "chữ cái khớp nhưng có chữ không phải âm tiết tiếng Việt")
+        if confirmed and mended:
+            why = f"{mended}, đúng như bộ đọc thứ hai đọc"
         out[f"persons.{index}.{name}"] = FieldEvidence(
             value=shown, confirmed=confirmed, readings=readings,
-            reason=why if confirmed else f"{HAND_FIELDS[name]} viết tay: {describe(readings)}; {why}")
+            reason=why if confirmed else f"{describe(readings)}; {why}")
     return out
 
 
 def _figure_value(name: str, read: str) -> str | None:
     """The second reader's figures as the field's value: a day as dd/mm/yyyy, an ID as its digits."""
     if name == "dob":
+        if "/" in read:  # "10/08/19.76": a dot of the blank's leader read among the figures
+            read = read.replace(".", "").strip()
         found = _date_after_label(read) or _mended_birth_date(read)
         return f"{found:%d/%m/%Y}" if found else None
     digits = digits_only(read)

@@ -54,6 +54,7 @@ class SourcePage:
     lossless: bool = False  # the source kept every pixel: re-encode losslessly
     scan_dpi: int | None = None  # the scan's own pixel density when the page was rendered at `dpi` from a lower one
     dpi_stated: bool = True  # False: the file gave no density or a screen default (72, 96): `dpi` is assumed
+    fax: bool = False  # CCITT-compressed or at a fax's resolution: received by fax, not scanned from the paper
 
     @property
     def true_dpi(self) -> int:
@@ -223,6 +224,18 @@ def _dpi(im: Image.Image, settings: Settings) -> tuple[int, bool]:
     return value, True
 
 
+FAX_COMPRESSIONS = ("group3", "group4", "tiff_ccitt")  # how Pillow names CCITT fax coding in a TIFF
+
+
+def _fax_density(dpi: object) -> bool:
+    """A fax's resolution: 204 dots per inch across by 196 (fine) or 98 (standard) down."""
+    try:
+        x, y = (float(v) for v in dpi)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return False
+    return abs(x - 204) <= 2 and (abs(y - 196) <= 2 or abs(y - 98) <= 2)
+
+
 def _square_pixels(image: Image.Image, dpi: object) -> Image.Image:
     """The image with square pixels: a fax sent at standard resolution is 204 by 98 dpi, half as tall as the
     paper; stretched to its horizontal density it reads as a page again. Others come back as they are."""
@@ -252,7 +265,8 @@ def _image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[So
                 squared = _square_pixels(page, im.info.get("dpi"))
                 if squared is not page:  # a fax at standard resolution: its own bytes are not what is shown
                     page, jpeg = squared, None
-                yield SourcePage(page, dpi, jpeg, lossless, dpi_stated=stated)
+                fax = im.info.get("compression") in FAX_COMPRESSIONS or _fax_density(im.info.get("dpi"))
+                yield SourcePage(page, dpi, jpeg, lossless, dpi_stated=stated, fax=fax)
     except RejectedInput:
         raise
     except (OSError, SyntaxError, ValueError, EOFError) as e:
@@ -445,7 +459,8 @@ def _pdf_pages(path: Path, settings: Settings, deadline: float = float("inf")) -
                                         f"({settings.max_seconds_per_page} giây mỗi trang, "
                                         f"{settings.max_seconds_per_file} giây mỗi tệp).",
                                         f"page {index + 1}: {e}") from e
-                yield SourcePage(_normalise_mode(rendered), RENDER_DPI, None, True, _scan_dpi(page))
+                yield SourcePage(_normalise_mode(rendered), RENDER_DPI, None, True, _scan_dpi(page),
+                                 fax=_fax_image(page))
         finally:
             doc.close()
 
@@ -465,6 +480,16 @@ def _scan_dpi(page: pikepdf.Page) -> int | None:
     if long_in <= 0 or min(width, height) < MIN_SIDE_PX:
         return None  # a logo or a stamp, not a scan of the page
     return round(max(width, height) / long_in)
+
+
+def _fax_image(page: pikepdf.Page) -> bool:
+    """Whether the page is one image coded as a fax is (CCITT)."""
+    images = list(_images(page))
+    if len(images) != 1:
+        return False
+    found = images[0].get("/Filter")
+    filters = list(found) if isinstance(found, pikepdf.Array) else [found]
+    return pikepdf.Name.CCITTFaxDecode in filters
 
 
 def _single_jpeg(page: pikepdf.Page) -> tuple[Image.Image, bytes] | None:

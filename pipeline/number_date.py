@@ -24,7 +24,7 @@ from domain.personal_number import DIGIT_LOOKALIKES, digits_only
 from domain.records import FieldEvidence, FieldReading
 from domain.text import fold, nfc, squash
 from pipeline.agreement import PRIMARY, Verdict, decide, describe, sure_alone
-from pipeline.second_reading import CITES_DOCUMENT, DATE_LINE, FigureReading
+from pipeline.second_reading import ANNEX_LINES, CITES_DOCUMENT, DATE_LINE, FigureReading
 
 CONFIDENT = 80.0  # a number or date read with a word under this confidence is handwritten or blurred
 HEADER = PRIMARY
@@ -37,10 +37,10 @@ _TAIL = re.compile(r"/+((?:(?:19|20)\d\d/)?[^\W\d_][\w.\-]*(?:/[\w.\-]+)*)$")
 _PARTS = re.compile(r"ngay\s*(\S*?)\s*thang\s*(\S*?)\s*nam\s*(\S{1,6})")
 _SHORT = re.compile(r"ngay\s*(\S{1,3}?)\s*[/.\-]\s*(\S{1,3}?)\s*[/.\-]\s*(\S{4})")
 _YEAR_IN_NUMBER = re.compile(r"/((?:19|20)\d\d)/")
-ANNEX_LINES = 8  # an annex's header stands in the first lines of its page
 _LOOKALIKES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/", "\u2010": "-", "\u2011": "-",
                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00d0": "Đ"})
 _DOUBLED_D = re.compile(r"ĐĐ+")  # "QĐÐ": an Đ read twice (once as the look-alike Ð)
+_JOINED = re.compile(r"^(\d+)([^\W\d_]{2,}[\w.\-]*)$")  # figures, then the letters of a ký hiệu
 _REPEATS = re.compile(r"(.)\1+")  # tails compared with letters read twice made one ("qdd-ubnd", "stttt")
 DATE_PARTS = ("day", "month", "year")
 PART_NAMES = {"day": "ngày", "month": "tháng", "year": "năm"}
@@ -128,7 +128,8 @@ def split_number(raw: str) -> tuple[str, str, str]:
     left in the head, where a check of its form finds them."""
     m = _TAIL.search(raw)
     if m is None:
-        return raw.partition("/")
+        joined = _JOINED.match(raw)  # "125UBND-XNTTHN": the slash lost between the figures and the letters
+        return (joined.group(1), "/", joined.group(2)) if joined else raw.partition("/")
     return raw[: m.start()], "/", m.group(1)
 
 

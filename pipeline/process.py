@@ -47,8 +47,8 @@ from domain.validity import valid_until
 from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
-from ocr.active_content import ActiveContentError, strip_active_content
-from ocr.fingerprint import WORKING_WIDTH, page_fingerprint
+from ocr.active_content import ActiveContentError, strip_active_content, web_links
+from ocr.fingerprint import WORKING_WIDTH, frame_fingerprint, page_fingerprint
 from ocr.ink import coloured_ink, inked_words, on_blanks, slanted_words
 from ocr.page import PageReading, read_page
 from ocr.page_finder import even_light, find_page, flatten
@@ -59,7 +59,7 @@ from ocr.tesseract import OcrTimeout, tesseract_version
 from pipeline import __version__
 from pipeline.classify import classify
 from pipeline.config import Settings
-from pipeline.duplicates import DuplicateCheckFailed, claim
+from pipeline.duplicates import DuplicateCheckFailed, claim, fuller_capture
 from pipeline.duplicates import Reading as CaptureReading
 from pipeline.fields import extract
 from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_document
@@ -68,7 +68,7 @@ from pipeline.quarantine import quarantine
 from pipeline.review import MIN_DPI, review_notes
 from pipeline.second_reading import FigureReading, second_readings
 from pipeline.services import Services
-from signing.arrived import arrived_signatures
+from signing.arrived import OUR_FIELDS, arrived_signatures
 from signing.identity import SigningKeyError, verification_roots
 from signing.settings import LEVELS
 from signing.sign import PYHANKO_PRODUCER, VIETNAM, SignedPdf
@@ -92,8 +92,9 @@ class DocumentResult:
     pages: int = 0
     result_code: str | None = None
     type_name: str | None = None
-    needs_review: bool = False
-    reason: str | None = None  # Vietnamese, when quarantined
+    needs_review: bool = False  # a reviewer must check its fields
+    needs_rescan: bool = False  # the digitisation team must scan the paper again
+    reason: str | None = None  # Vietnamese: why quarantined, linked, or made a record's next version
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
 
@@ -160,10 +161,11 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
     if source.text_pages is not None:
         lines = [line for text in source.text_pages for line in text.splitlines()]
         with watch("duplicates"):  # drawn only for this: a render or photo of the page is then known
-            prints = [page_fingerprint(np.asarray(image)) if image is not None else ""
-                      for image in source.drawn(WORKING_WIDTH)]
+            prints = [(page_fingerprint(np.asarray(image)), frame_fingerprint(np.asarray(image)))
+                      if image is not None else ("", "") for image in source.drawn(WORKING_WIDTH)]
         pages = [PageInfo(index=i, width=0, height=0, dpi=0, source="text_layer", words=len(t.split()),
-                          fingerprint=prints[i] if i < len(prints) else "")
+                          fingerprint=prints[i][0] if i < len(prints) else "",
+                          frame_fingerprint=prints[i][1] if i < len(prints) else "")
                  for i, t in enumerate(source.text_pages)]
         return Reading(lines, pages, [], line_pages=[i for i, t in enumerate(source.text_pages)
                                                      for _ in t.splitlines()])
@@ -206,6 +208,7 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                 encoded = encode_image(Image.fromarray(shown), lossless=page.lossless)
         with watch("duplicates"):
             fingerprint = page_fingerprint(shown)  # of the page as a person reads it, whatever way it was scanned
+            frame = frame_fingerprint(shown)
         with watch("extract"):
             ink = coloured_ink(shown)  # `shown` is on the grid Tesseract read, at the scan's own size
             grey = to_grey(shown) if ink is None else None  # a fax or grey copy: only the slant shows a hand
@@ -230,9 +233,10 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                                       source="ocr", rotation=result.rotation, skew_deg=result.prepared.skew_deg,
                                       osd_rotation=result.osd.rotate if result.osd else None,
                                       readings=result.tried if len(result.tried) > 1 else {},
-                                      ocr_upscale=result.upscale,
+                                      ocr_upscale=result.upscale, fax=page.fax,
                                       ocr_confidence=round(result.ocr.mean_confidence, 1),
                                       words=len(result.ocr.words), fingerprint=fingerprint,
+                                      frame_fingerprint=frame,
                                       sheet=[[round(float(x)), round(float(y))] for x, y in sheet]
                                       if sheet is not None else []))
     return reading
@@ -262,7 +266,7 @@ def digitise(path: Path, services: Services, by: Actor) -> DocumentResult:
         if existing is not None:
             _ensure_indexed(existing, services)
             return DocumentResult(str(path), ALREADY_ARCHIVED, len(existing.pages), existing.result_code,
-                                  existing.classification.type_name, existing.needs_review,
+                                  existing.classification.type_name, existing.needs_review, existing.needs_rescan,
                                   seconds=time.perf_counter() - started, stages=watch.stages)
         if link is not None:  # linked on an earlier run: not read again
             return DocumentResult(str(path), DUPLICATE_CAPTURE, result_code=link.result_code, reason=link.reason,
@@ -271,7 +275,8 @@ def digitise(path: Path, services: Services, by: Actor) -> DocumentResult:
             source = open_document(path, services.settings, content_hash)
         manifest = _digitise_new(source, services, watch, by)
         return DocumentResult(str(path), ACCEPTED, len(manifest.pages), manifest.result_code,
-                              manifest.classification.type_name, manifest.needs_review,
+                              manifest.classification.type_name, manifest.needs_review, manifest.needs_rescan,
+                              reason=manifest.change_reason or None,
                               seconds=time.perf_counter() - started, stages=watch.stages)
     except DuplicateCapture as e:
         return DocumentResult(str(path), DUPLICATE_CAPTURE, e.pages, e.link.result_code, reason=e.link.reason,
@@ -347,8 +352,9 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
         classification, title_index = classify(reading.lines, catalogue, settings.review_threshold)
     with watch("extract"):
         doc_type = catalogue.get(classification.type_id) if classification.type_id else None
-        signed_times = [s.signed_at for s in arrived_signatures(source.path.read_bytes())
-                  if s.signed_at is not None] if source.media_type == "application/pdf" else []
+        arrived = arrived_signatures(source.path.read_bytes(), verification_roots(settings.signing)) \
+            if source.media_type == "application/pdf" else []
+        signed_times = [s.signed_at for s in arrived if s.signed_at is not None]
         extracted = extract(reading.lines, catalogue.labels_for(classification.type_id), title_index=title_index,
                             confidences=reading.confidences, inked=reading.inked,
                             learned=learned_for(settings, classification.type_id),
@@ -368,17 +374,25 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
             twin = None
             review.append(Note(code="duplicate_unchecked", message=f"Chưa đối chiếu được với các hồ sơ đã lưu để "
                                f"phát hiện bản chụp trùng: {e}"))
+    fuller = None
     if twin is not None:
-        link = services.archive.link_capture(source.sha256, twin.manifest, twin.reason, ingested_at,
-                                             source.path.name)
-        services.log(by, "record.capture_link", link.result_code, "Số hóa kết quả giải quyết TTHC",
-                     capture_hash=source.sha256, source=source.path.name, reason=link.reason)
-        raise DuplicateCapture(link, len(reading.pages))
+        ours = any(s.field.startswith(OUR_FIELDS) for s in arrived)  # an e-copy this system issued: never an original
+        fuller = fuller_capture(reading.pages, old=twin.manifest, original=not ours and bool(
+            (source.text_layer is not None and source.text_layer.trusted) or any(s.intact for s in arrived)))
+        if fuller is None:
+            link = services.archive.link_capture(source.sha256, twin.manifest, twin.reason, ingested_at,
+                                                 source.path.name)
+            services.log(by, "record.capture_link", link.result_code, "Số hóa kết quả giải quyết TTHC",
+                         capture_hash=source.sha256, source=source.path.name, reason=link.reason)
+            raise DuplicateCapture(link, len(reading.pages))
+    replaces = twin.manifest if twin is not None and fuller else None
 
     with watch("codes"):
         # A write interrupted before its manifest left files naming their codes: finish that record, not a new one.
-        partial = services.archive.partial(source.sha256)
-        if partial is not None and partial.result_code and partial.dossier_code:
+        partial = services.archive.partial(source.sha256) if replaces is None else None
+        if replaces is not None:  # the fuller capture becomes the next version of the record it captures again
+            dossier, code = replaces.dossier_code, replaces.result_code
+        elif partial is not None and partial.result_code and partial.dossier_code:
             dossier, code = partial.dossier_code, partial.result_code
             held_prefix, _, number = dossier.rpartition("-")  # its number taken again if the crash lost it
             services.archive.reserve_sequence(held_prefix, source.sha256, prefer=int(number))
@@ -391,6 +405,7 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
     original = source.path.read_bytes()
     title = f"{classification.type_name or 'Giấy tờ'} — {code}"
     removed: list[str] = []
+    links: list[str] = []
     with watch("pdf"):
         if reading.pdf_pages:
             # The signer sets the XMP producer to its own name and appends it to /Info's unless already there:
@@ -407,6 +422,7 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
                 raise RejectedInput("active_content", f"PDF chứa nội dung chủ động không gỡ bỏ được ({e}); không "
                                     "ký tệp này.", f"active content that could not be removed: {e}") from e
             pdf, profile, removed = sanitised.data, "source", list(sanitised.removed)
+            links = web_links(body)
             if start > 0:
                 removed.insert(0, f"{start} byte không thuộc tệp PDF đứng trước phần đầu %PDF")
     with watch("sign"):
@@ -438,16 +454,38 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
         text_layer=source.text_layer,
         pdf_profile=profile,
         removed_content=removed,
+        arrived_signatures=arrived,
+        links=links,
         signature=signature,
         tools=tool_versions(),
         ingested_at=ingested_at,
     )
+    if replaces is not None and twin is not None and fuller is not None:
+        manifest = _as_next_version(manifest, replaces, f"{twin.reason} Bản này đầy đủ hơn: {fuller}.", by)
     with watch("archive"):
         location = services.store_record(manifest, files, "Số hóa kết quả giải quyết TTHC", by,
                                          document_type=classification.type_id, source=source.path.name)
+        if replaces is not None:  # this file, run again, is known as the capture the record now holds
+            services.archive.link_capture(source.sha256, manifest, manifest.change_reason, ingested_at,
+                                          source.path.name)
     with watch("index"):  # the record is safe in the archive: an index that is down gets it later, from the outbox
         index_or_queue(IndexedRecord.of(manifest, text, location), services)
     return manifest
+
+
+def _as_next_version(new: Manifest, old: Manifest, reason: str, by: Actor) -> Manifest:
+    """The new capture's record as the next version of the record it captures again: same codes, the earlier
+    version (and its original) kept. What a person corrected on the earlier version stands; a retention already
+    longer than the new reading's stays."""
+    keep: dict[str, object] = {}
+    if old.changed_by and old.change_reason and old.version > 1:  # a reviewer's word outweighs a new reading
+        keep = {"classification": old.classification, "procedure_code": old.procedure_code, "fields": old.fields,
+                "persons": old.persons, "review": [], "evidence": {}}
+    longer = old.retention.retain_until is None or (new.retention.retain_until is not None
+                                                    and old.retention.retain_until > new.retention.retain_until)
+    return new.model_copy(update={
+        "content_hash": old.content_hash, "version": old.version + 1, "change_reason": reason,
+        "changed_by": by.identity, "retention": old.retention if longer else new.retention, **keep})
 
 
 def file_entry(name: str, data: bytes, media_type: str) -> FileEntry:

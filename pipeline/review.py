@@ -126,6 +126,10 @@ def review_notes(classification: Classification, extracted: Extracted, pages: Se
         if page.ocr_confidence is not None and page.ocr_confidence < LOW_OCR_CONFIDENCE:
             notes.append(Note(code="low_ocr_confidence", message=(
                 f"Trang {page.index + 1}: chất lượng nhận dạng chữ thấp ({page.ocr_confidence:.0f}%)")))
+        if page.fax:
+            notes.append(Note(code="fax_capture", message=(
+                f"Trang {page.index + 1}: bản fax (ảnh đen trắng nén fax), không phải bản quét từ giấy: cần quét "
+                "lại từ bản giấy")))
         if page.source == "ocr" and page.dpi < MIN_DPI:
             notes.append(Note(code="low_resolution", message=(
                 f"Trang {page.index + 1}: độ phân giải {page.dpi} dpi"

@@ -29,6 +29,7 @@ from ocr.recognizer import FIGURES, LineRecognizer
 from ocr.tesseract import Line
 
 CONFIDENT = 80.0  # as pipeline.fields: a figure read under this confidence is in doubt
+ANNEX_LINES = 8  # an annex's header stands in the first lines of its page
 HAND_FIGURES = FIGURES + "/-."
 NUMBER_LINE = re.compile(r"^\s*s[o0]\s*[:.;]")  # on folded text
 DATE_LINE = re.compile(r"(?:^|\s)[a-z][a-z .]{1,40},\s*ngay(?![a-z])")
@@ -201,9 +202,10 @@ def _hand_runs(words: Sequence[str], inked: Sequence[bool]) -> list[tuple[int, i
     """The runs of words to read as values written in by hand: all that follows a label's colon when a word of
     it was written by hand ("Họ và tên: L Ý CÔNG PHÚC", whose first letter Tesseract read as a slash and did not
     find inked), else each run of words written by hand."""
-    colon = next((i for i, w in enumerate(words) if w.endswith((":", "|"))), None)
-    if colon is not None and any(inked[colon + 1 :]) and colon + 1 < len(words):
-        return [(colon + 1, len(words) - 1)]
+    first_inked = next((i for i, flag in enumerate(inked) if flag), len(words))
+    colon = next((i for i in range(min(first_inked, len(words)) - 1, -1, -1) if words[i].endswith((":", "|"))), None)
+    if colon is not None and any(inked[colon + 1 :]) and colon + 1 < len(words):  # the label's own colon, the last
+        return [(colon + 1, len(words) - 1)]  # before what was written ("Cấp cho: ông/bà: NGÔ HỮU TUẤN")
     runs, i = [], 0
     while i < len(words):
         if not (i < len(inked) and inked[i]):
@@ -225,10 +227,13 @@ def read_hand_values(image: np.ndarray, line: Line, scale: int, inked: Sequence[
     ours = _Line.of(line, scale)
     out = []
     for i, j in _hand_runs(ours.words, inked):
-        text = "".join(ours.words[i : j + 1])
+        text = "".join(line.words[k].text for k in range(i, j + 1))
         kind, allowed = ("figures", HAND_FIGURES) if any(c.isdigit() for c in text) else ("letters", LETTERS)
-        if kind == "letters" and sum(c.isalpha() for c in text) < 4:
-            continue
+        letters = [c for c in text if c.isalpha()]
+        if kind == "figures" and sum(c.isdigit() for c in text) < 2:
+            continue  # a scribble, a signature: no value of figures
+        if kind == "letters" and (len(letters) < 4 or sum(c.isupper() for c in letters) * 3 < 2 * len(letters)):
+            continue  # a name is written in capitals; other words by hand ("ngày mười sáu…") are no figures
         run = ours.boxes[i : j + 1]
         pad = ours.height // 2
         slot = (max(0, min(b[0] for b in run) - pad), min(b[1] for b in run),
@@ -271,7 +276,8 @@ def second_readings(image: np.ndarray, lines: Sequence[Line], scale: int, inked:
         elif not date_seen and DATE_LINE.search(folded):
             date_seen = True
             found = read_date(image, line, scale, reader, page) if _doubtful(line, flags, "date") else []
-        elif CITES_DOCUMENT.search(folded):
+        elif page > 0 and index < ANNEX_LINES and "kem theo" in folded and CITES_DOCUMENT.search(folded):
+            # an annex's header citing its decision ("Ban hành kèm theo Quyết định số … ngày …"): a second place
             found = read_citation(image, line, scale, reader, page) if _doubtful(line, flags) else []
         elif any(flags):
             found = read_hand_values(image, line, scale, flags, reader, page)

@@ -13,7 +13,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from archive.base import SIGNED_PDF, ArchiveError, RecordArchive
-from ocr.active_content import active_content
+from ocr.active_content import active_content, web_links
 from pipeline.config import Settings
 from signing.identity import verification_roots
 from signing.qr import read_qr
@@ -30,9 +30,13 @@ def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, 
     report = verify_pdf(data, verification_roots(signing), at=at,
                         fetch=signing.revocation_fetch if fetch is None else fetch)
     try:
-        active = active_content(data)
+        active, links = active_content(data), web_links(data)
     except Exception:  # a file pikepdf cannot parse: the signature verdict above already says what is wrong
-        active = []
+        active, links = [], []
+    if links:  # kept as they came: they run nothing, but a reader should know where they lead
+        shown = ", ".join(links[:5]) + (f" và {len(links) - 5} địa chỉ khác" if len(links) > 5 else "")
+        report = replace(report, notes=[*report.notes, f"Tệp có liên kết tới địa chỉ web (chỉ mở khi bấm vào, "
+                                        f"không phải nội dung chủ động): {shown}."])
     if active:  # sohoa removes all of it before signing: a copy holding any was not issued as it is now
         report = replace(report, problems=[*report.problems, "Tệp chứa nội dung chủ động ("
                                            + "; ".join(active) + "): bản sao do hệ thống cấp không bao giờ chứa "

@@ -1,5 +1,6 @@
 """The digitisation lead's page: progress against the plan (pages per level of government and per document type,
-against their targets), pages per day, the review backlog, why files went to quarantine, the cost so far, and how
+against their targets), pages per day, the two queues (records whose fields wait for a reviewer; records whose paper
+must be scanned again: under 200 dpi, a fax), why files went to quarantine, the cost so far, and how
 often citizens no longer bring papers again; and a batch started from the page (a folder on the server, or scans
 uploaded) whose progress shows live."""
 

@@ -5,6 +5,7 @@ record without the mouse."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,11 +15,12 @@ from starlette.datastructures import FormData
 
 from domain.dates import parse_day
 from domain.records import Manifest, Person
+from pipeline.agreement import PRIMARY
 from portal.pages import check_csrf, render, services_of, signed_in
 from portal.preview import data_uri, page_images
 from service.corrections import Changes, correct_record
 from service.errors import InvalidRequest, ServiceError
-from service.records import record, review_backlog, review_queue, review_scan
+from service.records import record, review_backlog, review_crops, review_queue, review_scan
 
 router = APIRouter(include_in_schema=False)
 CHECKED = "Đã đối chiếu với bản giấy"
@@ -44,29 +46,74 @@ def queue(request: Request, da_luu: str = "") -> Response:
     return render(request, "review_empty.html", session=session, saved=da_luu)
 
 
+FIELD_INPUTS = {"number": "so", "issue_date": "ngay_cap"}  # evidence key -> the form's input (people: p<n>_<field>)
+READER_VI = {"tesseract": "Tesseract", "ppocr-v4": "Bộ đọc thứ hai (PP-OCR)", "text_layer": "Lớp chữ của tệp"}
+
+
+@dataclass(frozen=True)
+class FieldHelp:
+    """What the reviewer sees beside a field read with doubt: where it was read, and what each reader read."""
+
+    crop: str | None  # data URI of the place on the page
+    readings: list[tuple[str, str, str]]  # (who and where, what they read, confidence)
+    reason: str
+
+
+def _input_of(key: str) -> str:
+    if key in FIELD_INPUTS:
+        return FIELD_INPUTS[key]
+    _, index, name = key.split(".")  # persons.<n>.<field>
+    return f"p{index}_{name}"
+
+
+def field_help(manifest: Manifest, crops: dict[str, bytes]) -> dict[str, FieldHelp]:
+    """Per form input, for each field whose readings did not agree: its crop and each reader's reading."""
+    out = {}
+    for key, evidence in manifest.evidence.items():
+        if evidence.confirmed:
+            continue
+        readings = [(READER_VI.get(r.reader, r.reader) + (f", {r.place}" if r.place != PRIMARY else "")
+                     + (f" ({PART_VI.get(r.part, r.part)})" if r.part else ""),
+                     r.raw or r.value or "—", f"{r.confidence:.0f}%") for r in evidence.readings]
+        out[_input_of(key)] = FieldHelp(data_uri(crops[key]) if key in crops else None, readings, evidence.reason)
+    return out
+
+
+PART_VI = {"day": "ngày", "month": "tháng", "year": "năm"}
+NOTE_INPUT = {  # the input a review note is about: it has the cursor when no reading is shown
+    "no_number": "so", "number_uncertain": "so", "no_issue_date": "ngay_cap", "issue_date_uncertain": "ngay_cap",
+    "future_issue_date": "ngay_cap", "no_issuer": "co_quan", "issuer_uncertain": "co_quan", "no_subject": "p0_name",
+    "handwritten_subject": "p0_name", "nameless_person": "p0_name", "no_dob": "p0_dob", "handwritten_dob": "p0_dob",
+    "no_identifier": "p0_personal_number", "handwritten_identifier": "p0_personal_number"}
+
+
 def _page(request: Request, session: Any, manifest: Manifest, images: list[str], *, status: int = 200,
-          error: str = "", saved: str = "", waiting: int = 0) -> Response:
+          error: str = "", saved: str = "", waiting: int = 0, crops: dict[str, bytes] | None = None) -> Response:
     catalogue = services_of(request).settings.catalogue
     persons = [*manifest.persons, Person(role="")]  # one empty row: a person the reading missed
     own = catalogue.get(manifest.classification.type_id).subject_roles if manifest.classification.type_id else ()
     roles = [*own, *sorted(({r for t in catalogue.types for r in t.subject_roles} | set(catalogue.role_names)
                             | {p.role for p in manifest.persons}) - set(own))]  # this type's people first
+    helps = field_help(manifest, crops or {})
+    noted = [NOTE_INPUT[n.code] for n in manifest.review if n.code in NOTE_INPUT]
     return render(request, "review.html", status=status, session=session, manifest=manifest, images=images,
                   persons=persons, roles=roles, types=catalogue.types, error=error, saved=saved, waiting=waiting,
-                  checked=CHECKED, note_vi=NOTE_VI)
+                  checked=CHECKED, note_vi=NOTE_VI, helps=helps, first_doubt=next(iter([*helps, *noted]), ""))
 
 
-def _scan(request: Request, actor: Any, result_code: str) -> tuple[Manifest, list[str]]:
-    manifest, data, media_type = review_scan(services_of(request), actor, result_code)
-    return manifest, [data_uri(png) for png in page_images(data, media_type, width=1400)]
+def _scan(request: Request, actor: Any, result_code: str) -> tuple[Manifest, list[str], dict[str, bytes]]:
+    services = services_of(request)
+    manifest, data, media_type = review_scan(services, actor, result_code)
+    return manifest, [data_uri(png) for png in page_images(data, media_type, width=1400)], review_crops(
+        services, actor, manifest)
 
 
 @router.get("/ra-soat/{result_code}")
 def review(request: Request, result_code: str, da_luu: str = "") -> Response:
     actor, session = signed_in(request, "reviewer", "console")
-    manifest, images = _scan(request, actor, result_code)
+    manifest, images, crops = _scan(request, actor, result_code)
     waiting = review_backlog(services_of(request), actor)
-    return _page(request, session, manifest, images, saved=da_luu, waiting=waiting)
+    return _page(request, session, manifest, images, saved=da_luu, waiting=waiting, crops=crops)
 
 
 def _persons(form: FormData, before: list[Person]) -> list[Person]:
@@ -120,6 +167,6 @@ async def save(request: Request, result_code: str) -> Response:
     except ServiceError as e:
         if e.status >= 403:
             raise
-        _, images = await run_in_threadpool(_scan, request, actor, result_code)
-        return _page(request, session, manifest, images, status=e.status, error=e.message)
+        _, images, crops = await run_in_threadpool(_scan, request, actor, result_code)
+        return _page(request, session, manifest, images, status=e.status, error=e.message, crops=crops)
     return RedirectResponse(f"/ra-soat?da_luu={corrected.result_code}", status_code=303)

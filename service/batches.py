@@ -55,6 +55,7 @@ class Batch:
     outcomes: dict[str, int] = field(default_factory=dict)
     pages: int = 0
     needs_review: int = 0
+    needs_rescan: int = 0
     quarantined: list[dict[str, str]] = field(default_factory=list)  # file, reason (Vietnamese)
     stopped_because: str | None = None
     started_at: str | None = None
@@ -75,6 +76,7 @@ class Batch:
         if outcome == ACCEPTED:
             self.pages += int(result.get("pages", 0))
             self.needs_review += bool(result.get("needs_review"))
+            self.needs_rescan += bool(result.get("needs_rescan"))
         elif outcome == QUARANTINED:
             self.quarantined.append({"file": result["file"], "reason": result.get("reason") or ""})
         elif outcome == STOPPED and self.stopped_because is None:
@@ -107,7 +109,8 @@ def read_header(services: Services, batch_id: str) -> Batch | None:
 
 def result_body(index: int, result: DocumentResult) -> dict[str, Any]:
     return {"index": index, "file": Path(result.source).name, "outcome": result.outcome, "pages": result.pages,
-            "needs_review": result.needs_review, "reason": result.reason, "result_code": result.result_code,
+            "needs_review": result.needs_review, "needs_rescan": result.needs_rescan, "reason": result.reason,
+            "result_code": result.result_code,
             "seconds": round(result.seconds, 3)}
 
 
@@ -139,8 +142,8 @@ def results_count(services: Services, batch_id: str) -> int:
 
 def finish_batch(services: Services, batch: Batch, error: str | None = None) -> bool:
     """Write the batch's totals once; True for the caller that finished it (it also writes the audit event)."""
-    fresh = Batch(**{**asdict(batch), "done": 0, "outcomes": {}, "pages": 0, "needs_review": 0, "quarantined": [],
-                     "stopped_because": None})
+    fresh = Batch(**{**asdict(batch), "done": 0, "outcomes": {}, "pages": 0, "needs_review": 0, "needs_rescan": 0,
+                     "quarantined": [], "stopped_because": None})
     for result in recorded_results(services, batch.id):
         fresh.count(result)
     fresh.state = FAILED if error else STOPPED_STATE if fresh.stopped_because else DONE

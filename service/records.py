@@ -9,6 +9,7 @@ from archive.base import ORIGINAL, SIGNED_PDF
 from domain.actor import Actor
 from domain.records import Manifest
 from indexer.base import Hit
+from ocr.render import page_crops
 from pipeline.services import Services
 from pipeline.verification import verify_copy
 from service.access import check_copy_grant, check_reach, not_found
@@ -59,6 +60,22 @@ def review_scan(services: Services, actor: Actor, result_code: str) -> tuple[Man
     data = services.archive.read(manifest, ORIGINAL)
     services.log(actor, "record.read", manifest.result_code, "Rà soát hồ sơ số hóa", part="original")
     return manifest, data, manifest.files[ORIGINAL].media_type
+
+
+def review_crops(services: Services, actor: Actor, manifest: Manifest) -> dict[str, bytes]:
+    """For each field read with doubt (its readings disagree, or it was read once), the place on the page it was
+    read from, cut out of the signed copy as a PNG: field -> image. A read of personal data, logged."""
+    require(actor, "correct")
+    places: dict[str, tuple[int, tuple[int, ...]]] = {}
+    for name, evidence in manifest.evidence.items():
+        where = next((r for r in evidence.readings if r.box and r.page is not None), None)
+        if not evidence.confirmed and where is not None:
+            places[name] = (where.page or 0, tuple(where.box))
+    if not places:
+        return {}
+    data = services.archive.read(manifest, SIGNED_PDF)
+    services.log(actor, "record.read", manifest.result_code, "Rà soát hồ sơ số hóa", part="signed", crops=len(places))
+    return page_crops(data, places, {p.index: p.width for p in manifest.pages})
 
 
 def public_status(services: Services, result_code: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.actor import Actor
 from domain.issuers import issuer_level
+from domain.records import CAPTURE_NOTES
 from pipeline.config import read_raw_settings
 from pipeline.process import vietnam_now
 from pipeline.services import Services
@@ -25,12 +26,24 @@ LEVELS = ("province", "district", "commune", "other")
 LEVEL_VI = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã", "other": "Chưa rõ cấp"}
 
 
+@dataclass(frozen=True)
+class Rescan:
+    """A record whose capture is not good enough (under 200 dpi, a fax, too poor to read): the paper is scanned again
+    and the new capture becomes the record's next version (`pipeline.duplicates`)."""
+
+    result_code: str
+    source_name: str
+    ingested_at: date
+    reasons: tuple[str, ...]  # Vietnamese
+
+
 @dataclass
 class Holdings:
     as_of: date
     records: int = 0
     pages: int = 0
     needs_review: int = 0
+    rescans: list[Rescan] = field(default_factory=list)  # records whose paper must be scanned again
     by_type: Counter[str] = field(default_factory=Counter)  # type name -> records
     pages_by_type: Counter[str] = field(default_factory=Counter)
     by_year: Counter[int] = field(default_factory=Counter)  # year of issue -> records
@@ -53,6 +66,9 @@ def holdings(services: Services, actor: Actor, *, today: date | None = None) -> 
         found.records += 1
         found.pages += pages
         found.needs_review += manifest.needs_review
+        if manifest.needs_rescan:
+            found.rescans.append(Rescan(manifest.result_code, manifest.source_name, manifest.ingested_at.date(),
+                                        tuple(n.message for n in manifest.review if n.code in CAPTURE_NOTES)))
         found.by_type[type_name] += 1
         found.pages_by_type[type_name] += pages
         if manifest.fields.issue_date:
@@ -107,7 +123,7 @@ def quarantine_reasons(folder: Path) -> list[QuarantineReason]:
 class Progress:
     holdings: Holdings
     plan: Plan
-    backlog: int  # records waiting for a reviewer
+    backlog: int  # records waiting for a reviewer to check their fields
     quarantined: list[QuarantineReason]
     reuse_required: int  # papers the checked procedures required
     reuse_reused: int  # of which the applicant did not bring again

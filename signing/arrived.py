@@ -1,50 +1,30 @@
-"""The signatures a PDF arrived with, as their own bytes state them: who signed and when, without judging them.
+"""The signatures a PDF arrived with, in plain words: who signed, when, where the certificate chain ends, and
+whether this system trusts that end (the national roots are configuration: `[signing] trust_roots`).
 
-What the file says of itself is evidence about the paper it carries: a decision cannot be dated after the moment
-it was signed. Reading the claims costs little (no certificate path is built, nothing is fetched) and a file whose
-signatures cannot be parsed simply says nothing.
+They are evidence about the paper the file carries (a decision cannot be dated after it was signed) and what a
+records officer checks of an original; they are never the agency's to vouch for, so a chain ending at a root not
+configured here is said so, not raised.
 """
 
 from __future__ import annotations
 
-import io
-import logging
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from pathlib import Path
 
-from pyhanko.pdf_utils.reader import PdfFileReader
+from domain.records import ArrivedSignature
+from signing.verify import NotVerifiable, verify_pdf
 
-from signing.sign import VIETNAM
-
-log = logging.getLogger(__name__)
+OUR_FIELDS = ("SohoaAgency", "SohoaOfficer")  # the fields of an e-copy this system issued (`signing.sign`)
 
 
-@dataclass(frozen=True)
-class ArrivedSignature:
-    field: str
-    signer: str  # the certificate's holder, as a person names it
-    signed_at: datetime | None  # the signer's own claim (or its timestamp's), in Vietnam's time
-
-
-def arrived_signatures(data: bytes) -> list[ArrivedSignature]:
-    """Every signature field the file carries, with its claimed time; empty for a file without or unreadable."""
-    start = data.find(b"%PDF-")
-    body = data[start:] if start > 0 else data
-    out = []
+def arrived_signatures(data: bytes, trust_roots: Sequence[Path]) -> list[ArrivedSignature]:
+    """Every signature the file carries as it came, judged today against `trust_roots`; empty for a file without
+    signatures or one whose signatures cannot be read at all."""
     try:
-        reader = PdfFileReader(io.BytesIO(body), strict=False)
-        for sig in reader.embedded_regular_signatures:
-            when = None
-            try:
-                stamp = sig.attached_timestamp_data
-                when = stamp.timestamp if stamp is not None else None
-            except Exception:  # a malformed timestamp token: the signer's own claim below
-                when = None
-            when = when or sig.self_reported_timestamp
-            subject = sig.signer_cert.subject.native
-            name = " — ".join(str(v) for v in (subject.get("common_name"), subject.get("organization_name")) if v)
-            out.append(ArrivedSignature(sig.field_name, name, when.astimezone(VIETNAM) if when else None))
-    except Exception as e:  # a file pyHanko cannot parse says nothing about its signatures
-        log.info("signatures of an arriving file not read: %r", e)
+        report = verify_pdf(data, trust_roots)
+    except NotVerifiable:
         return []
-    return out
+    return [ArrivedSignature(field=r.field, signer=r.signer, issuer=r.issuer, signed_at=r.signed_at,
+                             chain_top=r.chain_top, trusted=r.trusted, intact=r.intact and r.valid, ok=r.ok,
+                             problems=list(r.problems))
+            for r in report.regular]

@@ -41,7 +41,10 @@ from pyhanko_certvalidator import ValidationContext
 
 from signing.identity import certificate_sha256, revocation_fetchers
 from signing.page_changes import changed_pages
+from signing.quiet import quiet_pyhanko
 from signing.sign import VIETNAM
+
+quiet_pyhanko()
 
 LEVEL_NAMES = {"B-B": "B-B (chỉ chữ ký)", "B-T": "B-T (có dấu thời gian)",
                "B-LT": "B-LT (kèm dữ liệu kiểm tra chứng thư)", "B-LTA": "B-LTA (lưu trữ dài hạn)"}
@@ -74,6 +77,7 @@ class SignatureReport:
     revocation: str  # "good", "revoked", "not_checked"
     long_term: bool = False  # judged at the proven signing time (its certificate has expired since)
     problems: tuple[str, ...] = ()  # Vietnamese, why it is not valid
+    chain_top: str = ""  # the last certificate of the chain the signature carries (its root, or the highest issuer)
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,24 @@ def load_certificates(paths: Sequence[Path]) -> list[asn1_x509.Certificate]:
         else:
             certs.append(asn1_x509.Certificate.load(data))
     return certs
+
+
+def chain_top(sig: EmbeddedPdfSignature) -> str:
+    """The last certificate of the chain a signature carries, as a person names it: its root when the file carries
+    it, else the highest issuer the file names ("…, cấp bởi X (không kèm trong tệp)")."""
+    try:
+        carried = [c.chosen for c in sig.signed_data["certificates"] or ()
+                   if isinstance(c.chosen, asn1_x509.Certificate)]
+        cert = sig.signer_cert
+    except (KeyError, ValueError, TypeError):
+        return ""
+    by_subject = {c.subject.dump(): c for c in carried}
+    seen = 0
+    while cert.self_signed == "no" and cert.issuer.dump() in by_subject and seen < 10:  # asn1crypto: "no"/"maybe"
+        cert, seen = by_subject[cert.issuer.dump()], seen + 1
+    if cert.self_signed != "no":
+        return display_name(cert.subject)
+    return f"{display_name(cert.issuer)} (không kèm trong tệp)"
 
 
 def _role(field_name: str) -> str:
@@ -251,7 +273,7 @@ def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
         if again is not None and again.bottom_line:
             status, long_term = again, True
     level = _level(status, proof, ctx, sig, long_term)
-    problems = _problems(status, sig, data) if not status.bottom_line else []
+    problems = _problems(status, sig, data, chain_top(sig)) if not status.bottom_line else []
     if status.bottom_line and status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE,
                                                       SignatureCoverageLevel.ENTIRE_REVISION):
         problems.append(f"Chữ ký {_who(sig.field_name)} chỉ phủ một phần tệp.")
@@ -272,7 +294,7 @@ def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
         time_source="tsa" if ts is not None and ts.valid and ts.intact else "signer", level=level,
         revocation="revoked" if revoked else ("good" if status.trusted and (ctx.fetch or ctx.has_revinfo) else
                                               "not_checked"),
-        long_term=long_term, problems=tuple(problems))
+        long_term=long_term, problems=tuple(problems), chain_top=chain_top(sig))
 
 
 def _unreadable(sig: EmbeddedPdfSignature, reason: str) -> SignatureReport:
@@ -282,7 +304,8 @@ def _unreadable(sig: EmbeddedPdfSignature, reason: str) -> SignatureReport:
         trusted=False, modification="other", changes_allowed=False, certified=False, covers_whole_file=False,
         signer=display_name(cert.subject), issuer=display_name(cert.issuer),
         certificate_sha256=certificate_sha256(cert), algorithm="", signed_at=None, time_source="signer", level="",
-        revocation="not_checked", problems=(f"Chữ ký {_who(sig.field_name)} không kiểm tra được: {reason}",))
+        revocation="not_checked", problems=(f"Chữ ký {_who(sig.field_name)} không kiểm tra được: {reason}",),
+        chain_top=chain_top(sig))
 
 
 def _modification(level: ModificationLevel | None) -> str:
@@ -315,7 +338,7 @@ def _revinfo_covers(status: PdfSignatureStatus, ctx: _Context, sig: EmbeddedPdfS
     return bool(check.trusted)
 
 
-def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, data: bytes) -> list[str]:
+def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, data: bytes, top: str = "") -> list[str]:
     who = _who(sig.field_name)
     problems = []
     if not status.intact:
@@ -327,7 +350,7 @@ def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, data: bytes
         what = "; ".join(pages) if pages else "tệp bị thay đổi theo cách chữ ký không cho phép"
         problems.append(f"Chữ ký {who}: {what} sau khi ký.")
     if not status.trusted:
-        problems.append(_trust_problem(status, who))
+        problems.append(_trust_problem(status, who, top))
     ts = status.timestamp_validity
     if ts is not None and not (ts.intact and ts.valid):
         problems.append(f"Chữ ký {who}: dấu thời gian không khớp với chữ ký.")
@@ -344,7 +367,7 @@ def _signed_end(sig: EmbeddedPdfSignature) -> int:
     return byte_range[2] + byte_range[3]
 
 
-def _trust_problem(status: PdfSignatureStatus, who: str) -> str:
+def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "") -> str:
     details = status.revocation_details
     if details is not None:
         whose = "chứng thư của nơi cấp" if details.ca_revoked else "chứng thư số"
@@ -360,6 +383,9 @@ def _trust_problem(status: PdfSignatureStatus, who: str) -> str:
         return f"Chữ ký {who}: chứng thư số đã bị thu hồi."
     if "TRY_LATER" in indic or "REVOCATION" in indic:
         return f"Chữ ký {who}: không kiểm tra được tình trạng thu hồi của chứng thư số."
+    if top:
+        return (f"Chữ ký {who}: chuỗi chứng thư lên tới «{top}», không có trong danh sách chứng thư gốc tin cậy của "
+                "hệ thống (cấu hình [signing] trust_roots).")
     return f"Chữ ký {who}: chứng thư số không chuỗi được tới chứng thư gốc tin cậy."
 
 
@@ -380,6 +406,7 @@ def report_vi(report: VerificationReport, *, at: datetime | None = None) -> str:
             f"{role} ({i}/{len(regular)}): {'HỢP LỆ' if r.ok else 'KHÔNG HỢP LỆ'}",
             f"  Người ký: {r.signer}",
             f"  Cơ quan cấp chứng thư: {r.issuer}",
+            *([f"  Chuỗi chứng thư lên tới: {r.chain_top}"] if r.chain_top else []),
             f"  Thời điểm ký: {r.signed_at.isoformat() if r.signed_at else 'không rõ'} ({source})",
             f"  Toàn vẹn (nội dung không bị sửa sau khi ký): {_yes(r.intact and r.valid and r.changes_allowed)}",
             f"  Tin cậy (chứng thư số do nơi được tin cậy cấp, còn hiệu lực): {_yes(r.trusted)}",

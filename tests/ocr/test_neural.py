@@ -49,11 +49,13 @@ def test_a_letter_in_a_slot_of_figures_is_decoded_as_the_likeliest_figure_and_sa
     assert printed == "456" and sure > 0.9
 
 
-def test_a_slot_is_read_several_ways_and_its_figures_kept() -> None:
-    image = line_image("ngày 18 tháng", italic=True)
-    found = read_slot(image, (int(image.shape[1] * 0.35), 0, int(image.shape[1] * 0.55), image.shape[0]),
-                      shared_reader(), line_height=40)
+def test_a_slot_between_printed_words_is_read_several_ways_and_its_figures_kept() -> None:
+    image = line_image("ngày 18 tháng")
+    font = ImageFont.truetype(FONT, 40)
+    left, right = 40 + int(font.getlength("ngày ")) - 6, 40 + int(font.getlength("ngày 18")) + 6
+    found = read_slot(image, (left, 0, right, image.shape[0]), shared_reader(), line_height=40)
     assert found is not None and found.text == "18" and found.confidence > 50
+    assert found.box[0] >= left and found.box[2] <= right  # cut to its ink, never past its neighbours
 
 
 def test_a_blank_slot_reads_as_nothing() -> None:

@@ -150,3 +150,20 @@ def test_a_name_written_by_hand_whose_first_stroke_was_read_as_a_mark_gets_its_s
     assert (person.name, person.handwritten) == ("HOÀNG THỊ THỦ DUYÊN", ["name", "dob"])
     printed = extract(lines, CATALOGUE.labels_for("tinh_trang_hon_nhan"), title_index=0).persons[0]
     assert printed.name == "OÀNG THỊ THỦ DUYÊN"  # not written by hand: kept as read, nothing guessed
+
+
+def test_a_capture_under_200_dpi_or_a_fax_asks_for_a_rescan_not_for_a_reviewer(office: Services) -> None:
+    """Every value of this 150 dpi scan is read and confirmed by two readers: the paper must be scanned again, but no
+    reviewer needs to open the record for its fields; the lead sees it in the rescan queue."""
+    from domain.actor import Actor
+    from service.statistics import holdings
+
+    manifest, _ = _digitised("tinh_trang_hon_nhan_hand_filled_scan150.jpg", office)
+    assert [n.code for n in manifest.review] == ["low_resolution"]
+    assert manifest.needs_rescan and not manifest.needs_review
+    assert manifest.result_code not in [h.result_code for h in office.index.review_queue()]
+    fax, _ = _digitised("quyet_dinh_ruled_fax.tif", office)
+    assert "fax_capture" in {n.code for n in fax.review} and fax.pages[0].fax
+    queue = holdings(office, Actor("lead-01", "operator")).rescans
+    assert {r.result_code for r in queue} >= {manifest.result_code, fax.result_code}
+    assert any("150 dpi" in reason for r in queue for reason in r.reasons)

@@ -21,6 +21,7 @@ from domain.actor import Actor
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
+from sample_scans import variety
 from service.accounts import add_user
 from service.archivist import request_disposal
 from tests.conftest import OPERATOR, REPO, SAMPLES, Ingested, free_port
@@ -34,7 +35,10 @@ CITIZEN = "064086927066"  # three documents of the sample set: a business, a bui
 STAFF = {"tiep.nhan": ("clerk", "Nguyễn Thị Tiếp Nhận"), "ra.soat": ("reviewer", "Lê Văn Rà Soát"),
          "luu.tru.a": ("archivist", "Trần Thị Lưu Trữ"), "luu.tru.b": ("archivist", "Phạm Văn Phê Duyệt"),
          "so.hoa": ("operator", "Đỗ Thị Số Hóa")}
-NEEDS_REVIEW = ("ket_hon_hand_filled_scan200.jpg", "khai_tu_hand_filled_fax.tif")  # hand-filled: flagged
+# Hand-filled: each value read by Tesseract and the second reader; where they disagree (a name Tesseract read
+# "WGÔ HỮU TUẤN", the second reader "NGO HUU TUAN") the record waits for a reviewer, who is shown both.
+IN_DOUBT = "giay_phep_xay_dung_hand_filled_scan300"  # made by sample_scans/variety.py (seed 2026)
+HAND_FILLED = ("ket_hon_hand_filled_scan200.jpg", "khai_tu_hand_filled_fax.tif")  # both readers agree: believed
 PAST_RETENTION = "quyet_dinh_ruled_fax.tif"
 DESKTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
 
@@ -60,7 +64,9 @@ def portal(ingested: Ingested, tmp_path_factory: pytest.TempPathFactory) -> Iter
     schedule = schedule_with_short_decisions(root)  # decisions kept a year: the 2024 one is past its retention
     (data / "settings.toml").write_text(f'[archive]\nretention_schedule = "{schedule}"\n{sso}', encoding="utf-8")
     services = open_services(load_settings(data))
-    for name in (*NEEDS_REVIEW, PAST_RETENTION):
+    [doubtful] = variety.generate(root / "variety", 2026, only={IN_DOUBT})
+    assert digitise(doubtful, services, OPERATOR).outcome == ACCEPTED
+    for name in (*HAND_FILLED, PAST_RETENTION):
         assert digitise(REPO / "variety_scans" / name, services, OPERATOR).outcome == ACCEPTED
     for username, (role, name) in STAFF.items():
         add_user(services, Actor("admin.01", "console"), username, name, role, browser.PASSWORD)
@@ -161,7 +167,12 @@ def test_the_reviewer_clears_a_record_with_the_keyboard_and_the_next_comes_up(pa
     page.wait_for_url(re.compile(r"/ra-soat/.+"))
     first = page.url.rsplit("/", 1)[1]
     reasons = " ".join(page.locator(".reasons").inner_text().split())
-    assert "viết tay" in reasons  # the hand-filled values are why it waits
+    assert "viết tay" in reasons  # the hand-filled name the two readers read differently is why it waits
+    doubt = page.locator("#p0_name_doc")  # beside the name: where it was read, and what each reader read
+    assert doubt.get_by_role("img", name="Chỗ đọc giá trị này trên bản quét").evaluate("i => i.naturalWidth") > 50
+    readings = " ".join(doubt.inner_text().split())
+    assert "Tesseract: WGÔ HỮU TUẤN" in readings and "Bộ đọc thứ hai (PP-OCR)" in readings and "NGO" in readings
+    assert page.evaluate("document.activeElement.id") == "p0_name"  # the field in doubt has the cursor
     scan = page.get_by_role("img", name=re.compile("Trang 1 của bản quét"))
     assert scan.evaluate("img => img.naturalWidth") > 800
     accessible(page, "05-review")
@@ -172,10 +183,10 @@ def test_the_reviewer_clears_a_record_with_the_keyboard_and_the_next_comes_up(pa
     assert scan.bounding_box()["width"] > before * 1.4
     page.keyboard.press("0")
     name = page.get_by_label(re.compile("^Họ và tên")).first
-    name.focus()  # the reviewer reads the name off the scan and types it right
+    name.focus()  # the reviewer reads the name off the crop and types it right
     page.keyboard.press("Control+a")
-    page.keyboard.type("NGÔ ĐỨC NGHĨA")
-    page.keyboard.press("Control+Enter")  # save: a new version, signed again and indexed; the next record comes up
+    page.keyboard.type("NGÔ HỮU TUẤN")
+    page.keyboard.press("Enter")  # save: a new version, signed again and indexed; the next record comes up
     page.wait_for_url(re.compile(r"da_luu="))
     assert page.get_by_role("status").filter(has_text=first).count() == 1
     assert first not in page.url.split("?")[0]  # another record
@@ -183,7 +194,9 @@ def test_the_reviewer_clears_a_record_with_the_keyboard_and_the_next_comes_up(pa
     manifest = json.loads(max((portal.data_dir / "archive").rglob("manifest.json"),
                               key=lambda p: p.stat().st_mtime).read_text(encoding="utf-8"))
     assert (manifest["result_code"], manifest["version"], manifest["changed_by"]) == (first, 2, "ra.soat")
-    assert manifest["review"] == []
+    assert manifest["review"] == [] and manifest["persons"][0]["name"] == "NGÔ HỮU TUẤN"
+    page.keyboard.press("Enter")  # the next record's first field in doubt has the cursor: Enter accepts it as read
+    page.wait_for_url(re.compile(r"da_luu=(?!" + re.escape(first) + ")"))
 
 
 def test_a_citizen_signs_in_through_the_identity_provider_and_reaches_only_their_own_papers(

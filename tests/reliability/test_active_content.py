@@ -1,5 +1,7 @@
 """What the agency signs is inert: a born-digital PDF's JavaScript, actions, attachments and forms are removed
-before signing, the manifest says so, the original stays archived as it came, and verify flags a copy holding any."""
+before signing, the manifest says so, the original stays archived as it came, and verify flags a copy holding any.
+An ordinary web link runs nothing: it is kept, listed in the manifest and named by verify; a signed decision that
+carries one is signed whole, its own signatures intact."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pikepdf import Array, Dictionary, Name, String
 from PIL import Image
 
 from archive.base import ORIGINAL, SIGNED_PDF
-from ocr.active_content import Sanitised, active_content, strip_active_content
+from ocr.active_content import Sanitised, active_content, strip_active_content, web_links
 from ocr.fingerprint import SAME_PAPER, likeness, page_fingerprint
 from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
@@ -66,16 +68,19 @@ def test_javascript_attachments_actions_and_forms_are_removed_before_signing(arc
     assert manifest is not None and manifest.pages[0].source == "text_layer"
     signed = services.archive.read(manifest, SIGNED_PDF)
     assert active_content(signed) == []
-    assert b"payload.exe" not in signed and b"phishing.example" not in signed and b"cmd.exe" not in signed
+    assert b"payload.exe" not in signed and b"cmd.exe" not in signed
+    assert b"http://phishing.example/" in signed and manifest.links == ["http://phishing.example/"]  # a link: kept
     removed = " ".join(manifest.removed_content)
-    for what in ("OpenAction", "JavaScript", "tệp đính kèm", "biểu mẫu", "liên kết", "hành động gắn với trang"):
+    for what in ("OpenAction", "JavaScript", "tệp đính kèm", "biểu mẫu", "chương trình", "hành động gắn với trang"):
         assert what in removed, what
+    assert "địa chỉ web" not in removed
     assert services.archive.read(manifest, ORIGINAL) == scan.read_bytes()  # the original, untouched, kept
 
     copy = tmp_path / "ban-sao.pdf"
     copy.write_bytes(signed)
     status, out = office.cli("verify", str(copy), "--json")
     assert status == 0 and json.loads(out)["ok"]
+    assert any("http://phishing.example/" in n for n in json.loads(out)["notes"])  # the reader is told where it leads
     status, out = office.cli("verify", str(scan), "--json")
     assert status == 1 and any("nội dung chủ động" in p for p in json.loads(out)["problems"])
 
@@ -110,6 +115,29 @@ def test_signature_fields_are_kept_and_a_script_on_one_is_not(archive: Archive, 
         pdf.save(target)
     cleaned = strip_active_content(target.read_bytes())
     assert any("biểu mẫu" in r for r in cleaned.removed) and active_content(cleaned.data) == []
+
+
+def test_a_signed_decision_with_a_web_link_is_signed_whole(archive: Archive, tmp_path: Path) -> None:
+    """A city's decision, signed twice, with an ordinary web link: nothing to remove, so nothing is rewritten and
+    the signatures it came with stay valid; a link opened by itself when the file opens is still removed."""
+    services = open_services(load_settings(archive.data))
+    manifest = services.archive.manifest(archive.codes[BORN_DIGITAL])
+    assert manifest is not None
+    linked = tmp_path / "linked.pdf"
+    linked.write_bytes(services.archive.read(manifest, SIGNED_PDF))
+    with pikepdf.open(linked, allow_overwriting_input=True) as pdf:
+        link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 100, 20],
+                          A=Dictionary(S=Name.URI, URI=String("https://dichvucong.gov.vn/")))
+        pdf.pages[0].obj.Annots = Array([*pdf.pages[0].obj.get("/Annots", Array()), pdf.make_indirect(link)])
+        pdf.save(linked)
+    data = linked.read_bytes()
+    assert strip_active_content(data) == Sanitised(data, ())  # kept byte for byte
+    assert active_content(data) == [] and web_links(data) == ["https://dichvucong.gov.vn/"]
+    with pikepdf.open(linked, allow_overwriting_input=True) as pdf:
+        pdf.Root.OpenAction = Dictionary(S=Name.URI, URI=String("https://tracker.example/"))
+        pdf.save(linked)
+    cleaned = strip_active_content(linked.read_bytes())
+    assert any("OpenAction" in r for r in cleaned.removed) and b"tracker.example" not in cleaned.data
 
 
 REAL_SCANS = Path(__file__).resolve().parents[3] / "shared" / "real-scans"

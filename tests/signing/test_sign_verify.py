@@ -175,7 +175,8 @@ def test_a_signature_by_an_untrusted_key_is_not_valid(settings: Settings, tmp_pa
     report = verify_pdf(signed, roots(settings))
     assert not report.ok
     assert all(s.intact and not s.trusted for s in report.regular)
-    assert any("không chuỗi được tới chứng thư gốc tin cậy" in p for s in report.regular for p in s.problems)
+    assert any("không có trong danh sách chứng thư gốc tin cậy" in p for s in report.regular for p in s.problems)
+    assert all(s.chain_top.startswith("sohoa Development Root CA") for s in report.regular)  # where its chain ends
 
 
 def test_the_stamps_and_the_qr_code_are_where_the_rules_put_them(settings: Settings) -> None:
