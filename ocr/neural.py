@@ -15,8 +15,6 @@ decoding saw "Λ8", the digits-only one gives "18" with the probability the mode
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -25,17 +23,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ocr.models import RecognizerUnavailable, model_path
 from ocr.recognizer import FIGURES, Char
 
+__all__ = ["NAME", "Line", "NeuralReader", "RecognizerUnavailable", "model_path", "shared_reader"]
+
 NAME = "ppocr-v4"  # stored with every value this reader gave
-MODEL_PACKAGE = "rapidocr_onnxruntime"
-MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
 HEIGHT = 48  # the recognizer's input height
 MAX_WIDTH = 2400  # a line wider than 50 heights is cut: no field needs more
-
-
-class RecognizerUnavailable(RuntimeError):
-    """The model file is missing or cannot be loaded."""
 
 
 @dataclass(frozen=True)
@@ -143,17 +138,6 @@ def _greedy(scores: np.ndarray, alphabet: tuple[str, ...]) -> tuple[tuple[Char, 
             steps.append((step, end))
         step = end
     return tuple(chars), tuple(steps)
-
-
-def model_path() -> Path:
-    """Where pip put the recognizer's model: inside the `rapidocr-onnxruntime` package, or SOHOA_FIGURE_MODEL."""
-    configured = os.environ.get("SOHOA_FIGURE_MODEL")
-    if configured:
-        return Path(configured)
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise RecognizerUnavailable(f"the package {MODEL_PACKAGE} (which carries the model) is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / MODEL_FILE
 
 
 @cache

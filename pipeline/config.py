@@ -30,7 +30,7 @@ from domain.catalogue import (
 )
 from domain.codes import validate_agency_code
 from indexer.backends import INDEXES, IndexBackend
-from ocr.neural import RecognizerUnavailable, model_path
+from ocr.models import RecognizerUnavailable, model_path
 from signing.settings import SigningSettings, SigningSettingsError, load_signing_settings
 
 DEFAULTS = Path(__file__).parent / "defaults"

@@ -14,7 +14,7 @@ Each value is given with its evidence: which reader read what, where, how surely
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import product
@@ -180,16 +180,21 @@ def _number_doubt(number: str, verdict: Verdict, by_hand: bool) -> str:
     return (f"Số «{number}» {how}: {describe(verdict.readings)}; {verdict.why}: cần đối chiếu với bản giấy")
 
 
-def _cited_numbers(lines: Lines, tail: str) -> list[FieldReading]:
-    """The number as an annex's header cites it, when it cites a number of the same form (the same "/QĐ-UBND")."""
-    out = []
+def _citing(lines: Lines, tail: str) -> Iterator[tuple[int, re.Match[str], str]]:
+    """The annex headers that cite a number of the document's own form (the same "/QĐ-UBND"): line index, the
+    citation's match on the line (same offsets as its text), the place's name."""
     want = _REPEATS.sub(r"\1", fold(normalise_lookalikes(tail)).replace(" ", ""))
     for index in lines.annex_lines():
         folded = fold(lines.text[index].translate(_LOOKALIKES))  # of the same length: offsets carry over
         m = _CITED_NUMBER.search(folded)
-        if m is None or (want and _REPEATS.sub(r"\1", m.group(2).replace(" ", "")) != want):
-            continue
-        place = _annex_place(lines, index)
+        if m is not None and (not want or _REPEATS.sub(r"\1", m.group(2).replace(" ", "")) == want):
+            yield index, m, _annex_place(lines, index)
+
+
+def _cited_numbers(lines: Lines, tail: str) -> list[FieldReading]:
+    """The number as an annex's header cites it."""
+    out = []
+    for index, m, place in _citing(lines, tail):
         head = normalise_lookalikes(nfc(lines.text[index][m.start(1) : m.end(1)]))
         confidence, by_hand = lines.over(index, m.start(1), m.end(1))
         out.append(FieldReading(reader=lines.reader, place=place, value=_head_value(head, "", tail), raw=head,
@@ -250,14 +255,9 @@ def _second_parts(lines: Lines, index: int, place: str, by_hand: bool) -> list[F
 
 
 def _cited_date_parts(lines: Lines, tail: str) -> list[FieldReading]:
+    """The date as an annex's header cites it, after the number."""
     out = []
-    want = _REPEATS.sub(r"\1", fold(normalise_lookalikes(tail)).replace(" ", ""))
-    for index in lines.annex_lines():
-        folded = fold(lines.text[index].translate(_LOOKALIKES))  # of the same length: offsets carry over
-        m = _CITED_NUMBER.search(folded)
-        if m is None or (want and _REPEATS.sub(r"\1", m.group(2).replace(" ", "")) != want):
-            continue
-        place = _annex_place(lines, index)
+    for index, m, place in _citing(lines, tail):
         parts = _tesseract_parts(lines, index, m.end(), place)
         by_hand = any(r.by_hand for r in parts)
         out += parts + _second_parts(lines, index, place, by_hand)

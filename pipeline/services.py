@@ -29,7 +29,6 @@ from domain.records import Manifest
 from indexer.backends import INDEXES
 from indexer.base import Index
 from indexer.outbox import Outbox
-from ocr.neural import shared_reader
 from ocr.recognizer import LineRecognizer, NoReader
 from pipeline.config import Settings, load_settings
 from pipeline.in_flight import InFlight
@@ -52,10 +51,16 @@ class Services:
 
     @property
     def figure_reader(self) -> LineRecognizer:
-        """The second reader of figures the settings name, its model loaded on first use (about 0.3 s)."""
+        """The second reader of figures the settings name, its model loaded on first use (about 0.3 s; OpenCV and
+        ONNX Runtime imported then, not by commands that never read a page)."""
         with self._lock:
             if self._figure_reader is None:
-                self._figure_reader = shared_reader() if self.settings.second_reader == "ppocr-v4" else NoReader()
+                if self.settings.second_reader == "ppocr-v4":
+                    from ocr.neural import shared_reader
+
+                    self._figure_reader = shared_reader()
+                else:
+                    self._figure_reader = NoReader()
             return self._figure_reader
 
     def signer_for(self, operator: Actor) -> DocumentSigner:
