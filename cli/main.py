@@ -154,6 +154,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         "already_archived": counts[ALREADY_ARCHIVED],
         "duplicate_captures": [{"file": r.source, "record": r.result_code, "reason": r.reason}
                                for r in results if r.outcome == DUPLICATE_CAPTURE],
+        "replaced_captures": [{"file": r.source, "record": r.result_code, "reason": r.reason}
+                              for r in results if r.outcome == ACCEPTED and r.reason],
         "quarantined": counts[QUARANTINED], "needs_review": sum(r.needs_review for r in results
                                                                 if r.outcome == ACCEPTED),
         "needs_rescan": sum(r.needs_rescan for r in results if r.outcome == ACCEPTED),
@@ -189,6 +191,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     for r in results:
         if r.outcome == DUPLICATE_CAPTURE:
             console.print(f"[yellow]Không tạo hồ sơ mới cho[/yellow] {Path(r.source).name}: {r.reason}")
+        elif r.outcome == ACCEPTED and r.reason:  # the fuller capture of a paper: the record's next version
+            console.print(f"[yellow]Thay bản đã lưu bằng[/yellow] {Path(r.source).name} ({r.result_code}): {r.reason}")
     if waiting > 0:
         console.print(f"[yellow]{waiting} hồ sơ đã lưu trữ nhưng chỉ mục tra cứu chưa nhận "
                       "(máy chủ chỉ mục không trả lời); khi chỉ mục hoạt động lại, chạy: sohoa reindex --pending")
