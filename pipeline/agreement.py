@@ -17,6 +17,7 @@ from domain.records import FieldReading
 
 SURE = 80.0  # a reading of print at this confidence or more stands alone (as pipeline.fields.CONFIDENT)
 PRIMARY = "đầu văn bản"  # the place a value is first read (the header); its repetitions come after
+GAINSAY = 50.0  # a reading of another value at this confidence or more keeps print read surely from standing alone
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ def decide(readings: Sequence[FieldReading]) -> Verdict:
         return Verdict(None, False, shown, "không bên nào đọc được")
     sure = [v for v, rs in by_value.items() if any(sure_alone(r) for r in rs)]
     agreed = [v for v, rs in by_value.items() if _independent(rs)]
-    if len(sure) == 1 and (not agreed or agreed == sure):
+    gainsaid = len(sure) == 1 and any(r.value != sure[0] and r.confidence >= GAINSAY for rs in by_value.values()
+                                      for r in rs)  # another reading, made with some confidence, says otherwise
+    if len(sure) == 1 and (not agreed or agreed == sure) and not gainsaid:
         return Verdict(sure[0], True, shown, "in rõ, đọc chắc chắn")
     if len(agreed) == 1 and not sure:
         places = sorted({r.place for r in by_value[agreed[0]]})

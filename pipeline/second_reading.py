@@ -140,8 +140,6 @@ def _date_slots(line: _Line, day: int, month: int) -> list[tuple[str, Box]]:
     slots.append(("month", (b[month][2], b[month][1], month_end, b[month][3])))
     if year is not None and year + 1 < len(b):
         slots.append(("year", (b[year][2], b[year][1], b[year + 1][2], b[year][3])))
-    elif day + 1 < len(b) and "/" in line.words[day + 1]:  # "ngày 18/02/2025": one slot, figures and slashes
-        slots = [("date", (b[day][2], b[day][1], b[day + 1][2], b[day][3]))]
     return slots
 
 

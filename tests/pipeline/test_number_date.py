@@ -99,3 +99,10 @@ def test_print_read_surely_stands_alone_without_evidence() -> None:
     got = read("237/QĐ-UBND", "18", weak=set())
     assert (got.number, got.issue_date) == ("237/QĐ-UBND", date(2025, 2, 18))
     assert not got.doubts and not got.evidence
+
+
+def test_print_read_surely_is_not_believed_when_the_second_reader_reads_otherwise() -> None:
+    got = read("440/QĐ-UBND", "18", weak={"Bạc"}, seconds={2: [second("number", "210", 90.0)]})
+    assert got.number == "440/QĐ-UBND" and "210" in got.doubts["number"]  # flagged with both readings, never silent
+    weak = read("440/QĐ-UBND", "18", weak=set(), seconds={2: [second("number", "40", 20.0)]})
+    assert "number" not in weak.doubts  # a second reading made without confidence does not gainsay print
