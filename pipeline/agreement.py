@@ -29,8 +29,11 @@ class Verdict:
 
 
 def sure_alone(reading: FieldReading) -> bool:
-    """Print read surely by Tesseract (or a trusted text layer): no second reading needed."""
-    return reading.reader in ("tesseract", "text_layer") and not reading.by_hand and reading.confidence >= SURE
+    """Print read surely by Tesseract (or a trusted text layer) in the value's own place: no second reading needed.
+    A repetition elsewhere (an annex citing "Quyết định số 1676/QĐ-UBND", which may be another decision) only ever
+    confirms what the value's own place says."""
+    return (reading.reader in ("tesseract", "text_layer") and not reading.by_hand and reading.confidence >= SURE
+            and reading.place == PRIMARY)
 
 
 def _independent(readings: Sequence[FieldReading]) -> bool:

@@ -106,3 +106,9 @@ def test_print_read_surely_is_not_believed_when_the_second_reader_reads_otherwis
     assert got.number == "440/QĐ-UBND" and "210" in got.doubts["number"]  # flagged with both readings, never silent
     weak = read("440/QĐ-UBND", "18", weak=set(), seconds={2: [second("number", "40", 20.0)]})
     assert "number" not in weak.doubts  # a second reading made without confidence does not gainsay print
+
+
+def test_an_annex_citing_a_number_surely_never_stands_for_an_unread_header() -> None:
+    """An annex may cite another decision of the same form: printed and read surely there, it only confirms."""
+    got = read("4HØ/QĐ-UBND", "18", weak={"4HØ/QĐ-UBND"}, annex=("1676/QĐ-UBND", "15"))
+    assert "number" in got.doubts and not got.evidence["number"].confirmed
