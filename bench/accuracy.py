@@ -64,7 +64,7 @@ FIELD_NOTES = {  # review codes that mark a field as needing a person
     "number": {"no_number", "number_uncertain"},
     "issue_date": {"no_issue_date", "issue_date_uncertain", "future_issue_date"},
     "issuer": {"no_issuer", "issuer_uncertain"},
-    "subject": {"no_subject", "handwritten_subject", "nameless_person"},
+    "subject": {"no_subject", "handwritten_subject", "nameless_person", "name_uncertain"},
     "subject_dob": {"no_dob", "handwritten_dob"},
     "subject_identifier": {"no_identifier", "handwritten_identifier"},
 }

@@ -29,6 +29,38 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str]]:
     return table(raw["surnames"]), table(raw["middle_names"])
 
 
+@cache
+def _other_parts() -> frozenset[str]:
+    with (REFERENCE_DATA / "names.toml").open("rb") as f:
+        return frozenset(fold(w) for w in tomllib.load(f).get("other_parts", []))
+
+
+def is_other_name_part(word: str) -> bool:
+    """A part of a name of the Central Highlands' peoples ("Ksor", "Niê"), or one of those written with an
+    apostrophe ("H'Hen", "Y'Blô"): not a Vietnamese syllable, and no misreading."""
+    folded = fold(word)
+    return folded in _other_parts() or (len(folded) > 2 and folded[1] in "'’" and folded[0] in "hy")
+
+
+def mend_surname(word: str) -> str | None:
+    """The one known surname a first word read as no syllable stands for ("I.Ê" -> "LÊ": the L read as "I." ):
+    the surname one letter from it (marks, dots and case aside), when exactly one is; None otherwise."""
+    surnames, _ = _lexicon()
+    letters = "".join(c for c in fold(word) if c.isalpha())
+    found = {spelled for key, spelled in surnames.items() if _one_apart(letters, key)}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether one letter changed, added or dropped turns `a` into `b`."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def correct_name(name: str) -> str:
     """'NGUYÊN THI LAN' -> 'NGUYỄN THỊ LAN'; names in upper case, as printed."""
     surnames, middles = _lexicon()

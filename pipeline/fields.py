@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from domain.catalogue import Labels
 from domain.dates import find_dates, make_date
 from domain.issuers import correct_issuer, is_known_name
-from domain.names import correct_name, is_surname, restore_surname
+from domain.names import correct_name, is_other_name_part, is_surname, mend_surname, restore_surname
 from domain.personal_number import check_personal_number, digits_only, is_old_id
 from domain.records import FieldEvidence, FieldReading, Person
 from domain.text import fold, nfc, squash
@@ -164,7 +164,8 @@ def _name_from(value: str, honorifics: Sequence[str]) -> str | None:
     name: list[str] = []
     for token in tokens:
         word = token.strip(",.;:()")
-        if not word or not all(c.isalpha() for c in word) or not _is_upperish(word):
+        letters = word.replace(".", "").replace("'", "").replace("’", "")  # "I.Ê" (a misread LÊ), "H'HEN"
+        if not word or not letters or not all(c.isalpha() for c in letters) or not _is_upperish(word):
             break
         name.append(word.upper())
         if token != word:  # punctuation closes the name
@@ -421,6 +422,31 @@ def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence
     return out
 
 
+def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEvidence], reader: str
+                   ) -> dict[str, FieldEvidence]:
+    """Names holding a word that is no Vietnamese syllable (nor a part of a Highlands name): "HỒ VĂN ILONG", "I.Ê
+    THANH TÂM". A first word one letter from exactly one known surname is mended to it ("LÊ THANH TÂM"); either
+    way the name is flagged, with what was read: never stored as read without a word."""
+    out: dict[str, FieldEvidence] = {}
+    for index, person in enumerate(persons):
+        key = f"persons.{index}.name"
+        words = (person.name or "").split()
+        odd = [w for w in words if not is_syllable(w) and not is_other_name_part(w)]
+        if not odd or key in evidence:  # a name read by hand has its own evidence (two readers)
+            continue
+        read = person.name or ""
+        mended = mend_surname(words[0]) if odd == [words[0]] else None
+        if mended is not None:
+            person.name = " ".join([mended, *words[1:]])
+            why = (f"«{words[0]}» không phải âm tiết tiếng Việt; họ gần nhất và duy nhất là {mended}: đã sửa thành "
+                   f"«{person.name}», cần đối chiếu với bản giấy")
+        else:
+            why = f"«{', '.join(odd)}» không phải âm tiết tiếng Việt (có thể đọc sai): cần đối chiếu với bản giấy"
+        out[key] = FieldEvidence(value=person.name, confirmed=False, reason=why,
+                                 readings=[FieldReading(reader=reader, place=HEADER, value=_letters(read), raw=read)])
+    return out
+
+
 def _figure_value(name: str, read: str) -> str | None:
     """The second reader's figures as the field's value: a day as dd/mm/yyyy, an ID as its digits."""
     if name == "dob":
@@ -517,6 +543,7 @@ def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
     events = _events(text, labels, default_role, learned, _hand_map(lines, inked))
     persons, by_hand = _persons(events, default_role)
     evidence |= _hand_evidence(by_hand, persons, text, known)
+    evidence |= _misread_names(persons, evidence, known.reader)
     issue_date = found["issue_date"].value
     return Extracted(
         number=number if isinstance(number, str) else None,

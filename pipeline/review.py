@@ -72,6 +72,10 @@ def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles
                 f"Có số {person.personal_number or person.old_id} nhưng không đọc được họ tên người mang số này")))
     for person in subjects:  # written in by hand and not confirmed by a second reading: a person checks the paper
         index = extracted.persons.index(person)
+        misread = extracted.evidence.get(f"persons.{index}.name")
+        if "subject" in required and person.name and "name" not in person.handwritten and misread is not None \
+                and not misread.confirmed:
+            notes.append(Note(code="name_uncertain", message=f"Họ tên «{person.name}»: {misread.reason}"))
         for name, (code, required_as, what) in HANDWRITTEN.items():
             value = getattr(person, name)
             evidence = extracted.evidence.get(f"persons.{index}.{name}")

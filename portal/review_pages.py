@@ -28,7 +28,8 @@ NOTE_VI = {  # what each review note asks a person to look at, in a word or two
     "unknown_type": "LOẠI GIẤY TỜ", "low_type_confidence": "LOẠI GIẤY TỜ", "no_number": "SỐ",
     "number_uncertain": "SỐ", "no_issue_date": "NGÀY CẤP", "issue_date_uncertain": "NGÀY CẤP",
     "future_issue_date": "NGÀY CẤP", "no_issuer": "CƠ QUAN CẤP", "issuer_uncertain": "CƠ QUAN CẤP",
-    "no_subject": "HỌ TÊN", "nameless_person": "HỌ TÊN", "handwritten_subject": "HỌ TÊN VIẾT TAY",
+    "no_subject": "HỌ TÊN", "nameless_person": "HỌ TÊN", "name_uncertain": "HỌ TÊN",
+    "handwritten_subject": "HỌ TÊN VIẾT TAY",
     "no_dob": "NGÀY SINH", "handwritten_dob": "NGÀY SINH VIẾT TAY", "no_identifier": "SỐ GIẤY TỜ",
     "handwritten_identifier": "SỐ GIẤY TỜ VIẾT TAY", "low_resolution": "ĐỘ PHÂN GIẢI",
     "low_ocr_confidence": "CHẤT LƯỢNG ẢNH", "duplicate_unchecked": "BẢN TRÙNG"}
@@ -83,7 +84,8 @@ PART_VI = {"day": "ngày", "month": "tháng", "year": "năm"}
 NOTE_INPUT = {  # the input a review note is about: it has the cursor when no reading is shown
     "no_number": "so", "number_uncertain": "so", "no_issue_date": "ngay_cap", "issue_date_uncertain": "ngay_cap",
     "future_issue_date": "ngay_cap", "no_issuer": "co_quan", "issuer_uncertain": "co_quan", "no_subject": "p0_name",
-    "handwritten_subject": "p0_name", "nameless_person": "p0_name", "no_dob": "p0_dob", "handwritten_dob": "p0_dob",
+    "handwritten_subject": "p0_name", "nameless_person": "p0_name", "name_uncertain": "p0_name", "no_dob": "p0_dob",
+    "handwritten_dob": "p0_dob",
     "no_identifier": "p0_personal_number", "handwritten_identifier": "p0_personal_number"}
 
 

@@ -267,3 +267,31 @@ def test_a_blurred_date_line_is_trusted_when_the_same_date_is_read_surely_in_pri
     by_hand = [[False] * 5, [False] * 8, [False] * 5 + [True]]  # the agreeing date was written in: no witness
     assert "issue_date" in extract(text, CATALOGUE.labels_for("ket_hon"), title_index=0, confidences=blurred,
                                    inked=by_hand).doubts
+
+
+def test_a_name_word_that_is_no_syllable_is_mended_to_the_one_close_surname_or_flagged() -> None:
+    from domain.records import Classification
+    from pipeline.review import review_notes
+
+    labels = CATALOGUE.labels_for("tinh_trang_hon_nhan")
+    kind = Classification(type_id="tinh_trang_hon_nhan", type_name="Giấy xác nhận tình trạng hôn nhân",
+                          confidence=1.0, needs_review=False)
+    misread = extract(lines("Họ và tên: I.Ê THANH TÂM\nSinh ngày: 02/09/1990"), labels, title_index=None)
+    assert misread.persons[0].name == "LÊ THANH TÂM"  # the L read as "I.": the one surname a letter away
+    assert "LÊ" in misread.evidence["persons.0.name"].reason and not misread.evidence["persons.0.name"].confirmed
+    notes = review_notes(kind, misread, [], date(2026, 1, 1), CATALOGUE.get("tinh_trang_hon_nhan"))
+    assert any(n.code == "name_uncertain" for n in notes)  # mended, and said so: a person confirms it
+    odd = extract(lines("Họ và tên: HỒ VĂN ILONG\nSinh ngày: 02/09/1990"), labels, title_index=None)
+    assert odd.persons[0].name == "HỒ VĂN ILONG" and "ILONG" in odd.evidence["persons.0.name"].reason
+    highlands = extract(lines("Họ và tên: KSOR H'HEN\nSinh ngày: 02/09/1990"), labels, title_index=None)
+    assert highlands.persons[0].name == "KSOR H'HEN" and not highlands.evidence  # a Jrai name, not a misreading
+
+
+def test_personal_numbers_under_other_wordings_and_with_spaces_are_read() -> None:
+    labels = CATALOGUE.labels_for("tinh_trang_hon_nhan")
+    for wording in ("Số CCCD", "Căn cước số", "Mã định danh", "Số định danh"):
+        got = extract(lines(f"Họ và tên: TRẦN VĂN BÌNH\n{wording}: 0640 8692 7066"), labels, title_index=None)
+        assert got.persons[0].personal_number == "064086927066", wording
+    for written in ("05-03-1990", "05.03.1990", "5/3/1990"):
+        got = extract(lines(f"Họ và tên: TRẦN VĂN BÌNH\nSinh ngày: {written}"), labels, title_index=None)
+        assert got.persons[0].dob == date(1990, 3, 5), written
