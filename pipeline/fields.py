@@ -432,7 +432,8 @@ def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEviden
         key = f"persons.{index}.name"
         words = (person.name or "").split()
         odd = [w for w in words if not is_syllable(w) and not is_other_name_part(w)]
-        if not odd or key in evidence:  # a name read by hand has its own evidence (two readers)
+        earlier = evidence.get(key)  # a name read by hand has its own evidence (two readers)
+        if not odd or (earlier is not None and earlier.confirmed):
             continue
         read = person.name or ""
         mended = mend_surname(words[0]) if odd == [words[0]] else None
@@ -442,6 +443,9 @@ def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEviden
                    f"«{person.name}», cần đối chiếu với bản giấy")
         else:
             why = f"«{', '.join(odd)}» không phải âm tiết tiếng Việt (có thể đọc sai): cần đối chiếu với bản giấy"
+        if earlier is not None:  # flagged already: the pre-filled value mended, the reason told
+            out[key] = earlier.model_copy(update={"value": person.name, "reason": f"{earlier.reason}; {why}"})
+            continue
         out[key] = FieldEvidence(value=person.name, confirmed=False, reason=why,
                                  readings=[FieldReading(reader=reader, place=HEADER, value=_letters(read), raw=read)])
     return out
