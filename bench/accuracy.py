@@ -1,6 +1,7 @@
 """Accuracy of the pipeline against plain `tesseract -l vie` on the same files, per kind of capture.
 
-    python bench/accuracy.py [--samples DIR] [--real DIR] [--sets samples,real,photos,variety,second] [--seed N]
+    python bench/accuracy.py [--samples DIR] [--real DIR] [--sets samples,real,photos,variety,second,forms]
+                             [--seed N] [--forms-per-type N]
 
 Runs every file of the sample set (ground truth in its JSON files), of the real development set
 (`../shared/real-scans/`, truth read off the pages in bench/real_truth.toml; skipped with a message when the folder
@@ -27,9 +28,15 @@ linked to the first, not read). For each kind of capture it prints, sohoa beside
 - second captures: each archived paper captured again (a rescan of a sample image, a JPEG render of a PDF's first
   page) and digitised into the same archive; how many were linked to their record, and to a wrong one.
 
+- the forms (`sample_scans/forms.py`, generated afresh): a grammar of wordings and layouts split into a development
+  part and a held-out part no rule was written against, `--forms-per-type` documents of each type in each part,
+  scanned at 300 dpi (every fourth at 200); both parts side by side, with the gap (dev minus held-out) as
+  `forms_gap_*`;
+
 and then each required field right / flagged / silent over all files. Ends with one line of key=value figures:
 the totals (fields_right, fields_flagged, silent_misses, review_rate, rescan_rate, handwritten_read among them),
-then the variety set's per capture (scan300_, scan200_, scan150_, fax_, photo_).
+then the variety set's per capture (scan300_, scan200_, scan150_, fax_, photo_), then the forms' per part
+(forms_dev_, forms_held_out_, forms_gap_).
 """
 
 from __future__ import annotations
@@ -170,6 +177,18 @@ def variety_truths(folder: Path, seed: int) -> dict[Path, Truth]:
             for path, truth in sample_truths(folder).items()}
 
 
+def forms_truths(folder: Path, seed: int, per_type: int) -> dict[Path, Truth]:
+    """The grammar's two parts (`sample_scans/forms.py`) generated afresh, each file's kind its part and capture."""
+    from sample_scans.forms import generate
+
+    generate(folder, seed, per_type)
+    out = {}
+    for path, truth in sample_truths(folder).items():
+        meta = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        out[path] = replace(truth, kind=f"{FORMS}{meta['part']}: {meta['capture']}")
+    return out
+
+
 def real_truths(folder: Path) -> dict[Path, Truth]:
     with (REPO / "bench" / "real_truth.toml").open("rb") as f:
         raw = tomllib.load(f)["files"]
@@ -260,6 +279,9 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
             judge("subject", found is not None and found.get("name") == person["name"])
         if "subject_dob" in required and person.get("dob"):
             judge("subject_dob", found is not None and str(found.get("dob")) == person["dob"])
+        elif "subject_dob" in required and person.get("birth_year"):  # "sinh năm 1985": the year, no day invented
+            judge("subject_dob", found is not None and found.get("dob") is None
+                  and found.get("birth_year") == person["birth_year"])
         if "subject_identifier" in required:
             wanted = person.get("personal_number") or person.get("old_id")
             judge("subject_identifier", found is not None and wanted in (found.get("personal_number"),
@@ -343,7 +365,8 @@ def second_captures(cases: dict[Path, Any], work: Path, services: Any) -> tuple[
     return linked, wrong, count
 
 
-SETS = ("samples", "real", "photos", "variety", "second")
+SETS = ("samples", "real", "photos", "variety", "second", "forms")
+FORMS = "forms "  # kinds of the grammar's documents: "forms dev: scan 300 dpi", "forms held_out: scan 200 dpi"
 
 
 def main() -> int:
@@ -351,7 +374,8 @@ def main() -> int:
     parser.add_argument("--samples", type=Path, default=REPO / "sample_scans")
     parser.add_argument("--real", type=Path, default=REPO.parent / "shared" / "real-scans")
     parser.add_argument("--sets", default=",".join(SETS), help=f"which to run, comma-separated: {', '.join(SETS)}")
-    parser.add_argument("--seed", type=int, default=2026, help="of the variety set")
+    parser.add_argument("--seed", type=int, default=2026, help="of the variety set and the forms")
+    parser.add_argument("--forms-per-type", type=int, default=4, help="documents per type in each part of the forms")
     args = parser.parse_args()
     sets = set(args.sets.split(","))
 
@@ -382,6 +406,9 @@ def main() -> int:
             cases.update(photo_cases(samples, work / "photographed"))
         if "variety" in sets:
             cases.update(variety_truths(work / "variety-scans", args.seed))
+        forms = services_for(str(work / "forms"))
+        if "forms" in sets:
+            cases.update(forms_truths(work / "forms-scans", args.seed, args.forms_per_type))
         settings = services.settings
         catalogue = settings.catalogue
         from archive.base import SIGNED_PDF
@@ -394,7 +421,7 @@ def main() -> int:
             required = doc_type.required if doc_type else DEFAULT_REQUIRED
             roles = doc_type.subject_roles if doc_type else ()
             office = (photos if truth.kind == PHOTO_KIND else variety[truth.kind.removeprefix(VARIETY)]
-                      if truth.kind.startswith(VARIETY) else services)
+                      if truth.kind.startswith(VARIETY) else forms if truth.kind.startswith(FORMS) else services)
             result = digitise(path, office, BENCH)
             anchor = anchor_read(path, load_settings(work / "anchor"), work)
             tally.typed += bool(truth.type_id)
@@ -528,6 +555,32 @@ def main() -> int:
                         f"{key}_silent_misses": c.silent, f"{key}_review_rate": ratio(c.reviewed, c.records),
                         f"{key}_word_recall": ratio(c.recalled, c.words),
                         f"{key}_anchor_word_recall": ratio(c.anchor_recalled, c.words)}
+    parts = {}
+    for part in ("dev", "held_out"):  # the grammar's two parts, side by side: the gap is what fitting would show
+        t = Tally()
+        for kind in tallies:
+            if kind.startswith(f"{FORMS}{part}:"):
+                t.add(tallies[kind])
+        if t.files:
+            parts[part] = t
+    if parts:
+        print(f"\n{'forms':<10}{'files':>6}{'type':>8}{'ID+date':>9}{'name+DOB':>10}{'silent':>8}{'review':>8}")
+        for part, t in parts.items():
+            print(f"{part:<10}{t.files:>6}{ratio(t.type_right, t.typed):>8}{ratio(t.id_hit, t.with_id):>9}"
+                  f"{ratio(t.name_dob_hit, t.with_dob):>10}{t.silent:>8}{ratio(t.reviewed, t.records):>8}")
+    for part, t in parts.items():
+        figures |= {f"forms_{part}_type_accuracy": ratio(t.type_right, t.typed),
+                    f"forms_{part}_id_hit": ratio(t.id_hit, t.with_id),
+                    f"forms_{part}_name_dob_hit": ratio(t.name_dob_hit, t.with_dob),
+                    f"forms_{part}_silent_misses": t.silent,
+                    f"forms_{part}_review_rate": ratio(t.reviewed, t.records)}
+    if len(parts) == 2:
+        dev, held = parts["dev"], parts["held_out"]
+        for key, a, b in (("name_dob_hit", (dev.name_dob_hit, dev.with_dob), (held.name_dob_hit, held.with_dob)),
+                          ("id_hit", (dev.id_hit, dev.with_id), (held.id_hit, held.with_id)),
+                          ("review_rate", (dev.reviewed, dev.records), (held.reviewed, held.records))):
+            if a[1] and b[1]:
+                figures[f"forms_gap_{key}"] = f"{a[0] / a[1] - b[0] / b[1]:.3f}"
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
     return 0
 
