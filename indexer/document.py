@@ -57,6 +57,7 @@ class IndexedPerson:
     dob: date | None
     personal_number: str | None
     old_id: str | None
+    birth_year: int | None = None  # when the paper gives only the year: found by a date of birth in that year
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class IndexedRecord:
             validity_rule=f.validity_rule, validity_note=f.validity_note, location=location,
             needs_review=manifest.needs_review, reusable=signed,
             persons=tuple(IndexedPerson(p.role, p.name, name_key(p.name) if p.name else None, p.dob,
-                                        p.personal_number, p.old_id) for p in manifest.persons),
+                                        p.personal_number, p.old_id, p.birth_year) for p in manifest.persons),
             names=" ".join(p.name for p in manifest.persons if p.name), body=text,
         )
 
@@ -113,7 +114,8 @@ class IndexedRecord:
             "permanent": self.permanent, "validity_rule": self.validity_rule, "validity_note": self.validity_note,
             "location": self.location, "needs_review": self.needs_review, "reusable": self.reusable,
             "persons": [{"role": p.role, "name": p.name, "name_key": p.name_key, "dob": _iso(p.dob),
-                         "personal_number": p.personal_number, "old_id": p.old_id} for p in self.persons],
+                         "personal_number": p.personal_number, "old_id": p.old_id, "birth_year": p.birth_year}
+                        for p in self.persons],
             "names": self.names, "body": self.body,
         }
 

@@ -60,7 +60,10 @@ def search_body(q: RecordQuery) -> dict[str, Any]:
         assert q.name and q.dob
         must.append(_person({"bool": {
             "filter": [
-                {"term": {"persons.dob": q.dob.isoformat()}},
+                {"bool": {"should": [{"term": {"persons.dob": q.dob.isoformat()}},  # or the year, where the
+                                     {"bool": {"filter": [{"term": {"persons.birth_year": q.dob.year}}],  # paper
+                                               "must_not": [{"exists": {"field": "persons.dob"}}]}}],  # gives it
+                          "minimum_should_match": 1}},
                 {"fuzzy": {"persons.name_key": {"value": name_key(q.name), "fuzziness": 1, "prefix_length": 0,
                                                 "transpositions": True, "max_expansions": 1000}}},
             ],

@@ -13,7 +13,7 @@ from typing import Any
 
 from indexer.document import DASHES, SPACES
 
-SCHEMA_VERSION = 1  # bump when the mappings change: `sohoa reindex` then builds an index with the new ones
+SCHEMA_VERSION = 2  # bump when the mappings change: `sohoa reindex` then builds an index with the new ones
 
 SETTINGS: dict[str, Any] = {
     "analysis": {
@@ -72,6 +72,7 @@ MAPPINGS: dict[str, Any] = {
                 "dob": _DATE,
                 "personal_number": _KEYWORD,
                 "old_id": _KEYWORD,
+                "birth_year": {"type": "integer"},
             },
         },
         "names": _NAME,

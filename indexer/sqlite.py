@@ -33,10 +33,11 @@ CREATE TABLE IF NOT EXISTS records (
     reusable INTEGER NOT NULL, source TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS persons (
-    result_code TEXT NOT NULL, name_key TEXT, name_spelled TEXT, dob TEXT, personal_number TEXT, old_id TEXT
+    result_code TEXT NOT NULL, name_key TEXT, name_spelled TEXT, dob TEXT, personal_number TEXT, old_id TEXT,
+    birth_year INTEGER
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5(names, body, tokenize = "unicode61 remove_diacritics 2");
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 """
 # Made after a bulk build has filled the tables: sorting once is far cheaper than keeping B-trees in order per row.
 INDEXES = """
@@ -48,8 +49,9 @@ CREATE INDEX IF NOT EXISTS persons_record ON persons(result_code);
 CREATE INDEX IF NOT EXISTS persons_personal_number ON persons(personal_number);
 CREATE INDEX IF NOT EXISTS persons_old_id ON persons(old_id);
 CREATE INDEX IF NOT EXISTS persons_dob ON persons(dob);
+CREATE INDEX IF NOT EXISTS persons_birth_year ON persons(birth_year) WHERE birth_year IS NOT NULL;
 """
-SCHEMA_VERSION = 2  # PRAGMA user_version above; an index from another version is rebuilt by `sohoa reindex`
+SCHEMA_VERSION = 3  # PRAGMA user_version above; an index from another version is rebuilt by `sohoa reindex`
 CURRENT = "CURRENT"
 FIRST = "sohoa.sqlite"
 RANK_AT_MOST = 100  # full-text matches ranked by relevance (bm25); more than this: newest first
@@ -101,12 +103,13 @@ def _write(db: sqlite3.Connection, records: Iterable[IndexedRecord], fresh: bool
                      name_key(rec.issuer) if rec.issuer else None, source["valid_until"], int(rec.permanent),
                      int(rec.needs_review), int(rec.reusable), json.dumps(source, ensure_ascii=False)))
         people += [(rec.result_code, p.name_key, " ".join(spelled_words(p.name)) if p.name else None,
-                    p.dob.isoformat() if p.dob else None, p.personal_number, p.old_id) for p in rec.persons]
+                    p.dob.isoformat() if p.dob else None, p.personal_number, p.old_id,
+                    None if p.dob else p.birth_year) for p in rec.persons]
         texts.append((rowid, " ".join(folded_words(rec.names)), " ".join(folded_words(rec.body))))
     db.executemany("INSERT INTO records(rowid, result_code, dossier_code, type_id, number_key, issue_date, "
                    "issuer_key, valid_until, permanent, needs_review, reusable, source) "
                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    db.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?)", people)
+    db.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?,?)", people)
     db.executemany("INSERT INTO fulltext(rowid, names, body) VALUES (?,?,?)", texts)
     return len(batch)
 
@@ -292,8 +295,8 @@ class SqliteIndex:
         spelled = f" {' '.join(spelled_words(query.name or ''))} "
         rows = db.execute(
             f"SELECT p.result_code, p.name_key, p.name_spelled, r.issue_date FROM persons p "
-            f"JOIN records r USING (result_code) WHERE p.dob = ? AND {' AND '.join(where)}",
-            [query.dob.isoformat(), *args])  # type: ignore[union-attr]
+            f"JOIN records r USING (result_code) WHERE (p.dob = ? OR p.birth_year = ?) AND {' AND '.join(where)}",
+            [query.dob.isoformat(), query.dob.year, *args])  # type: ignore[union-attr]
         found: dict[str, tuple[bool, str | None]] = {}
         for code, key, name_spelled, issued in rows:
             if key is None or OSA.distance(key, wanted, score_cutoff=1) > 1:

@@ -5,6 +5,7 @@ record without the mouse."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,11 +126,13 @@ def _persons(form: FormData, before: list[Person]) -> list[Person]:
         value = {k: str(form.get(f"p{index}_{k}") or "").strip() for k in PERSON_FIELDS}
         if not (value["name"] or value["personal_number"] or value["old_id"]):
             continue
-        dob = parse_day(value["dob"]) if value["dob"] else None
-        if value["dob"] and dob is None:
-            raise InvalidRequest("bad_day", f"Ngày sinh không đúng dạng ngày (dd/mm/yyyy): {value['dob']!r}")
+        year = int(value["dob"]) if re.fullmatch(r"(19|20)\d\d", value["dob"]) else None  # "sinh năm 1985"
+        dob = parse_day(value["dob"]) if value["dob"] and year is None else None
+        if value["dob"] and dob is None and year is None:
+            raise InvalidRequest("bad_day", f"Ngày sinh không đúng dạng ngày (dd/mm/yyyy) hay năm (yyyy): "
+                                            f"{value['dob']!r}")
         old = before[index] if index < len(before) else None
-        out.append(Person(role=value["role"] or "subject", name=value["name"].upper() or None, dob=dob,
+        out.append(Person(role=value["role"] or "subject", name=value["name"].upper() or None, dob=dob, birth_year=year,
                           sex=value["sex"] or None, personal_number=value["personal_number"] or None,
                           old_id=value["old_id"] or None, handwritten=list(old.handwritten) if old else []))
     return out

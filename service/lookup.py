@@ -162,6 +162,7 @@ def hit_json(hit: Hit, on: date) -> dict[str, Any]:
         "location": hit.location, "needs_review": hit.needs_review,
         "signed_copy": f"sohoa link {hit.result_code}",
         "persons": [{"role": p.role, "name": p.name, "dob": p.dob.isoformat() if p.dob else None,
+                     "birth_year": p.birth_year,
                      "personal_number": p.personal_number, "old_id": p.old_id} for p in hit.persons],
     }
 
@@ -173,7 +174,8 @@ def matches(person: IndexedPerson, query: RecordQuery) -> bool:
     if query.old_id:
         return person.old_id == query.old_id
     if query.name and query.dob:
-        return bool(person.name_key and person.dob == query.dob
+        born = person.dob == query.dob or (person.dob is None and person.birth_year == query.dob.year)
+        return bool(person.name_key and born
                     and OSA.distance(person.name_key, name_key(query.name), score_cutoff=1) <= 1)
     return True
 

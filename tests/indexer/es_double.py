@@ -259,6 +259,11 @@ class Evaluator:
         terms, mapping = self._terms(doc, name, scope)
         return 1.0 if self._query_term(mapping, value) in terms else None
 
+    def _q_exists(self, body: dict[str, Any], doc: dict[str, Any], scope: str | None) -> float | None:
+        path, _, _ = field_mapping(self.mappings, body["field"])
+        local = path[len(scope) + 1:] if scope and path.startswith(scope + ".") else path
+        return 1.0 if any(v is not None for v in source_values(doc, local)) else None
+
     def _q_terms(self, body: dict[str, Any], doc: dict[str, Any], scope: str | None) -> float | None:
         name, values = self._field(body)
         terms, mapping = self._terms(doc, name, scope)

@@ -56,6 +56,21 @@ def test_by_name_and_birth_date_ignores_case_and_diacritics_and_tolerates_one_oc
     assert codes(loaded, name="dang van dat", dob=date(1988, 1, 2)) == [MARRIAGE]  # đ -> d
 
 
+def test_a_person_whose_paper_gives_only_the_year_of_birth_is_found_by_a_birth_date_in_that_year(
+        backend: Index) -> None:
+    from domain.records import Person
+    from tests.indexer.conftest import _record
+
+    permit = _record("permit", f"{AGENCY}-261207-000042-KQ1", type_id="giay_phep_xay_dung", type_name="Giấy phép",
+                     issued=date(2024, 5, 2), text="GIẤY PHÉP XÂY DỰNG",
+                     persons=[Person(role="owner", name="LÝ ĐÌNH HÙNG", birth_year=1985)])
+    assert backend.upsert_many([permit]) == []
+    [hit] = backend.find(RecordQuery(name="Lý Đình Hùng", dob=date(1985, 3, 5)))
+    assert hit.result_code == permit.result_code and hit.persons[0].birth_year == 1985
+    assert hit.persons[0].dob is None  # no day invented
+    assert codes(backend, name="Lý Đình Hùng", dob=date(1986, 3, 5)) == []
+
+
 def test_an_exact_spelling_ranks_before_other_spellings(loaded: Index) -> None:
     assert codes(loaded, name="Trần Thị Lân", dob=LAN_DOB) == [BIRTH_LAN, STATUS_NEW, STATUS_OLD, OCR_LAM]
     assert codes(loaded, name="TRẦN THỊ LAN", dob=LAN_DOB) == [STATUS_NEW, STATUS_OLD, OCR_LAM, BIRTH_LAN]

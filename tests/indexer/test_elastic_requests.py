@@ -93,7 +93,8 @@ def test_bulk_lines_carry_the_record_as_the_mappings_expect(double: EsDouble) ->
     assert doc["issue_date"] == "2020-03-04" and doc["valid_until"] is None and doc["permanent"] is True
     assert doc["reusable"] is True and doc["needs_review"] is False
     assert doc["persons"][1] == {"role": "husband", "name": "ĐẶNG VĂN ĐẠT", "name_key": "dang van dat",
-                                 "dob": "1988-01-02", "personal_number": "064088000002", "old_id": None}
+                                 "dob": "1988-01-02", "personal_number": "064088000002", "old_id": None,
+                                 "birth_year": None}
     assert doc["names"] == "NGUYỄN THỊ HỒNG NHUNG ĐẶNG VĂN ĐẠT" and "Đắk Pơ" in doc["body"]
     assert set(doc) <= set(MAPPINGS["properties"])
     unsigned = next(line for line in bulk.body if line.get("result_code", "").endswith("0006-KQ1"))
@@ -109,7 +110,11 @@ def test_each_lookup_sends_its_query_dsl(double: EsDouble) -> None:
         "query": {"bool": {
             "must": [{"nested": {"path": "persons", "score_mode": "max", "query": {"bool": {
                 "filter": [
-                    {"term": {"persons.dob": "1978-09-02"}},
+                    {"bool": {"should": [  # the day, or the year where the paper gives only a year
+                        {"term": {"persons.dob": "1978-09-02"}},
+                        {"bool": {"filter": [{"term": {"persons.birth_year": 1978}}],
+                                  "must_not": [{"exists": {"field": "persons.dob"}}]}}],
+                        "minimum_should_match": 1}},
                     {"fuzzy": {"persons.name_key": {"value": "tran thi lan", "fuzziness": 1, "prefix_length": 0,
                                                     "transpositions": True, "max_expansions": 1000}}}],
                 "should": [{"constant_score": {"filter": {"match_phrase": {"persons.name.exact": "Trần Thị Lan"}},
