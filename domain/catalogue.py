@@ -86,6 +86,16 @@ class Labels:
     personal_number: tuple[str, ...] = ()
     old_id: tuple[str, ...] = ()
     sex: tuple[str, ...] = ()
+    birth_year: tuple[str, ...] = ()  # "Năm sinh", "sinh năm": a year of birth, no day
+    # Words that make any label a name's ("Họ tên người đứng tên", "Tên đầy đủ"), and words that make it an ID's:
+    # a label is known by what it says, not only by the wordings listed.
+    name_words: tuple[str, ...] = ()
+    subject_words: tuple[str, ...] = ()  # "được": "Người được hỗ trợ" is the one the paper is about
+    id_words: dict[str, str] = field(default_factory=dict)  # word -> personal_number | old_id
+    other_fields: tuple[str, ...] = ()  # labels of other fields ("Dân tộc"): where a name before them ends
+    officials: tuple[str, ...] = ()  # titles after a name that make it an official's ("Trưởng phòng")
+    # Words just before an honorific that make the person named a relative ("con ông X": X is a parent).
+    relations: dict[str, str] = field(default_factory=dict)
     # Words that, printed in a longer label than a configured one ("Họ và tên chủ hộ kinh doanh"), give the role.
     role_words: dict[str, str] = field(default_factory=dict)
     default_role: str = "subject"  # the role of a person named under a generic label or after an honorific
@@ -95,7 +105,11 @@ class Labels:
         return Labels(name=own.name + self.name, honorifics=own.honorifics + self.honorifics, dob=own.dob + self.dob,
                       personal_number=own.personal_number + self.personal_number, old_id=own.old_id + self.old_id,
                       sex=own.sex + self.sex, role_words={**self.role_words, **own.role_words},
-                      default_role=own.default_role)
+                      default_role=own.default_role, birth_year=own.birth_year + self.birth_year,
+                      name_words=own.name_words + self.name_words,
+                      subject_words=own.subject_words + self.subject_words, id_words={**self.id_words, **own.id_words},
+                      other_fields=own.other_fields + self.other_fields, officials=own.officials + self.officials,
+                      relations={**self.relations, **own.relations})
 
 
 @dataclass(frozen=True)

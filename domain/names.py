@@ -75,6 +75,11 @@ def correct_name(name: str) -> str:
     return " ".join(words)
 
 
+def surname_spellings() -> frozenset[str]:
+    """The known surnames as registered, upper case with their marks."""
+    return frozenset(_lexicon()[0].values())
+
+
 def is_surname(word: str) -> bool:
     """Whether a word, as read (marks ignored), is a known surname."""
     return fold(word) in _lexicon()[0]

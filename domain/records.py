@@ -28,6 +28,7 @@ class Person(BaseModel):
     role: str
     name: str | None = None
     dob: date | None = None
+    birth_year: int | None = None  # the year of birth, when the paper gives no day ("sinh năm 1985")
     sex: str | None = None
     personal_number: str | None = None
     old_id: str | None = None

@@ -10,7 +10,7 @@ first line they came from. Words outside every table keep their lines; a page wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -77,6 +77,7 @@ def read_rows(page: OcrPage, tables: list[Table], scale: float = 1.0) -> OcrPage
     if not tables:
         return page
     rows: dict[tuple[int, int], list[tuple[int, int, Word]]] = {}  # (table, row) -> (column, line, word)
+    widths = [len(t.columns) - 1 for t in tables]  # columns per table: an empty cell keeps its place
     kept: list[Line | tuple[int, int]] = []  # lines and table rows, in the order they were first met
     for index, line in enumerate(page.lines):
         rest = []
@@ -89,8 +90,9 @@ def read_rows(page: OcrPage, tables: list[Table], scale: float = 1.0) -> OcrPage
             key = (where[0], where[1][0])
             if key not in kept:
                 kept.append(key)
-            if word.text not in _RULE_WORDS:
-                rows.setdefault(key, []).append((where[1][1], index, word))
+            text = word.text.strip("".join(_RULE_WORDS))  # "|ViCông": a rule read into the word beside it
+            if text:
+                rows.setdefault(key, []).append((where[1][1], index, replace(word, text=text)))
         if rest:
             kept.append(Line(tuple(rest)))
     lines = []
@@ -102,11 +104,15 @@ def read_rows(page: OcrPage, tables: list[Table], scale: float = 1.0) -> OcrPage
         if not cells:
             continue
         words: list[Word] = []
-        for column in sorted({c for c, _, _ in cells}):  # in a cell: line by line as read, left to right
+        first = min((w for _, _, w in cells), key=lambda w: w.left)
+        for column in range(widths[item[0]]):  # in a cell: line by line as read, left to right
             in_cell = [w for _, _, w in sorted((c for c in cells if c[0] == column), key=lambda c: (c[1], c[2].left))]
-            if words:
-                last = words[-1]
-                words.append(Word("|", 100.0, last.left + last.width + 1, last.top, 1, last.height))
+            if column:  # "| VŨ NGỌC LINH | 23/5/1947": a cell left blank (or unread) is still a cell
+                last = words[-1] if words else first
+                words.append(Word("|", 100.0, last.left + (last.width + 1 if words else -2), last.top, 1,
+                                  last.height))
             words.extend(in_cell)
+        while words and words[-1].text == "|":  # blank cells at the row's end say nothing
+            words.pop()
         lines.append(Line(tuple(words)))
     return OcrPage(tuple(lines), page.width, page.height, page.dpi, page.text_layer_pdf)

@@ -113,7 +113,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_LABEL_KEYS = ("name", "honorifics", "dob", "personal_number", "old_id", "sex", "role_words", "default_role")
+_LABEL_KEYS = ("name", "honorifics", "dob", "personal_number", "old_id", "sex", "role_words", "default_role",
+               "birth_year", "name_words", "subject_words", "id_words", "other_fields", "officials", "relations")
 
 
 def _labels(table: dict[str, Any], where: str, default_role: str = "subject") -> Labels:
@@ -133,6 +134,13 @@ def _labels(table: dict[str, Any], where: str, default_role: str = "subject") ->
         sex=tuple(table.get("sex", ())),
         role_words=dict(table.get("role_words", {})),
         default_role=str(table.get("default_role", default_role)),
+        birth_year=tuple(table.get("birth_year", ())),
+        name_words=tuple(table.get("name_words", ())),
+        subject_words=tuple(table.get("subject_words", ())),
+        id_words=dict(table.get("id_words", {})),
+        other_fields=tuple(table.get("other_fields", ())),
+        officials=tuple(table.get("officials", ())),
+        relations=dict(table.get("relations", {})),
     )
 
 
@@ -151,8 +159,10 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
                 subject_roles=tuple(t.get("subject_roles", ())),
                 required=tuple(t.get("required", DEFAULT_REQUIRED)),
                 number_pattern=t.get("number_pattern", ""),
-                labels=shared.extended_by(_labels(t.get("labels", {}), f"{path}: type {t['id']}, [types.labels]",
-                                                   shared.default_role)),
+                labels=shared.extended_by(_labels(
+                    t.get("labels", {}), f"{path}: type {t['id']}, [types.labels]",
+                    # a person under a generic label on a paper about one role is in that role
+                    t["subject_roles"][0] if len(t.get("subject_roles", ())) == 1 else shared.default_role)),
             )
             for t in raw["types"]
         )

@@ -21,12 +21,13 @@ from rapidfuzz import fuzz
 from domain.catalogue import Labels
 from domain.dates import find_dates, make_date
 from domain.issuers import correct_issuer, is_known_name
-from domain.names import correct_name, is_other_name_part, is_surname, mend_surname, restore_surname
+from domain.names import is_other_name_part, is_surname, mend_surname, restore_surname
 from domain.personal_number import check_personal_number, digits_only, is_old_id
 from domain.records import FieldEvidence, FieldReading, Person
 from domain.text import fold, nfc, squash
 from ocr.syllables import is_syllable
 from pipeline.agreement import decide, describe
+from pipeline.name_run import is_honorific, name_run, name_span
 from pipeline.number_date import HEADER, Found, Lines, read_issue_date, read_number
 from pipeline.second_reading import FigureReading
 
@@ -116,7 +117,7 @@ class _Event:
 
 def _label_pattern(label: str) -> re.Pattern[str]:
     words = re.findall(r"\w+", fold(label))
-    return re.compile(r"(?<!\w)" + r"[\s,.;]*".join(map(re.escape, words)) + r"(?!\w)\s*[:;.|]?\s*")
+    return re.compile(r"(?<!\w)" + r"[\s,.;/]*".join(map(re.escape, words)) + r"(?!\w)\s*[:;.|]?\s*")
 
 
 # The rest of a longer label (a few words without digits) up to its colon or cell border, then the value.
@@ -142,7 +143,7 @@ def _misread_labels(folded: str, kinds: Sequence[tuple[str, str, str]],
     return found
 
 
-def _role_in(words: str, role_words: dict[str, str]) -> str | None:
+def _role_in(words: str, role_words: Mapping[str, str]) -> str | None:
     """The role a label's own words name ("chủ hộ kinh doanh" -> owner), the longest role word first."""
     folded = f" {fold(squash(words))} "
     for word in sorted(role_words, key=len, reverse=True):
@@ -156,27 +157,20 @@ def _is_upperish(token: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) >= 0.6
 
 
-def _name_from(value: str, honorifics: Sequence[str]) -> str | None:
-    """The upper-case name at the start of `value` ('ĐẶNG VĂN ĐẠT Giới tính: Nam' -> 'ĐẶNG VĂN ĐẠT')."""
-    tokens = value.split()
-    if tokens and fold(tokens[0]) in {fold(h) for h in honorifics}:
-        tokens = tokens[1:]
-    name: list[str] = []
-    for token in tokens:
-        word = token.strip(",.;:()")
-        letters = word.replace(".", "").replace("'", "").replace("’", "")  # "I.Ê" (a misread LÊ), "H'HEN"
-        if not word or not letters or not all(c.isalpha() for c in letters) or not _is_upperish(word):
-            break
-        name.append(word.upper())
-        if token != word:  # punctuation closes the name
-            break
-    return correct_name(nfc(" ".join(name))) if len(name) >= 2 else None
+def _stops(labels: Labels) -> tuple[str, ...]:
+    """The labels (folded) where a name before them ends: every field's label the type knows."""
+    words = [*labels.dob, *labels.sex, *labels.personal_number, *labels.old_id, *labels.birth_year,
+             *labels.other_fields, *labels.officials, *(n.label for n in labels.name)]
+    return tuple(sorted({squash(fold(w)) for w in words}, key=len, reverse=True))
 
 
 def _date_after_label(value: str) -> date | None:
     """The date a label gives: one that starts just after it, in figures or written out in words (which run
     longer: "ngày mười sáu tháng mười một năm hai nghìn không trăm lẻ chín")."""
-    return next((found for pos, found in find_dates(value[:LABEL_REACH + 80]) if pos < LABEL_REACH), None)
+    found = next((found for pos, found in find_dates(value[:LABEL_REACH + 80]) if pos < LABEL_REACH), None)
+    if found is None:  # "Sinh ngày 05 tháng 3 năm 1990": the label took the date's own "ngày"
+        found = next((d for pos, d in find_dates("ngày " + value[:LABEL_REACH + 80]) if pos == 0), None)
+    return found
 
 
 def _mended_birth_date(value: str) -> date | None:
@@ -206,9 +200,76 @@ def _sex_from(value: str) -> str | None:
     return None
 
 
+_ANY_LABEL = re.compile(r"(?m)(?:^|\|)[ \t]*([^\W\d][^:;|\d\n]{1,60}?)[ \t]*(?::|;|\|(?=[^|\n]*\S))")
+_TO_FIGURES = re.compile(r"(?:[ \t]+[^\W\d]+){0,3}?[ \t\n]*[:|]?[ \t]*(?=\d)")  # "công dân số: " before an ID
+_YEAR = re.compile(r"\s*((?:19|20)\d{2})(?!\d)")
+HEADING_WORDS = 6  # a line naming a role with no value after it heads a section ("Bên vợ", "Thông tin người chồng:")
+
+
+def _label_kind(label: str, labels: Labels) -> tuple[str, str] | None:
+    """What any label is, by its words: (kind, role) of a name's or an ID's label, None for another field's.
+    "Họ tên người đứng tên", "Tên đầy đủ", "Chủ hộ" name a person; "Số căn cước", "Giấy CMND số" give an ID."""
+    folded = f" {squash(fold(label))} "
+    for word, kind in labels.id_words.items():
+        if f" {fold(word)} " in folded:
+            return kind, ""
+    own = set(re.findall(r"\w+", nfc(label).lower()))
+    if "sinh" in own and own & {"ngày", "năm"} and not own & set(labels.name_words):
+        return ("dob", "") if "ngày" in own else ("birth_year", "")  # "Ngày tháng sinh"; "Năm sinh": the year
+    if any(f" {squash(fold(other))} " in folded for other in (*labels.other_fields, *labels.dob, *labels.sex,
+                                                                  *labels.birth_year)):
+        return None
+    role = _role_in(label, labels.role_words)
+    if role or own & {nfc(w).lower() for w in (*labels.name_words, *labels.subject_words)} or (
+            labels.name_words and all(f" {fold(w)} " in folded for w in labels.name_words)):
+        return "name", role or "subject"
+    return None
+
+
+def _headings(text: str, role_words: Mapping[str, str]) -> list[tuple[int, str]]:
+    """Lines that head a section about one person ("Bên vợ", "THÔNG TIN NGƯỜI CHỒNG:"): a few words naming a role,
+    no value after them. A generic "Họ và tên" below one is that person's."""
+    out = []
+    for m in re.finditer(r"(?m)^[^\n]*$", text):
+        line = m.group(0).strip().rstrip(":").strip()
+        if not line or ":" in line or "|" in line or re.search(r"\d", line) or len(line.split()) > HEADING_WORDS:
+            continue
+        role = _role_in(line, role_words)
+        if role:
+            out.append((m.start(), role))
+    return out
+
+
+def _year_from(value: str, today: int) -> int | None:
+    m = _YEAR.match(value)
+    return int(m.group(1)) if m and today - BIRTH_YEARS <= int(m.group(1)) <= today else None
+
+
+def _id_wrapped(value: str) -> str | None:
+    """An ID whose figures wrap onto the next line ("Số CCCD 0400 8999⏎8420."): joined when the line alone holds
+    too few figures for an ID and the two lines together hold exactly a personal number's or an old ID's."""
+    first, _, second = value.partition("\n")
+    alone = _id_from(first)
+    if alone is not None and len(alone) in (9, 12):
+        return alone
+    joined = _id_from(f"{first.rstrip()} {second.lstrip()}") if second else None
+    return joined if joined is not None and len(joined) in (9, 12) else alone
+
+
 def _events(text: str, labels: Labels, default_role: str,
             learned: Sequence[tuple[str, str, str]] = (), hand: Sequence[bool] = ()) -> list[_Event]:
     folded = fold(text)
+    stops = _stops(labels)
+    headings = _headings(text, labels.role_words)
+    this_year = date.today().year
+
+    def name_at(value: str, *, title: bool = True, surname: bool = False) -> str | None:
+        """The name at the start of a value; `surname`: only one that starts with a known surname (a label known
+        by its words alone is weaker evidence than a configured one)."""
+        name = name_run(value, labels.honorifics, stops, title=title)
+        if name and surname and not (is_surname(name.split()[0]) or mend_surname(name.split()[0])):
+            return None
+        return name
 
     def by_hand(start: int, length: int) -> bool:
         """A value over [start, start + length) in coloured ink, or followed on its line by a dotted blank."""
@@ -236,75 +297,167 @@ def _events(text: str, labels: Labels, default_role: str,
             end = line_end(end + 1)
         return text[pos:end]
 
+    def value_at(pos: int) -> int:
+        """Where the value of a label ending at `pos` starts: on its line, or, when nothing follows the label
+        there, on the next line (a value written under its label)."""
+        if _unleader(rest(pos)).strip() or pos >= len(text):
+            return pos
+        nxt = line_end(pos) + 1
+        if nxt >= len(text) or _LABEL_AT_LINE_START.match(text, nxt):
+            return pos  # a heading ("Về phía người vợ:") over labelled lines: no value of its own
+        return nxt
+
+    def role_of(role: str, pos: int) -> str:
+        """A generic label's person takes the role of the section they stand in, else the type's default."""
+        if role != "subject":
+            return role
+        section = [r for at, r in headings if at < pos]
+        return section[-1] if section else default_role
+
+    def official(end: int) -> bool:
+        """Whether the words after a name make it an official's ("…, Trưởng phòng Tư pháp")."""
+        after = fold(re.sub(r"^[\s,\-–(]+", "", text[end : end + 60]))
+        return any(after.startswith(fold(t)) for t in labels.officials)
+
+    def take(kind: str, role: str, label_start: int, end: int, *, surname: bool = False) -> bool:
+        """Read the value of a label of `kind` whose value starts at `end`; an event for it, if one is there."""
+        end = value_at(end)
+        value = _unleader(rest(end))
+        parsed: str | date | int | None
+        if kind == "name":
+            parsed = name_at(value, surname=surname)
+            longer = _LONGER_LABEL.match(rest(end)) if parsed is None else None
+            if longer:  # "Họ và tên chủ hộ kinh doanh: NGUYỄN VĂN A": the label goes on to its colon
+                parsed = name_at(_unleader(longer.group(2)), surname=surname)
+                role = _role_in(longer.group(1), labels.role_words) or role
+                end = value_at(end + longer.start(2))
+        elif kind == "dob":
+            parsed = _date_after_label(value) or (_mended_birth_date(value) if by_hand(end, 10) else None)
+        elif kind == "birth_year":
+            parsed = _year_from(value, this_year)
+        elif kind == "sex":
+            parsed = _sex_from(value)
+        else:
+            parsed = _id_wrapped(_unleader(rest(end, lines=2)))
+        if parsed is None:
+            return False
+        taken.append((label_start, end))
+        if kind == "name":
+            named.append((end, line_end(end)))
+        written = by_hand(end, 10 if isinstance(parsed, date) else len(str(parsed)))
+        raw: str | date = (parsed if kind != "dob" else (_date_after_label(value) or value.strip()[:12])) \
+            if not isinstance(parsed, int) else str(parsed)
+        if kind == "name" and written:  # its first letter may have run into the dots before it
+            parsed = restore_surname(str(parsed))
+        at = len(text[:end]) + len(text[end:]) - len(text[end:].lstrip(" "))
+        events.append(_Event(label_start, kind, parsed if not isinstance(parsed, int) else str(parsed),
+                             role_of(role, label_start), written, at, raw))
+        return True
+
     def scan(kinds: list[tuple[str, str, str]]) -> None:
         for label, kind, role in sorted(kinds, key=lambda k: -len(k[0])):  # longest label wins an overlap
             for m in _label_pattern(label).finditer(folded):
-                if not free(m.start(), m.end(), taken):
-                    continue
-                value = _unleader(rest(m.end()))
-                end, role_here = m.end(), role
-                parsed: str | date | None
-                if kind == "name":
-                    parsed = _name_from(value, labels.honorifics)
-                    longer = _LONGER_LABEL.match(rest(m.end())) if parsed is None else None
-                    if longer:  # "Họ và tên chủ hộ kinh doanh: NGUYỄN VĂN A": the label goes on to its colon
-                        parsed = _name_from(_unleader(longer.group(2)), labels.honorifics)
-                        end = m.end() + longer.start(2)
-                        role_here = _role_in(longer.group(1), labels.role_words) or role
-                elif kind == "dob":
-                    parsed = _date_after_label(value) or (_mended_birth_date(value) if by_hand(end, 10) else None)
-                elif kind == "sex":
-                    parsed = _sex_from(value)
-                else:
-                    parsed = _id_from(value)
-                if parsed is None:
-                    continue
-                taken.append((m.start(), end))
-                if kind == "name":
-                    named.append((end, line_end(end)))
-                written = by_hand(end, 10 if isinstance(parsed, date) else len(str(parsed)))
-                raw: str | date = parsed if kind != "dob" else (_date_after_label(value) or value.strip()[:12])
-                if kind == "name" and written:  # its first letter may have run into the dots before it
-                    parsed = restore_surname(str(parsed))
-                events.append(_Event(m.start(), kind, parsed, default_role if role_here == "subject" else role_here,
-                                     written, len(text[:end]) + len(text[end:]) - len(text[end:].lstrip(" ")), raw))
+                if free(m.start(), m.end(), taken):
+                    take(kind, role, m.start(), m.end())
 
     configured: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
     configured += [(lab, "dob", "") for lab in labels.dob]
+    configured += [(lab, "birth_year", "") for lab in labels.birth_year]
     configured += [(lab, "sex", "") for lab in labels.sex]
     configured += [(lab, "personal_number", "") for lab in labels.personal_number]
     configured += [(lab, "old_id", "") for lab in labels.old_id]
     scan(configured)
     scan(list(learned))  # after: a learned wording reads only where no configured label already stands
     scan(_misread_labels(folded, [k for k in configured if k[1] != "sex"], taken))
+    for word, kind in labels.id_words.items():  # "Số thẻ căn cước 0402…" in a sentence, no colon
+        words = re.findall(r"\w+", fold(word))
+        for m in re.finditer(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)", folded):
+            lead = _TO_FIGURES.match(text, m.end())
+            if lead and free(m.start(), lead.end(), taken):
+                take(kind, "", m.start(), lead.end())
+    for m in _ANY_LABEL.finditer(text):  # any other label, known by its words
+        if free(m.start(1), m.end(), taken) and (found := _label_kind(m.group(1), labels)) is not None:
+            take(found[0], found[1], m.start(1), m.end(), surname=True)
+    _columns(text, labels, taken, lambda kind, role, start, end: take(kind, role, start, end, surname=True))
     for h in labels.honorifics:
         for m in re.finditer(r"(?<!\w)" + re.escape(fold(h)) + r"\s+", folded):
-            name = _name_from(_unleader(rest(m.end(), lines=2)), labels.honorifics)
-            if name and free(m.start(), m.end(), named):
+            before = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].split()
+            if not is_honorific(text[m.start() : m.end()].strip(), [h]) or (
+                    before and before[-1].isalpha() and before[-1][0].isupper()):
+                continue  # a name's last word ("Cao Thu Anh"), not an honorific
+            value = _LEADERS.sub(lambda d: " " * len(d.group()), rest(m.end(), lines=2))  # offsets kept
+            run = name_span(value, labels.honorifics, stops)
+            if run is None:
+                continue
+            name, span = run
+            if free(m.end(), m.end() + span, named) and not official(m.end() + span):
                 written = by_hand(m.end(), len(name))
-                events.append(_Event(m.start(), "name", restore_surname(name) if written else name, default_role,
-                                     written, m.end(), name))
-    events += _name_lines(text, events, labels.honorifics, default_role, [*taken, *named], by_hand)
+                named.append((m.end(), m.end() + span))
+                relation = _role_in(" ".join(before[-3:]), {**labels.role_words, **labels.relations})
+                events.append(_Event(m.start(), "name", restore_surname(name) if written else name,
+                                     role_of(relation or "subject", m.start()), written, m.end(), name))
+    events += _name_lines(text, events, lambda line: name_at(line, surname=True), default_role,
+                          [*taken, *named], by_hand)
     return sorted(events, key=lambda e: e.pos)
+
+
+def _columns(text: str, labels: Labels, taken: Sequence[tuple[int, int]],
+             take: Callable[[str, str, int, int], bool]) -> None:
+    """A table with a header row ("STT | Họ tên | Ngày sinh | Số CCCD") and rows of values under it: each value read
+    as its column's label says. Only the first row under the header: one person per such table is what forms
+    print; a list of many people is read by the honorific and name-line rules."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for i in range(len(lines) - 1):
+        head, row = lines[i].split("|"), lines[i + 1].split("|")
+        if len(head) < 3 or not 2 <= len(row) <= len(head):  # blank cells at a row's end are not printed
+            continue
+        kinds = [_column_kind(cell, labels) for cell in head]
+        if not any(k is not None and k[0] == "name" for k in kinds):
+            continue
+        pos = offsets[i + 1]
+        for cell, kind in zip(row, kinds, strict=False):  # a row may stop short of the header
+            start = pos + len(cell) - len(cell.lstrip())
+            if kind is not None and all(start + 1 <= x or start >= y for x, y in taken):
+                take(kind[0], kind[1], offsets[i], start)
+            pos += len(cell) + 1
+
+
+def _column_kind(cell: str, labels: Labels) -> tuple[str, str] | None:
+    """What a header cell's label is: a configured wording of a field, or a label known by its words."""
+    folded = squash(fold(cell))
+    if not folded:
+        return None
+    for kind, wordings in (("dob", labels.dob), ("birth_year", labels.birth_year), ("sex", labels.sex),
+                           ("personal_number", labels.personal_number), ("old_id", labels.old_id)):
+        if any(_label_pattern(w).fullmatch(folded) or squash(fold(w)) == folded for w in wordings):
+            return kind, ""
+    for n in labels.name:
+        if squash(fold(n.label)) == folded:
+            return "name", n.role
+    return _label_kind(cell, labels)
 
 
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]|[-–•+*])\s*")  # "1. ", "- ": an item of a list of people
 ANCHOR_LINES = 2  # a name line stands at most this many lines above the number that anchors its person
 
 
-def _name_lines(text: str, events: Sequence[_Event], honorifics: Sequence[str], role: str,
+def _name_lines(text: str, events: Sequence[_Event], name_at: Callable[[str], str | None], role: str,
                 spans: Sequence[tuple[int, int]], by_hand: Callable[[int, int], bool]) -> list[_Event]:
-    """People named by a line of capitals with no label ("NGUYỄN VĂN AN" over "Số định danh cá nhân: …", as lists
-    and tables print them): a line that is wholly a name beginning with a known surname, not already read as a
-    label or a name, with a personal number or old ID in the next ANCHOR_LINES lines and no other name between."""
-    anchors = [e.pos for e in events if e.kind in ("personal_number", "old_id")]
+    """People named by a line that is wholly a name with no label ("NGUYỄN VĂN AN" or "Lý Đình Hùng" over "Số định
+    danh cá nhân: …", as lists and tables print them): beginning with a known surname, not already read as a label
+    or a name, with a date of birth, personal number or old ID in the next ANCHOR_LINES lines and no other name
+    between. A signer's name under their title has none of these after it."""
+    anchors = [e.pos for e in events if e.kind in ("personal_number", "old_id", "dob", "birth_year")]
     names = [e.pos for e in events if e.kind == "name"]
     found = []
     for m in re.finditer(r"(?m)^[^\n]*$", text):
         start, end = m.start(), m.end()
         line = _LIST_MARK.sub("", m.group(0))
         words = line.split()
-        name = _name_from(line, honorifics) if 2 <= len(words) <= 6 else None
+        name = name_at(line) if 2 <= len(words) <= 6 else None
         if name is None or not is_surname(name.split()[0]) or len(name.split()) < len(words) - 1 \
                 or any(not (end <= x or start >= y) for x, y in spans):
             continue
@@ -337,6 +490,8 @@ def _persons(events: Sequence[_Event], default_role: str) -> tuple[list[Person],
         taken = None
         if event.kind == "dob" and current.dob is None and isinstance(event.value, date):
             current.dob, taken = event.value, "dob"
+        elif event.kind == "birth_year" and current.dob is None and current.birth_year is None:
+            current.birth_year, taken = int(str(event.value)), "birth_year"
         elif event.kind == "sex" and current.sex is None:
             current.sex, taken = str(event.value), "sex"
         elif event.kind in ("personal_number", "old_id"):
@@ -451,6 +606,42 @@ def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEviden
     return out
 
 
+NAME_DOUBT = 60.0  # a printed name word Tesseract read under this confidence may have lost or swapped a tone mark
+
+
+def _unsure_names(persons: Sequence[Person], names: Sequence[_Event], text: str, lines: Lines,
+                  evidence: Mapping[str, FieldEvidence]) -> dict[str, FieldEvidence]:
+    """Printed names with a word Tesseract read unsurely: "HUYÊN" at 47% where the paper says HUYỀN. Every such
+    word is still a syllable (a lost mark leaves another one), so only the reader's own doubt tells: the name is
+    kept as read and flagged with that doubt. Clean print reads at 85% and more; a mark misread falls far below.
+    A known surname (and a middle THỊ or VĂN) takes its marks from the list, whatever the reader's doubt."""
+    out: dict[str, FieldEvidence] = {}
+    named = [i for i, p in enumerate(persons) if p.name]
+    for index, event in zip(named, names, strict=False):
+        key = f"persons.{index}.name"
+        person = persons[index]
+        if key in evidence or event.by_hand or event.at < 0 or person.name is None:
+            continue
+        line = text.count("\n", 0, event.at)
+        start = event.at - (text.rfind("\n", 0, event.at) + 1)
+        spelled_by_rule = 1 + (len(person.name.split()) > 2 and fold(person.name.split()[1]) in ("thi", "van")) \
+            if is_surname(person.name.split()[0]) else 0  # a known surname (and THỊ/VĂN) has its marks from the list
+        words = str(event.raw).split()
+        skip = len(" ".join(words[:spelled_by_rule])) + (1 if spelled_by_rule else 0)
+        if skip >= len(str(event.raw)):
+            continue
+        confidence, _ = lines.over(line, start + skip, start + len(str(event.raw)))
+        if confidence >= NAME_DOUBT:
+            continue
+        out[key] = FieldEvidence(
+            value=person.name, confirmed=False,
+            reason=f"Tesseract đọc họ tên không chắc (độ tin cậy {confidence:.0f}%): cần đối chiếu dấu thanh với "
+                   f"bản giấy",
+            readings=[FieldReading(reader=lines.reader, place=HEADER, value=_letters(person.name),
+                                   raw=str(event.raw), confidence=confidence)])
+    return out
+
+
 def _figure_value(name: str, read: str) -> str | None:
     """The second reader's figures as the field's value: a day as dd/mm/yyyy, an ID as its digits."""
     if name == "dob":
@@ -548,6 +739,7 @@ def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
     persons, by_hand = _persons(events, default_role)
     evidence |= _hand_evidence(by_hand, persons, text, known)
     evidence |= _misread_names(persons, evidence, known.reader)
+    evidence |= _unsure_names(persons, [e for e in events if e.kind == "name"], text, known, evidence)
     issue_date = found["issue_date"].value
     return Extracted(
         number=number if isinstance(number, str) else None,

@@ -50,7 +50,7 @@ def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles
         notes.append(Note(code="no_subject", message="Không tìm thấy họ tên người được cấp giấy tờ"))
     if "subject_dob" in required:
         for person in subjects:
-            if person.dob is None:
+            if person.dob is None and person.birth_year is None:  # a paper giving only the year is read whole
                 who = person.name or "người được cấp"
                 notes.append(Note(code="no_dob", message=f"Không đọc được ngày sinh của {who}"))
     if "subject_identifier" in required:

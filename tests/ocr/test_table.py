@@ -43,3 +43,18 @@ def test_dotted_blanks_are_found_and_erased_and_diacritics_are_not() -> None:
     assert erased[60:65, 100:105].max() == 0  # the lone dots stay
     grey = np.asarray(Image.open(SAMPLES / "khai_sinh_01.png").convert("L"))
     assert erase_leaders(grey, 300)[1] == []
+
+
+def test_a_blank_cell_keeps_its_place_and_a_rule_read_into_a_word_is_dropped() -> None:
+    """A header row over a row whose first cell is blank: the values stay under their labels."""
+    from ocr.table import Table, read_rows
+    from ocr.tesseract import Line, OcrPage, Word
+
+    table = Table(rows=(100, 200, 300), columns=(0, 100, 400, 700, 1000))
+    header = Line(tuple(Word(t, 95.0, x, 140, 60, 30) for t, x in
+                        (("STT", 20), ("Họ", 120), ("tên", 190), ("Ngày", 420), ("sinh", 500), ("CCCD", 720))))
+    row = Line(tuple(Word(t, 95.0, x, 240, 60, 30) for t, x in
+                     (("|Lê", 120), ("Văn", 190), ("An", 260), ("01/02/1950", 420), ("064050123456", 720))))
+    page = read_rows(OcrPage((header, row), 1200, 1600, 300, b""), [table])
+    assert [line.text for line in page.lines] == ["STT | Họ tên | Ngày sinh | CCCD",
+                                                  "| Lê Văn An | 01/02/1950 | 064050123456"]

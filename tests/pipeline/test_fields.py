@@ -194,7 +194,10 @@ def test_a_name_is_found_after_any_form_of_address_not_only_a_label() -> None:
     for text, name in [("Cấp cho: Ông/bà NGUYỄN VĂN AN", "NGUYỄN VĂN AN"),
                        ("Xác nhận đối với anh TRẦN QUỐC BẢO, sinh ngày 02/09/1990", "TRẦN QUỐC BẢO"),
                        ("Đã đăng ký khai sinh cho cháu LÊ THỊ MAI", "LÊ THỊ MAI"),
-                       ("chị Phạm Thu Hà đến nộp hồ sơ", None)]:  # a name not in capitals is no name line
+                       ("chị Phạm Thu Hà đến nộp hồ sơ", "PHẠM THU HÀ"),  # Title Case, as a body writes names
+                       ("Xét đề nghị của ông Trần Văn Bình, Trưởng phòng Tư pháp,", None),  # an official
+                       ("chị Hoa đến nộp hồ sơ", None),  # a given name alone is no name
+                       ("Cán bộ Lý Thu Chi\nNguyễn Văn An ký", None)]:  # "Chi" a name, "chị" an honorific
         found = [p.name for p in extract(lines(text), CATALOGUE.labels_for(None), title_index=None).persons]
         assert found == ([name] if name else []), text
 
@@ -295,3 +298,51 @@ def test_personal_numbers_under_other_wordings_and_with_spaces_are_read() -> Non
     for written in ("05-03-1990", "05.03.1990", "5/3/1990"):
         got = extract(lines(f"Họ và tên: TRẦN VĂN BÌNH\nSinh ngày: {written}"), labels, title_index=None)
         assert got.persons[0].dob == date(1990, 3, 5), written
+
+
+def test_a_person_is_anchored_wherever_they_stand() -> None:
+    """After a label of any wording, under it, in a table cell or a header row, after a role word, in a sentence."""
+    cases = [
+        ("ho_kinh_doanh", "Chủ hộ kinh doanh: DƯƠNG CÔNG QUÂN\nSinh ngày: 05-03-1990", "DƯƠNG CÔNG QUÂN", "owner"),
+        ("giay_phep_xay_dung", "Cấp cho ông (bà) | Nguyễn Hữu Nam\nSố CCCD | 0640 8692 7066", "NGUYỄN HỮU NAM",
+         "owner"),
+        ("quyet_dinh", "Hưởng chế độ người có công đối với ông/bà Lý Đình Hùng, sinh năm 1985", "LÝ ĐÌNH HÙNG",
+         "beneficiary"),
+        ("khai_tu", "Họ tên người đã chết:\nTrần Văn Bình\nNgày tháng năm sinh:\n12.04.1941", "TRẦN VĂN BÌNH",
+         "deceased"),
+        ("khai_tu", "STT | Họ tên | Ngày/tháng/năm sinh | Số CMND\n| Lê Thị Hoa | 01/02/1950 | 230111222",
+         "LÊ THỊ HOA", "deceased"),
+        ("ket_hon", "Thông tin người chồng:\nHọ tên: NGÔ VĂN BA\nSinh ngày: 5/3/1990", "NGÔ VĂN BA", "husband"),
+        ("quyet_dinh", "Người được hỗ trợ: Lý Đình Hùng\nNgười thực hiện: Trần Văn Bình", "LÝ ĐÌNH HÙNG",
+         "beneficiary"),  # the one who receives the act, not the one who performs it
+    ]
+    for type_id, text, name, role in cases:
+        persons = extract(lines(text), CATALOGUE.labels_for(type_id), title_index=None).persons
+        assert [(p.name, p.role) for p in persons] == [(name, role)], text
+
+
+def test_a_year_of_birth_alone_is_stored_as_a_year_not_invented_into_a_day() -> None:
+    for text in ("Cấp cho ông Lý Đình Hùng, sinh năm 1985, CCCD số 064085123456",
+                 "Họ và tên: LÝ ĐÌNH HÙNG\nNăm sinh: 1985\nSố CCCD: 064085123456"):
+        person = extract(lines(text), CATALOGUE.labels_for("giay_phep_xay_dung"), title_index=None).persons[0]
+        assert (person.name, person.dob, person.birth_year) == ("LÝ ĐÌNH HÙNG", None, 1985), text
+
+
+def test_relatives_witnesses_and_officials_named_in_a_sentence_are_not_the_subject() -> None:
+    text = ("Họ và tên người chết: NGUYỄN VĂN AN\nLà con của ông Nguyễn Văn Bình.\n"
+            "Người làm chứng là bà Lê Thị Cúc.\nXét đề nghị của ông Phạm Văn Dũng, Công chức Tư pháp - Hộ tịch.")
+    persons = extract(lines(text), CATALOGUE.labels_for("khai_tu"), title_index=None).persons
+    assert [(p.name, p.role) for p in persons] == [("NGUYỄN VĂN AN", "deceased"), ("NGUYỄN VĂN BÌNH", "parent"),
+                                                   ("LÊ THỊ CÚC", "witness")]
+
+
+def test_a_printed_name_read_unsurely_is_kept_and_flagged_unless_the_unsure_word_is_a_known_surname() -> None:
+    labels = CATALOGUE.labels_for("giay_phep_xay_dung")
+    doubtful = extract(["Họ và tên: PHAN NGỌC YÊN"], labels, title_index=None,
+                       confidences=[[97, 97, 97, 93, 90, 17]])  # "YÊN" where the paper has YẾN
+    assert doubtful.persons[0].name == "PHAN NGỌC YÊN"
+    evidence = doubtful.evidence["persons.0.name"]
+    assert not evidence.confirmed and "17%" in evidence.reason
+    surname = extract(["Họ và tên: NGUYÊN VĂN NGHĨA"], labels, title_index=None,
+                      confidences=[[97, 97, 97, 57, 96, 97]])  # the surname's marks come from the list
+    assert surname.persons[0].name == "NGUYỄN VĂN NGHĨA" and "persons.0.name" not in surname.evidence

@@ -29,7 +29,7 @@ generate = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = generate
 spec.loader.exec_module(generate)
 
-WORDING = "Người được xác nhận"  # not a configured name label
+WORDING = "Đương sự"  # not a configured name label, and no word of it says "name" or a role
 REVIEWER = Actor("tests", "reviewer")  # the tests' officer key signs the corrected copy
 
 
@@ -64,10 +64,10 @@ def test_the_words_before_a_value_are_its_label() -> None:
 
 def test_a_learned_wording_never_overrides_a_configured_label(settings: Settings) -> None:
     labels = settings.catalogue.labels_for("tinh_trang_hon_nhan")
-    lines = ["Họ và tên: TRẦN THỊ BÌNH", "Người được xác nhận: LÊ VĂN AN"]
+    lines = ["Họ và tên: TRẦN THỊ BÌNH", "Đương sự: LÊ VĂN AN"]
     before = extract(lines, labels, title_index=None)
     assert [p.name for p in before.persons] == ["TRẦN THỊ BÌNH"]
-    learned = [("Người được xác nhận", "name", "subject"), ("Họ và tên", "name", "wife")]
+    learned = [("Đương sự", "name", "subject"), ("Họ và tên", "name", "wife")]
     after = extract(lines, labels, title_index=None, learned=learned)
     assert [(p.name, p.role) for p in after.persons] == [("TRẦN THỊ BÌNH", "subject"), ("LÊ VĂN AN", "subject")]
     added = learn(settings, labels, "tinh_trang_hon_nhan", "Họ và tên: TRẦN THỊ BÌNH", [],
@@ -92,6 +92,11 @@ def test_one_correction_teaches_a_wording_and_the_next_form_is_read_in_full(tmp_
     assert [(x.kind, x.label, x.type_id) for x in learned if x.kind == "name"] == [
         ("name", WORDING, "tinh_trang_hon_nhan")]
     assert learned_for(services.settings, "tinh_trang_hon_nhan") and not learned_for(services.settings, "khai_sinh")
+    # and on another type it moves nobody: the same words on a birth certificate name no one
+    birth = extract([f"{WORDING}: LÊ VĂN AN", "Họ, chữ đệm, tên người mẹ: TRẦN THỊ BÌNH"],
+                    services.settings.catalogue.labels_for("khai_sinh"), title_index=None,
+                    learned=learned_for(services.settings, "khai_sinh"))
+    assert [(p.name, p.role) for p in birth.persons] == [("TRẦN THỊ BÌNH", "mother")]
     event = next(json.loads(line) for line in services.audit.lines() if '"label.learn"' in line)
     assert event["actor"] == "tests" and event["details"]["label"] == WORDING
 

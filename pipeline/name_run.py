@@ -1,0 +1,116 @@
+"""A person's name where it stands, known by what a name is: a run of two to six name words in one case.
+
+Forms print names in capitals ("NGUYỄN VĂN AN"); the body of decisions and letters writes them in Title Case
+("ông Lý Đình Hùng,"). A run in capitals is taken as printed, whatever its words (a word that is no Vietnamese
+syllable is flagged later, never stored silently). A run in Title Case is a name only when it starts with a known
+surname and every word is a Vietnamese syllable or a Highlands name part: sentences capitalise other things. A run
+ends at punctuation, at a word in the other case, or where another field's label begins ("Giới tính", "Dân tộc").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from domain.names import correct_name, is_other_name_part, is_surname, mend_surname, surname_spellings
+from domain.text import fold, nfc
+from ocr.syllables import is_syllable
+
+MIN_WORDS = 2
+MAX_WORDS = {"upper": 6, "title": 5}
+_CLOSERS = ",.;:()"
+# "(bà)", "/bà", "(ông)": the other honorific of "Ông (bà)" / "ông/bà", standing before the name.
+_PAIRED_HONORIFIC = re.compile(r"^[(/]?(ong|ba)\)?$")
+
+
+def is_honorific(word: str, honorifics: Sequence[str]) -> bool:
+    """Whether a word is one of the honorifics, marks and all: "Châu" (a surname) is not "cháu", "Chi" (a given
+    name) is not "chị"."""
+    lower = nfc(word).lower()
+    return any(lower == nfc(h).lower() for h in honorifics)
+
+
+def _split_joined(token: str, end: int) -> list[tuple[str, int]]:
+    """A token OCR joined from two words across a lost space ("ViCông"): the words, each with where it ends."""
+    cuts = [i for i in range(1, len(token)) if token[i - 1].islower() and token[i].isupper()]
+    if not cuts:
+        return [(token, end)] if token else []
+    bounds = [0, *cuts, len(token)]
+    return [(token[a:b], end - len(token) + b) for a, b in itertools.pairwise(bounds)]
+
+
+def _letters(word: str) -> str:
+    return word.replace(".", "").replace("'", "").replace("’", "")  # "I.Ê" (a misread LÊ), "H'HEN"
+
+
+def _case(word: str) -> str | None:
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return None
+    uppers = sum(c.isupper() for c in letters)
+    if uppers / len(letters) >= 0.6:
+        return "upper"
+    if letters[0].isupper() and uppers == 1:
+        return "title"
+    return None
+
+
+def _title_surname(word: str) -> bool:
+    """A known surname as body text prints it, marks and all ("Trưởng", a title, is not "Trương"); or one OCR
+    read with no marks at all, or one letter off, which `mend_surname` knows."""
+    return (is_surname(word) and (nfc(word).upper() in surname_spellings() or fold(word) == word.lower())) \
+        or (mend_surname(word) is not None and not is_syllable(word))
+
+
+def _title_word(word: str) -> bool:
+    return is_syllable(word) or is_other_name_part(word)
+
+
+def name_run(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = (), *,
+             title: bool = True) -> str | None:
+    """The name at the start of `value` (after an honorific), upper case, or None.
+
+    `stops`: labels (folded) where a name ends; `title`: whether a Title Case name is taken (a label or an
+    honorific anchors it; a bare line does not)."""
+    found = name_span(value, honorifics, stops, title=title)
+    return found[0] if found else None
+
+
+def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = (), *,
+              title: bool = True) -> tuple[str, int] | None:
+    """`name_run`'s name, and where in `value` its last word ends."""
+    spans = [part for m in re.finditer(r"\S+", value) for part in _split_joined(m.group(0).lstrip("|[]"), m.end())]
+    tokens = [t for t, _ in spans]
+    while tokens and (is_honorific(tokens[0], honorifics) or _PAIRED_HONORIFIC.match(fold(tokens[0]))):
+        tokens, spans = tokens[1:], spans[1:]
+    head = fold(" ".join(tokens))
+    if any(head.startswith(s) and (len(head) == len(s) or not head[len(s)].isalpha()) for s in stops):
+        return None  # another field's label ("NGÀY SINH" in a header row), not a name
+    words: list[str] = []
+    mode: str | None = None
+    end = 0
+    for i, token in enumerate(tokens):
+        word = token.strip(_CLOSERS)
+        letters = _letters(word)
+        if not word or not letters or not all(c.isalpha() for c in letters) or (i and token[0] in "(["):
+            break  # a figure, a sign, or a bracket opening something else: "HỒ THÀNH (Số căn cước …)"
+        if i and stops:
+            ahead = fold(" ".join([token.lstrip("(["), *tokens[i + 1 :]]))
+            if any(ahead.startswith(s) and (len(ahead) == len(s) or not ahead[len(s)].isalpha()) for s in stops):
+                break
+        case = _case(word)
+        if case is None or (mode is not None and case != mode) or (case == "title" and not title):
+            break
+        mode = case
+        words.append(word)
+        end = spans[i][1] - (len(token) - len(token.rstrip(_CLOSERS)))
+        if len(words) > MAX_WORDS[mode]:
+            return None
+        if token.rstrip(_CLOSERS) != token or token.lstrip(_CLOSERS) != token:  # punctuation closes the name
+            break
+    if len(words) < MIN_WORDS or mode is None:
+        return None
+    if mode == "title" and not (_title_surname(words[0]) and all(map(_title_word, words))):
+        return None
+    return correct_name(nfc(" ".join(words)).upper()), end
