@@ -72,8 +72,10 @@ FIELD_NOTES = {  # review codes that mark a field as needing a person
     "issue_date": {"no_issue_date", "issue_date_uncertain", "future_issue_date"},
     "issuer": {"no_issuer", "issuer_uncertain"},
     "subject": {"no_subject", "handwritten_subject", "nameless_person", "name_uncertain"},
-    "subject_dob": {"no_dob", "handwritten_dob"},
-    "subject_identifier": {"no_identifier", "handwritten_identifier"},
+    # A personal number disagreeing with the birth date read flags both: one of them is wrong, a person looks.
+    "subject_dob": {"no_dob", "handwritten_dob", "personal_number_birth_year"},
+    "subject_identifier": {"no_identifier", "handwritten_identifier", "personal_number_birth_year",
+                           "personal_number_sex", "personal_number_province", "personal_number_length"},
 }
 CAPTURE_KEYS = {"scan 300 dpi": "scan300", "scan 200 dpi": "scan200", "scan 150 dpi": "scan150", "fax": "fax",
                 "phone photo": "photo"}  # the variety set's captures, as the final line names them
@@ -247,8 +249,9 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
     right when the record says it is missing (flagged)."""
     out = Scores()
 
-    def judge(name: str, ok: bool) -> None:
-        marked = bool(codes & (FIELD_NOTES[name] | WHOLE_RECORD))
+    def judge(name: str, ok: bool, person_missing: bool = False) -> None:
+        # a person not found at all, flagged as such, has their birth date and ID in the reviewer's view too
+        marked = bool(codes & (FIELD_NOTES[name] | WHOLE_RECORD)) or (person_missing and "no_subject" in codes)
         blank = name in truth.fields and truth.fields[name] is None  # not on the paper: the flag is the right answer
         by_hand = name in truth.handwritten
         if ok and blank:
@@ -278,14 +281,14 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
         if "subject" in required:
             judge("subject", found is not None and found.get("name") == person["name"])
         if "subject_dob" in required and person.get("dob"):
-            judge("subject_dob", found is not None and str(found.get("dob")) == person["dob"])
+            judge("subject_dob", found is not None and str(found.get("dob")) == person["dob"], found is None)
         elif "subject_dob" in required and person.get("birth_year"):  # "sinh năm 1985": the year, no day invented
             judge("subject_dob", found is not None and found.get("dob") is None
-                  and found.get("birth_year") == person["birth_year"])
+                  and found.get("birth_year") == person["birth_year"], found is None)
         if "subject_identifier" in required:
             wanted = person.get("personal_number") or person.get("old_id")
             judge("subject_identifier", found is not None and wanted in (found.get("personal_number"),
-                                                                          found.get("old_id")))
+                                                                          found.get("old_id")), found is None)
     return out
 
 

@@ -84,6 +84,13 @@ def parse_day(text: str) -> date | None:
         return None
 
 
+def ends_in_number_words(text: str) -> bool:
+    """Whether `text` ends in a number written in words ("… một nghìn chín trăm chín mươi"): a date in words that
+    a line break may have cut short."""
+    words = re.findall(r"[a-z]+", fold(text).rstrip(" ,.;")[-12:])
+    return bool(words) and bool(re.fullmatch(_W, words[-1])) and bool(re.search(r"[a-z]$", fold(text).rstrip()))
+
+
 def find_dates(text: str) -> list[tuple[int, date]]:
     """Every date in `text` with its character offset, in order of appearance."""
     return [(start, found) for start, _, found in date_spans(text)]

@@ -19,7 +19,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 
 from domain.catalogue import Labels
-from domain.dates import find_dates, make_date
+from domain.dates import ends_in_number_words, find_dates, make_date
 from domain.issuers import correct_issuer, is_known_name
 from domain.names import is_other_name_part, is_surname, mend_surname, restore_surname
 from domain.personal_number import check_personal_number, digits_only, is_old_id
@@ -58,6 +58,7 @@ class Extracted:
     issuer: str | None = None
     persons: list[Person] = field(default_factory=list)
     register_book: str | None = None  # "Quyển số" of a civil-status register entry
+    unread_labels: list[str] = field(default_factory=list)  # printed ID labels with no value read beside or under
     doubts: dict[str, str] = field(default_factory=dict)  # field -> why a person must check it (Vietnamese)
     evidence: dict[str, FieldEvidence] = field(default_factory=dict)  # field -> its readings, when read twice
 
@@ -250,14 +251,20 @@ def _id_wrapped(value: str) -> str | None:
     too few figures for an ID and the two lines together hold exactly a personal number's or an old ID's."""
     first, _, second = value.partition("\n")
     alone = _id_from(first)
-    if alone is not None and len(alone) in (9, 12):
-        return alone
     joined = _id_from(f"{first.rstrip()} {second.lstrip()}") if second else None
+    if alone is not None and len(alone) == 12:
+        return alone
+    # "001 079 532⏎690": nine figures at a line's end go on under it into a personal number of a known province
+    if alone is not None and len(alone) == 9 and not (joined is not None and len(joined) == 12 and re.search(
+            r"\d[\s)]*$", first) and not check_personal_number(joined).problems):
+        return alone
     return joined if joined is not None and len(joined) in (9, 12) else alone
 
 
-def _events(text: str, labels: Labels, default_role: str,
-            learned: Sequence[tuple[str, str, str]] = (), hand: Sequence[bool] = ()) -> list[_Event]:
+def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tuple[str, str, str]] = (),
+            hand: Sequence[bool] = (), unread: list[str] | None = None) -> list[_Event]:
+    """The labelled values and names in reading order; `unread` gathers the configured ID labels whose value
+    could not be read (a value the reader lost or put elsewhere: a person must look)."""
     folded = fold(text)
     stops = _stops(labels)
     headings = _headings(text, labels.role_words)
@@ -333,6 +340,8 @@ def _events(text: str, labels: Labels, default_role: str,
                 end = value_at(end + longer.start(2))
         elif kind == "dob":
             parsed = _date_after_label(value) or (_mended_birth_date(value) if by_hand(end, 10) else None)
+            if parsed is not None and ends_in_number_words(value):  # "… chín mươi⏎chín": a date in words wraps
+                parsed = _date_after_label(f"{value} {_unleader(rest(line_end(end) + 1))}") or parsed
         elif kind == "birth_year":
             parsed = _year_from(value, this_year)
         elif kind == "sex":
@@ -357,8 +366,11 @@ def _events(text: str, labels: Labels, default_role: str,
     def scan(kinds: list[tuple[str, str, str]]) -> None:
         for label, kind, role in sorted(kinds, key=lambda k: -len(k[0])):  # longest label wins an overlap
             for m in _label_pattern(label).finditer(folded):
-                if free(m.start(), m.end(), taken):
-                    take(kind, role, m.start(), m.end())
+                if free(m.start(), m.end(), taken) and not take(kind, role, m.start(), m.end()) \
+                        and unread is not None and kind in ("personal_number", "old_id") \
+                        and (re.search(r"[:|]", m.group(0)) or not rest(m.end()).strip()):  # a field, not prose
+                    printed = nfc(text[m.start() : m.end()]).strip().strip(":;.|").strip()
+                    unread.extend([printed] if printed not in unread else [])
 
     configured: list[tuple[str, str, str]] = [(n.label, "name", n.role) for n in labels.name]
     configured += [(lab, "dob", "") for lab in labels.dob]
@@ -606,7 +618,10 @@ def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEviden
     return out
 
 
-NAME_DOUBT = 60.0  # a printed name word Tesseract read under this confidence may have lost or swapped a tone mark
+# A printed name word Tesseract read under this confidence may have lost or swapped a tone mark. On 42 forms of the
+# development part: the words read wrong came at 47% and 51% (and one at 93%, which no confidence can catch), the
+# 147 read right at 59% and over (all but one at 79% and over).
+NAME_DOUBT = 55.0
 
 
 def _unsure_names(persons: Sequence[Person], names: Sequence[_Event], text: str, lines: Lines,
@@ -735,7 +750,8 @@ def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
             doubts[name] = result.doubt
         if result.evidence is not None:
             evidence[name] = result.evidence
-    events = _events(text, labels, default_role, learned, _hand_map(lines, inked))
+    unread: list[str] = []
+    events = _events(text, labels, default_role, learned, _hand_map(lines, inked), unread)
     persons, by_hand = _persons(events, default_role)
     evidence |= _hand_evidence(by_hand, persons, text, known)
     evidence |= _misread_names(persons, evidence, known.reader)
@@ -747,6 +763,7 @@ def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
         issuer=issuer,
         persons=persons,
         register_book=_register_book(lines),
+        unread_labels=unread,
         doubts=doubts,
         evidence=evidence,
     )

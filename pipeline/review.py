@@ -62,6 +62,9 @@ def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles
                     f"{person.name or 'người được cấp'}")))
         if "subject" in required and not subjects and not register:
             notes.append(Note(code="no_identifier", message="Không tìm thấy số định danh cá nhân hay số CMND"))
+        elif not subjects and not register and extracted.unread_labels:  # a paper that may name no one, but does
+            notes.append(Note(code="no_identifier", message=(
+                f"Có nhãn «{extracted.unread_labels[0]}» nhưng không đọc được số đi kèm: cần xem bản giấy")))
     if "issuer" in required and not extracted.issuer:
         notes.append(Note(code="no_issuer", message="Không đọc được cơ quan ban hành"))
     flagged_subject = any(n.code == "no_subject" for n in notes)

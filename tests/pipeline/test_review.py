@@ -77,3 +77,17 @@ def test_a_doubt_from_reading_is_shown_with_its_reason() -> None:
                                     needs_review=False)
     found = {n.code: n.message for n in review_notes(classification, record, [], TODAY, doc_type)}
     assert found == {"no_issue_date": record.doubts["issue_date"], "number_uncertain": record.doubts["number"]}
+
+
+def test_a_decision_with_an_id_label_but_no_id_read_goes_to_a_person() -> None:
+    """A decision may name no one; one printing "Số định danh:" whose number the reader lost or put elsewhere does."""
+    from pipeline.config import load_catalogue
+    from pipeline.fields import extract
+
+    catalogue = load_catalogue()
+    labels = catalogue.labels_for("quyet_dinh")
+    lost = extract(["Họ tên:", "Số định danh:", "Điều 2. Chánh Văn phòng chịu trách nhiệm thi hành."], labels,
+                   title_index=None)
+    assert lost.persons == [] and lost.unread_labels == ["Số định danh"]
+    prose = extract(["Công dân xuất trình số định danh cá nhân khi làm thủ tục."], labels, title_index=None)
+    assert prose.unread_labels == []  # a phrase in a sentence is no field left unread
