@@ -273,10 +273,7 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
     def name_at(value: str, *, title: bool = True, surname: bool = False) -> str | None:
         """The name at the start of a value; `surname`: only one that starts with a known surname (a label known
         by its words alone is weaker evidence than a configured one)."""
-        name = name_run(value, labels.honorifics, stops, title=title)
-        if name and surname and not (is_surname(name.split()[0]) or mend_surname(name.split()[0])):
-            return None
-        return name
+        return name_run(value, labels.honorifics, stops, title=title, surname=surname)
 
     def by_hand(start: int, length: int) -> bool:
         """A value over [start, start + length) in coloured ink, or followed on its line by a dotted blank."""
@@ -408,8 +405,8 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
                 relation = _role_in(" ".join(before[-3:]), {**labels.role_words, **labels.relations})
                 events.append(_Event(m.start(), "name", restore_surname(name) if written else name,
                                      role_of(relation or "subject", m.start()), written, m.end(), name))
-    events += _name_lines(text, events, lambda line: name_at(line, surname=True), default_role,
-                          [*taken, *named], by_hand)
+    events += _name_lines(text, events, lambda line: None if _role_in(line, labels.role_words) else name_at(
+        line, surname=True), default_role, [*taken, *named], by_hand)  # a heading ("PHẦN GHI VỀ VỢ") is no name
     return sorted(events, key=lambda e: e.pos)
 
 

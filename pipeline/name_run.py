@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from domain.names import correct_name, is_other_name_part, is_surname, mend_surname, surname_spellings
@@ -56,11 +57,29 @@ def _case(word: str) -> str | None:
     return None
 
 
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+
+
+def _without_tones(word: str) -> str:
+    """The word's letters with their vowel marks (â, ơ, ư…) but no tone: what OCR of a capital gets right most."""
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", nfc(word).upper()) if c not in _TONES))
+
+
+def known_surname(word: str) -> bool:
+    """A known surname, its letters and vowel marks as registered; its tone mark may be misread ("KIÊU" for KIỀU,
+    "NGUYÊN" for NGUYỄN) but not its letters ("PHẦN" is not PHAN); or one OCR read with no marks at all, or one
+    letter off, which `mend_surname` knows."""
+    if is_surname(word) and (fold(word) == word.lower() or _without_tones(word) in {
+            _without_tones(s) for s in surname_spellings()}):
+        return True
+    return mend_surname(word) is not None and not is_syllable(word)
+
+
 def _title_surname(word: str) -> bool:
-    """A known surname as body text prints it, marks and all ("Trưởng", a title, is not "Trương"); or one OCR
-    read with no marks at all, or one letter off, which `mend_surname` knows."""
-    return (is_surname(word) and (nfc(word).upper() in surname_spellings() or fold(word) == word.lower())) \
-        or (mend_surname(word) is not None and not is_syllable(word))
+    """A known surname as body text prints it ("Trưởng", a title, is not "Trương": only a tone apart, but a title
+    word is followed by a lower-case word and never makes a run of two)."""
+    return known_surname(word)
 
 
 def _title_word(word: str) -> bool:
@@ -68,17 +87,18 @@ def _title_word(word: str) -> bool:
 
 
 def name_run(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = (), *,
-             title: bool = True) -> str | None:
+             title: bool = True, surname: bool = False) -> str | None:
     """The name at the start of `value` (after an honorific), upper case, or None.
 
     `stops`: labels (folded) where a name ends; `title`: whether a Title Case name is taken (a label or an
-    honorific anchors it; a bare line does not)."""
-    found = name_span(value, honorifics, stops, title=title)
+    honorific anchors it; a bare line does not); `surname`: only a name whose first word, as read, is a known
+    surname (a weaker anchor than a configured label asks for it)."""
+    found = name_span(value, honorifics, stops, title=title, surname=surname)
     return found[0] if found else None
 
 
 def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = (), *,
-              title: bool = True) -> tuple[str, int] | None:
+              title: bool = True, surname: bool = False) -> tuple[str, int] | None:
     """`name_run`'s name, and where in `value` its last word ends."""
     spans = [part for m in re.finditer(r"\S+", value) for part in _split_joined(m.group(0).lstrip("|[]"), m.end())]
     tokens = [t for t, _ in spans]
@@ -112,5 +132,7 @@ def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] =
     if len(words) < MIN_WORDS or mode is None:
         return None
     if mode == "title" and not (_title_surname(words[0]) and all(map(_title_word, words))):
+        return None
+    if surname and not known_surname(words[0]):
         return None
     return correct_name(nfc(" ".join(words)).upper()), end

@@ -48,6 +48,10 @@ def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles
     subjects = [p for p in extracted.persons if p.role in subject_roles] if subject_roles else extracted.persons
     if "subject" in required and not any(p.name for p in subjects):
         notes.append(Note(code="no_subject", message="Không tìm thấy họ tên người được cấp giấy tờ"))
+    elif "subject" in required and len(subject_roles) > 1:  # a paper about two (wife and husband) names both
+        for role in subject_roles:
+            if not any(p.name for p in subjects if p.role == role):
+                notes.append(Note(code="no_subject", message=f"Không tìm thấy họ tên của một bên ({role})"))
     if "subject_dob" in required:
         for person in subjects:
             if person.dob is None and person.birth_year is None:  # a paper giving only the year is read whole

@@ -45,6 +45,7 @@ from sample_scans.generate import (
     commune_issuer,
     damage,
     district_issuer,
+    font,
     header,
     make_personal_number,
     signature_block,
@@ -178,13 +179,15 @@ class TypeForm:
     articles: bool = False  # a decision: the subject stands in "Điều 1."
 
 
-def _year(rng: random.Random, issued: date) -> str:
+def _register_number(rng: random.Random, issued: date) -> str:
     return f"{rng.randint(2, 480)}"
 
 
 TYPES = (
-    TypeForm("khai_sinh", ("GIẤY KHAI SINH",), ("registrant",), (2005, 2022), _year, commune_issuer),
-    TypeForm("ket_hon", ("GIẤY CHỨNG NHẬN KẾT HÔN",), ("wife", "husband"), (1975, 2000), _year, commune_issuer),
+    TypeForm("khai_sinh", ("GIẤY KHAI SINH",), ("registrant",), (2005, 2022), _register_number,
+             commune_issuer),
+    TypeForm("ket_hon", ("GIẤY CHỨNG NHẬN KẾT HÔN",), ("wife", "husband"), (1975, 2000), _register_number,
+             commune_issuer),
     TypeForm("khai_tu", ("TRÍCH LỤC KHAI TỬ",), ("deceased",), (1930, 1960),
              lambda rng, d: f"{rng.randint(2, 200)}/TLKT-BS", commune_issuer),
     TypeForm("tinh_trang_hon_nhan", ("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",), ("subject",), (1970, 2003),
@@ -303,8 +306,6 @@ def _person_block(page: Form, y: int, p: Person, rng: random.Random, part: Part,
 
 def _column_table(page: Form, y: int, cells: Sequence[tuple[str, str]]) -> int:
     """A ruled table with a header row of labels and one row of values under them."""
-    from sample_scans.generate import font
-
     f = font("regular", 12)
     widths = [max(page.draw.textlength(h, font=f), page.draw.textlength(v, font=f)) + 50 for h, v in cells]
     scale = min(1.0, (page.right - page.left) / sum(widths))

@@ -16,7 +16,9 @@ def test_capitals_and_title_case_names_are_read_and_end_where_a_name_ends() -> N
 
 def test_what_is_not_a_name_is_not_taken_for_one() -> None:
     assert name_run("Hoa đến nộp hồ sơ") is None  # one word
-    assert name_run("Trưởng Phòng Tư Pháp") is None  # Title Case, but no surname first
+    assert name_run("Trưởng Phòng Tư Pháp", stops=STOPS) is None  # a title: "Trưởng" is no "Trương"
+    assert name_run("Căn Cứ Luật Tổ Chức") is None  # Title Case, but no surname first
+    assert name_run("PHẦN GHI VỀ VỢ", surname=True) is None  # PHẦN is not PHAN: its letters differ
     assert name_run("Căn Cứ Luật") is None
     assert name_run("GIỚI TÍNH: Nam", stops=STOPS) is None  # another field's label
     assert name_run("Lê Văn An", title=False) is None  # a bare line: capitals only
@@ -24,6 +26,7 @@ def test_what_is_not_a_name_is_not_taken_for_one() -> None:
 
 def test_a_name_ocr_joined_or_glued_to_a_rule_is_still_read() -> None:
     assert name_run("|ViCông Quân | ngày 25") == "VI CÔNG QUÂN"
+    assert name_run("Kiêu Hữu Quân", surname=True) == "KIỀU HỮU QUÂN"  # a surname's tone misread
     found = name_span("ông Lâm Xuân An, Trưởng phòng", ["ông"], STOPS)
     assert found is not None and found[0] == "LÂM XUÂN AN"
     assert "ông Lâm Xuân An, Trưởng phòng"[found[1]:].startswith(", Trưởng")  # where the name ends
