@@ -17,10 +17,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rapidfuzz.distance import OSA
+
 from archive.base import OCR_TEXT
 from domain.records import Manifest, PageInfo
 from indexer.base import IndexUnavailable, RecordQuery
-from indexer.document import code_key, folded_words
+from indexer.document import code_key, folded_words, name_key
 from ocr.fingerprint import SAME_PAPER, likeness
 from pipeline.fields import Extracted
 from pipeline.review import MIN_DPI
@@ -125,6 +127,7 @@ class _Facts:
     number: str | None
     issue_date: date | None
     ids: frozenset[str]  # personal numbers and old IDs
+    names: frozenset[str] = frozenset()  # the people's names, folded (name_key)
 
 
 def _archived_facts(old: Manifest) -> _Facts:
@@ -136,7 +139,8 @@ def _archived_facts(old: Manifest) -> _Facts:
                   f.number if not flagged & {"number_uncertain", "no_number"} else None,
                   f.issue_date if not flagged & {"issue_date_uncertain", "no_issue_date", "future_issue_date"}
                   else None,
-                  frozenset(p.personal_number or p.old_id or "" for p in old.persons if not p.problems) - {""})
+                  frozenset(p.personal_number or p.old_id or "" for p in old.persons if not p.problems) - {""},
+                  frozenset(name_key(p.name) for p in old.persons if p.name))
 
 
 def _confident_facts(new: Reading) -> _Facts:
@@ -144,7 +148,8 @@ def _confident_facts(new: Reading) -> _Facts:
     e = new.extracted
     return _Facts(new.type_id, e.number if "number" not in e.doubts else None,
                   e.issue_date if "issue_date" not in e.doubts else None,
-                  frozenset(p.personal_number or p.old_id or "" for p in e.persons if not p.problems) - {""})
+                  frozenset(p.personal_number or p.old_id or "" for p in e.persons if not p.problems) - {""},
+                  frozenset(name_key(p.name) for p in e.persons if p.name))
 
 
 def _contradiction(new: Reading, old: Manifest | Reading) -> bool:
@@ -154,7 +159,14 @@ def _contradiction(new: Reading, old: Manifest | Reading) -> bool:
     return bool((a.type_id and b.type_id and a.type_id != b.type_id)
                 or (a.number and b.number and code_key(a.number) != code_key(b.number))
                 or (a.issue_date and b.issue_date and a.issue_date != b.issue_date)
-                or (a.ids and b.ids and not a.ids & b.ids))
+                or (a.ids and b.ids and not a.ids & b.ids)
+                or (a.names and b.names and not any(_same_name(x, y) for x in a.names for y in b.names)))
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two readings of one person's name: alike but for OCR damage (a letter in five may differ between a scan and
+    a fax of the same paper). Papers of one form about two other people name no one in common."""
+    return OSA.distance(a, b) <= max(2, min(len(a), len(b)) // 5)
 
 
 def _same_paper_in_flight(new: Reading, other: Reading) -> bool:
