@@ -13,6 +13,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import cache
 
 from domain.names import correct_name, is_other_name_part, is_surname, mend_surname, surname_spellings
 from domain.text import fold, nfc
@@ -66,20 +67,18 @@ def _without_tones(word: str) -> str:
         c for c in unicodedata.normalize("NFD", nfc(word).upper()) if c not in _TONES))
 
 
+@cache
+def _surnames_without_tones() -> frozenset[str]:
+    return frozenset(_without_tones(s) for s in surname_spellings())
+
+
 def known_surname(word: str) -> bool:
     """A known surname, its letters and vowel marks as registered; its tone mark may be misread ("KIÊU" for KIỀU,
     "NGUYÊN" for NGUYỄN) but not its letters ("PHẦN" is not PHAN); or one OCR read with no marks at all, or one
     letter off, which `mend_surname` knows."""
-    if is_surname(word) and (fold(word) == word.lower() or _without_tones(word) in {
-            _without_tones(s) for s in surname_spellings()}):
+    if is_surname(word) and (fold(word) == word.lower() or _without_tones(word) in _surnames_without_tones()):
         return True
     return mend_surname(word) is not None and not is_syllable(word)
-
-
-def _title_surname(word: str) -> bool:
-    """A known surname as body text prints it ("Trưởng", a title, is not "Trương": only a tone apart, but a title
-    word is followed by a lower-case word and never makes a run of two)."""
-    return known_surname(word)
 
 
 def _title_word(word: str) -> bool:
@@ -131,7 +130,8 @@ def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] =
             break
     if len(words) < MIN_WORDS or mode is None:
         return None
-    if mode == "title" and not (_title_surname(words[0]) and all(map(_title_word, words))):
+    # "Trưởng" (a title) is a tone from "Trương", but is followed by a lower-case word, or stopped as an official's
+    if mode == "title" and not (known_surname(words[0]) and all(map(_title_word, words))):
         return None
     if surname and not known_surname(words[0]):
         return None
