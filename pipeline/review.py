@@ -49,9 +49,11 @@ def _required_notes(extracted: Extracted, required: Sequence[str], subject_roles
     if "subject" in required and not any(p.name for p in subjects):
         notes.append(Note(code="no_subject", message="Không tìm thấy họ tên người được cấp giấy tờ"))
     elif "subject" in required and len(subject_roles) > 1:  # a paper about two (wife and husband) names both
-        for role in subject_roles:
+        for place, role in enumerate(subject_roles, 1):
             if not any(p.name for p in subjects if p.role == role):
-                notes.append(Note(code="no_subject", message=f"Không tìm thấy họ tên của một bên ({role})"))
+                notes.append(Note(code="no_subject", message=(
+                    f"Chỉ tìm thấy họ tên của một bên: không tìm thấy bên thứ {place} trong {len(subject_roles)} "
+                    f"bên của giấy tờ")))
     if "subject_dob" in required:
         for person in subjects:
             if person.dob is None and person.birth_year is None:  # a paper giving only the year is read whole

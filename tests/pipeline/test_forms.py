@@ -4,7 +4,7 @@ bench's (`bench/accuracy.py --sets forms`); this guards the extraction itself, i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -21,13 +21,13 @@ class Found:
     subjects: int = 0
     by_name_dob: int = 0  # found by name and date of birth (or year, where the paper gives only that)
     by_id_date: int = 0  # found by personal number or old ID on a record with the right issue date
-    wrong: list[str] = None  # type: ignore[assignment]
-    bystanders: list[str] = None  # type: ignore[assignment]
+    wrong: list[str] = field(default_factory=list)  # a name found for a subject that is not theirs
+    bystanders: list[str] = field(default_factory=list)  # officials and signers taken for people
 
 
 def read(part: Part, settings: Settings) -> Found:
     catalogue = settings.catalogue
-    out = Found(wrong=[], bystanders=[])
+    out = Found()
     for doc in documents(part, 11, PER_TYPE):
         lines = doc.page.lines
         classification, title = classify(lines, catalogue, settings.review_threshold)

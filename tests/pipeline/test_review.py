@@ -91,3 +91,19 @@ def test_a_decision_with_an_id_label_but_no_id_read_goes_to_a_person() -> None:
     assert lost.persons == [] and lost.unread_labels == ["Số định danh"]
     prose = extract(["Công dân xuất trình số định danh cá nhân khi làm thủ tục."], labels, title_index=None)
     assert prose.unread_labels == []  # a phrase in a sentence is no field left unread
+
+
+def test_a_marriage_certificate_naming_only_one_side_goes_to_a_person() -> None:
+    wife = Person(role="wife", name="NGÔ NGỌC TRINH", dob=date(1999, 4, 23), personal_number="064199123456")
+    fields = {"number": "81", "issue_date": date(2025, 5, 8), "issuer": "ỦY BAN NHÂN DÂN XÃ IA PAL"}
+    assert "no_subject" in notes("ket_hon", Extracted(persons=[wife], **fields))
+    husband = Person(role="husband", name="LÂM QUANG LONG", dob=date(1983, 9, 19), personal_number="064083123456")
+    assert "no_subject" not in notes("ket_hon", Extracted(persons=[wife, husband], **fields))
+
+
+def test_a_year_of_birth_alone_is_not_a_missing_birth_date() -> None:
+    holder = Person(role="subject", name="LÝ ĐÌNH HÙNG", birth_year=1985, personal_number="064085123456")
+    fields = {"number": "12/UBND-XNTTHN", "issue_date": date(2026, 5, 2), "issuer": "ỦY BAN NHÂN DÂN XÃ IA PAL"}
+    assert "no_dob" not in notes("tinh_trang_hon_nhan", Extracted(persons=[holder], **fields))
+    unborn = holder.model_copy(update={"birth_year": None})
+    assert "no_dob" in notes("tinh_trang_hon_nhan", Extracted(persons=[unborn], **fields))
