@@ -296,11 +296,9 @@ def score_fields(truth: Truth, got: dict[str, Any], codes: set[str], required: t
 def same_person_name(stored: str, wanted: str) -> bool:
     """Whether a clerk's lookup by `wanted` finds `stored`: as the index compares names (marks and case ignored,
     one letter of OCR damage tolerated), so a tone mark misread on a capital still finds the person."""
-    from rapidfuzz.distance import OSA
+    from indexer.document import keys_alike, name_key
 
-    from indexer.document import name_key
-
-    return OSA.distance(name_key(stored), name_key(wanted), score_cutoff=1) <= 1
+    return keys_alike(name_key(stored), name_key(wanted))
 
 
 def lookups(truth: Truth, got: dict[str, Any], subject_roles: tuple[str, ...]) -> tuple[int, int, int, int]:

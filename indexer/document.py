@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from archive.base import SIGNED_PDF
 from domain.records import Manifest
 from domain.text import fold, nfc, squash
@@ -25,6 +27,11 @@ _WORDS = re.compile(r"\w+")
 def name_key(text: str) -> str:
     """A name as compared: lower case, no diacritics, đ -> d, single spaces ("ĐẶNG  Văn Đạt" -> "dang van dat")."""
     return squash(fold(text))
+
+
+def keys_alike(a: str, b: str) -> bool:
+    """Two name keys a lookup takes for one name: one letter of OCR damage (wrong, missing, extra or swapped) apart."""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def code_key(text: str) -> str:

@@ -20,11 +20,9 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rapidfuzz.distance import OSA
-
 from archive.objects import os_error_vi
 from indexer.base import LIKE_TERMS, Filters, Hit, IndexUnavailable, RecordQuery, like_needed
-from indexer.document import IndexedRecord, code_key, folded_words, name_key, spelled_words
+from indexer.document import IndexedRecord, code_key, folded_words, keys_alike, name_key, spelled_words
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS records (
@@ -299,7 +297,7 @@ class SqliteIndex:
             [query.dob.isoformat(), query.dob.year, *args])  # type: ignore[union-attr]
         found: dict[str, tuple[bool, str | None]] = {}
         for code, key, name_spelled, issued in rows:
-            if key is None or OSA.distance(key, wanted, score_cutoff=1) > 1:
+            if key is None or not keys_alike(key, wanted):
                 continue
             exact = spelled in f" {name_spelled} "
             found[code] = (found.get(code, (False, None))[0] or exact, issued)

@@ -21,13 +21,13 @@ from rapidfuzz import fuzz
 from domain.catalogue import Labels
 from domain.dates import ends_in_number_words, find_dates, make_date
 from domain.issuers import correct_issuer, is_known_name
-from domain.names import is_other_name_part, is_surname, mend_surname, restore_surname
+from domain.names import is_surname, mend_surname, restore_surname
 from domain.personal_number import check_personal_number, digits_only, is_old_id
 from domain.records import FieldEvidence, FieldReading, Person
 from domain.text import fold, nfc, squash
 from ocr.syllables import is_syllable
 from pipeline.agreement import decide, describe
-from pipeline.name_run import is_honorific, name_run, name_span
+from pipeline.name_run import is_honorific, is_name_word, letter_case, name_run, name_span
 from pipeline.number_date import HEADER, Found, Lines, read_issue_date, read_number
 from pipeline.second_reading import FigureReading
 
@@ -151,11 +151,6 @@ def _role_in(words: str, role_words: Mapping[str, str]) -> str | None:
         if f" {fold(word)} " in folded:
             return role_words[word]
     return None
-
-
-def _is_upperish(token: str) -> bool:
-    letters = [c for c in token if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) >= 0.6
 
 
 def _stops(labels: Labels) -> tuple[str, ...]:
@@ -536,12 +531,11 @@ def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence
     for index, name, event in sources:
         if event.at < 0 or name not in HAND_FIELDS:  # the sex ("Nam", "Nữ") is checked against the ID, not read twice
             continue
-        line = text.count("\n", 0, event.at)
-        start = text.rfind("\n", 0, event.at) + 1
-        word = text[start : event.at].count(" ")
+        line, column = _line_and_column(text, event.at)
+        word = text[event.at - column : event.at].count(" ")
         value = getattr(persons[index], name)
         shown = f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
-        confidence, _ = lines.over(line, event.at - start, event.at - start + max(1, len(shown)))
+        confidence, _ = lines.over(line, column, column + max(1, len(shown)))
         kind = "letters" if name == "name" else "figures"
         ours = _letters(shown) if kind == "letters" else shown
         as_read = event.raw if event.raw != "" else value  # before any rule mended it
@@ -595,7 +589,7 @@ def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEviden
     for index, person in enumerate(persons):
         key = f"persons.{index}.name"
         words = (person.name or "").split()
-        odd = [w for w in words if not is_syllable(w) and not is_other_name_part(w)]
+        odd = [w for w in words if not is_name_word(w)]
         earlier = evidence.get(key)  # a name read by hand has its own evidence (two readers)
         if not odd or (earlier is not None and earlier.confirmed):
             continue
@@ -621,6 +615,11 @@ def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEviden
 NAME_DOUBT = 55.0
 
 
+def _line_and_column(text: str, at: int) -> tuple[int, int]:
+    """Which line of the joined text character `at` is on, and how far into that line."""
+    return text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1)
+
+
 def _unsure_names(persons: Sequence[Person], names: Sequence[_Event], text: str, lines: Lines,
                   evidence: Mapping[str, FieldEvidence]) -> dict[str, FieldEvidence]:
     """Printed names with a word Tesseract read unsurely: "HUYÊN" at 47% where the paper says HUYỀN. Every such
@@ -634,8 +633,7 @@ def _unsure_names(persons: Sequence[Person], names: Sequence[_Event], text: str,
         person = persons[index]
         if key in evidence or event.by_hand or event.at < 0 or person.name is None:
             continue
-        line = text.count("\n", 0, event.at)
-        start = event.at - (text.rfind("\n", 0, event.at) + 1)
+        line, start = _line_and_column(text, event.at)
         spelled_by_rule = 1 + (len(person.name.split()) > 2 and fold(person.name.split()[1]) in ("thi", "van")) \
             if is_surname(person.name.split()[0]) else 0  # a known surname (and THỊ/VĂN) has its marks from the list
         words = str(event.raw).split()
@@ -689,7 +687,7 @@ def _issuer(lines: Sequence[str], title_index: int | None) -> str | None:
         line = squash(line)
         letters = [c for c in line if c.isalpha()]
         if (len(letters) < 3 or len(letters) < 0.6 * len(line.replace(" ", "")) or _NUMBER_LINE.match(folded)
-                or "quyen so" in folded or _DATE_LINE.search(folded) or not _is_upperish(line)):
+                or "quyen so" in folded or _DATE_LINE.search(folded) or letter_case(line) != "upper"):
             continue
         parts.append(nfc(line).upper().strip(" ,.;:-"))
     return correct_issuer(" ".join(parts)) or None

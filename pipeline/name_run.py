@@ -46,7 +46,9 @@ def _letters(word: str) -> str:
     return word.replace(".", "").replace("'", "").replace("’", "")  # "I.Ê" (a misread LÊ), "H'HEN"
 
 
-def _case(word: str) -> str | None:
+def letter_case(word: str) -> str | None:
+    """"upper" for a word mostly in capitals (OCR lowers a letter now and then), "title" for one capital first,
+    None otherwise."""
     letters = [c for c in word if c.isalpha()]
     if not letters:
         return None
@@ -81,8 +83,14 @@ def known_surname(word: str) -> bool:
     return mend_surname(word) is not None and not is_syllable(word)
 
 
-def _title_word(word: str) -> bool:
+def is_name_word(word: str) -> bool:
+    """A Vietnamese syllable, or a part of a Highlands name ("Ksor", "H'Hen"): what every word of a name is."""
     return is_syllable(word) or is_other_name_part(word)
+
+
+def _starts_with_label(text: str, stops: Sequence[str]) -> bool:
+    """Whether folded `text` begins with one of the labels (folded), as a whole word."""
+    return any(text.startswith(s) and (len(text) == len(s) or not text[len(s)].isalpha()) for s in stops)
 
 
 def name_run(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = (), *,
@@ -104,7 +112,7 @@ def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] =
     while tokens and (is_honorific(tokens[0], honorifics) or _PAIRED_HONORIFIC.match(fold(tokens[0]))):
         tokens, spans = tokens[1:], spans[1:]
     head = fold(" ".join(tokens))
-    if any(head.startswith(s) and (len(head) == len(s) or not head[len(s)].isalpha()) for s in stops):
+    if _starts_with_label(head, stops):
         return None  # another field's label ("NGÀY SINH" in a header row), not a name
     words: list[str] = []
     mode: str | None = None
@@ -114,11 +122,9 @@ def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] =
         letters = _letters(word)
         if not word or not letters or not all(c.isalpha() for c in letters) or (i and token[0] in "(["):
             break  # a figure, a sign, or a bracket opening something else: "HỒ THÀNH (Số căn cước …)"
-        if i and stops:
-            ahead = fold(" ".join([token.lstrip("(["), *tokens[i + 1 :]]))
-            if any(ahead.startswith(s) and (len(ahead) == len(s) or not ahead[len(s)].isalpha()) for s in stops):
-                break
-        case = _case(word)
+        if i and _starts_with_label(fold(" ".join([token.lstrip("(["), *tokens[i + 1 :]])), stops):
+            break  # where another field's label begins
+        case = letter_case(word)
         if case is None or (mode is not None and case != mode) or (case == "title" and not title):
             break
         mode = case
@@ -131,7 +137,7 @@ def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] =
     if len(words) < MIN_WORDS or mode is None:
         return None
     # "Trưởng" (a title) is a tone from "Trương", but is followed by a lower-case word, or stopped as an official's
-    if mode == "title" and not (known_surname(words[0]) and all(map(_title_word, words))):
+    if mode == "title" and not (known_surname(words[0]) and all(map(is_name_word, words))):
         return None
     if surname and not known_surname(words[0]):
         return None

@@ -11,14 +11,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from rapidfuzz.distance import OSA
-
 from domain.actor import Actor
 from domain.personal_number import PROBLEMS as NUMBER_PROBLEMS
 from domain.personal_number import check_personal_number, is_old_id
 from domain.validity import ValidityStatus, status_on
 from indexer.base import Filters, Hit, RecordQuery
-from indexer.document import IndexedPerson, name_key
+from indexer.document import IndexedPerson, keys_alike, name_key
 from pipeline.config import Settings
 from pipeline.services import Services
 from service.access import count_lookup, grant_copies
@@ -176,7 +174,7 @@ def matches(person: IndexedPerson, query: RecordQuery) -> bool:
     if query.name and query.dob:
         born = person.dob == query.dob or (person.dob is None and person.birth_year == query.dob.year)
         return bool(person.name_key and born
-                    and OSA.distance(person.name_key, name_key(query.name), score_cutoff=1) <= 1)
+                    and keys_alike(person.name_key, name_key(query.name)))
     return True
 
 
