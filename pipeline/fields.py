@@ -27,7 +27,7 @@ from domain.records import FieldEvidence, FieldReading, Person
 from domain.text import fold, nfc, squash
 from ocr.syllables import is_syllable
 from pipeline.agreement import decide, describe
-from pipeline.name_run import is_honorific, is_name_word, letter_case, name_run, name_span
+from pipeline.name_run import NameSpan, is_honorific, is_name_word, letter_case, name_span
 from pipeline.number_date import HEADER, Found, Lines, read_issue_date, read_number
 from pipeline.second_reading import FigureReading
 
@@ -114,6 +114,8 @@ class _Event:
     at: int = -1  # where the value itself begins in the text (after its label)
     raw: str | date = ""  # the value as read, before a rule mended it (a surname's lost first letter, an impossible
     #                       birth year): what a second reading is compared with
+    bare: bool = False  # a number with no label read: a person's only if it encodes their year of birth
+    parted: bool = False  # a name read with a space lost ("NGUYÊNNGỌCNGA"), parted by its syllables
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:
@@ -265,10 +267,10 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
     headings = _headings(text, labels.role_words)
     this_year = date.today().year
 
-    def name_at(value: str, *, title: bool = True, surname: bool = False) -> str | None:
+    def name_at(value: str, *, title: bool = True, surname: bool = False) -> NameSpan | None:
         """The name at the start of a value; `surname`: only one that starts with a known surname (a label known
         by its words alone is weaker evidence than a configured one)."""
-        return name_run(value, labels.honorifics, stops, title=title, surname=surname)
+        return name_span(value, labels.honorifics, stops, title=title, surname=surname)
 
     def by_hand(start: int, length: int) -> bool:
         """A value over [start, start + length) in coloured ink, or followed on its line by a dotted blank."""
@@ -323,16 +325,18 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
         end = value_at(end)
         value = _unleader(rest(end))
         parsed: str | date | int | None
+        parted = False
         if kind == "name":
-            parsed = name_at(value, surname=surname)
-            longer = _LONGER_LABEL.match(rest(end)) if parsed is None else None
+            found = name_at(value, surname=surname)
+            longer = _LONGER_LABEL.match(rest(end)) if found is None else None
             if longer:  # "Họ và tên chủ hộ kinh doanh: NGUYỄN VĂN A": the label goes on to its colon
-                parsed = name_at(_unleader(longer.group(2)), surname=surname)
+                found = name_at(_unleader(longer.group(2)), surname=surname)
                 role = _role_in(longer.group(1), labels.role_words) or role
                 end = value_at(end + longer.start(2))
+            parsed, parted = (found.name, found.spaces_restored) if found else (None, False)
         elif kind == "dob":
             parsed = _date_after_label(value) or (_mended_birth_date(value) if by_hand(end, 10) else None)
-            if parsed is not None and ends_in_number_words(value):  # "… chín mươi⏎chín": a date in words wraps
+            if ends_in_number_words(value):  # "… chín mươi⏎chín", "… tháng mười một năm⏎một nghìn…": it wraps
                 parsed = _date_after_label(f"{value} {_unleader(rest(line_end(end) + 1))}") or parsed
         elif kind == "birth_year":
             parsed = _year_from(value, this_year)
@@ -352,7 +356,7 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
             parsed = restore_surname(str(parsed))
         at = len(text[:end]) + len(text[end:]) - len(text[end:].lstrip(" "))
         events.append(_Event(label_start, kind, parsed if not isinstance(parsed, int) else str(parsed),
-                             role_of(role, label_start), written, at, raw))
+                             role_of(role, label_start), written, at, raw, parted=parted))
         return True
 
     def scan(kinds: list[tuple[str, str, str]]) -> None:
@@ -393,16 +397,38 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
             run = name_span(value, labels.honorifics, stops)
             if run is None:
                 continue
-            name, span = run
+            name, span = run.name, run.end
             if free(m.end(), m.end() + span, named) and not official(m.end() + span):
                 written = by_hand(m.end(), len(name))
                 named.append((m.end(), m.end() + span))
                 relation = _role_in(" ".join(before[-3:]), {**labels.role_words, **labels.relations})
                 events.append(_Event(m.start(), "name", restore_surname(name) if written else name,
-                                     role_of(relation or "subject", m.start()), written, m.end(), name))
+                                     role_of(relation or "subject", m.start()), written, m.end(), name,
+                                     parted=run.spaces_restored))
     events += _name_lines(text, events, lambda line: None if _role_in(line, labels.role_words) else name_at(
         line, surname=True), default_role, [*taken, *named], by_hand)  # a heading ("PHẦN GHI VỀ VỢ") is no name
+    events += _bare_numbers(text, [*taken, *named], {e.at for e in events}, by_hand)
     return sorted(events, key=lambda e: e.pos)
+
+
+# A line that is a 12-figure number, alone or after a label OCR could not read ("DöLCC21): 0520 7920 3535").
+_BARE_NUMBER = re.compile(r"(?m)^[ \t]*(?:[^\d\n]{1,40}?[:|][ \t]*)?(\d[\d .]{10,18}\d)[ \t.]*$")
+
+
+def _bare_numbers(text: str, spans: Sequence[tuple[int, int]], starts: set[int],
+                  by_hand: Callable[[int, int], bool]) -> list[_Event]:
+    """Personal numbers whose label was lost: "Số CCCD" in small capitals is the label Tesseract garbles most. Such a
+    number is only a candidate: `_persons` gives it to the person it stands under when it encodes their year of
+    birth and a real province, which a number of another kind (a phone, a parcel, a file) almost never does."""
+    found = []
+    for m in _BARE_NUMBER.finditer(text):
+        number = digits_only(m.group(1))
+        if len(number) != 12 or m.start(1) in starts or not all(
+                m.end(1) <= x or m.start(1) >= y for x, y in spans):
+            continue
+        found.append(_Event(m.start(), "personal_number", number, "", by_hand(m.start(1), len(m.group(1))),
+                            m.start(1), number, bare=True))
+    return found
 
 
 def _columns(text: str, labels: Labels, taken: Sequence[tuple[int, int]],
@@ -448,7 +474,7 @@ _LIST_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]|[-–•+*])\s*")  # "1. ", "- ": a
 ANCHOR_LINES = 2  # a name line stands at most this many lines above the number that anchors its person
 
 
-def _name_lines(text: str, events: Sequence[_Event], name_at: Callable[[str], str | None], role: str,
+def _name_lines(text: str, events: Sequence[_Event], name_at: Callable[[str], NameSpan | None], role: str,
                 spans: Sequence[tuple[int, int]], by_hand: Callable[[int, int], bool]) -> list[_Event]:
     """People named by a line that is wholly a name with no label ("NGUYỄN VĂN AN" or "Lý Đình Hùng" over "Số định
     danh cá nhân: …", as lists and tables print them): beginning with a known surname, not already read as a label
@@ -461,8 +487,9 @@ def _name_lines(text: str, events: Sequence[_Event], name_at: Callable[[str], st
         start, end = m.start(), m.end()
         line = _LIST_MARK.sub("", m.group(0))
         words = line.split()
-        name = name_at(line) if 2 <= len(words) <= 6 else None
-        if name is None or not is_surname(name.split()[0]) or len(name.split()) < len(words) - 1 \
+        run = name_at(line) if 1 <= len(words) <= 6 else None
+        name = run.name if run else None
+        if run is None or name is None or not is_surname(name.split()[0]) or len(name.split()) < len(words) - 1 \
                 or any(not (end <= x or start >= y) for x, y in spans):
             continue
         reach = end
@@ -472,7 +499,8 @@ def _name_lines(text: str, events: Sequence[_Event], name_at: Callable[[str], st
         anchor = next((a for a in anchors if end < a <= reach), None)
         if anchor is not None and not any(start < n < anchor for n in names):
             at = start + len(m.group(0)) - len(line)
-            found.append(_Event(start, "name", name, role, by_hand(at, len(name)), at, name))
+            found.append(_Event(start, "name", name, role, by_hand(at, len(name)), at, name,
+                                parted=run.spaces_restored))
     return found
 
 
@@ -500,6 +528,8 @@ def _persons(events: Sequence[_Event], default_role: str) -> tuple[list[Person],
             current.sex, taken = str(event.value), "sex"
         elif event.kind in ("personal_number", "old_id"):
             number = str(event.value)
+            if event.bare and not _encodes_birth(number, current):
+                continue
             if is_old_id(number) and current.old_id is None:
                 current.old_id, taken = number, "old_id"
             elif current.personal_number is None and not is_old_id(number):
@@ -514,6 +544,16 @@ def _persons(events: Sequence[_Event], default_role: str) -> tuple[list[Person],
             )
     kept = [p for p in persons if p.name or p.personal_number or p.old_id]
     return kept, [(kept.index(p), name, e) for p, name, e in sources if p in kept]
+
+
+def _encodes_birth(number: str, person: Person) -> bool:
+    """Whether an unlabelled number is this person's personal number: a real province, and the year of birth the
+    paper gives them. Needs that year: a person with none takes no unlabelled number."""
+    if person.personal_number is not None:
+        return False
+    check = check_personal_number(number, dob=person.dob)
+    year = person.dob.year if person.dob else person.birth_year
+    return year is not None and check.province is not None and check.birth_year == year
 
 
 HAND_FIELDS = {"name": "họ tên", "dob": "ngày sinh", "personal_number": "số định danh cá nhân", "old_id": "số CMND"}
@@ -580,18 +620,20 @@ def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence
     return out
 
 
-def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEvidence], reader: str
-                   ) -> dict[str, FieldEvidence]:
+def _misread_names(persons: Sequence[Person], names: Sequence[_Event], evidence: Mapping[str, FieldEvidence],
+                   reader: str) -> dict[str, FieldEvidence]:
     """Names holding a word that is no Vietnamese syllable (nor a part of a Highlands name): "HỒ VĂN ILONG", "I.Ê
     THANH TÂM". A first word one letter from exactly one known surname is mended to it ("LÊ THANH TÂM"); either
-    way the name is flagged, with what was read: never stored as read without a word."""
+    way the name is flagged, with what was read: never stored as read without a word. So is a name read with its
+    spaces lost ("NGUYÊNNGỌCNGA") and parted by its syllables: the one parting is likely, not read."""
     out: dict[str, FieldEvidence] = {}
+    parted = {i for i, e in zip([i for i, p in enumerate(persons) if p.name], names, strict=False) if e.parted}
     for index, person in enumerate(persons):
         key = f"persons.{index}.name"
         words = (person.name or "").split()
         odd = [w for w in words if not is_name_word(w)]
         earlier = evidence.get(key)  # a name read by hand has its own evidence (two readers)
-        if not odd or (earlier is not None and earlier.confirmed):
+        if not (odd or index in parted) or (earlier is not None and earlier.confirmed):
             continue
         read = person.name or ""
         mended = mend_surname(words[0]) if odd == [words[0]] else None
@@ -599,8 +641,11 @@ def _misread_names(persons: Sequence[Person], evidence: Mapping[str, FieldEviden
             person.name = " ".join([mended, *words[1:]])
             why = (f"«{words[0]}» không phải âm tiết tiếng Việt; họ gần nhất và duy nhất là {mended}: đã sửa thành "
                    f"«{person.name}», cần đối chiếu với bản giấy")
-        else:
+        elif odd:
             why = f"«{', '.join(odd)}» không phải âm tiết tiếng Việt (có thể đọc sai): cần đối chiếu với bản giấy"
+        else:
+            why = (f"họ tên đọc liền, mất dấu cách («{read.replace(' ', '')}»); đã tách theo âm tiết thành "
+                   f"«{read}»: cần đối chiếu với bản giấy")
         if earlier is not None:  # flagged already: the pre-filled value mended, the reason told
             out[key] = earlier.model_copy(update={"value": person.name, "reason": f"{earlier.reason}; {why}"})
             continue
@@ -749,8 +794,9 @@ def extract(lines: Sequence[str], labels: Labels, *, title_index: int | None,
     events = _events(text, labels, default_role, learned, _hand_map(lines, inked), unread)
     persons, by_hand = _persons(events, default_role)
     evidence |= _hand_evidence(by_hand, persons, text, known)
-    evidence |= _misread_names(persons, evidence, known.reader)
-    evidence |= _unsure_names(persons, [e for e in events if e.kind == "name"], text, known, evidence)
+    names = [e for e in events if e.kind == "name"]
+    evidence |= _misread_names(persons, names, evidence, known.reader)
+    evidence |= _unsure_names(persons, names, text, known, evidence)
     issue_date = found["issue_date"].value
     return Extracted(
         number=number if isinstance(number, str) else None,

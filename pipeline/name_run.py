@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
+from typing import NamedTuple
 
 from domain.names import correct_name, is_other_name_part, is_surname, mend_surname, surname_spellings
 from domain.text import fold, nfc
@@ -40,6 +41,60 @@ def _split_joined(token: str, end: int) -> list[tuple[str, int]]:
         return [(token, end)] if token else []
     bounds = [0, *cuts, len(token)]
     return [(token[a:b], end - len(token) + b) for a, b in itertools.pairwise(bounds)]
+
+
+JOINED_MIN = 5  # letters in a capitals token worth trying to part: "VĂNAN"
+MAX_PARTS = 4
+
+
+_STOP_FINAL = re.compile(r"(?:p|t|c|ch)$")
+_SHORT_VOWEL_OPEN = re.compile(r"[ăâ]$")
+_STOP_TONES = {"\u0301", "\u0323"}  # sắc, nặng: the only tones a syllable ending in p, t, c, ch takes
+
+
+def _sayable(part: str) -> int:
+    """How surely `part` is a syllable Vietnamese can say: 2 surely, 1 if OCR lost its tone mark (NGOC for NGỌC, a
+    final p, t, c or ch with no tone), 0 not at all: one letter (the "I" of ILONG is a misread more often than a
+    word), no syllable, an ă or â at its end (VĂ), a final p, t, c or ch under another tone. Tighter than
+    `is_syllable`, which forgives what OCR does to marks."""
+    if len(part) < 2 or not is_syllable(part):
+        return 0
+    decomposed = unicodedata.normalize("NFD", part.lower())
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    if _SHORT_VOWEL_OPEN.search(bare):
+        return 0
+    if not _STOP_FINAL.search(bare):
+        return 2
+    tones = _TONES.intersection(decomposed)
+    return 2 if tones & _STOP_TONES else 0 if tones else 1
+
+
+def _partings(word: str, parts: int) -> list[list[str]]:
+    """Every way to cut `word` into at most `parts` syllables Vietnamese can say."""
+    found = [[word]] if _sayable(word) else []
+    if parts > 1:
+        for cut in range(1, len(word)):
+            if _sayable(word[:cut]):
+                found += [[word[:cut], *rest] for rest in _partings(word[cut:], parts - 1)]
+    return found
+
+
+def unjoined(token: str, *, first: bool = False) -> list[str] | None:
+    """A capitals token OCR read without its spaces ("NGUYÊNNGỌCNGA", a table cell's name): its syllables, when one
+    parting is best (the fewest syllables, then the surest: LÊ THỊ over LÊT HỊ, then for a name's `first` word one
+    from a surname: VI NGOC over VIN GOC); None when it is a syllable, is not in capitals, or parts as well several
+    ways ("THANHOA": THANH OA or THAN HOA)."""
+    word = token.strip("_|")
+    if len(word) < JOINED_MIN or not word.isalpha() or letter_case(word) != "upper" or is_name_word(word) \
+            or is_surname(word):  # "NGUYEN": a surname read without its marks, one word
+        return None
+    ways = [w for w in _partings(word, MAX_PARTS) if len(w) > 1]
+    if not ways:
+        return None
+    rank = {id(w): (len(w), -sum(map(_sayable, w)), not (first and is_surname(w[0]))) for w in ways}
+    best = min(rank.values())
+    top = [w for w in ways if rank[id(w)] == best]
+    return top[0] if len(top) == 1 else None
 
 
 def _letters(word: str) -> str:
@@ -93,6 +148,12 @@ def _starts_with_label(text: str, stops: Sequence[str]) -> bool:
     return any(text.startswith(s) and (len(text) == len(s) or not text[len(s)].isalpha()) for s in stops)
 
 
+class NameSpan(NamedTuple):
+    name: str
+    end: int  # where in the value the name's last word ends
+    spaces_restored: bool  # a word of it was read joined ("NGUYÊNNGỌCNGA") and parted by the syllables
+
+
 def name_run(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = (), *,
              title: bool = True, surname: bool = False) -> str | None:
     """The name at the start of `value` (after an honorific), upper case, or None.
@@ -101,16 +162,23 @@ def name_run(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = 
     honorific anchors it; a bare line does not); `surname`: only a name whose first word, as read, is a known
     surname (a weaker anchor than a configured label asks for it)."""
     found = name_span(value, honorifics, stops, title=title, surname=surname)
-    return found[0] if found else None
+    return found.name if found else None
 
 
 def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = (), *,
-              title: bool = True, surname: bool = False) -> tuple[str, int] | None:
-    """`name_run`'s name, and where in `value` its last word ends."""
+              title: bool = True, surname: bool = False) -> NameSpan | None:
+    """`name_run`'s name, where in `value` its last word ends, and whether lost spaces were put back."""
     spans = [part for m in re.finditer(r"\S+", value) for part in _split_joined(m.group(0).lstrip("|[]"), m.end())]
     tokens = [t for t, _ in spans]
     while tokens and (is_honorific(tokens[0], honorifics) or _PAIRED_HONORIFIC.match(fold(tokens[0]))):
         tokens, spans = tokens[1:], spans[1:]
+    restored = False
+    for i in reversed(range(min(len(spans), MAX_WORDS["upper"]))):
+        parts = unjoined(spans[i][0], first=i == 0)
+        if parts is not None:
+            spans[i : i + 1] = [(part, spans[i][1]) for part in parts]
+            restored = True
+    tokens = [t for t, _ in spans]
     head = fold(" ".join(tokens))
     if _starts_with_label(head, stops):
         return None  # another field's label ("NGÀY SINH" in a header row), not a name
@@ -141,4 +209,4 @@ def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] =
         return None
     if surname and not known_surname(words[0]):
         return None
-    return correct_name(nfc(" ".join(words)).upper()), end
+    return NameSpan(correct_name(nfc(" ".join(words)).upper()), end, restored and len(words) > 1)

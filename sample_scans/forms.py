@@ -48,6 +48,7 @@ from sample_scans.generate import (
     font,
     header,
     make_personal_number,
+    pt,
     signature_block,
     title,
     upper_vi,
@@ -305,23 +306,35 @@ def _person_block(page: Form, y: int, p: Person, rng: random.Random, part: Part,
 
 
 def _column_table(page: Form, y: int, cells: Sequence[tuple[str, str]]) -> int:
-    """A ruled table with a header row of labels and one row of values under them."""
+    """A ruled table with a header row of labels and one row of values under them. A table wider than the page
+    gives its widest column what is left and wraps that column's text inside its cells, as a word processor does."""
     f = font("regular", 12)
-    widths = [max(page.draw.textlength(h, font=f), page.draw.textlength(v, font=f)) + 50 for h, v in cells]
-    scale = min(1.0, (page.right - page.left) / sum(widths))
+    pad = 50
+    widths = [max(page.draw.textlength(h, font=f), page.draw.textlength(v, font=f)) + pad for h, v in cells]
+    room = page.right - page.left
+    if sum(widths) > room:
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        widths[widest] = max(room - (sum(widths) - widths[widest]), 4 * pad)
     xs = [page.left]
     for w in widths:
-        xs.append(round(xs[-1] + w * scale))
-    row_h = 110
-    for r, row in enumerate(([h for h, _ in cells], [v for _, v in cells])):
-        for i, text in enumerate(row):
-            page.text(text, y + r * row_h + 30, x=xs[i] + 20, size=12, record=False)
+        xs.append(round(xs[-1] + w))
+    line_h = round(pt(12) * 1.35)
+
+    rows = ([h for h, _ in cells], [v for _, v in cells])
+    tops = [y]
+    for row in rows:
+        parts = [page.wrapped(text, widths[i] - pad + 10, size=12) for i, text in enumerate(row)]
+        row_h = max(110, 60 + line_h * max(len(p) for p in parts))
+        for i, lines in enumerate(parts):
+            for k, line in enumerate(lines):
+                page.text(line, tops[-1] + 30 + k * line_h, x=xs[i] + 20, size=12, record=False)
         page.lines.append(" | ".join(row))
-    for r in range(3):
-        page.draw.line([(xs[0], y + r * row_h), (xs[-1], y + r * row_h)], fill=(25, 25, 25), width=4)
+        tops.append(tops[-1] + row_h)
+    for top in tops:
+        page.draw.line([(xs[0], top), (xs[-1], top)], fill=(25, 25, 25), width=4)
     for x in xs:
-        page.draw.line([(x, y), (x, y + 2 * row_h)], fill=(25, 25, 25), width=4)
-    return y + 2 * row_h + 40
+        page.draw.line([(x, tops[0]), (x, tops[-1])], fill=(25, 25, 25), width=4)
+    return tops[-1] + 40
 
 
 def compose(kind: TypeForm, rng: random.Random, part: Part) -> Drawn:

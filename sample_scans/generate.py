@@ -76,6 +76,17 @@ class Page:
             self.lines.append(s)
         return y + round(pt(size) * 1.45)
 
+    def wrapped(self, s: str, width: float, *, style: str = "regular", size: float = 13) -> list[str]:
+        """`s` cut into lines no wider than `width` pixels, between words (as a table cell wraps its text)."""
+        f = font(style, size)
+        out: list[str] = []
+        for word in s.split():
+            if out and self.draw.textlength(f"{out[-1]} {word}", font=f) <= width:
+                out[-1] = f"{out[-1]} {word}"
+            else:
+                out.append(word)
+        return out or [""]
+
     def underline(self, center: int, y: int, width: int) -> None:
         self.draw.line([(center - width // 2, y), (center + width // 2, y)], fill=INK, width=3)
 

@@ -123,22 +123,28 @@ class Form(Page):
         return y + round(13 * DPI / 72 * 1.45)
 
     def table(self, rows: list[tuple[str, str]], y: int) -> int:
-        """A ruled two-column table, labels left and values right; each row is 'label | value' in the truth."""
+        """A ruled two-column table, labels left and values right; each row is 'label | value' in the truth. A value
+        wider than its cell wraps inside the cell, which grows a line taller, as a word processor lays it out."""
+        f = font("regular", 13)
         line_h = round(13 * DPI / 72 * 1.45)
-        row_h = round(line_h * 1.5)
-        widest = max(self.draw.textlength(label, font=font("regular", 13)) for label, _ in rows)
+        widest = max(self.draw.textlength(label, font=f) for label, _ in rows)
         x_split = round(self.left + widest + 70)
-        top = y
+        room = self.right - x_split - 48
+        tops = [y]
         for label, value in rows:
-            self.text(label, y + (row_h - line_h) // 2 + 6, x=self.left + 24, record=False)
-            self.text(value, y + (row_h - line_h) // 2 + 6, x=x_split + 24, record=False)
+            lines = self.wrapped(value, room)
+            row_h = round(line_h * (0.5 + len(lines)))
+            self.text(label, y + round(line_h * 0.25) + 6, x=self.left + 24, record=False)
+            for k, line in enumerate(lines):
+                self.text(line, y + round(line_h * 0.25) + 6 + k * line_h, x=x_split + 24, record=False)
             self.lines.append(f"{label} | {value}")
             y += row_h
+            tops.append(y)
         ink = (25, 25, 25)
-        for i in range(len(rows) + 1):
-            self.draw.line([(self.left, top + i * row_h), (self.right, top + i * row_h)], fill=ink, width=4)
+        for top in tops:
+            self.draw.line([(self.left, top), (self.right, top)], fill=ink, width=4)
         for x in (self.left, x_split, self.right):
-            self.draw.line([(x, top), (x, y)], fill=ink, width=4)
+            self.draw.line([(x, tops[0]), (x, y)], fill=ink, width=4)
         return y + 50
 
 

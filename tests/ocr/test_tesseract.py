@@ -29,6 +29,24 @@ def test_two_columns_on_one_tesseract_line_become_two_lines() -> None:
     assert lines[2].words[1].confidence == 80
 
 
+def at(block: int, top: int, left: int, text: str) -> str:
+    return f"5\t1\t{block}\t1\t{top}\t1\t{left}\t{top}\t{40 * len(text)}\t40\t95\t{text}\n"  # a line each
+
+
+def test_values_indented_under_their_labels_are_read_after_their_own_label() -> None:
+    # Tesseract put the labels in one block and the values, indented under them, in the next.
+    tsv = HEAD + at(1, 100, 100, "Sinh năm:") + at(1, 260, 100, "CCCD số:") + at(2, 180, 260, "1969") + at(
+        2, 340, 260, "064069534351")
+    assert [line.text for line in parse_tsv(tsv)] == ["Sinh năm:", "1969", "CCCD số:", "064069534351"]
+
+
+def test_columns_side_by_side_keep_tesseracts_order() -> None:
+    # "Nơi nhận" on the left, the signature block on the right: each column read whole, as Tesseract gave them.
+    tsv = HEAD + at(1, 100, 100, "Nơi nhận:") + at(1, 160, 100, "Lưu VT") + at(2, 100, 1200, "CHỦ TỊCH") + at(
+        2, 160, 1200, "Lê Văn An")
+    assert [line.text for line in parse_tsv(tsv)] == ["Nơi nhận:", "Lưu VT", "CHỦ TỊCH", "Lê Văn An"]
+
+
 def test_tesseract_5_with_vietnamese_is_installed() -> None:
     assert tesseract_version().startswith("5.")
 

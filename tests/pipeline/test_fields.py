@@ -346,3 +346,38 @@ def test_a_printed_name_read_unsurely_is_kept_and_flagged_unless_the_unsure_word
     surname = extract(["Họ và tên: NGUYÊN VĂN NGHĨA"], labels, title_index=None,
                       confidences=[[97, 97, 97, 57, 96, 97]])  # the surname's marks come from the list
     assert surname.persons[0].name == "NGUYỄN VĂN NGHĨA" and "persons.0.name" not in surname.evidence
+
+
+def test_a_personal_number_whose_label_ocr_garbled_is_taken_when_it_encodes_the_birth_year() -> None:
+    # "Số CCCD" in capitals read as "DöLCC21):": the number under it is a personal number of a real province
+    # whose year of birth is the person's: theirs.
+    got = extract(["Họ và tên người chồng:", "NGUYỄN BÁ XUÂN HIẾU", "Ngày sinh:", "05-12-1979", "DöLCC21):",
+                   "0520 7920 3535"], CATALOGUE.labels_for("ket_hon"), title_index=None)
+    [person] = got.persons
+    assert person.personal_number == "052079203535"
+    # A number of twelve figures that does not encode the year (a phone, a file) is nobody's personal number.
+    got = extract(["Họ, chữ đệm, tên: LÊ THU YÊN", "Ngày sinh: 30/03/1997", "S0.ŒG(ŒC1Ð: 052079203535"],
+                  CATALOGUE.labels_for("tinh_trang_hon_nhan"), title_index=None)
+    assert got.persons[0].personal_number is None
+    # Nor is it taken for a person whose year of birth the paper does not give.
+    got = extract(["Họ, chữ đệm, tên: LÊ THU YÊN", "S0.ŒG(ŒC1Ð: 066197694498"],
+                  CATALOGUE.labels_for("tinh_trang_hon_nhan"), title_index=None)
+    assert got.persons[0].personal_number is None
+
+
+def test_a_birth_date_in_words_cut_before_its_year_is_joined_with_the_next_line() -> None:
+    got = extract(["Đồng ý để ông/bà HÀ THU NHÀN, sinh ngày mồng tám tháng mười một năm",
+                   "một nghìn chín trăm chín mươi lăm; Số căn cước 0661 9587 2891, được hưởng theo"],
+                  CATALOGUE.labels_for("giay_phep_xay_dung"), title_index=None)
+    [person] = got.persons
+    assert (person.name, person.dob, person.personal_number) == ("HÀ THU NHÀN", date(1995, 11, 8), "066195872891")
+
+
+def test_a_name_read_without_its_spaces_is_parted_and_flagged() -> None:
+    got = extract(["STT | Tên người được xác nhận | Ngày, tháng, năm sinh | Số CMND",
+                   "1 | NGUYÊNNGỌCNGA_ | ngày 5 tháng 10 năm 1989 | 249114653"],
+                  CATALOGUE.labels_for("tinh_trang_hon_nhan"), title_index=None)
+    [person] = got.persons
+    assert (person.name, person.dob, person.old_id) == ("NGUYỄN NGỌC NGA", date(1989, 10, 5), "249114653")
+    flag = got.evidence["persons.0.name"]
+    assert not flag.confirmed and "mất dấu cách" in flag.reason and "NGUYỄN NGỌC NGA" in flag.reason

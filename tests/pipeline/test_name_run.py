@@ -1,6 +1,6 @@
 """A name is known by what it is: two to six name words in one case, Title Case only from a known surname."""
 
-from pipeline.name_run import name_run, name_span
+from pipeline.name_run import name_run, name_span, unjoined
 
 STOPS = ("gioi tinh", "dan toc", "truong phong")
 
@@ -30,3 +30,16 @@ def test_a_name_ocr_joined_or_glued_to_a_rule_is_still_read() -> None:
     found = name_span("ông Lâm Xuân An, Trưởng phòng", ["ông"], STOPS)
     assert found is not None and found[0] == "LÂM XUÂN AN"
     assert "ông Lâm Xuân An, Trưởng phòng"[found[1]:].startswith(", Trưởng")  # where the name ends
+
+
+def test_a_name_read_with_its_spaces_lost_is_parted_only_one_way() -> None:
+    assert unjoined("NGUYÊNNGỌCNGA_") == ["NGUYÊN", "NGỌC", "NGA"]  # a table cell read without spaces
+    found = name_span("NGÔBÁVĂNLỘC | 09/03/1930")
+    assert found is not None and (found.name, found.spaces_restored) == ("NGÔ BÁ VĂN LỘC", True)
+    assert unjoined("THANHOA") is None  # THANH OA or THAN HOA: the letters do not say
+    assert unjoined("LÊTHỊ") == ["LÊ", "THỊ"]  # not LÊT HỊ: a final t takes no level tone
+    found = name_span("ông VINGOC KIM NGA,", ["ông"])  # NGỌC's mark lost too; a name's first word from a surname
+    assert found is not None and found.name == "VI NGOC KIM NGA"
+    assert unjoined("ILONG") is None  # a lone "I" is a misread, not a syllable to part off
+    assert unjoined("NGUYEN") is None  # a surname without its marks is one word
+    assert name_span("NGUYỄN VĂN AN") == ("NGUYỄN VĂN AN", 13, False)

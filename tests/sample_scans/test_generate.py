@@ -46,3 +46,18 @@ def test_regenerating_gives_the_committed_truth_and_the_same_images(tmp_path: Pa
         made, committed = pages(scan, settings), pages(SAMPLES / scan.name, settings)
         assert len(made) == len(committed)
         assert all(np.abs(a - b).mean() < 1.0 for a, b in zip(made, committed, strict=True))
+
+
+def test_a_value_too_long_for_its_table_cell_wraps_inside_the_table() -> None:
+    # A date in words in a ruled table: a person reads it within its cell, so the page must hold it there.
+    from sample_scans.forms import _column_table
+    from sample_scans.variety import Form
+
+    long_value = "ngày mười chín tháng năm năm một nghìn chín trăm tám mươi lăm"
+    for draw in (lambda page: page.table([("Ngày, tháng, năm sinh", long_value)], 300),
+                 lambda page: _column_table(page, 300, [("STT", "1"), ("Họ và tên người được xác nhận", "HÀ THU"),
+                                                        ("Ngày, tháng, năm sinh", long_value), ("Số CCCD", "0"*12)])):
+        page = Form()
+        draw(page)
+        ink = np.asarray(page.image.convert("L")) < 128
+        assert not ink[:, page.right + 4 :].any()  # nothing beyond the table's right rule
