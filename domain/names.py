@@ -9,6 +9,7 @@ and too varied to guess.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from functools import cache
 
 from domain import REFERENCE_DATA
@@ -40,6 +41,35 @@ def is_other_name_part(word: str) -> bool:
     apostrophe ("H'Hen", "Y'Blô"): not a Vietnamese syllable, and no misreading."""
     folded = fold(word)
     return folded in _other_parts() or (len(folded) > 2 and folded[1] in "'’" and folded[0] in "hy")
+
+
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+
+
+def without_tones(word: str) -> str:
+    """The word in capitals with its vowel marks (â, ơ, ư…) but no tone: what OCR of a capital gets right most."""
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", nfc(word).upper()) if c not in TONES))
+
+
+@cache
+def _name_words() -> dict[str, frozenset[str]]:
+    """The name syllables in common use (and the surnames, which stand in names too), by their spelling without
+    tone: "QUÂN" -> {"QUÂN"}, "CHI" -> {"CHI"}."""
+    with (REFERENCE_DATA / "names.toml").open("rb") as f:
+        raw = tomllib.load(f)
+    out: dict[str, set[str]] = {}
+    for word in (*raw.get("name_words", []), *raw["surnames"], *raw["middle_names"]):
+        out.setdefault(without_tones(word), set()).add(nfc(word).upper())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def tone_misread(word: str) -> list[str]:
+    """The common name words a word read in a name may be with its tone misread: "QUẦN" -> ["QUÂN"]; none for a
+    common name word itself, or a word no common one differs from by its tone alone."""
+    spelled = nfc(word).upper()
+    same_letters = _name_words().get(without_tones(spelled), frozenset())
+    return [] if spelled in same_letters else sorted(same_letters)
 
 
 def mend_surname(word: str) -> str | None:

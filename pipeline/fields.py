@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from domain.catalogue import Labels
 from domain.dates import ends_in_number_words, find_dates, make_date
 from domain.issuers import correct_issuer, is_known_name
-from domain.names import is_surname, mend_surname, restore_surname
+from domain.names import is_surname, mend_surname, restore_surname, tone_misread
 from domain.personal_number import check_personal_number, digits_only, is_old_id
 from domain.records import FieldEvidence, FieldReading, Person
 from domain.text import fold, nfc, squash
@@ -670,7 +670,9 @@ def _unsure_names(persons: Sequence[Person], names: Sequence[_Event], text: str,
     """Printed names with a word Tesseract read unsurely: "HUYÊN" at 47% where the paper says HUYỀN. Every such
     word is still a syllable (a lost mark leaves another one), so only the reader's own doubt tells: the name is
     kept as read and flagged with that doubt. Clean print reads at 85% and more; a mark misread falls far below.
-    A known surname (and a middle THỊ or VĂN) takes its marks from the list, whatever the reader's doubt."""
+    A mark misread at high confidence ("QUẦN" at 85% for QUÂN) is caught by the names people bear: a word no common
+    name word is, whose tone changed makes one, is flagged with that reading. A known surname (and a middle THỊ or
+    VĂN) takes its marks from the list, whatever the reader's doubt."""
     out: dict[str, FieldEvidence] = {}
     named = [i for i, p in enumerate(persons) if p.name]
     for index, event in zip(named, names, strict=False):
@@ -686,12 +688,15 @@ def _unsure_names(persons: Sequence[Person], names: Sequence[_Event], text: str,
         if skip >= len(str(event.raw)):
             continue
         confidence, _ = lines.over(line, start + skip, start + len(str(event.raw)))
-        if confidence >= NAME_DOUBT:
+        rare = [(w, alt) for w in person.name.split()[spelled_by_rule:] if (alt := tone_misread(w))]
+        if confidence >= NAME_DOUBT and not rare:
             continue
+        reason = (f"Tesseract đọc họ tên không chắc (độ tin cậy {confidence:.0f}%): cần đối chiếu dấu thanh với "
+                  f"bản giấy") if confidence < NAME_DOUBT else "; ".join(
+            f"«{w}» ít gặp trong tên người, có thể là «{' / '.join(alt)}» (dấu thanh đọc sai)" for w, alt in rare
+        ) + ": cần đối chiếu với bản giấy"
         out[key] = FieldEvidence(
-            value=person.name, confirmed=False,
-            reason=f"Tesseract đọc họ tên không chắc (độ tin cậy {confidence:.0f}%): cần đối chiếu dấu thanh với "
-                   f"bản giấy",
+            value=person.name, confirmed=False, reason=reason,
             readings=[FieldReading(reader=lines.reader, place=HEADER, value=_letters(person.name),
                                    raw=str(event.raw), confidence=confidence)])
     return out

@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
-from domain.names import correct_name, is_other_name_part, is_surname, mend_surname, surname_spellings
+from domain.names import (
+    TONES,
+    correct_name,
+    is_other_name_part,
+    is_surname,
+    mend_surname,
+    surname_spellings,
+    without_tones,
+)
 from domain.text import fold, nfc
 from ocr.syllables import is_syllable
 
@@ -60,12 +68,12 @@ def _sayable(part: str) -> int:
     if len(part) < 2 or not is_syllable(part):
         return 0
     decomposed = unicodedata.normalize("NFD", part.lower())
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES))
     if _SHORT_VOWEL_OPEN.search(bare):
         return 0
     if not _STOP_FINAL.search(bare):
         return 2
-    tones = _TONES.intersection(decomposed)
+    tones = TONES.intersection(decomposed)
     return 2 if tones & _STOP_TONES else 0 if tones else 1
 
 
@@ -115,25 +123,16 @@ def letter_case(word: str) -> str | None:
     return None
 
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
-
-
-def _without_tones(word: str) -> str:
-    """The word's letters with their vowel marks (â, ơ, ư…) but no tone: what OCR of a capital gets right most."""
-    return unicodedata.normalize("NFC", "".join(
-        c for c in unicodedata.normalize("NFD", nfc(word).upper()) if c not in _TONES))
-
-
 @cache
 def _surnames_without_tones() -> frozenset[str]:
-    return frozenset(_without_tones(s) for s in surname_spellings())
+    return frozenset(without_tones(s) for s in surname_spellings())
 
 
 def known_surname(word: str) -> bool:
     """A known surname, its letters and vowel marks as registered; its tone mark may be misread ("KIÊU" for KIỀU,
     "NGUYÊN" for NGUYỄN) but not its letters ("PHẦN" is not PHAN); or one OCR read with no marks at all, or one
     letter off, which `mend_surname` knows."""
-    if is_surname(word) and (fold(word) == word.lower() or _without_tones(word) in _surnames_without_tones()):
+    if is_surname(word) and (fold(word) == word.lower() or without_tones(word) in _surnames_without_tones()):
         return True
     return mend_surname(word) is not None and not is_syllable(word)
 

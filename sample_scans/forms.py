@@ -35,7 +35,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sample_scans.captures import at_resolution
+from sample_scans.captures import at_resolution, faxed
 from sample_scans.generate import (
     A4,
     DPI,
@@ -411,8 +411,13 @@ def truth(doc: Drawn, file: str, capture: str) -> dict[str, Any]:
             "text": "\n".join(doc.page.lines)}
 
 
+RESCANS = ("scan 150 dpi", "fax")  # captures the digitisation team rescans: their figures are counted apart
+
+
 def generate(out: Path, seed: int, per_type: int = 4, parts: Sequence[Part] = PARTS) -> list[Path]:
-    """Render each part's documents as 300 dpi scans (every fourth at 200 dpi) with their truth into `out`."""
+    """Render each part's documents as 300 dpi scans (every fourth at 200 dpi) with their truth into `out`; then a
+    quarter as many other documents of each part captured as a rescan would be (150 dpi, a fax, in turn), named
+    `<part>_rescan_…`, whose figures the bench counts apart."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for part in parts:
@@ -422,10 +427,25 @@ def generate(out: Path, seed: int, per_type: int = 4, parts: Sequence[Part] = PA
             rgb = np.asarray(damage(doc.page.image, LIGHT, np.random.default_rng(seed + index)))
             image = Image.fromarray(rgb) if dpi == DPI else at_resolution(rgb, dpi)
             image.save(path, "JPEG", quality=85, dpi=(dpi, dpi))
-            path.with_suffix(".json").write_text(
-                json.dumps(truth(doc, path.name, f"scan {dpi} dpi"), ensure_ascii=False, indent=2) + "\n", "utf-8")
-            written.append(path)
+            written.append(_with_truth(path, doc, f"scan {dpi} dpi"))
+        for index, doc in enumerate(documents(part, seed + 1, max(1, per_type // 4))):
+            capture = RESCANS[index % len(RESCANS)]
+            rgb = np.asarray(damage(doc.page.image, LIGHT, np.random.default_rng(seed + 500 + index)))
+            if capture == "fax":
+                path = out / f"{part}_rescan_{index:02d}_{doc.type_id}.tif"
+                fax = faxed(rgb, seed + index)
+                fax.save(path, "TIFF", compression="group4", dpi=fax.info["dpi"])
+            else:
+                path = out / f"{part}_rescan_{index:02d}_{doc.type_id}.jpg"
+                at_resolution(rgb, 150).save(path, "JPEG", quality=85, dpi=(150, 150))
+            written.append(_with_truth(path, doc, capture))
     return written
+
+
+def _with_truth(path: Path, doc: Drawn, capture: str) -> Path:
+    path.with_suffix(".json").write_text(
+        json.dumps(truth(doc, path.name, capture), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return path
 
 
 def main() -> None:

@@ -381,3 +381,17 @@ def test_a_name_read_without_its_spaces_is_parted_and_flagged() -> None:
     assert (person.name, person.dob, person.old_id) == ("NGUYỄN NGỌC NGA", date(1989, 10, 5), "249114653")
     flag = got.evidence["persons.0.name"]
     assert not flag.confirmed and "mất dấu cách" in flag.reason and "NGUYỄN NGỌC NGA" in flag.reason
+
+
+def test_a_name_word_whose_tone_makes_it_no_common_name_is_flagged_with_the_common_one() -> None:
+    # QUÂN read as QUẦN at 85%: a syllable, read with confidence, but no one is named "Quần".
+    labels = CATALOGUE.labels_for("ho_kinh_doanh")
+    got = extract(["Họ và tên: PHẠM VĂN QUẦN", "Sinh ngày: 20/06/1967"], labels, title_index=None,
+                  confidences=[[90, 90, 90, 92, 96, 85], [90, 90, 90]])
+    flag = got.evidence["persons.0.name"]
+    assert got.persons[0].name == "PHẠM VĂN QUẦN"  # kept as read: the paper decides
+    assert not flag.confirmed and "«QUÂN»" in flag.reason
+    # A common name read with confidence carries no flag.
+    got = extract(["Họ và tên: PHẠM VĂN QUÂN", "Sinh ngày: 20/06/1967"], labels, title_index=None,
+                  confidences=[[90, 90, 90, 92, 96, 85], [90, 90, 90]])
+    assert "persons.0.name" not in got.evidence
