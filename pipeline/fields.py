@@ -267,10 +267,10 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
     headings = _headings(text, labels.role_words)
     this_year = date.today().year
 
-    def name_at(value: str, *, title: bool = True, surname: bool = False) -> NameSpan | None:
+    def name_at(value: str, *, title: bool = True, surname: bool = False, anchored: bool = False) -> NameSpan | None:
         """The name at the start of a value; `surname`: only one that starts with a known surname (a label known
-        by its words alone is weaker evidence than a configured one)."""
-        return name_span(value, labels.honorifics, stops, title=title, surname=surname)
+        by its words alone is weaker evidence than a configured one); `anchored`: after a label."""
+        return name_span(value, labels.honorifics, stops, title=title, surname=surname, anchored=anchored)
 
     def by_hand(start: int, length: int) -> bool:
         """A value over [start, start + length) in coloured ink, or followed on its line by a dotted blank."""
@@ -327,10 +327,10 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
         parsed: str | date | int | None
         parted = False
         if kind == "name":
-            found = name_at(value, surname=surname)
+            found = name_at(value, surname=surname, anchored=True)
             longer = _LONGER_LABEL.match(rest(end)) if found is None else None
             if longer:  # "Họ và tên chủ hộ kinh doanh: NGUYỄN VĂN A": the label goes on to its colon
-                found = name_at(_unleader(longer.group(2)), surname=surname)
+                found = name_at(_unleader(longer.group(2)), surname=surname, anchored=True)
                 role = _role_in(longer.group(1), labels.role_words) or role
                 end = value_at(end + longer.start(2))
             parsed, parted = (found.name, found.spaces_restored) if found else (None, False)
@@ -394,7 +394,7 @@ def _events(text: str, labels: Labels, default_role: str, learned: Sequence[tupl
                     before and before[-1].isalpha() and before[-1][0].isupper()):
                 continue  # a name's last word ("Cao Thu Anh"), not an honorific
             value = _LEADERS.sub(lambda d: " " * len(d.group()), rest(m.end(), lines=2))  # offsets kept
-            run = name_span(value, labels.honorifics, stops)
+            run = name_span(value, labels.honorifics, stops, anchored=True)
             if run is None:
                 continue
             name, span = run.name, run.end

@@ -165,8 +165,10 @@ def name_run(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = 
 
 
 def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] = (), *,
-              title: bool = True, surname: bool = False) -> NameSpan | None:
-    """`name_run`'s name, where in `value` its last word ends, and whether lost spaces were put back."""
+              title: bool = True, surname: bool = False, anchored: bool = False) -> NameSpan | None:
+    """`name_run`'s name, where in `value` its last word ends, and whether lost spaces were put back. `anchored`:
+    a label or an honorific stands before the value, so a Title Case name from a known surname may hold one word
+    OCR damaged into no syllable ("bà Phạm Diệu Luụa,"): taken, and flagged later as misread."""
     spans = [part for m in re.finditer(r"\S+", value) for part in _split_joined(m.group(0).lstrip("|[]"), m.end())]
     tokens = [t for t, _ in spans]
     while tokens and (is_honorific(tokens[0], honorifics) or _PAIRED_HONORIFIC.match(fold(tokens[0]))):
@@ -204,7 +206,8 @@ def name_span(value: str, honorifics: Sequence[str] = (), stops: Sequence[str] =
     if len(words) < MIN_WORDS or mode is None:
         return None
     # "Trưởng" (a title) is a tone from "Trương", but is followed by a lower-case word, or stopped as an official's
-    if mode == "title" and not (known_surname(words[0]) and all(map(is_name_word, words))):
+    odd = sum(not is_name_word(w) for w in words[1:])
+    if mode == "title" and not (known_surname(words[0]) and (odd == 0 or (anchored and odd == 1 and len(words) > 2))):
         return None
     if surname and not known_surname(words[0]):
         return None

@@ -395,3 +395,14 @@ def test_a_name_word_whose_tone_makes_it_no_common_name_is_flagged_with_the_comm
     got = extract(["Họ và tên: PHẠM VĂN QUÂN", "Sinh ngày: 20/06/1967"], labels, title_index=None,
                   confidences=[[90, 90, 90, 92, 96, 85], [90, 90, 90]])
     assert "persons.0.name" not in got.evidence
+
+
+def test_a_title_case_name_after_an_honorific_with_one_word_ocr_damaged_is_taken_and_flagged() -> None:
+    got = extract(["PHẦN GHI VỀ VỢ", "Xác nhận bà Phạm Diệu Luụa, sinh ngày 2 tháng 4 năm 1999, Số CMND",
+                   "252475105, cư trú tại thôn 15."], CATALOGUE.labels_for("ket_hon"), title_index=None)
+    [wife] = got.persons
+    assert (wife.role, wife.name, wife.old_id) == ("wife", "PHẠM DIỆU LUỤA", "252475105")
+    assert not got.evidence["persons.0.name"].confirmed  # LUỤA is no syllable: a person looks
+    # Without an honorific or a label before it, a Title Case run with such a word is no name.
+    got = extract(["Phạm Diệu Luụa sinh ngày 2 tháng 4 năm 1999"], CATALOGUE.labels_for("ket_hon"), title_index=None)
+    assert all(p.name is None for p in got.persons)
