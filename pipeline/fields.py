@@ -688,7 +688,8 @@ def _unsure_names(persons: Sequence[Person], names: Sequence[_Event], text: str,
         if skip >= len(str(event.raw)):
             continue
         confidence, _ = lines.over(line, start + skip, start + len(str(event.raw)))
-        rare = [(w, alt) for w in person.name.split()[spelled_by_rule:] if (alt := tone_misread(w))]
+        rare = [(w, alt) for w in person.name.split()[spelled_by_rule:] if (alt := tone_misread(w))] \
+            if lines.confidences is not None else []  # a text layer's marks are the issuer's own, not a reading
         if confidence >= NAME_DOUBT and not rare:
             continue
         reason = (f"Tesseract đọc họ tên không chắc (độ tin cậy {confidence:.0f}%): cần đối chiếu dấu thanh với "
