@@ -46,7 +46,6 @@ from cli.signatures import register as register_signature_commands
 from cli.workers import register as register_worker_commands
 from domain.actor import Actor
 from domain.catalogue import ConfigError
-from domain.dates import parse_date
 from domain.records import Person
 from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
@@ -331,10 +330,8 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
     if not path.is_file():
         raise UsageError(f"Không có tệp {path}")
     at = None
-    if args.at:
-        day = parse_date(args.at)
-        if day is None:
-            raise UsageError(f"Ngày không hợp lệ: {args.at}")
+    day = day_arg(args.at, "ngày kiểm tra")  # 01/06/2031 or 2031-06-01, as the help says
+    if day is not None:
         at = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
     try:
         report, code = verify_upload(open_services(settings), args.by, path.read_bytes(), path.name, at=at,

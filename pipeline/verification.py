@@ -23,12 +23,30 @@ from signing.verify import VerificationReport, verify_pdf
 RESULT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}-[^/?&#\s]+")
 
 
+def _pdf_part(data: bytes) -> tuple[bytes, int, int]:
+    """The file from its %PDF- header to its last %%EOF (and the line end after it), with how many bytes stood
+    before and after: what the signatures' byte ranges can cover, and what they cannot."""
+    start = max(data.find(b"%PDF-"), 0)
+    eof = data.rfind(b"%%EOF")
+    end = len(data) if eof < start else eof + len(b"%%EOF")
+    for byte in (b"\r", b"\n"):  # "%%EOF\r\n", "%%EOF\n": the line end belongs to the file
+        if data[end : end + 1] == byte:
+            end += 1
+    return data[start:end], start, len(data) - end
+
+
 def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, *, at: datetime | None = None,
                 fetch: bool | None = None) -> tuple[VerificationReport, str | None]:
     """The verdict on a copy and the result code its QR code names (None: no sohoa QR code)."""
     signing = settings.signing
+    data, before, after = _pdf_part(data)
     report = verify_pdf(data, verification_roots(signing), at=at,
                         fetch=signing.revocation_fetch if fetch is None else fetch)
+    if before or after:  # no signature covers them: whatever they hold was not issued with the copy
+        where = " và ".join(w for w in (f"{before} byte trước phần đầu %PDF-" if before else "",
+                                         f"{after} byte sau dấu kết thúc %%EOF cuối cùng" if after else "") if w)
+        report = replace(report, problems=[*report.problems, f"Tệp có {where}, không thuộc phần nào được ký: "
+                                           "không phải nguyên bản do hệ thống cấp."])
     try:
         active, links = active_content(data), web_links(data)
     except Exception:  # a file pikepdf cannot parse: the signature verdict above already says what is wrong

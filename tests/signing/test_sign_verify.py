@@ -281,3 +281,33 @@ def test_the_qr_code_must_name_the_archived_record_the_copy_is_of(tmp_path: Path
                                         procedure_code=PROCEDURE, reason="không có trong kho").data
     report, _ = verify_copy(unknown, settings, services.archive)
     assert report.ok and any("không có trong kho lưu trữ này" in n for n in report.notes)
+
+
+def test_bytes_outside_the_pdf_are_refused_in_words_not_a_traceback(settings: Settings) -> None:
+    signed = signed_copy(settings)
+    for forged, where in ((b"junk before the header\n" + signed, "trước phần đầu %PDF-"),
+                          (signed + b"<script>appended</script>", "sau dấu kết thúc %%EOF cuối cùng")):
+        report, _ = verify_copy(forged, settings, None)
+        assert not report.ok
+        assert any(where in p and "không thuộc phần nào được ký" in p for p in report.problems)
+    report, _ = verify_copy(signed, settings, None)  # the copy as issued, its own line end kept
+    assert report.ok and not any("byte" in p for p in report.problems)
+
+
+def test_verify_at_a_day_takes_both_forms_the_help_shows(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    settings = load_settings(tmp_path / "data")
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(signed_copy(settings))
+    for day in ("2031-06-01", "01/06/2031"):
+        run = subprocess.run([sys.executable, "-m", "cli.main", "verify", str(copy), "--at", day, "--offline",
+                              "--data-dir", str(tmp_path / "data")], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parents[2], check=False)
+        assert "Traceback" not in run.stderr + run.stdout
+        assert "Kết luận:" in run.stdout and "2031-06-01" in run.stdout, run.stdout + run.stderr  # judged then
+    run = subprocess.run([sys.executable, "-m", "cli.main", "verify", str(copy), "--at", "2031-13-01",
+                          "--data-dir", str(tmp_path / "data")], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], check=False)
+    assert run.returncode != 0 and "dd/mm/yyyy hoặc YYYY-MM-DD" in run.stdout + run.stderr
