@@ -86,5 +86,7 @@ def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, 
     if (manifest.procedure_code or "-") != (procedure or "-"):
         problems.append(f"Mã thủ tục trong mã QR ({procedure or 'không có'}) khác với hồ sơ "
                         f"({manifest.procedure_code or 'không có'}).")
-    notes = report.notes if problems else [*report.notes, f"Mã QR khớp với hồ sơ {code} trong kho lưu trữ."]
-    return replace(report, problems=problems, notes=notes), code
+    judged = replace(report, problems=problems)
+    said = (f"Mã QR khớp với hồ sơ {code} trong kho lưu trữ." if judged.ok  # never beside a rejection
+            else f"Mã QR chỉ tới hồ sơ {code} trong kho lưu trữ; tệp này không phải bản hợp lệ của hồ sơ đó.")
+    return replace(judged, notes=[*report.notes, said]), code

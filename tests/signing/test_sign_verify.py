@@ -273,6 +273,12 @@ def test_the_qr_code_must_name_the_archived_record_the_copy_is_of(tmp_path: Path
     report, _ = verify_copy(other, settings, services.archive)
     assert not report.ok
     assert any("không phải bản đã ký của hồ sơ đó" in p for p in report.problems)
+    assert not any("khớp" in n for n in report.notes)  # no line says otherwise than the verdict
+    # The record's own copy with a byte flipped: its signatures fail, and the QR is not said to match.
+    genuine = bytearray(services.archive.read(manifest, SIGNED_PDF))
+    genuine[len(genuine) // 3] ^= 0x01
+    report, _ = verify_copy(bytes(genuine), settings, services.archive)
+    assert not report.ok and not any("khớp" in n for n in report.notes)
     wrong_procedure = signer_for(settings).sign(blank_pdf(), result_code=manifest.result_code,
                                                 procedure_code="9.999999", reason="sai thủ tục").data
     report, _ = verify_copy(wrong_procedure, settings, services.archive)
