@@ -488,10 +488,10 @@ def _name_lines(text: str, events: Sequence[_Event], name_at: Callable[[str], Na
         line = _LIST_MARK.sub("", m.group(0))
         words = line.split()
         run = name_at(line) if 1 <= len(words) <= 6 else None
-        name = run.name if run else None
-        if run is None or name is None or not is_surname(name.split()[0]) or len(name.split()) < len(words) - 1 \
+        if run is None or not is_surname(run.name.split()[0]) or len(run.name.split()) < len(words) - 1 \
                 or any(not (end <= x or start >= y) for x, y in spans):
             continue
+        name = run.name
         reach = end
         for _ in range(ANCHOR_LINES):
             nxt = text.find("\n", reach + 1)
@@ -551,7 +551,7 @@ def _encodes_birth(number: str, person: Person) -> bool:
     paper gives them. Needs that year: a person with none takes no unlabelled number."""
     if person.personal_number is not None:
         return False
-    check = check_personal_number(number, dob=person.dob)
+    check = check_personal_number(number)
     year = person.dob.year if person.dob else person.birth_year
     return year is not None and check.province is not None and check.birth_year == year
 
@@ -620,6 +620,12 @@ def _hand_evidence(sources: Sequence[tuple[int, str, _Event]], persons: Sequence
     return out
 
 
+def _named(persons: Sequence[Person], names: Sequence[_Event]) -> list[tuple[int, _Event]]:
+    """Each named person's index with the name event it was made from: every name event opens one person, in
+    order, and every person with a name is kept."""
+    return list(zip([i for i, p in enumerate(persons) if p.name], names, strict=False))
+
+
 def _misread_names(persons: Sequence[Person], names: Sequence[_Event], evidence: Mapping[str, FieldEvidence],
                    reader: str) -> dict[str, FieldEvidence]:
     """Names holding a word that is no Vietnamese syllable (nor a part of a Highlands name): "HỒ VĂN ILONG", "I.Ê
@@ -627,7 +633,7 @@ def _misread_names(persons: Sequence[Person], names: Sequence[_Event], evidence:
     way the name is flagged, with what was read: never stored as read without a word. So is a name read with its
     spaces lost ("NGUYÊNNGỌCNGA") and parted by its syllables: the one parting is likely, not read."""
     out: dict[str, FieldEvidence] = {}
-    parted = {i for i, e in zip([i for i, p in enumerate(persons) if p.name], names, strict=False) if e.parted}
+    parted = {i for i, e in _named(persons, names) if e.parted}
     for index, person in enumerate(persons):
         key = f"persons.{index}.name"
         words = (person.name or "").split()
@@ -674,8 +680,7 @@ def _unsure_names(persons: Sequence[Person], names: Sequence[_Event], text: str,
     name word is, whose tone changed makes one, is flagged with that reading. A known surname (and a middle THỊ or
     VĂN) takes its marks from the list, whatever the reader's doubt."""
     out: dict[str, FieldEvidence] = {}
-    named = [i for i, p in enumerate(persons) if p.name]
-    for index, event in zip(named, names, strict=False):
+    for index, event in _named(persons, names):
         key = f"persons.{index}.name"
         person = persons[index]
         if key in evidence or event.by_hand or event.at < 0 or person.name is None:

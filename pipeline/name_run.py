@@ -67,13 +67,12 @@ def _sayable(part: str) -> int:
     `is_syllable`, which forgives what OCR does to marks."""
     if len(part) < 2 or not is_syllable(part):
         return 0
-    decomposed = unicodedata.normalize("NFD", part.lower())
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES))
+    bare = without_tones(part).lower()
     if _SHORT_VOWEL_OPEN.search(bare):
         return 0
     if not _STOP_FINAL.search(bare):
         return 2
-    tones = TONES.intersection(decomposed)
+    tones = TONES.intersection(unicodedata.normalize("NFD", part.lower()))
     return 2 if tones & _STOP_TONES else 0 if tones else 1
 
 
@@ -99,9 +98,11 @@ def unjoined(token: str, *, first: bool = False) -> list[str] | None:
     ways = [w for w in _partings(word, MAX_PARTS) if len(w) > 1]
     if not ways:
         return None
-    rank = {id(w): (len(w), -sum(map(_sayable, w)), not (first and is_surname(w[0]))) for w in ways}
-    best = min(rank.values())
-    top = [w for w in ways if rank[id(w)] == best]
+    def rank(way: list[str]) -> tuple[int, int, bool]:
+        return len(way), -sum(map(_sayable, way)), not (first and is_surname(way[0]))
+
+    best = min(map(rank, ways))
+    top = [w for w in ways if rank(w) == best]
     return top[0] if len(top) == 1 else None
 
 

@@ -18,28 +18,16 @@ from pipeline.config import Settings
 from signing.identity import verification_roots
 from signing.qr import read_qr
 from signing.sign import signature_values
-from signing.verify import VerificationReport, verify_pdf
+from signing.verify import VerificationReport, pdf_part, verify_pdf
 
 RESULT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}-[^/?&#\s]+")
-
-
-def _pdf_part(data: bytes) -> tuple[bytes, int, int]:
-    """The file from its %PDF- header to its last %%EOF (and the line end after it), with how many bytes stood
-    before and after: what the signatures' byte ranges can cover, and what they cannot."""
-    start = max(data.find(b"%PDF-"), 0)
-    eof = data.rfind(b"%%EOF")
-    end = len(data) if eof < start else eof + len(b"%%EOF")
-    for byte in (b"\r", b"\n"):  # "%%EOF\r\n", "%%EOF\n": the line end belongs to the file
-        if data[end : end + 1] == byte:
-            end += 1
-    return data[start:end], start, len(data) - end
 
 
 def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, *, at: datetime | None = None,
                 fetch: bool | None = None) -> tuple[VerificationReport, str | None]:
     """The verdict on a copy and the result code its QR code names (None: no sohoa QR code)."""
     signing = settings.signing
-    data, before, after = _pdf_part(data)
+    data, before, after = pdf_part(data)
     report = verify_pdf(data, verification_roots(signing), at=at,
                         fetch=signing.revocation_fetch if fetch is None else fetch)
     if before or after:  # no signature covers them: whatever they hold was not issued with the copy

@@ -191,12 +191,22 @@ class _Context:
         return self.dss.as_validation_context(kwargs)
 
 
+def pdf_part(data: bytes) -> tuple[bytes, int, int]:
+    """The file from its %PDF- header to its last %%EOF (and the line end after it), with how many bytes stood
+    before and after: what the signatures' byte ranges can cover, and what they cannot."""
+    start = max(data.find(b"%PDF-"), 0)
+    eof = data.rfind(b"%%EOF")
+    end = len(data) if eof < start else eof + len(b"%%EOF")
+    for byte in (b"\r", b"\n"):  # "%%EOF\r\n", "%%EOF\n": the line end belongs to the file
+        if data[end : end + 1] == byte:
+            end += 1
+    return data[start:end], start, len(data) - end
+
+
 def verify_pdf(data: bytes, trust_roots: Sequence[Path], *, fetch: bool = False,
                at: datetime | None = None) -> VerificationReport:
     """Every signature and document timestamp of the file, judged as of `at` (default: now)."""
-    start = data.find(b"%PDF-")
-    if start > 0:  # junk before the header: the signatures' byte ranges count from the real start
-        data = data[start:]
+    data = pdf_part(data)[0]  # the signatures' byte ranges count from the real start
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         regular = reader.embedded_regular_signatures
