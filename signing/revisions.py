@@ -2,7 +2,8 @@
 
 sohoa signs by incremental updates, so the unsigned file is a prefix of the signed one: everything up to the end of
 the revision before sohoa's first signature (its /Contents lies in the update that follows that revision's %%EOF).
-A born-digital file's own earlier signatures stay inside that prefix, untouched.
+A born-digital file's own earlier signatures (and document timestamps) stay inside that prefix, untouched; the
+revocation data and document timestamps of a B-LTA copy come after it and go with sohoa's signatures.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ class NotSignedBySohoa(ValueError):
 def unsigned_original(signed: bytes) -> bytes:
     """The bytes of the file before sohoa's first signature; checked to parse with one signature fewer each."""
     reader = PdfFileReader(io.BytesIO(signed), strict=False)
-    ours = [s for s in reader.embedded_signatures if (s.field_name or "").startswith(SOHOA_FIELD_PREFIX)]
-    if not ours:
+    named = [s for s in reader.embedded_regular_signatures if (s.field_name or "").startswith(SOHOA_FIELD_PREFIX)]
+    if not named:
         raise NotSignedBySohoa("no sohoa signature in this file")
-    first = min(ours, key=lambda s: s.signed_revision)
+    first = min(named, key=lambda s: s.signed_revision)
+    # Document timestamps after it were added by sohoa's upkeep (B-LTA, renewals): they go with its signatures.
+    ours = [*named, *(t for t in reader.embedded_timestamp_signatures if t.signed_revision > first.signed_revision)]
     contents_at = first.byte_range[1]  # where the first signature's /Contents begins, inside its own update
     end = signed.rfind(b"%%EOF", 0, contents_at)
     if end < 0:

@@ -175,7 +175,9 @@ class _Context:
         `today`: the newest document timestamp, judged now; revocation data it carries from years ago is stale by
         design, so without fetching only the certificate chain and its validity are required."""
         fetch = self.fetch and not embedded_only
-        strict = fetch or embedded_only or (self.has_revinfo and not today)
+        # Today's newest document timestamp: a fetch that fails (no network) proves nothing either way, so only a
+        # revocation found counts against it; everything older is held to the revocation data it needs.
+        strict = not today and (fetch or embedded_only or self.has_revinfo)
         kwargs: dict[str, Any] = {
             "trust_roots": self.roots, "allow_fetching": fetch, "retroactive_revinfo": True,
             "revocation_mode": "hard-fail" if strict else "soft-fail",

@@ -1,6 +1,8 @@
 """A reviewer's correction: a new version beside the old one, signed again, indexed, attributed; refused to others."""
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,7 @@ from pipeline.services import Services
 from pipeline.verification import verify_copy
 from service.corrections import Changes, correct_record
 from service.errors import InvalidRequest, NotFound, Refused
-from tests.conftest import run_cli
+from tests.conftest import SAMPLES, run_cli
 
 REVIEWER = Actor("reviewer.01", "reviewer", "Lê Văn Rà")
 
@@ -110,3 +112,34 @@ def test_a_reviewer_without_a_signing_key_is_told_so_and_nothing_is_written(serv
     assert refused.value.code == "no_officer_key" and "signing.officers.reviewer.01" in refused.value.message
     manifest = services.archive.manifest(code)
     assert manifest is not None and manifest.version == 1 and len(list(services.audit.lines())) == lines
+
+
+def test_a_b_lta_record_is_corrected_into_a_version_that_verifies_at_b_lta(
+        pki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The level the regulation recommends: its document timestamp is sohoa's own, not a foreign signature."""
+    from pipeline.config import load_settings
+    from pipeline.services import open_services
+    from tests.signing.conftest import pki_settings
+
+    data = tmp_path / "data"
+    pki_settings(data, pki, monkeypatch, level="B-LTA", tsa="tsa2")
+    import shutil
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    shutil.copy(SAMPLES / "khai_sinh_01.png", scans)
+    status, out = run_cli("ingest", scans, "--data-dir", data, "--json")
+    assert status == 0, out
+    services = open_services(load_settings(data))
+    code = birth_certificate(services)
+    first = services.archive.manifest(code)
+    assert first is not None and first.signature is not None and first.signature.level == "B-LTA"
+    status, out = run_cli("correct", code, "--data-dir", data, "--actor", "reviewer.02", "--reason",
+                          "Ngày cấp đọc sai", "--issue-date", "12/07/2015", "--json")
+    assert status == 0, out
+    after = services.archive.manifest(code)
+    assert after is not None and after.version == 2 and after.signature is not None
+    assert after.signature.level == "B-LTA"
+    report, qr_code = verify_copy(services.archive.read(after, SIGNED_PDF), services.settings, services.archive)
+    assert report.ok and qr_code == code, report.problems
+    assert [s.level for s in report.regular] == ["B-LTA", "B-LTA"]  # the old signatures are not carried over

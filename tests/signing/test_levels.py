@@ -81,6 +81,36 @@ def test_a_b_lta_copy_still_verifies_after_its_certificates_expire(pki: PkiUnder
     assert any("đã hết hạn" in p for s in report.regular for p in s.problems)
 
 
+def _no_network() -> bool:
+    import shutil
+    import subprocess
+
+    return shutil.which("unshare") is not None and subprocess.run(["unshare", "-n", "true"],
+                                                                  check=False).returncode == 0
+
+
+@pytest.mark.skipif(not _no_network(), reason="needs unshare -n (root)")
+def test_a_b_lta_copy_verifies_with_no_network_without_being_told_offline(pki: PkiUnderTest, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archivist in 2050 checks a copy on a machine with no network: fetching fails, the file's own data holds."""
+    import subprocess
+    import sys
+
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LTA", tsa="tsa2")
+    assert settings.signing.revocation_fetch  # the default: fetch when it can
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(sign(signer_for(settings)).data)
+    later = (datetime.now(UTC) + YEARS_4).date()  # the signers' certificates have expired by then
+    for at in ([], ["--at", later.isoformat()], ["--at", later.strftime("%d/%m/%Y")]):
+        run = subprocess.run(["unshare", "-n", sys.executable, "-m", "cli.main", "verify", str(copy), *at,
+                              "--data-dir", str(tmp_path / "data")], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parents[2], check=False)
+        said = run.stdout + run.stderr
+        assert "Traceback" not in said and "Error" not in said, said
+        assert run.returncode == 0 and run.stdout.startswith("Kết luận: HỢP LỆ"), said
+        assert "B-LTA" in run.stdout
+
+
 def test_ingest_goes_on_at_b_b_when_the_timestamp_authority_is_down_and_upgrade_brings_it_up(
         pki: PkiUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LTA")
