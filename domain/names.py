@@ -126,3 +126,12 @@ def restore_surname(name: str) -> str:
         return name
     found = [s for s in surnames.values() if len(s) == len(words[0]) + 1 and s.endswith(words[0])]
     return " ".join([found[0], *words[1:]]) if len(found) == 1 else name
+
+
+def masked(name: str) -> str:
+    """A name as a stranger may see it: the surname whole, every other word by its first letter ("Nguyễn V… A…"):
+    enough to tell one holder from another at a desk, too little to learn who holds the paper."""
+    words = unicodedata.normalize("NFC", name).split()
+    if not words:
+        return ""
+    return " ".join([words[0].capitalize(), *(f"{w[0].upper()}…" for w in words[1:])])

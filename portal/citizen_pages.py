@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,7 +27,7 @@ from portal.pages import (
 )
 from service.errors import InvalidRequest
 from service.lookup import OWN_RECORDS, lookup, reuse_status
-from service.records import public_status, verify_upload
+from service.records import public_record, verify_upload
 from signing.verify import NotVerifiable, report_vi
 
 router = APIRouter(include_in_schema=False)
@@ -46,9 +47,9 @@ def my_documents(request: Request) -> Response:
 
 
 def _verify_form(request: Request, *, code: str | None = None, status: int = 200, error: str = "",
-                 known: bool | None = None) -> Response:
+                 facts: tuple[tuple[str, str], ...] | None = None) -> Response:
     token = new_token()
-    response = render(request, "verify.html", status=status, code=code, error=error, known=known, form_token=token,
+    response = render(request, "verify.html", status=status, code=code, error=error, facts=facts, form_token=token,
                       limit_mb=services_of(request).settings.max_file_bytes // (1024 * 1024))
     remember_form_token(response, token, "/xac-minh")
     return response
@@ -61,9 +62,11 @@ def verify_form(request: Request) -> Response:
 
 @router.get("/xac-minh/{result_code}")
 def verify_record(request: Request, result_code: str) -> Response:
-    """Where the QR code of a signed copy leads: whether the archive holds that result (nothing personal is shown)
-    and the form to check the copy in hand against it."""
-    return _verify_form(request, code=result_code, known=public_status(services_of(request), result_code))
+    """Where the QR code of a signed copy leads: the record as the archive holds it (the holder masked), to compare
+    with the paper in hand, and the form to check an e-copy against it."""
+    session = current_session(request)
+    facts = public_record(services_of(request), session.actor if session else PUBLIC, result_code)
+    return _verify_form(request, code=result_code, facts=facts, status=200 if facts is not None else 404)
 
 
 async def _upload(request: Request) -> tuple[bytes, str, str, str]:
@@ -99,10 +102,8 @@ async def verify(request: Request) -> Response:
                             "gửi lại.")
     session = current_session(request)  # staff verifying a copy are named; anyone else is the public
     try:
-        report, found = await run_in_threadpool(verify_upload, services_of(request),
+        report, found = await run_in_threadpool(partial(verify_upload, expected=code), services_of(request),
                                                 session.actor if session else PUBLIC, data, name)
     except NotVerifiable as e:
         return _verify_form(request, status=400, error=str(e))
-    matches = None if not code else found == code
-    return render(request, "verify_report.html", report=report, text=report_vi(report), found=found, asked=code,
-                  matches=matches, name=name)
+    return render(request, "verify_report.html", report=report, text=report_vi(report), found=found, name=name)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
 
 from archive.base import ORIGINAL, SIGNED_PDF
 from domain.actor import Actor
@@ -11,7 +11,7 @@ from domain.records import Manifest
 from indexer.base import Hit
 from ocr.render import page_crops
 from pipeline.services import Services
-from pipeline.verification import verify_copy
+from pipeline.verification import RESULT_CODE, record_facts, verify_copy
 from service.access import check_copy_grant, check_reach, not_found
 from service.errors import InvalidRequest
 from service.permissions import require
@@ -78,10 +78,19 @@ def review_crops(services: Services, actor: Actor, manifest: Manifest) -> dict[s
     return page_crops(data, places, {p.index: p.width for p in manifest.pages})
 
 
-def public_status(services: Services, result_code: str) -> bool:
-    """Whether the archive holds a current record of this result code: all that the page a signed copy's QR code
-    opens tells anyone, signed in or not (no personal data)."""
-    return services.archive.manifest(result_code) is not None
+def public_record(services: Services, actor: Actor, result_code: str) -> tuple[tuple[str, str], ...] | None:
+    """What the page a signed copy's QR code opens shows anyone, signed in or not: the record as the archive holds
+    it, the holder's name masked and only the last digits of their number, so that whoever holds a printout can
+    see whether it is this record's paper (a copied genuine QR code on another paper shows someone else's record).
+    None: the archive holds no such record."""
+    require(actor, "verify")
+    if not RESULT_CODE.fullmatch(result_code):  # checked before anything is read
+        return None
+    manifest = services.archive.manifest(result_code)
+    if manifest is None:
+        return None
+    services.log(actor, "record.public_view", result_code, "Trang xác minh của mã QR (thông tin đã che)")
+    return record_facts(manifest, services.settings.catalogue, date.today())
 
 
 def review_backlog(services: Services, actor: Actor) -> int:
@@ -91,11 +100,16 @@ def review_backlog(services: Services, actor: Actor) -> int:
 
 
 def verify_upload(services: Services, actor: Actor, data: bytes, file_name: str, *, at: datetime | None = None,
-                  fetch: bool | None = None) -> tuple[VerificationReport, str | None]:
+                  fetch: bool | None = None, expected: str = "") -> tuple[VerificationReport, str | None]:
     """The verdict on a copy someone hands in, and the record its QR code names (None: not a sohoa copy).
-    Raises `signing.verify.NotVerifiable` for a file that is no PDF at all."""
+    `expected`: the record the person came from (the QR landing page they scanned); a copy of another record is
+    then not valid, and the verdict says so itself. Raises `signing.verify.NotVerifiable` for no PDF at all."""
     require(actor, "verify")
     report, code = verify_copy(data, services.settings, services.archive, at=at, fetch=fetch)
+    if expected and code != expected:
+        said = f" (mã QR trong tệp chỉ tới hồ sơ {code})" if code else ""
+        report = replace(report, problems=[*report.problems, f"Tệp này không phải bản sao của hồ sơ {expected} mà "
+                                           f"mã QR anh/chị quét dẫn tới{said}."])
     services.log(actor, "copy.verify", code, "Xác minh bản sao điện tử", file=file_name, ok=report.ok)
     return report, code
 
@@ -143,6 +157,7 @@ def verification_json(report: VerificationReport, result_code: str | None, *, at
     from signing.verify import report_vi
 
     return {"ok": report.ok, "result_code": result_code, "problems": report.problems, "notes": report.notes,
+            "record": [{"label": label, "value": value} for label, value in report.record],
             "signatures": [{**asdict(r), "signed_at": r.signed_at.isoformat() if r.signed_at else None}
                            for r in report.signatures],
             "report_vi": report_vi(report, at=at)}

@@ -17,7 +17,7 @@ judged at that proven time, with the embedded revocation data only.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -74,10 +74,11 @@ class SignatureReport:
     signed_at: datetime | None
     time_source: str  # "tsa": a timestamp authority's token; "signer": the signer's own claim
     level: str  # B-B, B-T, B-LT, B-LTA ("" for a document timestamp)
-    revocation: str  # "good", "revoked", "not_checked"
+    revocation: str  # a key of REVOCATION_VI: what is known of its certificate's revocation, and from where
     long_term: bool = False  # judged at the proven signing time (its certificate has expired since)
     problems: tuple[str, ...] = ()  # Vietnamese, why it is not valid
     chain_top: str = ""  # the last certificate of the chain the signature carries (its root, or the highest issuer)
+    trust_judged: bool = True  # False: the signature is broken, so whether its certificate is trusted was not asked
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class VerificationReport:
     signatures: list[SignatureReport]
     problems: list[str] = field(default_factory=list)  # about the file as a whole (Vietnamese)
     notes: list[str] = field(default_factory=list)  # what the reader should know, without changing the verdict
+    record: tuple[tuple[str, str], ...] = ()  # the archived record the copy is of, as (label, value) in Vietnamese
 
     @property
     def regular(self) -> list[SignatureReport]:
@@ -131,7 +133,8 @@ def chain_top(sig: EmbeddedPdfSignature) -> str:
     return f"{display_name(cert.issuer)} (không kèm trong tệp)"
 
 
-def _role(field_name: str) -> str:
+def field_role(field_name: str) -> str:
+    """The role a field's name claims: sohoa names its fields SohoaAgency-… and SohoaOfficer-…; anyone can copy that."""
     if field_name.startswith("SohoaAgency"):
         return "agency"
     if field_name.startswith("SohoaOfficer"):
@@ -139,12 +142,27 @@ def _role(field_name: str) -> str:
     return "other"
 
 
-def _who(field_name: str) -> str:
-    return {"agency": "của cơ quan", "officer": "của người số hóa"}.get(_role(field_name), f"'{field_name}'")
+def claims_sohoa_fields(data: bytes) -> bool:
+    """The file has a signature in a field named like sohoa's: it presents itself as a sohoa e-copy."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        return any(field_role(s.field_name or "") != "other" for s in reader.embedded_regular_signatures)
+    except Exception:  # not readable: verify_pdf says why, in words
+        return False
+
+
+def _who(role: str, sig: EmbeddedPdfSignature) -> str:
+    if role in ("agency", "officer"):
+        return {"agency": "của cơ quan", "officer": "của người số hóa"}[role]
+    try:
+        return f"của {display_name(sig.signer_cert.subject)} (trường '{sig.field_name}')"
+    except (KeyError, ValueError, TypeError):
+        return f"'{sig.field_name}'"
 
 
 def _vn(t: datetime) -> str:
-    return t.astimezone(VIETNAM).isoformat(timespec="seconds")
+    """A moment as a Vietnamese reader writes it, on Vietnam's clock: 07/12/2026 19:24:37."""
+    return f"{t.astimezone(VIETNAM):%d/%m/%Y %H:%M:%S}"
 
 
 class _Context:
@@ -152,8 +170,10 @@ class _Context:
     fetching or not, and the moment judged."""
 
     def __init__(self, reader: PdfFileReader, stamps: Sequence[EmbeddedPdfSignature],
-                 roots: list[asn1_x509.Certificate], fetch: bool, at: datetime | None) -> None:
+                 roots: list[asn1_x509.Certificate], fetch: bool, at: datetime | None,
+                 roles: Mapping[str, str] | None = None) -> None:
         self.roots = roots
+        self.roles = roles
         self.fetch = fetch
         self.at = at
         self.stamp_revisions = {s.field_name: s.signed_revision for s in stamps}
@@ -164,6 +184,16 @@ class _Context:
         # The revision that first brought the DSS: a document timestamp after it covers revocation data (B-LTA).
         self.first_dss_revision = next((r for r in range(reader.xrefs.total_revisions)
                                         if "/DSS" in reader.get_historical_root(r)), None) if self.dss else None
+
+    def role_of(self, sig: EmbeddedPdfSignature) -> str:
+        """Whose signature it is, by its certificate when the caller knows the certificates (an archived record's),
+        else by the field's name."""
+        if self.roles is None:
+            return field_role(sig.field_name)
+        try:
+            return self.roles.get(certificate_sha256(sig.signer_cert), "other")
+        except (KeyError, ValueError, TypeError):
+            return "other"
 
     @property
     def has_revinfo(self) -> bool:
@@ -205,9 +235,11 @@ def pdf_part(data: bytes) -> tuple[bytes, int, int]:
     return data[start:end], start, len(data) - end
 
 
-def verify_pdf(data: bytes, trust_roots: Sequence[Path], *, fetch: bool = False,
-               at: datetime | None = None) -> VerificationReport:
-    """Every signature and document timestamp of the file, judged as of `at` (default: now)."""
+def verify_pdf(data: bytes, trust_roots: Sequence[Path], *, fetch: bool = False, at: datetime | None = None,
+               roles: Mapping[str, str] | None = None) -> VerificationReport:
+    """Every signature and document timestamp of the file, judged as of `at` (default: now). `roles` names whose
+    each known certificate is ({sha256: "agency" | "officer"}); any other signer is "other", whatever its field's
+    name. Without it, roles are what field names claim (a file sohoa has just signed itself)."""
     data = pdf_part(data)[0]  # the signatures' byte ranges count from the real start
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -215,7 +247,7 @@ def verify_pdf(data: bytes, trust_roots: Sequence[Path], *, fetch: bool = False,
         stamps = reader.embedded_timestamp_signatures
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
         raise NotVerifiable(f"Không đọc được tệp PDF: {e}") from e
-    ctx = _Context(reader, stamps, load_certificates(trust_roots), fetch, at)
+    ctx = _Context(reader, stamps, load_certificates(trust_roots), fetch, at, roles)
     chain = _timestamp_chain(stamps, ctx)
     reports = [_check_signature(sig, data, ctx, chain) for sig in regular]
     reports += [report for _, report in chain]
@@ -267,10 +299,11 @@ def _proof_time(sig: EmbeddedPdfSignature, chain: Sequence[tuple[datetime | None
 def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
                      chain: Sequence[tuple[datetime | None, SignatureReport]]) -> SignatureReport:
     proof = _proof_time(sig, chain, ctx)
+    role = ctx.role_of(sig)
     try:
         status = validate_pdf_signature(sig, ctx.make(), ts_validation_context=ctx.make())
     except (SignatureValidationError, UnacceptableSignerError, ValueError) as e:
-        return _unreadable(sig, str(e))
+        return _unreadable(sig, role, str(e))
     long_term = False
     if not status.bottom_line and proof is not None and status.intact and status.valid and ctx.has_revinfo:
         # Judged again at the time the file proves: the signature timestamp if it has one, else the first
@@ -285,16 +318,20 @@ def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
         if again is not None and again.bottom_line:
             status, long_term = again, True
     level = _level(status, proof, ctx, sig, long_term)
-    problems = _problems(status, sig, data, chain_top(sig)) if not status.bottom_line else []
+    later_stamps = any(r > sig.signed_revision for r in ctx.stamp_revisions.values())
+    no_proof = ("dấu thời gian lưu trữ của tệp không hợp lệ" if later_stamps and proof is None else
+                "tệp không kèm dữ liệu kiểm tra chứng thư (OCSP, CRL)" if proof is not None and not ctx.has_revinfo else
+                "dữ liệu kiểm tra chứng thư kèm trong tệp không chứng minh được chứng thư còn hiệu lực lúc ký"
+                if proof is not None else "thiếu dấu thời gian lưu trữ")
+    problems = _problems(status, sig, role, data, chain_top(sig), no_proof) if not status.bottom_line else []
     if status.bottom_line and status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE,
                                                       SignatureCoverageLevel.ENTIRE_REVISION):
-        problems.append(f"Chữ ký {_who(sig.field_name)} chỉ phủ một phần tệp.")
+        problems.append(f"Chữ ký {_who(role, sig)} chỉ phủ một phần tệp.")
     cert = status.signing_cert
     ts = status.timestamp_validity
     when = ts.timestamp if ts is not None and ts.valid and ts.intact else status.signer_reported_dt
-    revoked = status.revocation_details is not None
     return SignatureReport(
-        field=sig.field_name, kind="signature", role=_role(sig.field_name), ok=status.bottom_line and not problems,
+        field=sig.field_name, kind="signature", role=role, ok=status.bottom_line and not problems,
         intact=status.intact, valid=status.valid, trusted=status.trusted,
         modification=_modification(status.modification_level),
         changes_allowed=status.docmdp_ok or status.modification_level is None, certified=sig.docmdp_level is not None,
@@ -304,20 +341,33 @@ def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
         algorithm=f"{status.md_algorithm}/{status.pkcs7_signature_mechanism}",
         signed_at=when.astimezone(VIETNAM) if when else None,
         time_source="tsa" if ts is not None and ts.valid and ts.intact else "signer", level=level,
-        revocation="revoked" if revoked else ("good" if status.trusted and (ctx.fetch or ctx.has_revinfo) else
-                                              "not_checked"),
-        long_term=long_term, problems=tuple(problems), chain_top=chain_top(sig))
+        revocation=_revocation(status, ctx, long_term), long_term=long_term, problems=tuple(problems),
+        chain_top=chain_top(sig), trust_judged=status.intact and status.valid)
 
 
-def _unreadable(sig: EmbeddedPdfSignature, reason: str) -> SignatureReport:
+def _revocation(status: PdfSignatureStatus, ctx: _Context, long_term: bool) -> str:
+    """What the verdict knows of the signer certificate's revocation: only what was really checked counts."""
+    cert = status.signing_cert
+    if status.revocation_details is not None:
+        return "revoked"
+    if not (status.intact and status.valid and status.trusted):
+        return "not_checked"
+    if not (cert.crl_distribution_points or cert.ocsp_urls):
+        return "no_source"  # nothing to ask: a certificate that names no CRL or OCSP responder
+    if long_term or ctx.fetch or ctx.has_revinfo:  # hard-fail then: trusted means an answer was found
+        return "good"
+    return "not_carried"
+
+
+def _unreadable(sig: EmbeddedPdfSignature, role: str, reason: str) -> SignatureReport:
     cert = sig.signer_cert
     return SignatureReport(
-        field=sig.field_name, kind="signature", role=_role(sig.field_name), ok=False, intact=False, valid=False,
+        field=sig.field_name, kind="signature", role=role, ok=False, intact=False, valid=False,
         trusted=False, modification="other", changes_allowed=False, certified=False, covers_whole_file=False,
         signer=display_name(cert.subject), issuer=display_name(cert.issuer),
         certificate_sha256=certificate_sha256(cert), algorithm="", signed_at=None, time_source="signer", level="",
-        revocation="not_checked", problems=(f"Chữ ký {_who(sig.field_name)} không kiểm tra được: {reason}",),
-        chain_top=chain_top(sig))
+        revocation="not_checked", problems=(f"Chữ ký {_who(role, sig)} không kiểm tra được: {reason}",),
+        chain_top=chain_top(sig), trust_judged=False)
 
 
 def _modification(level: ModificationLevel | None) -> str:
@@ -350,8 +400,9 @@ def _revinfo_covers(status: PdfSignatureStatus, ctx: _Context, sig: EmbeddedPdfS
     return bool(check.trusted)
 
 
-def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, data: bytes, top: str = "") -> list[str]:
-    who = _who(sig.field_name)
+def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, role: str, data: bytes, top: str = "",
+              no_proof: str = "thiếu dấu thời gian lưu trữ") -> list[str]:
+    who = _who(role, sig)
     problems = []
     if not status.intact:
         problems.append(f"Chữ ký {who}: nội dung đã ký bị thay đổi (tệp bị sửa hoặc hỏng).")
@@ -361,8 +412,8 @@ def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, data: bytes
         pages = changed_pages(data, _signed_end(sig))
         what = "; ".join(pages) if pages else "tệp bị thay đổi theo cách chữ ký không cho phép"
         problems.append(f"Chữ ký {who}: {what} sau khi ký.")
-    if not status.trusted:
-        problems.append(_trust_problem(status, who, top))
+    if not status.trusted and (status.revocation_details is not None or (status.intact and status.valid)):
+        problems.append(_trust_problem(status, who, top, no_proof))  # a broken signature's trust was never asked
     ts = status.timestamp_validity
     if ts is not None and not (ts.intact and ts.valid):
         problems.append(f"Chữ ký {who}: dấu thời gian không khớp với chữ ký.")
@@ -379,7 +430,7 @@ def _signed_end(sig: EmbeddedPdfSignature) -> int:
     return byte_range[2] + byte_range[3]
 
 
-def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "") -> str:
+def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "", no_proof: str = "") -> str:
     details = status.revocation_details
     if details is not None:
         whose = "chứng thư của nơi cấp" if details.ca_revoked else "chứng thư số"
@@ -388,7 +439,7 @@ def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "") -> str:
     cert = status.signing_cert
     if "EXPIRED" in indic or "OUT_OF_BOUNDS" in indic:
         return (f"Chữ ký {who}: chứng thư số đã hết hạn ngày {cert.not_valid_after.astimezone(VIETNAM):%d/%m/%Y} "
-                "và tệp không chứng minh được chữ ký có trước ngày đó (thiếu dấu thời gian lưu trữ).")
+                f"và tệp không chứng minh được chữ ký có trước ngày đó ({no_proof}).")
     if "NOT_YET_VALID" in indic:
         return f"Chữ ký {who}: chứng thư số chưa có hiệu lực tại thời điểm ký."
     if "REVOKED" in indic:
@@ -406,10 +457,13 @@ def report_vi(report: VerificationReport, *, at: datetime | None = None) -> str:
     if not report.signatures:
         return "KHÔNG HỢP LỆ: tệp không có chữ ký số nào."
     verdict = "HỢP LỆ" if report.ok else "KHÔNG HỢP LỆ"
-    lines = [f"Kết luận: {verdict}" + (f" (tính đến {_vn(at)})" if at else "")]
+    lines = [f"Kết luận: {verdict}" + (f" (tính đến {_vn(at)} giờ Việt Nam)" if at else "")]
     problems = [p for s in report.signatures for p in s.problems] + report.problems
     lines += [f"  - {p}" for p in problems]
     lines += [f"  * {n}" for n in report.notes]
+    if report.record:
+        lines.append("Hồ sơ trong kho lưu trữ (đối chiếu với giấy tờ trước mặt):")
+        lines += [f"  {label}: {value}" for label, value in report.record]
     regular = report.regular
     for i, r in enumerate(regular, 1):
         role = {"agency": "Chữ ký của cơ quan", "officer": "Chữ ký của người số hóa"}.get(r.role, "Chữ ký số")
@@ -419,10 +473,11 @@ def report_vi(report: VerificationReport, *, at: datetime | None = None) -> str:
             f"  Người ký: {r.signer}",
             f"  Cơ quan cấp chứng thư: {r.issuer}",
             *([f"  Chuỗi chứng thư lên tới: {r.chain_top}"] if r.chain_top else []),
-            f"  Thời điểm ký: {r.signed_at.isoformat() if r.signed_at else 'không rõ'} ({source})",
+            f"  Thời điểm ký: {_vn(r.signed_at) if r.signed_at else 'không rõ'} ({source})",
             f"  Toàn vẹn (nội dung không bị sửa sau khi ký): {_yes(r.intact and r.valid and r.changes_allowed)}",
-            f"  Tin cậy (chứng thư số do nơi được tin cậy cấp, còn hiệu lực): {_yes(r.trusted)}",
-            f"  Tình trạng thu hồi: {_REVOCATION[r.revocation]}",
+            "  Tin cậy (chứng thư số do nơi được tin cậy cấp, còn hiệu lực): "
+            + (_yes(r.trusted) if r.trust_judged else "không xét (chữ ký không còn nguyên vẹn)"),
+            f"  Tình trạng thu hồi: {REVOCATION_VI[r.revocation]}",
             f"  Mức chữ ký: {LEVEL_NAMES.get(r.level, r.level or 'không xác định')}"
             + (" — được bảo đảm dài hạn bởi dấu thời gian lưu trữ" if r.long_term else ""),
             f"  Khóa tài liệu (không cho sửa sau khi ký): {_yes(r.certified)}",
@@ -431,12 +486,17 @@ def report_vi(report: VerificationReport, *, at: datetime | None = None) -> str:
     stamps = [s for s in report.signatures if s.kind == "document_timestamp"]
     for s in stamps:
         lines.append(f"Dấu thời gian lưu trữ: {'HỢP LỆ' if s.ok else 'KHÔNG HỢP LỆ'} — "
-                     f"{s.signed_at.isoformat() if s.signed_at else 'không rõ'}, cấp bởi {s.signer}")
+                     f"{_vn(s.signed_at) if s.signed_at else 'không rõ'}, cấp bởi {s.signer}")
     return "\n".join(lines)
 
 
-_REVOCATION = {"good": "chưa bị thu hồi (đã kiểm tra)", "revoked": "ĐÃ BỊ THU HỒI",
-               "not_checked": "chưa kiểm tra (tệp không kèm dữ liệu thu hồi)"}
+REVOCATION_VI = {
+    "good": "chưa bị thu hồi (đã kiểm tra)",
+    "revoked": "ĐÃ BỊ THU HỒI",
+    "no_source": "không kiểm tra được: chứng thư số không chỉ nơi tra cứu thu hồi (OCSP, CRL)",
+    "not_carried": "chưa kiểm tra (tệp không kèm dữ liệu thu hồi, không tra cứu trực tuyến)",
+    "not_checked": "không kiểm tra",
+}
 
 
 def _yes(flag: bool) -> str:

@@ -251,7 +251,8 @@ def test_anyone_verifies_a_copy_and_a_forged_one_is_refused(chromium: Any, porta
     forged.write_bytes(signed[:at] + signed[at:].replace(b"0", b"1", 1))
 
     page.goto(f"{portal.url}/xac-minh/{manifest.result_code}?tthc={manifest.procedure_code}")  # the QR code's page
-    assert "có trong kho lưu trữ" in page.inner_text("main")
+    landing = page.inner_text("main")
+    assert f"có hồ sơ {manifest.result_code}" in landing and "Giấy khai sinh" in landing  # the paper to compare with
     accessible(page, "10-verify-qr-landing")
     page.get_by_label(re.compile("Tệp bản sao")).set_input_files(str(copy))
     page.get_by_role("button", name="Xác thực").click()

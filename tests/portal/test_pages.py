@@ -132,3 +132,26 @@ def test_an_address_no_page_answers_is_a_page_in_vietnamese_and_the_api_stays_js
     assert missing.status_code == 404 and "Không có trang này" in missing.text
     assert missing.headers["content-security-policy"]
     assert portal.get("/v1/khong-co").json() == {"detail": "Not Found"}
+
+
+def test_the_qr_codes_page_shows_the_record_masked_and_a_copy_of_another_record_is_refused_throughout(
+        portal: TestClient, services: Services) -> None:
+    from archive.base import SIGNED_PDF
+
+    records = sorted(services.archive.manifests(), key=lambda m: m.files[SIGNED_PDF].size)
+    one, other = records[0], records[1]
+    landing = portal.get(f"/xac-minh/{one.result_code}?tthc={one.procedure_code}")
+    assert landing.status_code == 200
+    assert one.classification.type_name and one.classification.type_name in landing.text
+    named = [p.name for p in one.persons if p.name]
+    assert named and not any(name in landing.text for name in named)  # masked, never whole
+    assert any(f"{name.split()[0].capitalize()} {name.split()[1][0]}…" in landing.text for name in named)
+    assert portal.get("/xac-minh/000.00.00.H49-200101-0001-KQ1").status_code == 404  # never issued here
+    assert "không có trong kho" in portal.get("/xac-minh/000.00.00.H49-200101-0001-KQ1").text
+    # The other record's genuine copy, uploaded from this record's page (the form carries this record's code).
+    landing = portal.get(f"/xac-minh/{one.result_code}")
+    upload = portal.post("/xac-minh", data={"form_token": form_token(landing.text), "ma": one.result_code},
+                         files={"tep": ("ban-sao.pdf", services.archive.read(other, SIGNED_PDF))})
+    assert upload.status_code == 200
+    assert "KHÔNG HỢP LỆ" in upload.text and "Kết luận: HỢP LỆ" not in upload.text  # one verdict, everywhere
+    assert f"không phải bản sao của hồ sơ {one.result_code}" in upload.text

@@ -15,7 +15,7 @@ from pipeline.services import Services
 from pipeline.verification import verify_copy
 from service.corrections import Changes, correct_record
 from service.errors import InvalidRequest, NotFound, Refused
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import run_cli
 
 REVIEWER = Actor("reviewer.01", "reviewer", "Lê Văn Rà")
 
@@ -119,19 +119,12 @@ def test_a_b_lta_record_is_corrected_into_a_version_that_verifies_at_b_lta(
     """The level the regulation recommends: its document timestamp is sohoa's own, not a foreign signature."""
     from pipeline.config import load_settings
     from pipeline.services import open_services
-    from tests.signing.conftest import pki_settings
+    from tests.signing.conftest import ingest_one, pki_settings
 
     data = tmp_path / "data"
     pki_settings(data, pki, monkeypatch, level="B-LTA", tsa="tsa2")
-    import shutil
-
-    scans = tmp_path / "scans"
-    scans.mkdir()
-    shutil.copy(SAMPLES / "khai_sinh_01.png", scans)
-    status, out = run_cli("ingest", scans, "--data-dir", data, "--json")
-    assert status == 0, out
+    code = ingest_one(data, "khai_sinh_01.png", tmp_path)
     services = open_services(load_settings(data))
-    code = birth_certificate(services)
     first = services.archive.manifest(code)
     assert first is not None and first.signature is not None and first.signature.level == "B-LTA"
     status, out = run_cli("correct", code, "--data-dir", data, "--actor", "reviewer.02", "--reason",

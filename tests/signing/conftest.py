@@ -45,3 +45,18 @@ def pki_settings(data_dir: Path, pki: PkiUnderTest, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("SOHOA_TSA_URL", pki.tsa_url(tsa))
     monkeypatch.setenv("SOHOA_SIGNING_LEVEL", level)
     return load_settings(data_dir)
+
+
+def ingest_one(data_dir: Path, sample: str, tmp: Path) -> str:
+    """One sample scan digitised through the real command into `data_dir` (as configured there); its result code."""
+    import json
+    import shutil
+
+    from tests.conftest import SAMPLES, run_cli
+
+    scans = tmp / f"scans-{sample}"
+    scans.mkdir()
+    shutil.copy(SAMPLES / sample, scans)
+    status, out = run_cli("ingest", scans, "--data-dir", data_dir, "--json")
+    assert status == 0, out
+    return str(json.loads(out)["documents"][0]["result_code"])

@@ -19,11 +19,13 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from archive.base import SIGNED_PDF
+from pipeline.services import open_services
 from signing.identity import SigningKeyError, verification_roots
 from signing.ltv import needs_renewal, renew, upgrade
 from signing.verify import verify_pdf
 from tests.conftest import free_port
-from tests.signing.conftest import blank_pdf, pki_settings, sign, signer_for
+from tests.signing.conftest import blank_pdf, ingest_one, pki_settings, sign, signer_for
 from tests.signing.pki import PASSWORD, PkiUnderTest, running_pki
 
 YEARS_4 = timedelta(days=4 * 365)  # past the signers' 3-year certificates, well within the TSA's
@@ -78,7 +80,14 @@ def test_a_b_lta_copy_still_verifies_after_its_certificates_expire(pki: PkiUnder
     plain = sign(signer_for(pki_settings(tmp_path / "plain", pki, monkeypatch, level="B-B"))).data
     report = verify_pdf(plain, verification_roots(settings.signing), at=later)
     assert not report.ok
-    assert any("đã hết hạn" in p for s in report.regular for p in s.problems)
+    assert any("đã hết hạn" in p and "thiếu dấu thời gian lưu trữ" in p for s in report.regular for p in s.problems)
+    short = sign(signer_for(pki_settings(tmp_path / "short", pki, monkeypatch, level="B-LTA", tsa="tsa"))).data
+    report = verify_pdf(short, verification_roots(settings.signing), at=later)  # its TSA's certificate expired too
+    assert not report.ok
+    said = [p for s in report.regular for p in s.problems]
+    expired = [p for p in said if "đã hết hạn" in p]
+    assert expired and all("dấu thời gian lưu trữ của tệp không hợp lệ" in p for p in expired), said
+    assert not any("thiếu dấu thời gian lưu trữ" in p for p in said)  # the file has one: it is not valid
 
 
 def _no_network() -> bool:
@@ -98,8 +107,12 @@ def test_a_b_lta_copy_verifies_with_no_network_without_being_told_offline(pki: P
 
     settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LTA", tsa="tsa2")
     assert settings.signing.revocation_fetch  # the default: fetch when it can
+    code = ingest_one(tmp_path / "data", "khai_sinh_01.png", tmp_path)
+    services = open_services(settings)
+    manifest = services.archive.manifest(code)
+    assert manifest is not None
     copy = tmp_path / "copy.pdf"
-    copy.write_bytes(sign(signer_for(settings)).data)
+    copy.write_bytes(services.archive.read(manifest, SIGNED_PDF))
     later = (datetime.now(UTC) + YEARS_4).date()  # the signers' certificates have expired by then
     for at in ([], ["--at", later.isoformat()], ["--at", later.strftime("%d/%m/%Y")]):
         run = subprocess.run(["unshare", "-n", sys.executable, "-m", "cli.main", "verify", str(copy), *at,
@@ -108,7 +121,7 @@ def test_a_b_lta_copy_verifies_with_no_network_without_being_told_offline(pki: P
         said = run.stdout + run.stderr
         assert "Traceback" not in said and "Error" not in said, said
         assert run.returncode == 0 and run.stdout.startswith("Kết luận: HỢP LỆ"), said
-        assert "B-LTA" in run.stdout
+        assert "B-LTA" in run.stdout and code in run.stdout
 
 
 def test_ingest_goes_on_at_b_b_when_the_timestamp_authority_is_down_and_upgrade_brings_it_up(

@@ -54,6 +54,8 @@ def test_an_untouched_copy_carries_both_signatures_and_is_valid(settings: Settin
     assert text.startswith("Kết luận: HỢP LỆ")
     assert "Chữ ký của cơ quan" in text and "Chữ ký của người số hóa" in text
     assert "Mức chữ ký: B-B" in text and "do người ký tự khai" in text
+    assert settings.signing.revocation_fetch and {s.revocation for s in report.regular} == {"no_source"}
+    assert "đã kiểm tra" not in text  # the development certificates name no OCSP or CRL: nothing was checked
 
 
 def test_a_flipped_byte_is_not_valid(settings: Settings) -> None:
@@ -64,6 +66,7 @@ def test_a_flipped_byte_is_not_valid(settings: Settings) -> None:
     assert not report.ok
     assert "KHÔNG HỢP LỆ" in report_vi(report)
     assert any("nội dung đã ký bị thay đổi" in p for s in report.signatures for p in s.problems)
+    assert not any("chứng thư gốc" in p for s in report.signatures for p in s.problems)  # its root is trusted
 
 
 def forged_by_pyhanko(signed: bytes) -> bytes:
@@ -285,8 +288,52 @@ def test_the_qr_code_must_name_the_archived_record_the_copy_is_of(tmp_path: Path
     assert any("Mã thủ tục trong mã QR (9.999999) khác với hồ sơ" in p for p in report.problems)
     unknown = signer_for(settings).sign(blank_pdf(), result_code="000.00.00.H49-200101-0001-KQ1",
                                         procedure_code=PROCEDURE, reason="không có trong kho").data
-    report, _ = verify_copy(unknown, settings, services.archive)
-    assert report.ok and any("không có trong kho lưu trữ này" in n for n in report.notes)
+    report, _ = verify_copy(unknown, settings, services.archive)  # this archive's agency code: never issued here
+    assert settings.agency_code == "000.00.00.H49"
+    assert not report.ok and any("kho chưa từng cấp hồ sơ đó" in p for p in report.problems)
+    elsewhere = signer_for(settings).sign(blank_pdf(), result_code="000.00.00.G01-200101-0001-KQ1",
+                                          procedure_code=PROCEDURE, reason="hồ sơ nơi khác").data
+    report, _ = verify_copy(elsewhere, settings, services.archive)
+    assert any("của cơ quan khác" in n for n in report.notes) and not report.record
+    assert {s.role for s in report.regular} == {"other"}  # nothing tells whose they are: field names prove nothing
+
+
+def test_the_report_shows_the_record_as_the_archive_holds_it(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "data")
+    services = open_services(settings)
+    result = digitise(SAMPLES / "khai_sinh_01.png", services, OPERATOR)
+    manifest = services.archive.manifest(result.result_code or "")
+    assert manifest is not None and manifest.fields.number
+    report, _ = verify_copy(services.archive.read(manifest, SIGNED_PDF), settings, services.archive)
+    assert report.ok
+    facts = dict(report.record)
+    assert facts["Loại giấy tờ"] == manifest.classification.type_name
+    assert facts["Số, ký hiệu"] == manifest.fields.number
+    assert manifest.fields.issue_date and facts["Ngày cấp"] == f"{manifest.fields.issue_date:%d/%m/%Y}"
+    holder = next(p for p in manifest.persons if p.role == "registrant")
+    shown = next(v for k, v in report.record if holder.name and holder.name.split()[0].capitalize() in v)
+    assert holder.name and holder.name not in shown and "…" in shown  # masked: "Nguyễn V… N…"
+    assert "Hiệu lực hôm nay" in facts
+    text = report_vi(report)
+    assert text.startswith("Kết luận: HỢP LỆ") and "Hồ sơ trong kho lưu trữ" in text
+    assert {s.role for s in report.regular} == {"agency", "officer"}  # told by the record's certificates
+
+
+def test_a_signature_in_a_field_named_like_the_agencys_is_not_the_agencys(tmp_path: Path) -> None:
+    """A forger with a certificate the system trusts signs a copy naming an archived record, in sohoa-named fields."""
+    settings = load_settings(tmp_path / "data")
+    services = open_services(settings)
+    result = digitise(SAMPLES / "ho_kinh_doanh_02.pdf", services, OPERATOR)
+    manifest = services.archive.manifest(result.result_code or "")
+    assert manifest is not None
+    forger = signer_for(settings, operator="ke.gia.mao")  # trusted: issued by the same development CA
+    forged = forger.sign(blank_pdf(), result_code=manifest.result_code, procedure_code=manifest.procedure_code,
+                         reason="giả mạo").data
+    report, _ = verify_copy(forged, settings, services.archive)
+    assert not report.ok
+    officer = [s for s in report.regular if s.field.startswith("SohoaOfficer")]
+    assert officer and all(s.role == "other" for s in officer)
+    assert "Chữ ký của người số hóa" not in report_vi(report)
 
 
 def test_bytes_outside_the_pdf_are_refused_in_words_not_a_traceback(settings: Settings) -> None:
@@ -312,7 +359,7 @@ def test_verify_at_a_day_takes_both_forms_the_help_shows(tmp_path: Path) -> None
                               "--data-dir", str(tmp_path / "data")], capture_output=True, text=True,
                              cwd=Path(__file__).resolve().parents[2], check=False)
         assert "Traceback" not in run.stderr + run.stdout
-        assert "Kết luận:" in run.stdout and "2031-06-01" in run.stdout, run.stdout + run.stderr  # judged then
+        assert "Kết luận:" in run.stdout and "01/06/2031" in run.stdout, run.stdout + run.stderr  # judged then
     run = subprocess.run([sys.executable, "-m", "cli.main", "verify", str(copy), "--at", "2031-13-01",
                           "--data-dir", str(tmp_path / "data")], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[2], check=False)
