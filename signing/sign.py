@@ -4,6 +4,10 @@
   Điều 26 (result code, procedure code, verification address).
 - The agency's signature (NĐ 30/2020 Phụ lục I): text only, the copy form, the agency and the signing time in ISO 8601
   with Vietnam's offset, 10-pt Liberation Serif (metric-compatible with Times New Roman), top right of page 1.
+- The stamps never cover the original (a certified copy reproduces all of it): page 1's canvas grows by a band
+  above the original, in the same update as the first signature, and the stamps sit in the band; the original's
+  content is not touched. A file that arrived signed cannot have its page changed without breaking its own
+  signatures: there the stamps go where page 1 is blank, measured on the rendered page.
 - The first signature creates both fields. The agency's is a certification (DocMDP) signature when it comes first;
   the second signature's field locks the document when signed (FieldMDP /Lock, /P 1): afterwards only revocation
   data and document timestamps, the archive's own upkeep, are allowed.
@@ -22,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import math
 import threading
 import time
 import uuid
@@ -283,10 +288,10 @@ class DocumentSigner:
             writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
             new_field = None
             if i == 0:  # this signature's field, and the second's, which locks the document once it is signed
-                page = _page_box(writer)
-                new_field = SigFieldSpec(names[0], on_page=0, box=_box(signatory, page))
+                boxes = stamp_boxes(writer, data, [s.box_size for s in signatories])
+                new_field = SigFieldSpec(names[0], on_page=0, box=boxes[0])
                 fields.append_signature_field(writer, SigFieldSpec(
-                    names[1], on_page=0, box=_box(signatories[1], page),
+                    names[1], on_page=0, box=boxes[1],
                     field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL), doc_mdp_update_value=MDPPerm.NO_CHANGES))
             # A certification signature must be the document's first: a PDF that came signed gets approvals only.
             certify = i == 0 and signatory.role == "agency" and not writer.prev.embedded_signatures
@@ -315,26 +320,115 @@ def qr_url(settings: SigningSettings, result_code: str, procedure_code: str) -> 
                                        procedure_code=procedure_code or "-")
 
 
-def _box(signatory: _Signatory, page: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
-    """Top right of page 1 for the agency, top left for the officer."""
-    x0, _, x1, y1 = page
-    width, height = signatory.box_size
-    top = y1 - MARGIN
-    if signatory.role == "agency":
-        return round(x1 - MARGIN - width), round(top - height), round(x1 - MARGIN), round(top)
-    return round(x0 + MARGIN), round(top - height), round(x0 + MARGIN + width), round(top)
+Box = tuple[int, int, int, int]
 
 
-def _page_box(writer: IncrementalPdfFileWriter) -> tuple[float, float, float, float]:
-    """Page 1's MediaBox, looked up through the page tree if the page inherits it."""
+def stamp_boxes(writer: IncrementalPdfFileWriter, data: bytes, sizes: Sequence[tuple[float, float]]) -> list[Box]:
+    """Where the stamps go on page 1, in signing order: the officer's top left, the agency's top right.
+
+    A file with no signature of its own gets a band above its original (page 1's canvas grown upwards, in this
+    update); one that arrived signed keeps its page as it is, and the stamps go where it is blank."""
+    officer_first = sizes[0] == OFFICER_BOX
+    officer, agency = (sizes[0], sizes[1]) if officer_first else (sizes[1], sizes[0])
     page_ref, _ = writer.find_page_for_modification(0)
-    node = page_ref.get_object()
+    page = page_ref.get_object()
+    x0, _, x1, y1 = _visible_box(page)
+    side_by_side = officer[0] + agency[0] + 3 * MARGIN <= x1 - x0
+    band = math.ceil((max(officer[1], agency[1]) if side_by_side else officer[1] + agency[1] + MARGIN) + 2 * MARGIN)
+    if writer.prev.embedded_signatures:
+        rotated = int(_inherited(page, "/Rotate") or 0) % 360 != 0  # blank places are measured upright only
+        found = None if rotated else blank_corners(data, officer, agency)
+        if found is not None:
+            return [found[0], found[1]] if officer_first else [found[1], found[0]]
+        top = y1  # nowhere blank enough: the top corners, as before
+    else:
+        top = y1 + band
+        _grow_upwards(writer, page_ref, page, top)
+    officer_box = (x0 + MARGIN, top - MARGIN - officer[1], x0 + MARGIN + officer[0], top - MARGIN)
+    agency_top = top - MARGIN if side_by_side else officer_box[1] - MARGIN
+    agency_box = (x1 - MARGIN - agency[0], agency_top - agency[1], x1 - MARGIN, agency_top)
+    rounded = [_rounded(officer_box), _rounded(agency_box)]
+    return rounded if officer_first else rounded[::-1]
+
+
+def _rounded(box: tuple[float, float, float, float]) -> Box:
+    return round(box[0]), round(box[1]), round(box[2]), round(box[3])
+
+
+def _inherited(page: Any, key: str) -> Any:
+    node = page
     while node is not None:
-        if "/MediaBox" in node:
-            x0, y0, x1, y1 = (float(v) for v in node["/MediaBox"])
-            return x0, y0, x1, y1
-        node = node.get("/Parent")
-    return 0.0, 0.0, *A4_POINTS
+        if key in node:
+            return node[key]
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None  # get() leaves an indirect reference as it is
+    return None
+
+
+def _visible_box(page: Any) -> tuple[float, float, float, float]:
+    """Page 1's visible area: its CropBox within its MediaBox (both may be inherited through the page tree)."""
+    media = _inherited(page, "/MediaBox")
+    mx0, my0, mx1, my1 = (float(v) for v in media) if media is not None else (0.0, 0.0, *A4_POINTS)
+    crop = _inherited(page, "/CropBox")
+    if crop is None:
+        return min(mx0, mx1), min(my0, my1), max(mx0, mx1), max(my0, my1)
+    cx0, cy0, cx1, cy1 = (float(v) for v in crop)
+    return (max(min(cx0, cx1), min(mx0, mx1)), max(min(cy0, cy1), min(my0, my1)),
+            min(max(cx0, cx1), max(mx0, mx1)), min(max(cy0, cy1), max(my0, my1)))
+
+
+def _grow_upwards(writer: IncrementalPdfFileWriter, page_ref: Any, page: Any, top: float) -> None:
+    """Page 1's canvas (MediaBox, and CropBox if it has one) reaches up to `top`; nothing drawn moves."""
+    from pyhanko.pdf_utils.generic import ArrayObject, FloatObject
+
+    for key in ("/MediaBox", "/CropBox"):
+        box = _inherited(page, key)
+        if box is None:
+            continue
+        x0, y0, x1, y1 = (float(v) for v in box)
+        page[key] = ArrayObject([FloatObject(min(x0, x1)), FloatObject(min(y0, y1)), FloatObject(max(x0, x1)),
+                                 FloatObject(max(top, y0, y1))])
+    if "/MediaBox" not in page:  # inherited nowhere: the default A4 made explicit
+        page["/MediaBox"] = ArrayObject([FloatObject(0), FloatObject(0), FloatObject(A4_POINTS[0]),
+                                         FloatObject(top)])
+    writer.update_container(page)
+
+
+def blank_corners(data: bytes, officer: tuple[float, float], agency: tuple[float, float]
+                  ) -> tuple[Box, Box] | None:
+    """Boxes for the two stamps where page 1 is blank (white, nothing drawn), as near its top as there is room:
+    the officer's on the left half, the agency's on the right. None when the page has no such place."""
+    import numpy as np
+    import pypdfium2
+
+    scale = 36 / 72  # half a point per pixel is fine enough to see ink, coarse enough to be quick
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        page = doc[0]
+        left, _, _, top = page.get_bbox()
+        image = np.asarray(page.render(scale=scale, may_draw_forms=True, rotation=0).to_pil().convert("L"))
+    finally:
+        doc.close()
+    ink = (image < 235).astype(np.int32)
+    summed = np.pad(ink.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    rows, cols = ink.shape
+    margin = int(MARGIN * scale)
+
+    def place(size: tuple[float, float], x_from: int, x_to: int, right_aligned: bool) -> Box | None:
+        w, h = int(size[0] * scale) + 1, int(size[1] * scale) + 1
+        xs = range(x_to - w, x_from - 1, -4) if right_aligned else range(x_from, x_to - w + 1, 4)
+        for y in range(margin, rows - h - margin, 4):  # from the top down
+            for x in xs:
+                if summed[y + h, x + w] - summed[y, x + w] - summed[y + h, x] + summed[y, x] == 0:
+                    px0, py1 = left + x / scale, top - y / scale
+                    return _rounded((px0, py1 - size[1], px0 + size[0], py1))
+        return None
+
+    officer_box = place(officer, margin, cols // 2, right_aligned=False)
+    agency_box = place(agency, cols // 2, cols - margin, right_aligned=True)
+    if officer_box is None or agency_box is None:
+        return None
+    return officer_box, agency_box
 
 
 def signature_values(data: bytes) -> list[bytes]:

@@ -1,10 +1,12 @@
 """The e-copy's two signatures, and a verifier that says HỢP LỆ only when pyHanko's whole verdict does."""
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pikepdf
 import pypdfium2
+from PIL import Image
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -21,6 +23,7 @@ from pipeline.services import open_services
 from pipeline.verification import verify_copy
 from signing.identity import verification_roots
 from signing.qr import read_qr
+from signing.revisions import unsigned_original
 from signing.verify import load_certificates, report_vi, verify_pdf
 from tests.conftest import OPERATOR, SAMPLES
 from tests.signing.conftest import CODE, PROCEDURE, blank_pdf, sign, signer_for
@@ -196,6 +199,67 @@ def test_the_stamps_and_the_qr_code_are_where_the_rules_put_them(settings: Setti
     assert b"Tj" in appearance or b"TJ" in appearance  # text
     assert b"/XObject" not in bytes(str(agency.sig_field["/AP"]["/N"].get("/Resources", {})), "ascii")  # no image
     assert read_qr(signed) == f"https://sohoa.example.gov.vn/xac-minh/{CODE}?tthc={PROCEDURE}"
+
+
+def _inked_page() -> bytes:
+    """An A4 scan inked to its edges: the issuing body's header top left, the national motto top right."""
+    from PIL import ImageDraw
+
+    from ocr.pdfa import PdfPage, build_pdfa, encode_image
+    from signing.sign import PYHANKO_PRODUCER
+
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    for x0 in (40, 1500):
+        draw.rectangle((x0, 20, x0 + 900, 320), fill=0)
+        draw.rectangle((x0 + 60, 80, x0 + 840, 260), fill=200)
+    draw.rectangle((300, 1500, 2200, 1600), fill=60)
+    return build_pdfa([PdfPage(encode_image(image), 300)], title="t", created=datetime(2026, 12, 7),
+                      creator="sohoa test", producer=PYHANKO_PRODUCER)
+
+
+def _render(data: bytes) -> Image.Image:
+    doc = pypdfium2.PdfDocument(data)
+    doc.init_forms()
+    return doc[0].render(scale=1, may_draw_forms=True).to_pil().convert("L")
+
+
+def test_the_stamps_never_cover_the_original(settings: Settings) -> None:
+    """A certified copy reproduces the whole original: the stamps go in a band above it, and every pixel of the
+    original renders as before."""
+    from PIL import ImageChops
+
+    original = _inked_page()
+    signed = sign(signer_for(settings), original).data
+    assert verify_pdf(signed, roots(settings)).ok
+    before, after = _render(original), _render(signed)
+    assert after.width == before.width and after.height > before.height + 80  # the band: ~32 mm
+    band = after.height - before.height
+    diff = ImageChops.difference(before, after.crop((0, band, after.width, after.height)))
+    assert diff.getbbox() is None or max(diff.getdata()) <= 8, diff.getbbox()  # the original, untouched
+    assert min(after.crop((0, 0, after.width, band)).getdata()) < 128  # the stamps are drawn, in the band
+    assert read_qr(signed) is not None
+    assert unsigned_original(signed) == original  # the band is part of sohoa's signing, not of the original
+
+
+def test_a_file_that_arrived_signed_gets_its_stamps_where_its_page_is_blank(settings: Settings) -> None:
+    from PIL import ImageChops
+
+    arrived = io.BytesIO()
+    signer_for(settings)  # makes the development identity
+    signer = signers.SimpleSigner.load_pkcs12(str(settings.signing.keys_dir / "dev-agency.p12"), passphrase=None)
+    assert signer is not None
+    PdfSigner(PdfSignatureMetadata(field_name="ChuKyGoc"), signer=signer).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(_inked_page())), output=arrived)
+    signed = sign(signer_for(settings), arrived.getvalue()).data
+    report = verify_pdf(signed, roots(settings))
+    assert all(s.intact for s in report.regular), report  # the arrived signature still covers its file
+    before, after = _render(arrived.getvalue()), _render(signed)
+    assert before.size == after.size  # its page cannot change
+    inked = before.point(lambda v: 255 if v < 250 else 0)  # where the original has anything drawn
+    changed = ImageChops.difference(before, after).point(lambda v: 255 if v > 8 else 0)
+    assert ImageChops.multiply(inked, changed).getbbox() is None  # no stamp over any of it
+    assert ImageChops.difference(before, after).getbbox() is not None  # the stamps are there, on blank paper
 
 
 def test_a_b_b_signature_reserves_room_near_its_size(settings: Settings) -> None:
