@@ -73,8 +73,13 @@ def encode_image(image: Image.Image, *, jpeg: bytes | None = None, lossless: boo
 
 @cache
 def srgb_profile() -> bytes:
-    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    return bytes(profile.tobytes())
+    """LittleCMS's sRGB profile, declared ICC version 4.2: PDF/A-2 (through PDF 1.7) cites ICC.1:2004-10, which is
+    4.2; LittleCMS writes 4.4, whose additions this profile does not use. Its profile ID is zero (not computed),
+    so changing the header's version leaves no checksum to mend."""
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    if data[8] == 4 and not any(data[84:100]):  # bytes 8-9: major version, then minor and bug-fix nibbles
+        data[9] = 0x20
+    return bytes(data)
 
 
 def _xmp(pdf: pikepdf.Pdf, title: str, created: datetime, creator: str, producer: str) -> None:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import algos
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -188,7 +189,23 @@ def load_key(spec: KeySpec, settings: SigningSettings, *, role: str, login: str 
     if signer is None:
         raise SigningKeyError("key_unreadable", f"Không mở được tệp khóa ký số {path}: sai mật khẩu hoặc tệp hỏng.",
                               f"cannot load PKCS#12 {path}: {detail}")
+    mechanism = pss_mechanism(signer.signing_cert)
+    if mechanism is not None:
+        signer = signers.SimpleSigner(signing_cert=signer.signing_cert, signing_key=signer.signing_key,
+                                      cert_registry=signer.cert_registry, signature_mechanism=mechanism)
     return LoadedKey(signer, development)
+
+
+def pss_mechanism(cert: asn1_x509.Certificate) -> algos.SignedDigestAlgorithm | None:
+    """RSASSA-PSS with SHA-256 and a salt as long as the hash (RFC 4055 §3.1, what validators expect) for an RSA
+    key; None for any other key. pyHanko's default salt is the longest the key allows (222 bytes for 2048 bits)."""
+    if cert.public_key.algorithm != "rsa":
+        return None
+    sha256 = algos.DigestAlgorithm({"algorithm": "sha256"})
+    return algos.SignedDigestAlgorithm({"algorithm": "rsassa_pss", "parameters": algos.RSASSAPSSParams({
+        "hash_algorithm": sha256, "mask_gen_algorithm": algos.MaskGenAlgorithm({"algorithm": "mgf1",
+                                                                                 "parameters": sha256}),
+        "salt_length": 32})})
 
 
 def _load_pkcs11(spec: KeySpec) -> LoadedKey:
@@ -220,14 +237,15 @@ def _load_pkcs11(spec: KeySpec) -> LoadedKey:
         def make(raw: bool, cert: asn1_x509.Certificate | None = None) -> PKCS11Signer:
             return PKCS11Signer(session, key_label=spec.key_label, cert_label=spec.cert_label or spec.key_label,
                                 signing_cert=cert, ca_chain=load_certificates(spec.chain), other_certs_to_pull=(),
-                                prefer_pss=True, use_raw_mechanism=raw)
+                                prefer_pss=True, use_raw_mechanism=raw,
+                                signature_mechanism=pss_mechanism(cert) if cert is not None else None)
 
         signer = make(False)
         cert = signer.signing_cert  # loaded now: a missing certificate is reported here, not mid-batch
         if cert is None:
             raise ValueError("no certificate")
-        if cert.public_key.algorithm == "ec":  # many tokens (SoftHSM among them) only sign a digest made here
-            signer = make(True, cert)
+        if cert.public_key.algorithm in ("ec", "rsa"):  # EC: many tokens (SoftHSM) only sign a digest made here
+            signer = make(cert.public_key.algorithm == "ec", cert)
     except Exception as e:
         session.close()
         raise SigningKeyError("pkcs11_key_missing",

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from asn1crypto import cms, x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.validation import add_validation_info
@@ -29,6 +28,7 @@ from pyhanko_certvalidator import ValidationContext
 from signing.identity import validation_context
 from signing.settings import SigningSettings
 from signing.sign import level_at_least
+from signing.timestamp_field import AppearedTimeStamper
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def renew(data: bytes, timestamper: TimeStamper, context: ValidationContext) -> 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     out = io.BytesIO()
     if reader.embedded_timestamp_signatures:
-        PdfTimeStamper(timestamper).update_archival_timestamp_chain(reader, context, in_place=False, output=out)
+        AppearedTimeStamper(timestamper).update_archival_timestamp_chain(reader, context, in_place=False, output=out)
         return out.getvalue()
     return upgrade(data, "B-LT", "B-LTA", timestamper, context)
 
@@ -148,5 +148,5 @@ class Upkeeper:
 def _document_timestamp(data: bytes, timestamper: TimeStamper, context: ValidationContext | None) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     out = io.BytesIO()
-    PdfTimeStamper(timestamper).timestamp_pdf(writer, "sha256", context, output=out)
+    AppearedTimeStamper(timestamper).timestamp_pdf(writer, "sha256", context, output=out)
     return out.getvalue()

@@ -62,6 +62,7 @@ from signing.fonts import preset_font, stamp_font
 from signing.identity import LoadedKey, SigningKeyError, load_key, validation_context
 from signing.qr_stamp import FixedMaskQRStampStyle
 from signing.settings import LEVELS, Level, Officer, Role, SigningSettings
+from signing.timestamp_field import AppearedTimeStamper, add_empty_appearance
 
 __all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf", "level_at_least"]
 
@@ -293,6 +294,8 @@ class DocumentSigner:
                 fields.append_signature_field(writer, SigFieldSpec(
                     names[1], on_page=0, box=boxes[1],
                     field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL), doc_mdp_update_value=MDPPerm.NO_CHANGES))
+                if not writer.prev.embedded_signatures:  # for the document timestamps to come (see there)
+                    add_empty_appearance(writer)
             # A certification signature must be the document's first: a PDF that came signed gets approvals only.
             certify = i == 0 and signatory.role == "agency" and not writer.prev.embedded_signatures
             meta = PdfSignatureMetadata(
@@ -300,7 +303,7 @@ class DocumentSigner:
                 reason=reason, location=location or None, name=signatory.name, certify=certify,
                 docmdp_permissions=MDPPerm.FILL_FORMS if i == 0 else MDPPerm.NO_CHANGES,
                 embed_validation_info=embed, validation_context=context,
-                use_pades_lta=level == "B-LTA" and i == len(signatories) - 1)
+                use_pades_lta=False)  # the document timestamp comes after, in a field with an appearance
             signer = _Pdf17Signer(meta, signer=signatory.key.signer, timestamper=timestamper,
                                   stamp_style=signatory.style, new_field_spec=new_field)
             out = io.BytesIO()
@@ -310,6 +313,12 @@ class DocumentSigner:
                                 "signed_at": datetime.now(VIETNAM).replace(microsecond=0).isoformat(),
                                 "result_code": result_code,
                                 "url": qr_url(self.settings, result_code, procedure_code)})
+            data = out.getvalue()
+        if level == "B-LTA":
+            assert timestamper is not None and context is not None
+            out = io.BytesIO()
+            AppearedTimeStamper(timestamper).timestamp_pdf(IncrementalPdfFileWriter(io.BytesIO(data), strict=False),
+                                                           "sha256", context, output=out)
             data = out.getvalue()
         return data, names
 

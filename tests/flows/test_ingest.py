@@ -21,6 +21,7 @@ from domain.codes import is_dossier_code
 from domain.records import Manifest
 from domain.text import nfc
 from indexer.sqlite import SqliteIndex
+from signing.sign import VIETNAM
 from signing.verify import load_certificates
 from tests.conftest import ARCHIVIST, CLERK, OPERATOR, SAMPLES, Ingested, run_cli
 from tests.ocr.test_pdfa import assert_pdfa_2b_structure
@@ -209,7 +210,7 @@ def test_verify_tells_a_citizen_in_vietnamese(ingested: Ingested, tmp_path: Path
     status, out = run_cli("verify", copy, "--data-dir", ingested.data_dir)
     assert status == 0
     assert "HỢP LỆ" in out and "Toàn vẹn (nội dung không bị sửa sau khi ký): có" in out
-    assert f"Thời điểm ký: {manifest.signature.signed_at.isoformat()}" in out
+    assert f"Thời điểm ký: {manifest.signature.signed_at.astimezone(VIETNAM):%d/%m/%Y %H:%M:%S}" in out
     status, out = run_cli("verify", copy, "--data-dir", tmp_path / "elsewhere")  # no trust in this CA there
     assert status == 1 and "Tin cậy (chứng thư số do nơi được tin cậy cấp, còn hiệu lực): KHÔNG" in out
     assert out.startswith("Kết luận: KHÔNG HỢP LỆ")

@@ -216,6 +216,8 @@ def test_renewal_adds_a_document_timestamp_before_the_tsa_certificate_expires(
         report = verify_pdf(renewed, roots, at=later)
         assert report.ok, [p for s in report.signatures for p in s.problems]
         assert len([s for s in report.signatures if s.kind == "document_timestamp"]) == 2
+        with pikepdf.open(io.BytesIO(renewed)) as pdf:
+            assert all("/N" in a.get("/AP", {}) for a in pdf.pages[0].get("/Annots", []))
 
 
 @pytest.mark.parametrize("agency", ["agency", "agency-rsa", "agency-p384"])
@@ -229,6 +231,10 @@ def test_the_signed_file_is_the_pdf_a_it_claims(agency: str, pki: PkiUnderTest, 
         assert "/ISO_" not in pdf.Root.get("/Extensions", {})
         meta = pdf.open_metadata()
         assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+        widgets = [a for a in pdf.pages[0].get("/Annots", []) if a.get("/Subtype") == "/Widget"]
+        assert len(widgets) == 3 and all("/N" in w.get("/AP", {}) for w in widgets)  # the timestamp's too
+        icc = bytes(pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes())
+        assert icc[8:10] == b"\x04\x20"  # ICC.1:2004-10, the version PDF/A-2 cites
         fonts = [f for page in pdf.pages for annot in page.get("/Annots", [])
                  for f in _fonts(annot.get("/AP", {}).get("/N"))]
         assert fonts, "the stamps draw text"
@@ -236,6 +242,8 @@ def test_the_signed_file_is_the_pdf_a_it_claims(agency: str, pki: PkiUnderTest, 
     sig = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[0]
     mechanism = sig.signer_info["signature_algorithm"]["algorithm"].native
     assert mechanism == {"agency": "sha256_ecdsa", "agency-rsa": "rsassa_pss", "agency-p384": "sha256_ecdsa"}[agency]
+    if agency == "agency-rsa":  # a salt as long as the hash (RFC 4055), not the longest the key allows
+        assert sig.signer_info["signature_algorithm"]["parameters"]["salt_length"].native == 32
     if agency == "agency-p384":
         assert sig.signer_cert.public_key.curve[1] == "secp384r1"
     assert verify_pdf(signed, verification_roots(settings.signing)).ok
