@@ -74,7 +74,9 @@ def main() -> None:
         data = Path(tmp) / "data"
         data.mkdir()
         (data / "settings.toml").write_text(
+            f'[agency]\nname = "{pki.cert("agency").subject.native["common_name"]}"\n'
             f'[signing]\np12 = "{pki.p12("agency")}"\np12_password = "{PASSWORD.decode()}"\n'
+            'verify_base_url = "https://xacminh.iakenh.gialai.gov.vn"\n'
             f'trust_roots = ["{pki.root_pem()}"]\ntsa_url = "{pki.tsa_url("tsa2")}"\n'
             f'[signing.officers."*"]\nname = "Nguyễn Thị Hồng Nhung"\np12 = "{pki.p12("officer")}"\n'
             f'p12_password = "{PASSWORD.decode()}"\n', encoding="utf-8")

@@ -68,6 +68,7 @@ from pipeline.quarantine import quarantine
 from pipeline.review import MIN_DPI, review_notes
 from pipeline.second_reading import FigureReading, second_readings
 from pipeline.services import Services
+from pipeline.verification import qr_facts
 from signing.arrived import OUR_FIELDS, arrived_signatures
 from signing.identity import SigningKeyError, verification_roots
 from signing.settings import LEVELS
@@ -430,8 +431,11 @@ def _read_and_archive(source: SourceDocument, services: Services, watch: Stopwat
         if partial is not None and SIGNED_PDF in partial.files:  # signed before the crash: keep that copy
             signed = SignedPdf(partial.files[SIGNED_PDF], (), "B-B", settings.signing.level)
         else:
-            signed = signer.sign(pdf, result_code=code, procedure_code=doc_type.procedure_code if doc_type else "",
-                                 reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}")
+            procedure = doc_type.procedure_code if doc_type else ""
+            signed = signer.sign(pdf, result_code=code, procedure_code=procedure,
+                                 reason=f"Số hóa kết quả giải quyết thủ tục hành chính — {code}",
+                                 qr=qr_facts(code, dossier, procedure, classification, fields, extracted.persons,
+                                             catalogue))
         signature = checked_signature(signed, services, development=signer.development)
 
     text = reading.text + "\n"

@@ -70,7 +70,8 @@ class Services:
             signer = self._signers.get(operator.identity)
             if signer is None:
                 signing = self.settings.signing
-                signer = self._signers[operator.identity] = DocumentSigner(signing, signing.officer(operator.identity))
+                signer = self._signers[operator.identity] = DocumentSigner(signing, signing.officer(operator.identity,
+                                                                                                 operator.name))
             return signer
 
     def log(self, actor: Actor, action: str, record: str | None = None, purpose: str = "", **details: Any) -> None:

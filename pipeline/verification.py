@@ -13,19 +13,19 @@ the paper in front of them is this one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from urllib.parse import parse_qs, urlsplit
 
 from archive.base import SIGNED_PDF, ArchiveError, RecordArchive
 from domain.catalogue import Catalogue
 from domain.names import masked
-from domain.records import Manifest
+from domain.records import Classification, DocumentFields, Manifest, Person
 from domain.validity import status_on
 from ocr.active_content import active_content, web_links
 from pipeline.config import Settings
 from signing.identity import verification_roots
-from signing.qr import read_qr
+from signing.qr import SCOPES, QrFacts, parse_qr, read_qr
 from signing.sign import VIETNAM, signature_values
 from signing.verify import VerificationReport, claims_sohoa_fields, pdf_part, verify_pdf
 
@@ -41,17 +41,12 @@ def record_facts(manifest: Manifest, catalogue: Catalogue, today: date) -> tuple
     """The record as a clerk compares it with the paper: nothing that identifies its holder to a stranger."""
     f = manifest.fields
     validity = status_on(today, until=f.valid_until, rule=f.validity_rule, issued=f.issue_date)
-    try:
-        subject_roles = catalogue.get(manifest.classification.type_id or "").subject_roles
-    except KeyError:
-        subject_roles = ()
-    holders = [p for p in manifest.persons if p.role in subject_roles] or manifest.persons[:1]
     rows = [("Mã kết quả", manifest.result_code + (f" (phiên bản {manifest.version})" if manifest.version > 1 else "")),
             ("Loại giấy tờ", manifest.classification.type_name or "chưa xác định"),
             ("Số, ký hiệu", f.number or "không rõ"),
             ("Ngày cấp", f"{f.issue_date:%d/%m/%Y}" if f.issue_date else "không rõ"),
             ("Cơ quan cấp", f.issuer or "không rõ")]
-    for person in holders:
+    for person in holders(manifest.persons, manifest.classification.type_id, catalogue):
         ident = (f"số định danh cá nhân …{person.personal_number[-4:]}" if person.personal_number else
                  f"số CMND …{person.old_id[-3:]}" if person.old_id else "")
         who = ", ".join(w for w in (masked(person.name or "") or "không rõ tên", ident) if w)
@@ -60,10 +55,72 @@ def record_facts(manifest: Manifest, catalogue: Catalogue, today: date) -> tuple
     return tuple(rows)
 
 
-def _qr_fields(text: str) -> tuple[str | None, str]:
-    """The result code and procedure code a sohoa QR text names."""
+def holders(manifest_persons: Sequence[Person], type_id: str | None, catalogue: Catalogue) -> list[Person]:
+    """Whom the paper is about: its type's subjects, else its first person."""
+    try:
+        roles = catalogue.get(type_id).subject_roles if type_id else ()
+    except KeyError:
+        roles = ()
+    return [p for p in manifest_persons if p.role in roles] or list(manifest_persons[:1])
+
+
+def qr_facts(result_code: str, dossier_code: str, procedure_code: str, classification: Classification,
+             fields: DocumentFields, persons: Sequence[Person], catalogue: Catalogue) -> QrFacts:
+    """What the QR code of a record's e-copy carries besides its codes (TT 01/2023 Điều 26)."""
+    applicant = next((p.personal_number or p.old_id for p in holders(persons, classification.type_id, catalogue)
+                      if p.personal_number or p.old_id), "")
+    return QrFacts(result_code=result_code, procedure_code=procedure_code, dossier_code=dossier_code,
+                   applicant_id=applicant or "", document_name=classification.type_name or "",
+                   document_date=fields.issue_date, valid_until=fields.valid_until,
+                   permanent=fields.validity_rule == "permanent")
+
+
+def qr_disagreements(qr: QrFacts, manifest: Manifest, catalogue: Catalogue) -> list[str]:
+    """Where what the QR code says differs from the record the archive holds (Vietnamese, one line each). A field
+    the code does not carry (an older format) is not held against it."""
+    said = []
+    if (manifest.procedure_code or "-") != (qr.procedure_code or "-"):
+        said.append(f"Mã thủ tục trong mã QR ({qr.procedure_code or 'không có'}) khác với hồ sơ "
+                    f"({manifest.procedure_code or 'không có'}).")
+    if qr.version < 1:
+        return said
+    f = manifest.fields
+    if qr.dossier_code and qr.dossier_code != manifest.dossier_code:
+        said.append(f"Mã hồ sơ trong mã QR ({qr.dossier_code}) khác với hồ sơ ({manifest.dossier_code}).")
+    if qr.document_name and qr.document_name != (manifest.classification.type_name or ""):
+        said.append(f"Tên giấy tờ trong mã QR («{qr.document_name}») khác với hồ sơ "
+                    f"(«{manifest.classification.type_name or 'chưa xác định'}»).")
+    if qr.document_date and qr.document_date != f.issue_date:
+        said.append(f"Ngày cấp trong mã QR ({qr.document_date:%d/%m/%Y}) khác với hồ sơ "
+                    f"({f'{f.issue_date:%d/%m/%Y}' if f.issue_date else 'không rõ'}).")
+    if (qr.valid_until or qr.permanent) and (qr.valid_until != f.valid_until
+                                              or qr.permanent != (f.validity_rule == "permanent")):
+        said.append("Thời hạn hiệu lực trong mã QR khác với hồ sơ.")
+    ids = {p.personal_number or p.old_id for p in holders(manifest.persons, manifest.classification.type_id,
+                                                          catalogue)} - {None, ""}
+    if qr.applicant_id and ids and qr.applicant_id not in ids:
+        said.append(f"Số định danh trong mã QR (…{qr.applicant_id[-4:]}) không phải của người có tên trong hồ sơ.")
+    return said
+
+
+def qr_said(qr: QrFacts) -> str:
+    """The QR code's fields in words (the applicant's number shown by its last digits only)."""
+    parts = [f"hồ sơ {qr.dossier_code}" if qr.dossier_code else "",
+             f"thủ tục {qr.procedure_code}" if qr.procedure_code else "",
+             f"giấy tờ «{qr.document_name}»" if qr.document_name else "",
+             f"ngày cấp {qr.document_date:%d/%m/%Y}" if qr.document_date else "",
+             "hiệu lực không thời hạn" if qr.permanent else
+             f"hiệu lực đến hết {qr.valid_until:%d/%m/%Y}" if qr.valid_until else "",
+             f"phạm vi {SCOPES.get(qr.scope, qr.scope)}" if qr.scope else "",
+             f"số định danh …{qr.applicant_id[-4:]}" if qr.applicant_id else "",
+             f"bản điện tử cấp lúc {qr.issued_at:%H:%M %d/%m/%Y}" if qr.issued_at else "",
+             f"hệ thống {qr.system}" if qr.system else ""]
+    return f"Mã QR ghi (định dạng {qr.version}): " + "; ".join(p for p in parts if p) + "."
+
+
+def _qr_code(text: str) -> str | None:
     found = RESULT_CODE.search(text)
-    return (found.group(0) if found else None), parse_qs(urlsplit(text).query).get("tthc", [""])[0]
+    return found.group(0) if found else None
 
 
 def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, *, at: datetime | None = None,
@@ -73,7 +130,7 @@ def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, 
     data, before, after = pdf_part(data)
     claims_sohoa = claims_sohoa_fields(data)
     text = read_qr(data) if claims_sohoa else None
-    code, procedure = _qr_fields(text) if text else (None, "")
+    code = _qr_code(text) if text else None
     manifest = archive.manifest(code) if archive is not None and code else None
     roles: dict[str, str] | None = None  # a file sohoa did not sign: its fields claim nothing of ours
     if claims_sohoa:  # whose each signature is: the record says; without one, a field's name proves nothing
@@ -115,8 +172,11 @@ def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, 
                          "lưu trữ này: chưa đối chiếu được với hồ sơ gốc; không xác định được chữ ký nào là của "
                          "cơ quan cấp.")
         return replace(report, problems=problems, notes=notes), code
-    assert archive is not None  # a manifest was found in it
-    problems += _against_archive(data, manifest, archive, code, procedure)
+    assert archive is not None and text is not None  # a manifest was found in it, named by the QR code
+    problems += _against_archive(data, manifest, archive, code)
+    qr = parse_qr(text, code)
+    problems += qr_disagreements(qr, manifest, settings.catalogue)
+    notes.append(qr_said(qr))
     today = (at or datetime.now(VIETNAM)).astimezone(VIETNAM).date()
     judged = replace(report, problems=problems, notes=notes,
                      record=record_facts(manifest, settings.catalogue, today))
@@ -125,7 +185,7 @@ def verify_copy(data: bytes, settings: Settings, archive: RecordArchive | None, 
     return replace(judged, notes=[*notes, said]), code
 
 
-def _against_archive(data: bytes, manifest: Manifest, archive: RecordArchive, code: str, procedure: str) -> list[str]:
+def _against_archive(data: bytes, manifest: Manifest, archive: RecordArchive, code: str) -> list[str]:
     """What sets the copy apart from the archive's signed copy of the record its QR code names."""
     problems = []
     try:
@@ -143,9 +203,6 @@ def _against_archive(data: bytes, manifest: Manifest, archive: RecordArchive, co
                             "đề nghị dùng bản sao của phiên bản mới.")
         else:
             problems.append(f"Mã QR chỉ tới hồ sơ {code} nhưng tệp không phải bản đã ký của hồ sơ đó.")
-    if (manifest.procedure_code or "-") != (procedure or "-"):
-        problems.append(f"Mã thủ tục trong mã QR ({procedure or 'không có'}) khác với hồ sơ "
-                        f"({manifest.procedure_code or 'không có'}).")
     return problems
 
 

@@ -47,9 +47,10 @@ def my_documents(request: Request) -> Response:
 
 
 def _verify_form(request: Request, *, code: str | None = None, status: int = 200, error: str = "",
-                 facts: tuple[tuple[str, str], ...] | None = None) -> Response:
+                 facts: tuple[tuple[str, str], ...] | None = None, differs: list[str] | None = None) -> Response:
     token = new_token()
-    response = render(request, "verify.html", status=status, code=code, error=error, facts=facts, form_token=token,
+    response = render(request, "verify.html", status=status, code=code, error=error, facts=facts,
+                      differs=differs or [], form_token=token,
                       limit_mb=services_of(request).settings.max_file_bytes // (1024 * 1024))
     remember_form_token(response, token, "/xac-minh")
     return response
@@ -65,8 +66,11 @@ def verify_record(request: Request, result_code: str) -> Response:
     """Where the QR code of a signed copy leads: the record as the archive holds it (the holder masked), to compare
     with the paper in hand, and the form to check an e-copy against it."""
     session = current_session(request)
-    facts = public_record(services_of(request), session.actor if session else PUBLIC, result_code)
-    return _verify_form(request, code=result_code, facts=facts, status=200 if facts is not None else 404)
+    found = public_record(services_of(request), session.actor if session else PUBLIC, result_code,
+                          str(request.url))
+    if found is None:
+        return _verify_form(request, code=result_code, status=404)
+    return _verify_form(request, code=result_code, facts=found[0], differs=found[1])
 
 
 async def _upload(request: Request) -> tuple[bytes, str, str, str]:

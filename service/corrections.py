@@ -26,6 +26,7 @@ from indexer.rebuild import index_record
 from pipeline.learned_labels import learn
 from pipeline.process import checked_signature, file_entry
 from pipeline.services import Services
+from pipeline.verification import qr_facts
 from service.errors import InvalidRequest
 from service.permissions import require
 from service.records import record
@@ -92,8 +93,11 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
         unsigned = _retitled(unsigned, f"{classification.type_name or 'Giấy tờ'} — {current.result_code}")
     try:  # the reviewer signs the corrected copy as its digitising officer (TT 01/2023 Điều 8)
         signer = services.signer_for(actor)
+        persons = changes.persons if changes.persons is not None else current.persons
         signed = signer.sign(unsigned, result_code=current.result_code, procedure_code=procedure,
-                             reason=f"Hiệu đính hồ sơ {current.result_code}: {why}")
+                             reason=f"Hiệu đính hồ sơ {current.result_code}: {why}",
+                             qr=qr_facts(current.result_code, current.dossier_code, procedure, classification, fields,
+                                         persons, catalogue))
     except SigningSettingsError as e:
         raise InvalidRequest("no_officer_key", f"Chưa cấu hình chữ ký số cá nhân cho người rà soát {actor.identity} "
                              f"([signing.officers.{actor.identity}]): không ký lại được bản sao. ({e})") from e
@@ -104,7 +108,7 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
     corrected = current.model_copy(update={
         "version": current.version + 1, "change_reason": why, "changed_by": actor.identity,
         "classification": classification, "procedure_code": procedure, "fields": fields,
-        "persons": changes.persons if changes.persons is not None else current.persons, "review": [],
+        "persons": persons, "review": [],
         "retention": retention,
         "signature": checked_signature(signed, services, development=signer.development),
         "files": {**current.files, SIGNED_PDF: file_entry(entry.name, signed.data, entry.media_type)}})

@@ -11,10 +11,11 @@ from domain.records import Manifest
 from indexer.base import Hit
 from ocr.render import page_crops
 from pipeline.services import Services
-from pipeline.verification import RESULT_CODE, record_facts, verify_copy
+from pipeline.verification import RESULT_CODE, qr_disagreements, record_facts, verify_copy
 from service.access import check_copy_grant, check_reach, not_found
 from service.errors import InvalidRequest
 from service.permissions import require
+from signing.qr import parse_qr
 from signing.verify import VerificationReport
 
 
@@ -78,10 +79,12 @@ def review_crops(services: Services, actor: Actor, manifest: Manifest) -> dict[s
     return page_crops(data, places, {p.index: p.width for p in manifest.pages})
 
 
-def public_record(services: Services, actor: Actor, result_code: str) -> tuple[tuple[str, str], ...] | None:
+def public_record(services: Services, actor: Actor, result_code: str, qr_text: str = ""
+                  ) -> tuple[tuple[tuple[str, str], ...], list[str]] | None:
     """What the page a signed copy's QR code opens shows anyone, signed in or not: the record as the archive holds
     it, the holder's name masked and only the last digits of their number, so that whoever holds a printout can
-    see whether it is this record's paper (a copied genuine QR code on another paper shows someone else's record).
+    see whether it is this record's paper (a copied genuine QR code on another paper shows someone else's record);
+    and where the QR code that led here (`qr_text`, the address the phone opened) says otherwise than the archive.
     None: the archive holds no such record."""
     require(actor, "verify")
     if not RESULT_CODE.fullmatch(result_code):  # checked before anything is read
@@ -90,7 +93,9 @@ def public_record(services: Services, actor: Actor, result_code: str) -> tuple[t
     if manifest is None:
         return None
     services.log(actor, "record.public_view", result_code, "Trang xác minh của mã QR (thông tin đã che)")
-    return record_facts(manifest, services.settings.catalogue, date.today())
+    catalogue = services.settings.catalogue
+    differs = qr_disagreements(parse_qr(qr_text, result_code), manifest, catalogue) if "v=" in qr_text else []
+    return record_facts(manifest, catalogue, date.today()), differs
 
 
 def review_backlog(services: Services, actor: Actor) -> int:

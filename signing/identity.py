@@ -150,9 +150,16 @@ def development_p12(settings: SigningSettings, role: str, login: str = "", name:
     def whole() -> bool:
         return (keys / DEV_P12).exists() and (keys / DEV_CA_KEY).exists()
 
-    if not whole():
+    def current() -> bool:  # made for the agency name configured now (the stamps say it; the certificate must too)
+        if not whole():
+            return False
+        cert = pkcs12.load_key_and_certificates((keys / DEV_P12).read_bytes(), None)[1]
+        names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME) if cert is not None else []
+        return bool(names) and names[0].value == f"{settings.agency_name} (DEV)"
+
+    if not current():
         with _keys_lock(keys):
-            if not whole():
+            if not current():  # a renamed agency gets a new identity; the old CA stays trusted for its records
                 create_development_identity(keys, settings.agency_name)
     if role == "agency":
         return keys / DEV_P12

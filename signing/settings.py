@@ -71,14 +71,15 @@ class SigningSettings:
     keys_dir: Path
     cache_dir: Path
 
-    def officer(self, login: str) -> Officer:
-        """The officer for an operator; with a development agency identity, one is made up for any operator."""
+    def officer(self, login: str, name: str = "") -> Officer:
+        """The officer for an operator; with a development agency identity, one is made up for any operator, under
+        their account's name if they have one (the stamp then says it is a development key)."""
         if login in self.officers:
             return self.officers[login]
         if "*" in self.officers:  # one officer for every operator (a small office)
             return self.officers["*"]
         if self.agency_key.kind == "development":
-            return Officer(login, login, KeySpec("development"))
+            return Officer(login, name or login, KeySpec("development"))
         raise SigningSettingsError(
             f"no digitising officer is configured for operator {login!r}: add [signing.officers.{login}] with the "
             "officer's name and key (TT 01/2023 Điều 8 asks for the officer's personal signature)")
@@ -139,7 +140,7 @@ def load_signing_settings(raw: Mapping[str, Any], env: Mapping[str, str], *, age
             revocation_fetch=_flag(env.get("SOHOA_REVOCATION_FETCH"), bool(raw.get("revocation_fetch", True))),
             renew_horizon_days=int(raw.get("renew_horizon_days", 180)),
             verify_base_url=str(env.get("SOHOA_VERIFY_BASE_URL") or raw.get("verify_base_url", "")).rstrip("/"),
-            qr_template=str(raw.get("qr_template", "{base_url}/xac-minh/{result_code}?tthc={procedure_code}")),
+            qr_template=str(raw.get("qr_template", "{base_url}/xac-minh/{result_code}")),
             keys_dir=keys_dir,
             cache_dir=cache_dir,
         )

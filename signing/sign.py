@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import logging
 import math
 import threading
 import time
@@ -34,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from asn1crypto import cms
 from pyhanko.pdf_utils.content import RawContent
@@ -58,8 +60,10 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
 )
 
+from domain.text import fold, squash
 from signing.fonts import preset_font, stamp_font
 from signing.identity import LoadedKey, SigningKeyError, load_key, validation_context
+from signing.qr import QrFacts, qr_text
 from signing.qr_stamp import FixedMaskQRStampStyle
 from signing.settings import LEVELS, Level, Officer, Role, SigningSettings
 from signing.timestamp_field import AppearedTimeStamper, add_empty_appearance
@@ -67,6 +71,7 @@ from signing.timestamp_field import AppearedTimeStamper, add_empty_appearance
 __all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf", "level_at_least"]
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
+logger = logging.getLogger(__name__)
 MM = 72 / 25.4
 AGENCY_BOX = (80 * MM, 15 * MM)
 OFFICER_BOX = (90 * MM, 24 * MM)
@@ -78,6 +83,7 @@ _FILL = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignme
                             margins=Margins(0, 0, 0, 0), inner_content_scaling=InnerScaling.STRETCH_FILL)
 AGENCY_STAMP = "%(copy_form)s\n%(signer)s\nThời gian ký: %(signed_at)s"
 OFFICER_STAMP = "Người số hóa: %(signer)s\nThời gian ký: %(signed_at)s\nMã kết quả: %(result_code)s"
+DEVELOPMENT_MARK = "KHÓA THỬ NGHIỆM - KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"  # in the stamp of a development key's signature
 MIN_ROOM = 4096  # hex digits reserved for a CMS signature at the least
 CERT_CHECK_SECONDS = 600  # how long a certificate check before signing is trusted
 
@@ -173,19 +179,25 @@ class DocumentSigner:
     def __post_init__(self) -> None:
         s = self.settings
         font = preset_font(stamp_font(s.stamp_font, s.cache_dir),
-                           (AGENCY_STAMP, OFFICER_STAMP, s.copy_form, s.agency_name, self.officer.name), 10)
+                           (AGENCY_STAMP, OFFICER_STAMP, DEVELOPMENT_MARK, s.copy_form, s.agency_name,
+                            self.officer.name), 10)
         agency = load_key(s.agency_key, s, role="agency")
         try:
+            check_identity(s, agency)
             officer = load_key(self.officer.key, s, role="officer", login=self.officer.login, name=self.officer.name)
         except Exception:
             agency.close()
             raise
+        def marked(text: str, key: LoadedKey) -> str:
+            return f"{text}\n{DEVELOPMENT_MARK}" if key.development else text
+
         self._signatories = {
             "agency": _Signatory("agency", s.agency_name, agency, TextStampStyle(
-                stamp_text=AGENCY_STAMP, text_box_style=TextBoxStyle(font=font, font_size=10),
+                stamp_text=marked(AGENCY_STAMP, agency), text_box_style=TextBoxStyle(font=font, font_size=10),
                 border_width=0, background=None), AGENCY_BOX),
             "officer": _Signatory("officer", self.officer.name, officer, FixedMaskQRStampStyle(
-                stamp_text=OFFICER_STAMP, text_box_style=TextBoxStyle(font=replace(font, font_size=8), font_size=8),
+                stamp_text=marked(OFFICER_STAMP, officer),
+                text_box_style=TextBoxStyle(font=replace(font, font_size=8), font_size=8),
                 border_width=0, innsep=1, background=_WHITE, background_opacity=1.0,
                 background_layout=_FILL), OFFICER_BOX),
         }
@@ -244,8 +256,12 @@ class DocumentSigner:
     # --- signing ----------------------------------------------------------------------------------------
 
     def sign(self, pdf: bytes, *, result_code: str, procedure_code: str, reason: str,
-             location: str = "") -> SignedPdf:
-        """Both signatures in new fields of their own: a PDF that arrives already signed keeps its signatures."""
+             location: str = "", qr: QrFacts | None = None) -> SignedPdf:
+        """Both signatures in new fields of their own: a PDF that arrives already signed keeps its signatures.
+        `qr`: what the QR code carries besides the codes (Điều 26); its issue time is the signing time."""
+        facts = replace(qr or QrFacts(result_code), result_code=result_code, procedure_code=procedure_code,
+                        system=(qr.system if qr and qr.system else "sohoa"),
+                        issued_at=datetime.now(VIETNAM).replace(tzinfo=None))
         target: Level = self.settings.level
         problems: list[str] = []
         level = target
@@ -260,8 +276,7 @@ class DocumentSigner:
             problems.append("Không lấy được thông tin thu hồi chứng thư (OCSP/CRL): chữ ký chưa đạt mức B-LT.")
         while True:
             try:
-                data, names = self._sign_at(pdf, level, signatories, result_code=result_code,
-                                            procedure_code=procedure_code, reason=reason, location=location)
+                data, names = self._sign_at(pdf, level, signatories, qr=facts, reason=reason, location=location)
                 return SignedPdf(data, names, level, target, tuple(problems))
             except Exception:
                 stamper = self._timestamper
@@ -277,8 +292,8 @@ class DocumentSigner:
                     continue
                 raise
 
-    def _sign_at(self, pdf: bytes, level: Level, signatories: Sequence[_Signatory], *, result_code: str,
-                 procedure_code: str, reason: str, location: str) -> tuple[bytes, tuple[str, ...]]:
+    def _sign_at(self, pdf: bytes, level: Level, signatories: Sequence[_Signatory], *, qr: QrFacts, reason: str,
+                 location: str) -> tuple[bytes, tuple[str, ...]]:
         suffix = uuid.uuid4().hex[:12]
         names = tuple(f"Sohoa{'Agency' if s.role == 'agency' else 'Officer'}-{suffix}" for s in signatories)
         timestamper: TimeStamper | None = self._timestamper if level_at_least(level, "B-T") else None
@@ -311,8 +326,8 @@ class DocumentSigner:
                             appearance_text_params={
                                 "copy_form": self.settings.copy_form, "signer": signatory.name,
                                 "signed_at": datetime.now(VIETNAM).replace(microsecond=0).isoformat(),
-                                "result_code": result_code,
-                                "url": qr_url(self.settings, result_code, procedure_code)})
+                                "result_code": qr.result_code,
+                                "url": qr_text(self.settings.qr_template, self.settings.verify_base_url, qr)})
             data = out.getvalue()
         if level == "B-LTA":
             assert timestamper is not None and context is not None
@@ -323,10 +338,34 @@ class DocumentSigner:
         return data, names
 
 
-def qr_url(settings: SigningSettings, result_code: str, procedure_code: str) -> str:
-    """What the QR code on page 1 carries: the verification address of this record (TT 01/2023 Điều 26)."""
-    return settings.qr_template.format(base_url=settings.verify_base_url, result_code=result_code,
-                                       procedure_code=procedure_code or "-")
+def check_identity(settings: SigningSettings, agency: LoadedKey) -> None:
+    """Before anything is signed: the agency named in the stamps is the one the certificate was issued to, and the
+    verification address printed in every QR code is a real one. A development key may sign under a placeholder
+    address (with a warning): its copies have no legal value anyway."""
+    cert = agency.certificate
+    holder = cert.subject.native
+    named = [str(holder.get(k) or "") for k in ("common_name", "organization_name")]
+    if not agency.development and not any(same_agency(n, settings.agency_name) for n in named if n):
+        raise SigningKeyError(
+            "agency_name_mismatch",
+            f"Tên cơ quan trong cấu hình («{settings.agency_name}») khác với tên trong chứng thư số của cơ quan "
+            f"(«{named[0] or named[1]}»): bản sao sẽ ghi tên một cơ quan mà chứng thư không cấp cho. Sửa [agency] "
+            "name (SOHOA_AGENCY_NAME) hoặc dùng đúng khóa của cơ quan.",
+            f"the agency name {settings.agency_name!r} does not match the certificate's subject {named}")
+    host = (urlsplit(settings.verify_base_url).hostname or "").lower()
+    if not host or host.split(".")[-1] in ("example", "invalid", "test", "localhost") or "example." in host:
+        words = (f"Địa chỉ xác minh in trong mã QR («{settings.verify_base_url or 'trống'}») là địa chỉ mẫu: mọi "
+                 "bản sao sẽ mang vĩnh viễn một địa chỉ không dẫn tới đâu. Cấu hình [signing] verify_base_url "
+                 "(SOHOA_VERIFY_BASE_URL) là địa chỉ cổng xác minh của cơ quan.")
+        if not agency.development:
+            raise SigningKeyError("placeholder_verify_url", words,
+                                  f"verify_base_url {settings.verify_base_url!r} is a placeholder")
+        logger.warning("development signing with a placeholder verification address %s", settings.verify_base_url)
+
+
+def same_agency(a: str, b: str) -> bool:
+    """Two writings of one agency's name: case, diacritics' placement ("Uỷ"/"Ủy") and spacing aside."""
+    return squash(fold(a)) == squash(fold(b))
 
 
 Box = tuple[int, int, int, int]

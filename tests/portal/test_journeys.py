@@ -258,7 +258,7 @@ def test_anyone_verifies_a_copy_and_a_forged_one_is_refused(chromium: Any, porta
     page.get_by_role("button", name="Xác thực").click()
     verdict = page.inner_text("main")
     assert "HỢP LỆ" in verdict and "KHÔNG HỢP LỆ" not in verdict.split("Chi tiết")[0]
-    assert re.search(rf"Mã QR trên trang 1: \S+/xac-minh/{re.escape(manifest.result_code)}\?tthc=", verdict)
+    assert re.search(rf"Mã QR trên trang 1: \S+/xac-minh/{re.escape(manifest.result_code)}\?v=1&", verdict)
     accessible(page, "11-verify-valid")
 
     page.goto(f"{portal.url}/xac-minh")

@@ -146,6 +146,9 @@ def test_the_qr_codes_page_shows_the_record_masked_and_a_copy_of_another_record_
     named = [p.name for p in one.persons if p.name]
     assert named and not any(name in landing.text for name in named)  # masked, never whole
     assert any(f"{name.split()[0].capitalize()} {name.split()[1][0]}…" in landing.text for name in named)
+    assert "khác với hồ sơ" not in landing.text
+    altered = portal.get(f"/xac-minh/{one.result_code}?v=1&tthc={one.procedure_code}&nc=19990101")
+    assert "Ngày cấp trong mã QR (01/01/1999) khác với hồ sơ" in altered.text  # a QR code edited by hand
     assert portal.get("/xac-minh/000.00.00.H49-200101-0001-KQ1").status_code == 404  # never issued here
     assert "không có trong kho" in portal.get("/xac-minh/000.00.00.H49-200101-0001-KQ1").text
     # The other record's genuine copy, uploaded from this record's page (the form carries this record's code).

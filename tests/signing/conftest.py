@@ -16,6 +16,7 @@ from tests.signing.pki import PASSWORD, PkiUnderTest
 
 CODE = "000.00.00.H49-261202-0007-KQ1"
 PROCEDURE = "1.001193"
+VERIFY_URL = "https://xacminh.iakenh.gialai.gov.vn"  # a real-looking address: production refuses a placeholder
 
 
 def blank_pdf() -> bytes:
@@ -44,6 +45,8 @@ def pki_settings(data_dir: Path, pki: PkiUnderTest, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("SOHOA_TRUST_ROOTS", str(pki.root_pem()))
     monkeypatch.setenv("SOHOA_TSA_URL", pki.tsa_url(tsa))
     monkeypatch.setenv("SOHOA_SIGNING_LEVEL", level)
+    monkeypatch.setenv("SOHOA_AGENCY_NAME", pki.cert(agency).subject.native["common_name"])  # as its certificate
+    monkeypatch.setenv("SOHOA_VERIFY_BASE_URL", VERIFY_URL)
     return load_settings(data_dir)
 
 

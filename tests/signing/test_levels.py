@@ -261,3 +261,21 @@ def _fonts(xobject: object) -> list[pikepdf.Dictionary]:
     for inner in resources.get("/XObject", {}).values():
         found.extend(_fonts(inner))
     return found
+
+
+def test_an_agency_name_its_certificate_does_not_bear_is_refused_before_anything_is_signed(
+        pki: PkiUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = pki_settings(tmp_path / "data", pki, monkeypatch)
+    monkeypatch.setenv("SOHOA_AGENCY_NAME", "Ủy ban nhân dân tỉnh Quảng Ninh")  # the key is Ia Kênh's
+    from pipeline.config import load_settings
+
+    with pytest.raises(SigningKeyError) as e:
+        signer_for(load_settings(tmp_path / "data"))
+    assert e.value.code == "agency_name_mismatch" and "Ủy ban nhân dân xã Ia Kênh" in e.value.vietnamese
+    monkeypatch.setenv("SOHOA_AGENCY_NAME", "UỶ BAN NHÂN DÂN XÃ IA KÊNH")  # the same name, written otherwise
+    signer_for(load_settings(tmp_path / "data")).close()
+    monkeypatch.setenv("SOHOA_VERIFY_BASE_URL", "https://sohoa.example.gov.vn")  # the shipped placeholder
+    with pytest.raises(SigningKeyError) as e:
+        signer_for(load_settings(tmp_path / "data"))
+    assert e.value.code == "placeholder_verify_url" and "verify_base_url" in e.value.vietnamese
+    assert settings.signing.verify_base_url != "https://sohoa.example.gov.vn"

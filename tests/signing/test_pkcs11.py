@@ -12,7 +12,7 @@ import pytest
 from signing.identity import SigningKeyError, verification_roots
 from signing.verify import verify_pdf
 from tests.conftest import SAMPLES, run_cli
-from tests.signing.conftest import sign, signer_for
+from tests.signing.conftest import VERIFY_URL, sign, signer_for
 from tests.signing.pki import PASSWORD, PkiUnderTest
 
 MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
@@ -62,6 +62,8 @@ def token_settings(data_dir: Path, pki: PkiUnderTest, monkeypatch: pytest.Monkey
     monkeypatch.setenv("SOHOA_SIGNING_PKCS11_PIN", pin)
     monkeypatch.setenv("SOHOA_TRUST_ROOTS", str(root))
     monkeypatch.setenv("SOHOA_SIGNING_LEVEL", "B-B")
+    monkeypatch.setenv("SOHOA_AGENCY_NAME", pki.cert("agency").subject.native["common_name"])
+    monkeypatch.setenv("SOHOA_VERIFY_BASE_URL", VERIFY_URL)
     return load_settings(data_dir)
 
 

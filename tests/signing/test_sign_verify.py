@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2
+import pytest
 from PIL import Image
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -22,7 +23,7 @@ from pipeline.process import ACCEPTED, digitise
 from pipeline.services import open_services
 from pipeline.verification import verify_copy
 from signing.identity import verification_roots
-from signing.qr import read_qr
+from signing.qr import QrFacts, parse_qr, read_qr
 from signing.revisions import unsigned_original
 from signing.verify import load_certificates, report_vi, verify_pdf
 from tests.conftest import OPERATOR, SAMPLES
@@ -198,7 +199,9 @@ def test_the_stamps_and_the_qr_code_are_where_the_rules_put_them(settings: Setti
     appearance = bytes(agency.sig_field["/AP"]["/N"].data)
     assert b"Tj" in appearance or b"TJ" in appearance  # text
     assert b"/XObject" not in bytes(str(agency.sig_field["/AP"]["/N"].get("/Resources", {})), "ascii")  # no image
-    assert read_qr(signed) == f"https://sohoa.example.gov.vn/xac-minh/{CODE}?tthc={PROCEDURE}"
+    text = read_qr(signed)
+    assert text is not None and text.startswith(f"https://sohoa.example.gov.vn/xac-minh/{CODE}?v=1&")
+    assert parse_qr(text, CODE).procedure_code == PROCEDURE
 
 
 def _inked_page() -> bytes:
@@ -281,6 +284,20 @@ def test_the_development_identity_makes_one_officer_per_operator(settings: Setti
     assert cert.dump() != other._signatories["officer"].key.certificate.dump()
     assert (settings.keys_dir / "NOT-FOR-PRODUCTION.txt").is_file()
     assert "nva (DEV)" in cert.subject.native["common_name"]
+
+
+def _stamp_lines(signed: bytes) -> list[str]:
+    """The lines the stamps draw, as their marked-content spans give them (/ActualText)."""
+    lines = []
+    with pikepdf.open(io.BytesIO(signed)) as pdf:
+        for annot in pdf.pages[0].get("/Annots", []):
+            if "/AP" not in annot:
+                continue
+            for operands, operator in pikepdf.parse_content_stream(annot.AP.N):
+                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                        and "/ActualText" in operands[1]:
+                    lines.append(str(operands[1].ActualText))
+    return lines
 
 
 def _stamp_text(signed: bytes) -> str:
@@ -428,3 +445,48 @@ def test_verify_at_a_day_takes_both_forms_the_help_shows(tmp_path: Path) -> None
                           "--data-dir", str(tmp_path / "data")], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[2], check=False)
     assert run.returncode != 0 and "dd/mm/yyyy hoặc YYYY-MM-DD" in run.stdout + run.stderr
+
+
+def test_a_development_key_says_so_in_its_stamps_and_follows_the_agency_name(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from signing.sign import DEVELOPMENT_MARK
+
+    settings = load_settings(data_dir)
+    with caplog.at_level("WARNING", logger="signing.sign"):
+        signed = sign(signer_for(settings)).data
+    assert any("placeholder" in r.getMessage() for r in caplog.records)  # warned, not refused: no legal value
+    assert _stamp_lines(signed).count(DEVELOPMENT_MARK) == 2  # both stamps, in the stamps themselves
+    monkeypatch.setenv("SOHOA_AGENCY_NAME", "Ủy ban nhân dân xã Ia Kênh")
+    renamed = load_settings(data_dir)
+    report = verify_pdf(sign(signer_for(renamed)).data, roots(renamed))
+    assert report.ok and report.regular[0].signer.startswith("Ủy ban nhân dân xã Ia Kênh (DEV)")
+    assert verify_pdf(signed, roots(renamed)).ok  # the earlier identity's copies still verify
+
+
+def test_the_qr_code_carries_the_fields_of_dieu_26_and_verify_reads_them_back(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "data")
+    services = open_services(settings)
+    result = digitise(SAMPLES / "khai_sinh_01.png", services, OPERATOR)
+    manifest = services.archive.manifest(result.result_code or "")
+    assert manifest is not None
+    text = read_qr(services.archive.read(manifest, SIGNED_PDF))
+    assert text is not None
+    qr = parse_qr(text, manifest.result_code)
+    registrant = next(p for p in manifest.persons if p.role == "registrant")
+    assert (qr.version, qr.dossier_code, qr.procedure_code) == (1, manifest.dossier_code, manifest.procedure_code)
+    assert qr.applicant_id == registrant.personal_number and qr.document_name == manifest.classification.type_name
+    assert qr.document_date == manifest.fields.issue_date and qr.permanent and qr.scope == "TQ"
+    assert qr.system == "sohoa" and qr.issued_at is not None
+    report, _ = verify_copy(services.archive.read(manifest, SIGNED_PDF), settings, services.archive)
+    assert report.ok and any("Mã QR ghi (định dạng 1)" in n and "…" + registrant.personal_number[-4:] in n
+                             for n in report.notes if registrant.personal_number)
+    # A copy signed with the agency's keys whose QR code names the record but says another issue date and holder.
+    lied = signer_for(settings).sign(blank_pdf(), result_code=manifest.result_code,
+                                     procedure_code=manifest.procedure_code, reason="sai thông tin",
+                                     qr=QrFacts(manifest.result_code, dossier_code=manifest.dossier_code,
+                                                applicant_id="001099000001", document_name="Giấy khai sinh",
+                                                document_date=datetime(1999, 1, 1).date(), permanent=True)).data
+    report, _ = verify_copy(lied, settings, services.archive)
+    assert not report.ok
+    assert any("Ngày cấp trong mã QR (01/01/1999) khác với hồ sơ" in p for p in report.problems)
+    assert any("không phải của người có tên trong hồ sơ" in p for p in report.problems)
