@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from domain.actor import PUBLIC
+from domain.actor import PUBLIC, Actor
 from indexer.base import RecordQuery
 from pipeline.intake import sniff
 from portal.callers import current_session
@@ -66,7 +66,8 @@ def verify_record(request: Request, result_code: str) -> Response:
     """Where the QR code of a signed copy leads: the record as the archive holds it (the holder masked), to compare
     with the paper in hand, and the form to check an e-copy against it."""
     session = current_session(request)
-    found = public_record(services_of(request), session.actor if session else PUBLIC, result_code,
+    visitor = Actor(f"public@{request.client.host}", "public", PUBLIC.name) if request.client else PUBLIC
+    found = public_record(services_of(request), session.actor if session else visitor, result_code,
                           str(request.url))
     if found is None:
         return _verify_form(request, code=result_code, status=404)

@@ -12,7 +12,8 @@ from indexer.base import Hit
 from ocr.render import page_crops
 from pipeline.services import Services
 from pipeline.verification import RESULT_CODE, qr_disagreements, record_facts, verify_copy
-from service.access import check_copy_grant, check_reach, not_found
+from service.access import check_copy_grant, check_reach, count_lookup, not_found
+from service.auth_settings import auth_settings
 from service.errors import InvalidRequest
 from service.permissions import require
 from signing.qr import parse_qr
@@ -89,6 +90,8 @@ def public_record(services: Services, actor: Actor, result_code: str, qr_text: s
     require(actor, "verify")
     if not RESULT_CODE.fullmatch(result_code):  # checked before anything is read
         return None
+    auth = auth_settings(services)  # a masked view still tells something: walking the codes is bounded too
+    count_lookup(services, actor, auth.lookups_per_minute, auth.client_lookups_per_minute)
     manifest = services.archive.manifest(result_code)
     if manifest is None:
         return None

@@ -102,7 +102,7 @@ def read_qr(data: bytes) -> str | None:
         page = doc[0]
         _width, height = page.get_size()
         detector = cv2.QRCodeDetector()
-        for scale in (4, 6, 3):
+        for scale in (6, 5, 8, 4, 3):  # a module several pixels wide; which scale reads best varies by code
             image = page.render(scale=scale, may_draw_forms=True, crop=(0, height * (1 - STRIP), 0, 0))
             grey = np.asarray(image.to_pil().convert("L"))
             text, _, _ = detector.detectAndDecode(grey)

@@ -101,7 +101,7 @@ def test_a_reviewer_without_a_signing_key_is_told_so_and_nothing_is_written(serv
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from signing.settings import SigningSettings, SigningSettingsError
 
-    def no_officer(self: SigningSettings, login: str) -> None:
+    def no_officer(self: SigningSettings, login: str, name: str = "") -> None:
         raise SigningSettingsError(f"no digitising officer is configured for operator {login!r}")
 
     code = birth_certificate(services)
