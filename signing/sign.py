@@ -1,7 +1,7 @@
 """Sign an e-copy: the digitising officer's and the agency's PAdES signatures, at the configured level.
 
 - The officer's personal signature (TT 01/2023 Điều 8): name and time, top left of page 1, beside the QR code of
-  Điều 26 (result code, procedure code, verification address).
+  Điều 26 (the verification address and the fields Điều 26 names: signing.qr, docs/qr-format.md).
 - The agency's signature (NĐ 30/2020 Phụ lục I): text only, the copy form, the agency and the signing time in ISO 8601
   with Vietnam's offset, 10-pt Liberation Serif (metric-compatible with Times New Roman), top right of page 1.
 - The stamps never cover the original (a certified copy reproduces all of it): page 1's canvas grows by a band
@@ -188,6 +188,7 @@ class DocumentSigner:
         except Exception:
             agency.close()
             raise
+
         def marked(text: str, key: LoadedKey) -> str:
             return f"{text}\n{DEVELOPMENT_MARK}" if key.development else text
 
