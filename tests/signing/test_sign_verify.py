@@ -18,9 +18,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from archive.base import SIGNED_PDF
+from domain.records import Manifest
 from pipeline.config import Settings, load_settings
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import open_services
+from pipeline.services import Services, open_services
 from pipeline.verification import verify_copy
 from signing.identity import verification_roots
 from signing.qr import QrFacts, parse_qr, read_qr
@@ -379,12 +380,19 @@ def test_the_qr_code_must_name_the_archived_record_the_copy_is_of(tmp_path: Path
     assert {s.role for s in report.regular} == {"other"}  # nothing tells whose they are: field names prove nothing
 
 
-def test_the_report_shows_the_record_as_the_archive_holds_it(tmp_path: Path) -> None:
+def archived(tmp_path: Path, sample: str) -> tuple[Settings, Services, Manifest]:
+    """A sample scan digitised into a fresh default archive: its settings, services and record."""
     settings = load_settings(tmp_path / "data")
     services = open_services(settings)
-    result = digitise(SAMPLES / "khai_sinh_01.png", services, OPERATOR)
+    result = digitise(SAMPLES / sample, services, OPERATOR)
     manifest = services.archive.manifest(result.result_code or "")
-    assert manifest is not None and manifest.fields.number
+    assert manifest is not None
+    return settings, services, manifest
+
+
+def test_the_report_shows_the_record_as_the_archive_holds_it(tmp_path: Path) -> None:
+    settings, services, manifest = archived(tmp_path, "khai_sinh_01.png")
+    assert manifest.fields.number
     report, _ = verify_copy(services.archive.read(manifest, SIGNED_PDF), settings, services.archive)
     assert report.ok
     facts = dict(report.record)
@@ -402,11 +410,7 @@ def test_the_report_shows_the_record_as_the_archive_holds_it(tmp_path: Path) -> 
 
 def test_a_signature_in_a_field_named_like_the_agencys_is_not_the_agencys(tmp_path: Path) -> None:
     """A forger with a certificate the system trusts signs a copy naming an archived record, in sohoa-named fields."""
-    settings = load_settings(tmp_path / "data")
-    services = open_services(settings)
-    result = digitise(SAMPLES / "ho_kinh_doanh_02.pdf", services, OPERATOR)
-    manifest = services.archive.manifest(result.result_code or "")
-    assert manifest is not None
+    settings, services, manifest = archived(tmp_path, "ho_kinh_doanh_02.pdf")
     forger = signer_for(settings, operator="ke.gia.mao")  # trusted: issued by the same development CA
     forged = forger.sign(blank_pdf(), result_code=manifest.result_code, procedure_code=manifest.procedure_code,
                          reason="giả mạo").data
@@ -464,11 +468,7 @@ def test_a_development_key_says_so_in_its_stamps_and_follows_the_agency_name(
 
 
 def test_the_qr_code_carries_the_fields_of_dieu_26_and_verify_reads_them_back(tmp_path: Path) -> None:
-    settings = load_settings(tmp_path / "data")
-    services = open_services(settings)
-    result = digitise(SAMPLES / "khai_sinh_01.png", services, OPERATOR)
-    manifest = services.archive.manifest(result.result_code or "")
-    assert manifest is not None
+    settings, services, manifest = archived(tmp_path, "khai_sinh_01.png")
     text = read_qr(services.archive.read(manifest, SIGNED_PDF))
     assert text is not None
     qr = parse_qr(text, manifest.result_code)
