@@ -230,11 +230,14 @@ class RecordArchive:
         return [self._load(content_hash, v) for v in self._complete_versions(content_hash)]
 
     def manifest(self, result_code: str) -> Manifest | None:
-        if "/" in result_code:
+        """The current version of the record with this result code; None for any code no record could have (asked
+        by anyone: a '/', a leading '.', a control character or an endless string is no code, not an error)."""
+        if (not result_code or len(result_code) > 200 or "/" in result_code or result_code.startswith(".")
+                or not result_code.isprintable()):
             return None
         try:
             content_hash = self.objects.get(f"results/{result_code}").decode("ascii").strip()
-        except KeyError:
+        except (KeyError, ValueError):
             return None
         return self.find(content_hash)
 

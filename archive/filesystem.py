@@ -92,7 +92,7 @@ class FilesystemObjects:
     def path(self, key: str) -> Path:
         """records/<hash>/... is fanned out by the hash's first two letters, like the object stores do."""
         parts = key.split("/")
-        if not key or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+        if not key or not key.isprintable() or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
             raise ValueError(f"not an object key: {key!r}")
         if parts[0] == "records" and len(parts) > 1:
             parts.insert(1, parts[1][:2])

