@@ -1,6 +1,8 @@
 """The archivist's calls (legal holds, retention, disposition, audit reports) and ingest batches."""
 
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
@@ -118,12 +120,19 @@ def reuse_endpoint(actor: Caller, services: ServicesDep, since: date | None = No
 
 @router.post("/batches", status_code=202, summary="digitise a folder on the server, in the background")
 def submit_endpoint(body: BatchRequest, actor: Caller, services: ServicesDep) -> dict[str, Any]:
-    from flows.ingest import list_scans, run_ingest  # Prefect is loaded only once a batch is sent
-
     data_dir, workers = services.settings.data_dir, services.settings.workers
-    batch = submit_batch(services, actor, body.folder, lambda folder: list_scans(folder).scans,
-                         lambda scans, on_result: run_ingest(scans, data_dir, workers, actor.identity, on_result))
-    return batch.as_json()
+
+    def scans_in(folder: Path) -> Sequence[Path]:
+        from flows.ingest import list_scans  # Prefect is loaded only once an allowed caller sends a batch
+
+        return list_scans(folder).scans
+
+    def run(scans: Sequence[Path], on_result: Any) -> Any:
+        from flows.ingest import run_ingest
+
+        return run_ingest(list(scans), data_dir, workers, actor.identity, on_result)
+
+    return submit_batch(services, actor, body.folder, scans_in, run).as_json()
 
 
 @router.get("/batches", summary="the newest ingest batches and their progress")

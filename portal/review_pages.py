@@ -119,10 +119,18 @@ def review(request: Request, result_code: str, da_luu: str = "") -> Response:
     return _page(request, session, manifest, images, saved=da_luu, waiting=waiting, crops=crops)
 
 
+MAX_NEW_PEOPLE = 20  # rows a reviewer may add to the people read (the page offers one at a time)
+MAX_FORM_FIELDS = 40 + 10 * 200  # the record's fields and a reason, and up to 200 people of ten fields each
+
+
 def _persons(form: FormData, before: list[Person]) -> list[Person]:
     """The people as the form now has them; a row left empty is no one. What was read by hand stays recorded."""
     out = []
-    for index in range(int(str(form.get("so_nguoi") or 0))):
+    rows = str(form.get("so_nguoi") or "0")
+    if not rows.isdigit() or int(rows) > len(before) + MAX_NEW_PEOPLE:  # bounded before any work: the page's rows
+        raise InvalidRequest("bad_form", f"Số dòng người trong biểu mẫu không hợp lệ ({rows[:20]!r}): tải lại trang "
+                             "rà soát.")
+    for index in range(int(rows)):
         value = {k: str(form.get(f"p{index}_{k}") or "").strip() for k in PERSON_FIELDS}
         if not (value["name"] or value["personal_number"] or value["old_id"]):
             continue
@@ -160,7 +168,7 @@ def _changes(form: FormData, current: Manifest) -> Changes:
 @router.post("/ra-soat/{result_code}")
 async def save(request: Request, result_code: str) -> Response:
     actor, session = signed_in(request, "reviewer", "console")
-    form = await request.form()
+    form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
     check_csrf(session, form)
     services = services_of(request)
     manifest = record(services, result_code)

@@ -219,6 +219,7 @@ def run_batch(progress: BatchProgress, scans: list[Path], runner: Runner,
 def submit_batch(services: Services, actor: Actor, folder: str, list_scans: Callable[[Path], Sequence[Path]],
                  runner: Runner) -> Batch:
     """Start digitising a folder on the server in the background; returns at once with the batch to follow."""
+    require(actor, "submit_batch")  # before the folder is looked at: whether it exists is no one else's business
     path = Path(folder)
     if not path.is_absolute() or not path.is_dir():
         raise InvalidRequest("no_folder", f"Không có thư mục {folder} trên máy chủ (cần đường dẫn tuyệt đối)")

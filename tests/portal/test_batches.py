@@ -98,3 +98,31 @@ def test_batches_an_earlier_version_kept_on_disk_are_moved_into_the_archive(tmp_
         "pages": 4, "pid": 1}), encoding="utf-8")
     [moved] = list_batches(svc, OPERATOR)
     assert (moved.id, moved.state, moved.pages) == ("0123456789ab", "done", 4) and not list(old.iterdir())
+
+
+def test_a_caller_who_may_not_send_batches_learns_nothing_of_the_servers_folders(tmp_path: Path) -> None:
+    """Refused before the folder is looked at: an existing and a missing folder get the same answer, and Prefect
+    (which reconfigures logging when imported) is not loaded for them."""
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from fastapi.testclient import TestClient
+from domain.actor import Actor
+from pipeline.config import load_settings
+from pipeline.services import open_services
+from portal.api import create_app
+from service.auth_settings import auth_settings
+from service.sessions import open_session
+services = open_services(load_settings({str(tmp_path / "data")!r}))
+api = TestClient(create_app(services))
+token = open_session(services, auth_settings(services), Actor("tiep.nhan", "clerk", "Tiếp Nhận"), "local")[0]
+headers = {{"Authorization": f"Bearer {{token}}"}}
+answers = [api.post("/v1/batches", json={{"folder": f}}, headers=headers) for f in ("/usr/share", "/khong/co")]
+print([a.status_code for a in answers], [a.json()["error"] for a in answers], "prefect" in sys.modules)
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert run.stdout.strip().splitlines()[-1] == "[403, 403] ['role_not_allowed', 'role_not_allowed'] False", \
+        run.stdout + run.stderr

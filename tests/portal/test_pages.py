@@ -185,3 +185,17 @@ def test_a_value_that_would_be_a_spreadsheet_formula_is_exported_as_text(portal:
     rows = list(csv.reader(io.StringIO(portal.get("/luu-tru/danh-muc.csv").text.lstrip("\ufeff"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert "'" + formula in cells and formula not in cells
+
+
+def test_a_reviewers_form_cannot_make_the_server_loop_for_ever(portal: TestClient, services: Services) -> None:
+    import time
+
+    add_user(services, Actor("admin.01", "console"), "ra.soat", "Lê Văn Rà", "reviewer", PASSWORD)
+    sign_in(portal, "ra.soat")
+    code = next(m.result_code for m in services.archive.manifests())
+    token = form_token(portal.get(f"/ra-soat/{code}").text)
+    started = time.monotonic()
+    answer = portal.post(f"/ra-soat/{code}", data={"csrf": token, "so_nguoi": "3000000", "ly_do": "x"})
+    assert time.monotonic() - started < 5  # was 90 s of the event loop, every other request waiting
+    assert answer.status_code == 400 and "Số dòng người" in answer.text
+    assert services.archive.manifest(code).version == 1  # type: ignore[union-attr]  # nothing written
