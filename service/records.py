@@ -111,8 +111,13 @@ def verify_upload(services: Services, actor: Actor, data: bytes, file_name: str,
                   fetch: bool | None = None, expected: str = "") -> tuple[VerificationReport, str | None]:
     """The verdict on a copy someone hands in, and the record its QR code names (None: not a sohoa copy).
     `expected`: the record the person came from (the QR landing page they scanned); a copy of another record is
-    then not valid, and the verdict says so itself. Raises `signing.verify.NotVerifiable` for no PDF at all."""
+    then not valid, and the verdict says so itself. Raises `signing.verify.NotVerifiable` for no PDF at all.
+    Only the console (a person at the archive machine's shell) may have revocation data fetched: the certificates
+    of an uploaded file name the addresses a fetch would go to (SSRF); the file's own data and the report's
+    "chưa kiểm tra" say the rest."""
     require(actor, "verify")
+    if actor.role != "console":  # a file from outside names the addresses a fetch would go to: the server stays put
+        fetch = False
     report, code = verify_copy(data, services.settings, services.archive, at=at, fetch=fetch)
     if expected and code != expected:
         said = f" (mã QR trong tệp chỉ tới hồ sơ {code})" if code else ""

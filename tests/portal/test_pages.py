@@ -4,7 +4,9 @@ before work, uploads limited in size and kind."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -199,3 +201,71 @@ def test_a_reviewers_form_cannot_make_the_server_loop_for_ever(portal: TestClien
     assert time.monotonic() - started < 5  # was 90 s of the event loop, every other request waiting
     assert answer.status_code == 400 and "Số dòng người" in answer.text
     assert services.archive.manifest(code).version == 1  # type: ignore[union-attr]  # nothing written
+
+
+def test_an_uploaded_copy_cannot_make_the_server_fetch_an_address_of_its_choosing(portal: TestClient,
+                                                                                  tmp_path: Path) -> None:
+    """A certificate names where its issuer, CRL and OCSP answers are: for a file from outside, the server must not go
+    there (it could be any host the server reaches, loopback and private ranges included)."""
+    import http.server
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+
+    from tests.conftest import free_port
+    from tests.signing.conftest import blank_pdf
+
+    asked: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    port = free_port()
+    server = http.server.HTTPServer(("127.0.0.1", port), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{port}"
+        issuer_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+        now = datetime.now(UTC)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kẻ gian")])
+        cert = (x509.CertificateBuilder().subject_name(name)
+                .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA tự dựng")]))
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+                .add_extension(x509.AuthorityInformationAccess([
+                    x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS,
+                                           x509.UniformResourceIdentifier(f"{url}/issuer.crt")),
+                    x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
+                                           x509.UniformResourceIdentifier(f"{url}/ocsp"))]), critical=False)
+                .add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                    [x509.UniformResourceIdentifier(f"{url}/crl")], None, None, None)]), critical=False)
+                .sign(issuer_key, hashes.SHA256()))
+        (tmp_path / "k.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                           serialization.PrivateFormat.PKCS8,
+                                                           serialization.NoEncryption()))
+        (tmp_path / "c.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        signer = signers.SimpleSigner.load(str(tmp_path / "k.pem"), str(tmp_path / "c.pem"))
+        out = io.BytesIO()
+        PdfSigner(PdfSignatureMetadata(field_name="SohoaAgency-x"), signer=signer).sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(blank_pdf())), output=out)
+        answer = portal.post("/xac-minh", data={"form_token": form_token(portal.get("/xac-minh").text)},
+                             files={"tep": ("ban-sao.pdf", out.getvalue())})
+        assert answer.status_code == 200 and "KHÔNG HỢP LỆ" in answer.text
+        assert asked == [], asked
+    finally:
+        server.shutdown()
