@@ -107,7 +107,7 @@ def password_change(request: Request, csrf: Annotated[str, Form()] = "", old_pas
         return render(request, "password.html", status=400, session=session, required=required,
                       error="Hai lần nhập mật khẩu mới không giống nhau.")
     try:
-        change_password(services, session.actor, old_password, new_password)
+        change_password(services, session.actor, old_password, new_password, keep_session_csrf=session.csrf)
     except ServiceError as e:
         return render(request, "password.html", status=e.status, session=session, required=required,
                       error=e.message)

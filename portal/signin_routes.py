@@ -79,7 +79,7 @@ def password(body: PasswordChange, request: Request, actor: Caller, services: Se
     if session is None or session.source != "local":
         raise Refused("not_local_account", "Chỉ tài khoản nội bộ đổi mật khẩu ở đây; mật khẩu LDAP hoặc đăng nhập một "
                       "lần đổi tại hệ thống của tỉnh.")
-    change_password(services, actor, body.old_password, body.new_password)
+    change_password(services, actor, body.old_password, body.new_password, keep_session_csrf=session.csrf)
     return {"status": "changed"}
 
 

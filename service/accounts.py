@@ -150,8 +150,10 @@ def check_local_password(services: Services, username: str, password: str) -> Ac
     return get_account(services, username)
 
 
-def change_password(services: Services, actor: Actor, old: str, new: str) -> None:
-    """The account's owner sets their own password (required after a reset)."""
+def change_password(services: Services, actor: Actor, old: str, new: str, *, keep_session_csrf: str = "") -> None:
+    """The account's owner sets their own password (required after a reset). Every other session of the account
+    ends (a password changed because it leaked must shut out whoever used it); the one making the change, named by
+    its CSRF token, goes on."""
     if check_local_password(services, actor.identity, old) is None:
         raise InvalidRequest("wrong_password", "Mật khẩu hiện tại không đúng.")
     _check_password(new)
@@ -160,4 +162,7 @@ def change_password(services: Services, actor: Actor, old: str, new: str) -> Non
     connect(services.settings.keys_dir).execute(
         "UPDATE accounts SET password_hash = ?, must_change = 0 WHERE username = ?",
         (_hasher.hash(new), actor.identity))
+    connect(services.settings.keys_dir).execute(
+        "DELETE FROM sessions WHERE identity = ? AND source = 'local' AND csrf != ?",
+        (actor.identity, keep_session_csrf))
     services.log(actor, "user.password", None, "Đổi mật khẩu")

@@ -234,3 +234,19 @@ def test_staff_get_their_groups_role_and_a_person_with_neither_group_nor_number_
     forged = stranger.get("/v1/auth/oidc/callback", params={"code": "made-up", "state": "made-up"})
     assert forged.status_code == 401
     assert Path(services.settings.keys_dir / "sign-in.sqlite").exists()
+
+
+def test_a_changed_password_ends_every_other_session_of_the_account(services: Services) -> None:
+    """A password changed because it leaked shuts out whoever signed in with it; the person changing it stays."""
+    api = configure(services)
+    first = add_user(services, "bich.tt")
+    mine = sign_in(api, "bich.tt", first)
+    thief = TestClient(create_app(services))
+    theirs = sign_in(thief, "bich.tt", first)
+    changed = api.post("/v1/auth/password", headers={"X-CSRF-Token": mine["csrf_token"]},
+                       json={"old_password": first, "new_password": "một mật khẩu dài hơn"})
+    assert changed.status_code == 200, changed.text
+    assert api.post("/v1/lookup", json=ASK, headers={"X-CSRF-Token": mine["csrf_token"]}).status_code == 200
+    thief.cookies.clear()
+    shut = thief.post("/v1/lookup", json=ASK, headers={"Authorization": f"Bearer {theirs['token']}"})
+    assert shut.status_code == 401, shut.text
