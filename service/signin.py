@@ -20,15 +20,24 @@ from service.sessions import Session, open_session
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
-def _locked_for(services: Services, auth: AuthSettings, username: str) -> int:
-    """Seconds until this login may try again (0: it may now)."""
+def _claim_attempt(services: Services, auth: AuthSettings, username: str) -> tuple[int, float]:
+    """Seconds until this login may try again (0: it may now, and this attempt is already counted as a failure,
+    stamped with the time returned).
+
+    The count and the claim are one transaction, taken before the password is checked: forty logins sent at once
+    are not all checked against a count none of them has raised yet. A right password then clears the count."""
     conn = connect(services.settings.keys_dir)
-    since = time.time() - auth.lockout_seconds
-    rows = [at for (at,) in conn.execute("SELECT at FROM failures WHERE username = ? AND at > ? ORDER BY at",
-                                         (username, since))]
-    if len(rows) < auth.max_failures:
-        return 0
-    return max(1, int(rows[-auth.max_failures] + auth.lockout_seconds - time.time()) + 1)
+    now = time.time()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        rows = [at for (at,) in conn.execute("SELECT at FROM failures WHERE username = ? AND at > ? ORDER BY at",
+                                             (username, now - auth.lockout_seconds))]
+        if len(rows) >= auth.max_failures:
+            return max(1, int(rows[-auth.max_failures] + auth.lockout_seconds - now) + 1), now
+        conn.execute("INSERT INTO failures VALUES (?, ?)", (username, now))
+        return 0, now
+    finally:
+        conn.execute("COMMIT")
 
 
 def password_sign_in(services: Services, username: str, password: str, *,
@@ -36,26 +45,29 @@ def password_sign_in(services: Services, username: str, password: str, *,
     """A session for a right login and password; NotAuthenticated for a wrong one, TooMany while locked out."""
     auth = auth or auth_settings(services)
     login = username.strip().lower()
-    wait = _locked_for(services, auth, login)
+    wait, claimed = _claim_attempt(services, auth, login)
     if wait:
         services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", reason="locked out")
         raise TooMany("account_locked", f"Tài khoản tạm khóa do nhập sai mật khẩu {auth.max_failures} lần; thử lại "
                       f"sau {max(1, round(wait / 60))} phút hoặc nhờ quản trị viên đặt lại mật khẩu.", wait)
     actor: Actor | None = None
     source, why = "local", "wrong password"
-    account = get_account(services, login)
-    if account is not None or auth.ldap is None:
-        found = check_local_password(services, login, password)
-        if found is not None:
-            actor = Actor(found.username, found.role, found.name)
-        elif account is not None and account.disabled_at:
-            why = "account disabled"
-    else:
-        source = "ldap"
-        actor, why = ldap_actor(auth.ldap, login, password)
     conn = connect(services.settings.keys_dir)
-    if actor is None:
-        conn.execute("INSERT INTO failures VALUES (?, ?)", (login, time.time()))
+    try:
+        account = get_account(services, login)
+        if account is not None or auth.ldap is None:
+            found = check_local_password(services, login, password)
+            if found is not None:
+                actor = Actor(found.username, found.role, found.name)
+            elif account is not None and account.disabled_at:
+                why = "account disabled"
+        else:
+            source = "ldap"
+            actor, why = ldap_actor(auth.ldap, login, password)
+    except Exception:  # the directory could not answer: no password was judged wrong
+        conn.execute("DELETE FROM failures WHERE username = ? AND at = ?", (login, claimed))
+        raise
+    if actor is None:  # the failure was counted when the attempt was claimed
         services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", source=source, reason=why)
         raise NotAuthenticated("wrong_credentials", WRONG)
     conn.execute("DELETE FROM failures WHERE username = ?", (login,))

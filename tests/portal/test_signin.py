@@ -250,3 +250,31 @@ def test_a_changed_password_ends_every_other_session_of_the_account(services: Se
     thief.cookies.clear()
     shut = thief.post("/v1/lookup", json=ASK, headers={"Authorization": f"Bearer {theirs['token']}"})
     assert shut.status_code == 401, shut.text
+
+
+def test_forty_logins_at_once_are_judged_no_more_than_the_lock_out_allows(services: Services) -> None:
+    """39 wrong passwords and the right one 30th, all at once: the count is claimed before a password is checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.auth_settings import auth_settings
+    from service.errors import NotAuthenticated, TooMany
+    from service.signin import password_sign_in
+
+    right = add_user(services, "bich.tt")
+    auth = auth_settings(services)
+    guesses = [right if i == 29 else f"sai-{i}" for i in range(40)]
+
+    def attempt(password: str) -> str:
+        try:
+            password_sign_in(services, "bich.tt", password, auth=auth)
+            return "in"
+        except TooMany:
+            return "locked"
+        except NotAuthenticated:
+            return "wrong"
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        outcomes = list(pool.map(attempt, guesses))
+    judged = [o for o in outcomes if o != "locked"]
+    assert len(judged) <= auth.max_failures, outcomes  # was 40 judged, the right one in after 13 failures
+    assert outcomes.count("locked") >= len(guesses) - auth.max_failures
