@@ -55,6 +55,8 @@ class Settings:
     second_reader: str  # a name in SECOND_READERS: reads figures again where Tesseract was unsure
     default_dpi: int
     max_file_bytes: int
+    max_request_bytes: int  # any request body that is not a file upload (forms, JSON)
+    max_upload_batch_bytes: int  # scans uploaded to the portal as one batch, together
     max_pages: int
     max_pixels: int
     max_content_bytes: int  # decoded content streams of one page
@@ -264,6 +266,8 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         second_reader=_second_reader(env.get("SOHOA_SECOND_READER") or raw["ocr"].get("second_reader", "ppocr-v4")),
         default_dpi=int(raw["ocr"]["default_dpi"]),
         max_file_bytes=int(limits["max_file_mb"]) * 1024 * 1024,
+        max_request_bytes=int(limits.get("max_request_kb", 512)) * 1024,
+        max_upload_batch_bytes=int(limits.get("max_upload_batch_mb", 2048)) * 1024 * 1024,
         max_pages=int(limits["max_pages"]),
         max_pixels=int(limits["max_megapixels"]) * 1_000_000,
         max_content_bytes=int(float(limits["max_content_mb_per_page"]) * 1024 * 1024),

@@ -41,6 +41,7 @@ from portal import (
     signin_pages,
     signin_routes,
 )
+from portal.body_limit import FORM_OVERHEAD, BodyLimit
 from portal.pages import (
     HERE,
     STATIC_PREFIX,
@@ -109,7 +110,12 @@ def create_app(services: Services) -> FastAPI:
     app = FastAPI(title="sohoa", version="1", description="Tra cứu và khai thác kết quả giải quyết thủ tục hành "
                   "chính đã số hóa.", **quiet)
     app.state.services = services
-    app.add_middleware(RequestContext)
+    settings = services.settings
+    single = settings.max_file_bytes + FORM_OVERHEAD
+    app.add_middleware(BodyLimit, uploads={"/xac-minh": single, "/v1/verify": single,
+                                           "/tien-do/lo": settings.max_upload_batch_bytes + FORM_OVERHEAD},
+                       default=settings.max_request_bytes)
+    app.add_middleware(RequestContext)  # added last: the outermost, so a refusal too gets its id and headers
 
     def refusal(request: Request, status: int, code: str, message: str,
                 headers: dict[str, str] | None = None) -> Response:

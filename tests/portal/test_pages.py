@@ -105,8 +105,8 @@ def test_a_first_password_is_changed_before_any_page(portal: TestClient, service
 def test_an_upload_to_verify_is_limited_in_size_and_kind_before_it_is_read(portal: TestClient) -> None:
     token = form_token(portal.get("/xac-minh").text)
     big = portal.post("/xac-minh", data={"form_token": token}, files={"tep": ("to.pdf", b"%PDF-1.7" + b"0" * 2**21)})
-    assert big.status_code == 400 and "lớn hơn giới hạn 1 MB" in big.text
-    token = form_token(big.text)
+    assert big.status_code == 413 and "lớn hơn giới hạn 1 MB" in big.text
+    token = form_token(portal.get("/xac-minh").text)
     image = portal.post("/xac-minh", data={"form_token": token}, files={"tep": ("anh.pdf", b"\x89PNG\r\n\x1a\n....")})
     assert image.status_code == 400 and "không phải PDF" in image.text
     token = form_token(image.text)
@@ -269,3 +269,70 @@ def test_an_uploaded_copy_cannot_make_the_server_fetch_an_address_of_its_choosin
         assert asked == [], asked
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(("path", "limit_mb"), [("/xac-minh", 1), ("/dang-nhap", 0), ("/v1/auth/login", 0)])
+def test_a_body_sent_in_chunks_is_refused_once_past_its_routes_limit_not_after(portal: TestClient, path: str,
+                                                                              limit_mb: int) -> None:
+    """A chunked upload declares no size: it is counted as it arrives and refused past the limit (1 MB here for a
+    copy; 512 KB for any form or JSON), long before its 64 MB are sent."""
+    sent = 0
+
+    json = path.startswith("/v1/")
+    head = b'{"username": "' if json else (b'--x\r\nContent-Disposition: form-data; name="tep"; filename="a.pdf"\r\n'
+                                         b"Content-Type: application/pdf\r\n\r\n")
+
+    def body() -> object:
+        nonlocal sent
+        yield head
+        for _ in range(64):
+            sent += 1
+            yield b"0" * 2**20
+
+    kind = "application/json" if json else "multipart/form-data; boundary=x"
+    answer = portal.post(path, content=body(), headers={"Content-Type": kind})
+    assert answer.status_code == 413 and "lớn hơn giới hạn" in answer.text
+
+
+def test_a_real_server_stops_reading_a_chunked_upload_past_its_limit(services: Services) -> None:
+    """Over a socket, against uvicorn: the client can push little more than the limit and the socket's buffers
+    before the server has answered 413 and closed (before, all 400 MB were received and spooled to disk)."""
+    import http.client
+    import threading
+    import time
+
+    import uvicorn
+
+    from tests.conftest import free_port
+
+    (services.settings.data_dir / "settings.toml").write_text("[limits]\nmax_file_mb = 1\n", encoding="utf-8")
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(open_services(load_settings(services.settings.data_dir))),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    sent = 0
+
+    def body() -> object:
+        nonlocal sent
+        yield (b'--x\r\nContent-Disposition: form-data; name="tep"; filename="a.pdf"\r\n'
+               b"Content-Type: application/pdf\r\n\r\n")
+        for _ in range(400):
+            sent += 1
+            yield b"0" * 2**20
+
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("POST", "/xac-minh", body=body(), encode_chunked=True,  # type: ignore[arg-type]
+                         headers={"Content-Type": "multipart/form-data; boundary=x"})
+            status = conn.getresponse().status
+        except (BrokenPipeError, ConnectionResetError):
+            status = 413  # the server answered and closed while the client was still sending
+        assert status == 413
+        assert sent < 64, sent  # MB pushed before the server stopped reading: the limit and the buffers
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
