@@ -101,13 +101,16 @@ def read_qr(data: bytes) -> str | None:
             return None
         page = doc[0]
         _width, height = page.get_size()
-        detector = cv2.QRCodeDetector()
-        for scale in (6, 5, 8, 4, 3):  # a module several pixels wide; which scale reads best varies by code
+        # OpenCV's ArUco-based finder locates format 1's denser codes where the classic one misses about one in a
+        # hundred (sampled: 2 of 150 missed at every scale, both read by this one at every scale from 3).
+        detectors = (cv2.QRCodeDetectorAruco(), cv2.QRCodeDetector())
+        for scale in (4, 6, 3, 8):  # a module several pixels wide
             image = page.render(scale=scale, may_draw_forms=True, crop=(0, height * (1 - STRIP), 0, 0))
             grey = np.asarray(image.to_pil().convert("L"))
-            text, _, _ = detector.detectAndDecode(grey)
-            if text:
-                return str(text)
+            for detector in detectors:
+                text, _, _ = detector.detectAndDecode(grey)
+                if text:
+                    return str(text)
         return None
     finally:
         doc.close()
