@@ -25,7 +25,7 @@ from portal.pages import (
     services_of,
     signed_in,
 )
-from service.errors import InvalidRequest
+from service.errors import InvalidRequest, TooMany
 from service.lookup import OWN_RECORDS, lookup, reuse_status
 from service.records import public_record, verify_upload
 from signing.verify import NotVerifiable, report_vi
@@ -66,12 +66,16 @@ def verify_record(request: Request, result_code: str) -> Response:
     """Where the QR code of a signed copy leads: the record as the archive holds it (the holder masked), to compare
     with the paper in hand, and the form to check an e-copy against it."""
     session = current_session(request)
-    visitor = Actor(f"public@{request.client.host}", "public", PUBLIC.name) if request.client else PUBLIC
-    found = public_record(services_of(request), session.actor if session else visitor, result_code,
+    found = public_record(services_of(request), session.actor if session else _visitor(request), result_code,
                           str(request.url))
     if found is None:
         return _verify_form(request, code=result_code, status=404)
     return _verify_form(request, code=result_code, facts=found[0], differs=found[1])
+
+
+def _visitor(request: Request) -> Actor:
+    """Someone not signed in, known by their address: what the public pages' limits count by."""
+    return Actor(f"public@{request.client.host}", "public", PUBLIC.name) if request.client else PUBLIC
 
 
 async def _upload(request: Request) -> tuple[bytes, str, str, str]:
@@ -108,7 +112,9 @@ async def verify(request: Request) -> Response:
     session = current_session(request)  # staff verifying a copy are named; anyone else is the public
     try:
         report, found = await run_in_threadpool(partial(verify_upload, expected=code), services_of(request),
-                                                session.actor if session else PUBLIC, data, name)
+                                                session.actor if session else _visitor(request), data, name)
     except NotVerifiable as e:
         return _verify_form(request, status=400, error=str(e))
+    except TooMany as e:
+        return _verify_form(request, status=429, error=e.message)
     return render(request, "verify_report.html", report=report, text=report_vi(report), found=found, name=name)

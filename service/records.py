@@ -116,6 +116,8 @@ def verify_upload(services: Services, actor: Actor, data: bytes, file_name: str,
     of an uploaded file name the addresses a fetch would go to (SSRF); the file's own data and the report's
     "chưa kiểm tra" say the rest."""
     require(actor, "verify")
+    auth = auth_settings(services)  # each costs seconds of work and shows a record's masked facts: counted
+    count_lookup(services, actor, auth.lookups_per_minute, auth.client_lookups_per_minute)
     if actor.role != "console":  # a file from outside names the addresses a fetch would go to: the server stays put
         fetch = False
     report, code = verify_copy(data, services.settings, services.archive, at=at, fetch=fetch)

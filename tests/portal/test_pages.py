@@ -336,3 +336,23 @@ def test_a_real_server_stops_reading_a_chunked_upload_past_its_limit(services: S
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_anonymous_verification_is_limited_per_address(services: Services) -> None:
+    """Each verification costs seconds and shows a record's masked facts: a visitor gets lookups_per_minute of them,
+    then a 429 page in words; the QR code's page counts the same way."""
+    from archive.base import SIGNED_PDF
+
+    data_dir = services.settings.data_dir
+    (data_dir / "settings.toml").write_text("[auth]\ncookie_secure = false\nlookups_per_minute = 2\n",
+                                            encoding="utf-8")
+    client = TestClient(create_app(open_services(load_settings(data_dir))))
+    manifest = next(iter(services.archive.manifests()))
+    copy = services.archive.read(manifest, SIGNED_PDF)
+    answers = []
+    for _ in range(3):
+        token = form_token(client.get("/xac-minh").text)
+        answers.append(client.post("/xac-minh", data={"form_token": token}, files={"tep": ("ban-sao.pdf", copy)}))
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert "giới hạn" in answers[2].text
+    assert client.get(f"/xac-minh/{manifest.result_code}").status_code == 429
