@@ -131,7 +131,7 @@ def restore_surname(name: str) -> str:
 def masked(name: str) -> str:
     """A name as a stranger may see it: the surname whole, every other word by its first letter ("Nguyễn V… A…"):
     enough to tell one holder from another at a desk, too little to learn who holds the paper."""
-    words = unicodedata.normalize("NFC", name).split()
+    words = nfc(name).split()
     if not words:
         return ""
     return " ".join([words[0].capitalize(), *(f"{w[0].upper()}…" for w in words[1:])])

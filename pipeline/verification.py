@@ -196,7 +196,7 @@ def _against_archive(data: bytes, manifest: Manifest, archive: RecordArchive, co
     mine = set(signature_values(data))
     if archived and not archived <= mine:
         older = next((m for m in reversed(archive.versions(manifest.content_hash)[:-1])
-                      if _signatures_of(archive, m) and _signatures_of(archive, m) <= mine), None)
+                      if (theirs := _signatures_of(archive, m)) and theirs <= mine), None)
         if older is not None:
             problems.append(f"Tệp là bản đã ký của phiên bản {older.version} của hồ sơ {code}, đã được hiệu đính "
                             f"thành phiên bản {manifest.version} ({manifest.change_reason or 'không ghi lý do'}): "

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from domain.actor import Actor
 from domain.records import Manifest
 from pipeline.services import Services
+from service.auth_settings import auth_settings
 from service.auth_store import connect
 from service.errors import NotFound, Refused, TooMany
 
@@ -37,8 +38,9 @@ def check_reach(actor: Actor, manifest: Manifest, asked: str) -> None:
         raise not_found(asked)
 
 
-def count_lookup(services: Services, actor: Actor, per_minute: int, client_per_minute: int) -> None:
-    """One more lookup by this actor; TooMany past their limit over the last minute.
+def count_lookup(services: Services, actor: Actor) -> None:
+    """One more read of personal data by this actor (a lookup, a verification, a record's public page); TooMany past
+    their limit over the last minute (`[auth] lookups_per_minute`, `client_lookups_per_minute` for API clients).
 
     A sliding window estimated from two fixed minutes (this one's count, and the last one's weighted by how much of
     it still lies within the past 60 seconds): one row per actor and minute, so the check costs the same at ten
@@ -46,7 +48,8 @@ def count_lookup(services: Services, actor: Actor, per_minute: int, client_per_m
     (`sohoa serve --workers N`) shares one allowance."""
     if actor.role in UNLIMITED:
         return
-    limit = client_per_minute if actor.identity.startswith("client:") else per_minute
+    auth = auth_settings(services)
+    limit = auth.client_lookups_per_minute if actor.identity.startswith("client:") else auth.lookups_per_minute
     now = clock()
     minute, into = int(now // 60), (now % 60) / 60
     conn = connect(services.settings.keys_dir)

@@ -13,7 +13,6 @@ from ocr.render import page_crops
 from pipeline.services import Services
 from pipeline.verification import RESULT_CODE, qr_disagreements, record_facts, verify_copy
 from service.access import check_copy_grant, check_reach, count_lookup, not_found
-from service.auth_settings import auth_settings
 from service.errors import InvalidRequest
 from service.permissions import require
 from signing.qr import parse_qr
@@ -90,14 +89,14 @@ def public_record(services: Services, actor: Actor, result_code: str, qr_text: s
     require(actor, "verify")
     if not RESULT_CODE.fullmatch(result_code):  # checked before anything is read
         return None
-    auth = auth_settings(services)  # a masked view still tells something: walking the codes is bounded too
-    count_lookup(services, actor, auth.lookups_per_minute, auth.client_lookups_per_minute)
+    count_lookup(services, actor)  # a masked view still tells something: walking the codes is bounded too
     manifest = services.archive.manifest(result_code)
     if manifest is None:
         return None
     services.log(actor, "record.public_view", result_code, "Trang xác minh của mã QR (thông tin đã che)")
     catalogue = services.settings.catalogue
-    differs = qr_disagreements(parse_qr(qr_text, result_code), manifest, catalogue) if "v=" in qr_text else []
+    qr = parse_qr(qr_text, result_code)  # an address with no fields (typed, or format 0) is checked for nothing
+    differs = qr_disagreements(qr, manifest, catalogue) if qr.version >= 1 else []
     return record_facts(manifest, catalogue, date.today()), differs
 
 
@@ -116,8 +115,7 @@ def verify_upload(services: Services, actor: Actor, data: bytes, file_name: str,
     of an uploaded file name the addresses a fetch would go to (SSRF); the file's own data and the report's
     "chưa kiểm tra" say the rest."""
     require(actor, "verify")
-    auth = auth_settings(services)  # each costs seconds of work and shows a record's masked facts: counted
-    count_lookup(services, actor, auth.lookups_per_minute, auth.client_lookups_per_minute)
+    count_lookup(services, actor)  # each costs seconds of work and shows a record's masked facts
     if actor.role != "console":  # a file from outside names the addresses a fetch would go to: the server stays put
         fetch = False
     report, code = verify_copy(data, services.settings, services.archive, at=at, fetch=fetch)

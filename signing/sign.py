@@ -142,7 +142,6 @@ class _Signatory:
     name: str  # shown in the stamp
     key: LoadedKey
     style: TextStampStyle
-    box_size: tuple[float, float]
     checked_at: float | None = None  # monotonic time of the last check; None: never (monotonic may start near 0)
     revocation_checked: bool = False
     untimestamped_room: int | None = None  # hex digits to reserve for a B-B signature, once measured
@@ -195,12 +194,12 @@ class DocumentSigner:
         self._signatories = {
             "agency": _Signatory("agency", s.agency_name, agency, TextStampStyle(
                 stamp_text=marked(AGENCY_STAMP, agency), text_box_style=TextBoxStyle(font=font, font_size=10),
-                border_width=0, background=None), AGENCY_BOX),
+                border_width=0, background=None)),
             "officer": _Signatory("officer", self.officer.name, officer, FixedMaskQRStampStyle(
                 stamp_text=marked(OFFICER_STAMP, officer),
                 text_box_style=TextBoxStyle(font=replace(font, font_size=8), font_size=8),
                 border_width=0, innsep=1, background=_WHITE, background_opacity=1.0,
-                background_layout=_FILL), OFFICER_BOX),
+                background_layout=_FILL)),
         }
         if s.tsa_url:
             self._timestamper = _RecordingTimeStamper(s.tsa_url, timeout=s.tsa_timeout_s)
@@ -305,10 +304,10 @@ class DocumentSigner:
             writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
             new_field = None
             if i == 0:  # this signature's field, and the second's, which locks the document once it is signed
-                boxes = stamp_boxes(writer, data, [s.box_size for s in signatories])
-                new_field = SigFieldSpec(names[0], on_page=0, box=boxes[0])
+                boxes = stamp_boxes(writer, data)
+                new_field = SigFieldSpec(names[0], on_page=0, box=boxes[signatory.role])
                 fields.append_signature_field(writer, SigFieldSpec(
-                    names[1], on_page=0, box=boxes[1],
+                    names[1], on_page=0, box=boxes[signatories[1].role],
                     field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL), doc_mdp_update_value=MDPPerm.NO_CHANGES))
                 if not writer.prev.embedded_signatures:  # for the document timestamps to come (see there)
                     add_empty_appearance(writer)
@@ -372,13 +371,12 @@ def same_agency(a: str, b: str) -> bool:
 Box = tuple[int, int, int, int]
 
 
-def stamp_boxes(writer: IncrementalPdfFileWriter, data: bytes, sizes: Sequence[tuple[float, float]]) -> list[Box]:
-    """Where the stamps go on page 1, in signing order: the officer's top left, the agency's top right.
+def stamp_boxes(writer: IncrementalPdfFileWriter, data: bytes) -> dict[Role, Box]:
+    """Where each stamp goes on page 1: the officer's top left, the agency's top right.
 
     A file with no signature of its own gets a band above its original (page 1's canvas grown upwards, in this
     update); one that arrived signed keeps its page as it is, and the stamps go where it is blank."""
-    officer_first = sizes[0] == OFFICER_BOX
-    officer, agency = (sizes[0], sizes[1]) if officer_first else (sizes[1], sizes[0])
+    officer, agency = OFFICER_BOX, AGENCY_BOX
     page_ref, _ = writer.find_page_for_modification(0)
     page = page_ref.get_object()
     x0, _, x1, y1 = _visible_box(page)
@@ -388,16 +386,15 @@ def stamp_boxes(writer: IncrementalPdfFileWriter, data: bytes, sizes: Sequence[t
         rotated = int(_inherited(page, "/Rotate") or 0) % 360 != 0  # blank places are measured upright only
         found = None if rotated else blank_corners(data, officer, agency)
         if found is not None:
-            return [found[0], found[1]] if officer_first else [found[1], found[0]]
+            return {"officer": found[0], "agency": found[1]}
         top = y1  # nowhere blank enough: the top corners, as before
     else:
         top = y1 + band
-        _grow_upwards(writer, page_ref, page, top)
+        _grow_upwards(writer, page, top)
     officer_box = (x0 + MARGIN, top - MARGIN - officer[1], x0 + MARGIN + officer[0], top - MARGIN)
     agency_top = top - MARGIN if side_by_side else officer_box[1] - MARGIN
     agency_box = (x1 - MARGIN - agency[0], agency_top - agency[1], x1 - MARGIN, agency_top)
-    rounded = [_rounded(officer_box), _rounded(agency_box)]
-    return rounded if officer_first else rounded[::-1]
+    return {"officer": _rounded(officer_box), "agency": _rounded(agency_box)}
 
 
 def _rounded(box: tuple[float, float, float, float]) -> Box:
@@ -426,7 +423,7 @@ def _visible_box(page: Any) -> tuple[float, float, float, float]:
             min(max(cx0, cx1), max(mx0, mx1)), min(max(cy0, cy1), max(my0, my1)))
 
 
-def _grow_upwards(writer: IncrementalPdfFileWriter, page_ref: Any, page: Any, top: float) -> None:
+def _grow_upwards(writer: IncrementalPdfFileWriter, page: Any, top: float) -> None:
     """Page 1's canvas (MediaBox, and CropBox if it has one) reaches up to `top`; nothing drawn moves."""
     from pyhanko.pdf_utils.generic import ArrayObject, FloatObject
 
