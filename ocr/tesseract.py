@@ -25,6 +25,7 @@ import numpy as np
 import pytesseract
 
 from domain.text import nfc
+from ocr import tesseract_cache
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # Words further apart than this many line heights belong to different columns (the two header blocks, say).
@@ -186,38 +187,52 @@ def parse_osd(text: str) -> Osd | None:
         return None
 
 
-def detect_orientation(grey: np.ndarray, *, dpi: int, timeout_s: int = 60) -> Osd | None:
-    """Run Tesseract's OSD (`--psm 0`) on a grey page; None when it cannot judge (too little text, a failure)."""
-    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
-        src = Path(tmp) / "page.pgm"
+def _run(grey: np.ndarray, *, extension: str, language: str, config: str, timeout_s: int,
+         outputs: tuple[str, ...]) -> dict[str, bytes]:
+    """Tesseract's output files for one grey image, by suffix; from the store of earlier outputs when one is set
+    (`ocr.tesseract_cache`). Raises pytesseract's errors (RuntimeError at the timeout) as Tesseract gives them."""
+    store = tesseract_cache.folder()
+    name = tesseract_cache.key(grey, version=tesseract_version(), language=language,
+                               config=f"{extension} {config}") if store else ""
+    if store and (kept := tesseract_cache.recall(store, name, outputs)) is not None:
+        return kept
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+        src = Path(tmp) / "page.pgm"  # uncompressed: writing it costs almost nothing
         cv2.imwrite(str(src), grey)
         base = Path(tmp) / "out"
-        try:
-            pytesseract.pytesseract.run_tesseract(str(src), str(base), "osd", "osd", f"--dpi {dpi} --psm 0",
-                                                  timeout=timeout_s)
-        except (RuntimeError, pytesseract.TesseractError):  # too few characters, or stopped at the limit
-            return None
-        out = base.with_suffix(".osd")
-        return parse_osd(out.read_text(encoding="utf-8")) if out.exists() else None
+        pytesseract.pytesseract.run_tesseract(str(src), str(base), extension, language, config, timeout=timeout_s)
+        found = {suffix: base.with_suffix(suffix).read_bytes() for suffix in outputs
+                 if base.with_suffix(suffix).exists()}
+    if store and len(found) == len(outputs):
+        tesseract_cache.keep(store, name, found)
+    return found
+
+
+def detect_orientation(grey: np.ndarray, *, dpi: int, timeout_s: int = 60) -> Osd | None:
+    """Run Tesseract's OSD (`--psm 0`) on a grey page; None when it cannot judge (too little text, a failure)."""
+    try:
+        found = _run(grey, extension="osd", language="osd", config=f"--dpi {dpi} --psm 0", timeout_s=timeout_s,
+                     outputs=(".osd",))
+    except (RuntimeError, pytesseract.TesseractError):  # too few characters, or stopped at the limit
+        return None
+    return parse_osd(found[".osd"].decode("utf-8")) if ".osd" in found else None
 
 
 def read_image(grey: np.ndarray, *, dpi: int, language: str = "vie", timeout_s: int = 300,
                psm: int | None = None) -> OcrPage:
     """OCR one grey page image; raises OcrError if Tesseract fails or runs past the timeout. `psm`: Tesseract's
     page segmentation mode when not its automatic one (7: the image is one line of text)."""
-    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        src = Path(tmp) / "page.pgm"  # uncompressed: writing it costs almost nothing
-        cv2.imwrite(str(src), grey)
-        base = Path(tmp) / "out"
-        config = f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1" + (f" --psm {psm}" if psm else "")
-        try:
-            pytesseract.pytesseract.run_tesseract(str(src), str(base), "pdf", language, config, timeout=timeout_s)
-        except RuntimeError as e:  # pytesseract's way of saying it killed Tesseract at the timeout
-            if "timeout" in str(e).lower():
-                raise OcrTimeout(f"Tesseract ran past {timeout_s} s") from e
-            raise OcrError(f"Tesseract failed: {e}") from e
-        except pytesseract.TesseractError as e:
-            raise OcrError(f"Tesseract failed: {e}") from e
-        tsv = (base.with_suffix(".tsv")).read_text(encoding="utf-8")
-        pdf = (base.with_suffix(".pdf")).read_bytes()
-    return OcrPage(tuple(parse_tsv(tsv)), grey.shape[1], grey.shape[0], dpi, pdf)
+    config = f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1" + (f" --psm {psm}" if psm else "")
+    try:
+        found = _run(grey, extension="pdf", language=language, config=config, timeout_s=timeout_s,
+                     outputs=(".tsv", ".pdf"))
+    except RuntimeError as e:  # pytesseract's way of saying it killed Tesseract at the timeout
+        if "timeout" in str(e).lower():
+            raise OcrTimeout(f"Tesseract ran past {timeout_s} s") from e
+        raise OcrError(f"Tesseract failed: {e}") from e
+    except pytesseract.TesseractError as e:
+        raise OcrError(f"Tesseract failed: {e}") from e
+    if ".tsv" not in found or ".pdf" not in found:
+        raise OcrError("Tesseract failed: it wrote no output")
+    return OcrPage(tuple(parse_tsv(found[".tsv"].decode("utf-8"))), grey.shape[1], grey.shape[0], dpi,
+                   found[".pdf"])

@@ -49,6 +49,9 @@ def pytest_configure(config: pytest.Config) -> None:
     configure_prefect(Path(config.rootpath) / ".pytest_cache" / "prefect-home")
     for key in _CONFIG_ENV:
         os.environ.pop(key, None)  # a developer's own configuration must not leak into the tests
+    # A page Tesseract has read once in this checkout is not read again by tests that are about something else
+    # (the tests under tests/ocr/ always run it): the same pixels and options give the same output.
+    os.environ["SOHOA_OCR_CACHE"] = str(Path(config.rootpath) / ".pytest_cache" / "tesseract")
 
 
 def truths() -> list[dict[str, Any]]:
@@ -131,8 +134,32 @@ class Ingested:
 
 @pytest.fixture(scope="session")
 def ingested(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
-    """The whole sample set digitised once, through the real command and flow, on the embedded defaults."""
+    """The whole sample set digitised once, through the real command and flow, on the embedded defaults. Under
+    pytest-xdist the first worker to ask digitises it into a folder of the run's that no test touches, and each
+    worker (that one too) works on a copy of its own, its index rebuilt from its archive: tests write audit events
+    into it, and the index names each record's place."""
+    import fcntl
+    import shutil
+
     data = tmp_path_factory.mktemp("e2e") / "data"
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return _ingest_samples(data)
+    shared = tmp_path_factory.getbasetemp().parent / "e2e-shared"
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "report.json").exists():
+            report = _ingest_samples(shared / "data")
+            (shared / "report.json").write_text(json.dumps({"summary": report.summary,
+                                                            "documents": report.documents}), encoding="utf-8")
+    shutil.copytree(shared / "data", data, symlinks=True)
+    status, out = run_cli("reindex", "--data-dir", data)  # the index says where each record lies: here
+    assert status == 0, out
+    kept = json.loads((shared / "report.json").read_text(encoding="utf-8"))
+    return Ingested(data, kept["summary"], kept["documents"])
+
+
+def _ingest_samples(data: Path) -> Ingested:
     status, out = run_cli("ingest", SAMPLES, "--data-dir", data, "--json")
     assert status == 0, out
     report = json.loads(out)

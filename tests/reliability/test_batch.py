@@ -36,7 +36,7 @@ needs_unprivileged = pytest.mark.skipif(not _can_drop_override(), reason="needs 
 
 
 def sohoa_without_override(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_") or k == "SOHOA_OCR_CACHE"}
     env["PREFECT_HOME"] = os.environ["PREFECT_HOME"]
     return subprocess.run([*WITHOUT_OVERRIDE, str(SOHOA), *map(str, args)], capture_output=True, text=True,
                           env=env, cwd=REPO, timeout=300)

@@ -4,6 +4,7 @@ at any point is finished by the next run, with its audit event, and nothing left
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,8 @@ ONLY_B = ["tinh_trang_hon_nhan_01.jpg"]
 
 def test_two_processes_over_overlapping_folders_make_each_record_once(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    env = {"PATH": "/usr/bin:/bin", "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(REPO), "HOME": str(tmp_path),
+           "SOHOA_OCR_CACHE": os.environ.get("SOHOA_OCR_CACHE", "")}
     runs = [subprocess.Popen([sys.executable, "-c", WORKER, str(data), *(str(SAMPLES / n) for n in names)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
             for names in (SHARED + ONLY_A, SHARED + ONLY_B)]  # same order: they meet on the same file at once
