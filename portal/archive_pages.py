@@ -29,7 +29,7 @@ from service.archivist import (
     pending_disposals,
     refuse_disposal,
 )
-from service.audits import last_fixity_run, log_check, retention_audit
+from service.audits import access_alerts, last_fixity_run, log_check, retention_audit
 from service.errors import InvalidRequest
 from service.statistics import holdings
 
@@ -51,6 +51,7 @@ def dashboard(request: Request, da_duyet: str = "", da_tu_choi: str = "") -> Res
     return render(
         request, "archive.html", session=session, holdings=found, retention=retention,
         fixity=last_fixity_run(services, actor), chain=log_check(services, actor),
+        alerts=access_alerts(services, actor),
         pending=pending_disposals(services, actor), approved=da_duyet, refused=da_tu_choi,
         by_type=bar_chart("Hồ sơ theo loại giấy tờ", found.by_type.most_common(), unit="hồ sơ"),
         by_year=bar_chart("Hồ sơ theo năm cấp", [(str(y), n) for y, n in sorted(found.by_year.items())], unit="hồ sơ"),

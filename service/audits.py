@@ -8,7 +8,7 @@ import json
 import random
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from archive.audit_log import Verification
@@ -88,6 +88,16 @@ def _events(services: Services) -> Iterator[dict[str, Any]]:
 
 def _day(event: dict[str, Any]) -> date:
     return datetime.fromisoformat(event["time"]).date()
+
+
+def access_alerts(services: Services, actor: Actor, *, within_days: int = 30, limit: int = 20
+                  ) -> list[dict[str, Any]]:
+    """The access alerts of the last `within_days` (someone asked for many result codes that are not there), newest
+    first: the archivist's page shows them, so that walking the code space is seen by a person, not only refused."""
+    require(actor, "audit")
+    since = date.today() - timedelta(days=within_days)
+    found = [e for e in _events(services) if e.get("action") == "access.alert" and _day(e) >= since]
+    return found[::-1][:limit]
 
 
 @dataclass(frozen=True)

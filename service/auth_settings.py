@@ -56,6 +56,7 @@ class AuthSettings:
     lookups_per_minute: int
     client_lookups_per_minute: int
     copy_grant_seconds: int
+    unknown_codes_per_hour: int = 20
     ldap: LdapSettings | None = None
     oidc: OidcSettings | None = field(default=None)
 
@@ -105,6 +106,7 @@ def parse_auth_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> AuthS
         lookups_per_minute=int(auth["lookups_per_minute"]),
         client_lookups_per_minute=int(auth["client_lookups_per_minute"]),
         copy_grant_seconds=int(float(auth["copy_grant_hours"]) * 3600),
+        unknown_codes_per_hour=max(1, int(auth.get("unknown_codes_per_hour", 20))),
         ldap=ldap, oidc=oidc)
 
 

@@ -14,7 +14,7 @@ from domain.actor import Actor
 from domain.codes import is_dossier_code
 from indexer.base import Hit, RecordQuery
 from pipeline.services import Services
-from service.errors import InvalidRequest, NotFound
+from service.errors import InvalidRequest, NotFound, TooMany
 from service.lookup import REUSABLE, find_for, hit_json, matches, query_log, require_purpose, reuse_status
 from service.permissions import require
 from service.procedures import Paper, Procedure, load_procedures
@@ -91,7 +91,10 @@ def intake_check(services: Services, actor: Actor, query: RecordQuery, procedure
                              "tên cùng ngày sinh của người nộp hồ sơ.")
     chosen = procedure(services, procedure_code)
     on = appointment or date.today()
-    hits = find_for(services, actor, query, why)
+    hits, held_back = find_for(services, actor, query, why)
+    if held_back:  # a paper held back would read "not held": the applicant would be asked to bring it again
+        raise TooMany("rate_limited", "Đã chạm giới hạn tra cứu mỗi phút của tài khoản (tính theo số người được trả "
+                      "về), nên chưa thể nói đủ giấy tờ nào công dân không phải nộp lại; thử lại sau một phút.", 60)
     seconds = services.settings.download_link_seconds
     answers = []
     for paper in chosen.papers:

@@ -19,7 +19,7 @@ from indexer.base import Filters, Hit, RecordQuery
 from indexer.document import IndexedPerson, keys_alike, name_key
 from pipeline.config import Settings
 from pipeline.services import Services
-from service.access import count_lookup, grant_copies
+from service.access import count_lookup, grant_copies, people_in, take_allowance
 from service.auth_settings import auth_settings
 from service.errors import InvalidRequest, Refused
 from service.permissions import require
@@ -100,16 +100,34 @@ def own_query(actor: Actor, query: RecordQuery) -> RecordQuery:
     return RecordQuery(personal_number=actor.personal_number, filters=query.filters, limit=query.limit)
 
 
-def find_for(services: Services, actor: Actor, query: RecordQuery, why: str) -> list[Hit]:
-    """The index's answer for this actor: counted against their lookup limit, limited to their own records if they
-    are a citizen, and (for a clerk) opening the signed copies of what it returned."""
+def find_for(services: Services, actor: Actor, query: RecordQuery, why: str) -> tuple[list[Hit], list[str]]:
+    """The index's answer for this actor, and what it should be told of what was held back: counted against
+    their lookup limit by the people it reveals (the first before the index is asked; an answer naming more people
+    than the allowance has left is cut there, and says so), limited to their own records if they are a citizen,
+    and (for a clerk) opening the signed copies of what it returned."""
     auth = auth_settings(services)
     count_lookup(services, actor)
     hits = services.index.find(query)
     if actor.role == "citizen":
         hits = [h for h in hits if any(p.personal_number == actor.personal_number for p in h.persons)]
+    hits, held_back = within_allowance(services, actor, hits)
     grant_copies(services, actor, [h.result_code for h in hits], auth.copy_grant_seconds)
-    return hits
+    if not held_back:
+        return hits, []
+    return hits, [f"Chỉ hiện {len(hits)} giấy tờ đầu: {held_back} giấy tờ khác nêu thêm người, vượt giới hạn tra cứu "
+                  "mỗi phút của tài khoản (tính theo số người được trả về); hãy thu hẹp tìm kiếm hoặc thử lại sau."]
+
+
+def within_allowance(services: Services, actor: Actor, hits: list[Hit]) -> tuple[list[Hit], int]:
+    """The hits, in order, that name no more people than the actor's allowance has left (the first person was
+    counted with the question), and how many were held back."""
+    order: dict[str, None] = {}
+    for hit in hits:
+        order.update(dict.fromkeys(sorted(people_in(hit.persons))))
+    granted = 1 + take_allowance(services, actor, len(order) - 1)
+    allowed = set(list(order)[:granted])
+    kept = [h for h in hits if people_in(h.persons) <= allowed]
+    return kept, len(hits) - len(kept)
 
 
 def lookup(services: Services, actor: Actor, query: RecordQuery, purpose: str, *, on: date | None = None,
@@ -118,9 +136,9 @@ def lookup(services: Services, actor: Actor, query: RecordQuery, purpose: str, *
     require(actor, "lookup")
     why = ((purpose or "").strip() or OWN_RECORDS) if actor.role == "citizen" else require_purpose(purpose)
     query = own_query(actor, query)
-    hits = find_for(services, actor, query, why)
+    hits, held_back = find_for(services, actor, query, why)
     services.log(actor, "lookup", None, why, query=query_log(query), results=[h.result_code for h in hits])
-    return LookupAnswer(query, on or date.today(), hits, warnings or [], len(services.outbox))
+    return LookupAnswer(query, on or date.today(), hits, [*(warnings or []), *held_back], len(services.outbox))
 
 
 def search(services: Services, actor: Actor, text: str, purpose: str, *, filters: Filters | None = None,
@@ -131,9 +149,9 @@ def search(services: Services, actor: Actor, text: str, purpose: str, *, filters
     if not text.strip():
         raise InvalidRequest("no_query", "Cần từ khóa tìm kiếm")
     query = RecordQuery(text=text, filters=filters or Filters(), limit=limit)
-    hits = find_for(services, actor, query, why)
+    hits, held_back = find_for(services, actor, query, why)
     services.log(actor, "search", None, why, query=query_log(query), results=[h.result_code for h in hits])
-    return LookupAnswer(query, on or date.today(), hits, [], len(services.outbox))
+    return LookupAnswer(query, on or date.today(), hits, held_back, len(services.outbox))
 
 
 def reuse_status(hit: Hit, on: date) -> tuple[str, ValidityStatus]:

@@ -12,7 +12,16 @@ from indexer.base import Hit
 from ocr.render import page_crops
 from pipeline.services import Services
 from pipeline.verification import RESULT_CODE, qr_disagreements, record_facts, verify_copy
-from service.access import check_copy_grant, check_reach, count_lookup, not_found
+from service.access import (
+    check_copy_grant,
+    check_not_guessing,
+    count_lookup,
+    not_found,
+    note_unknown,
+    people_in,
+    reach,
+    take_allowance,
+)
 from service.errors import InvalidRequest
 from service.permissions import require
 from signing.qr import parse_qr
@@ -30,8 +39,9 @@ def record(services: Services, result_code: str) -> Manifest:
 def show(services: Services, actor: Actor, result_code: str, purpose: str) -> Manifest:
     """A record's manifest (its people included): a read of personal data, logged with its purpose."""
     require(actor, "show")
-    manifest = record(services, result_code)
-    check_reach(actor, manifest, result_code)
+    count_lookup(services, actor)  # the question, before anything is read
+    manifest = reach(services, actor, result_code)
+    take_allowance(services, actor, len(people_in(manifest.persons)) - 1, partial=False)  # the others it names
     services.log(actor, "record.read", manifest.result_code, purpose or "Xem hồ sơ", part="manifest")
     return manifest
 
@@ -89,9 +99,11 @@ def public_record(services: Services, actor: Actor, result_code: str, qr_text: s
     require(actor, "verify")
     if not RESULT_CODE.fullmatch(result_code):  # checked before anything is read
         return None
+    check_not_guessing(services, actor)
     count_lookup(services, actor)  # a masked view still tells something: walking the codes is bounded too
     manifest = services.archive.manifest(result_code)
     if manifest is None:
+        note_unknown(services, actor, result_code)
         return None
     services.log(actor, "record.public_view", result_code, "Trang xác minh của mã QR (thông tin đã che)")
     catalogue = services.settings.catalogue
@@ -145,8 +157,7 @@ def download_link(services: Services, actor: Actor, result_code: str, role: str,
     if not 0 < chosen <= longest:  # checked before the record is looked up: nothing is logged for a refused ask
         raise InvalidRequest("bad_link_lifetime", f"Thời hạn liên kết phải lớn hơn 0 và không quá {longest:g} phút "
                              f"(cấu hình download_link_max_minutes); đã yêu cầu {chosen:g} phút.")
-    manifest = record(services, result_code)
-    check_reach(actor, manifest, result_code)
+    manifest = reach(services, actor, result_code)
     check_copy_grant(services, actor, manifest.result_code)
     url = services.archive.download_url(manifest, role, int(chosen * 60))
     services.log(actor, "download.link", manifest.result_code, purpose, file=role, minutes=chosen)
@@ -157,8 +168,7 @@ def signed_copy(services: Services, actor: Actor, result_code: str, purpose: str
     """The signed e-copy itself, for a caller that fetches it through the API rather than a link; the same rules
     and the same audit event as a link."""
     require(actor, "download_link")
-    manifest = record(services, result_code)
-    check_reach(actor, manifest, result_code)
+    manifest = reach(services, actor, result_code)
     check_copy_grant(services, actor, manifest.result_code)
     data = services.archive.read(manifest, SIGNED_PDF)
     services.log(actor, "download", manifest.result_code, purpose or "Tải bản sao điện tử", file=SIGNED_PDF)
