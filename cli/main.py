@@ -425,11 +425,15 @@ def cmd_correct(args: argparse.Namespace, settings: Settings, console: Console) 
 def cmd_serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import uvicorn
 
+    from service.auth_settings import load_auth_settings
+
     configure_prefect(settings.prefect_home)  # batches sent to the API run the Prefect flow in this process
     console.print(f"sohoa phục vụ cổng thông tin tại http://{args.host}:{args.port}/ (API: /v1, tài liệu: /docs); "
                   f"dữ liệu tại {settings.data_dir}; {args.workers} tiến trình", highlight=False)
+    proxies = load_auth_settings(settings).trusted_proxies
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": args.log_level,
-                               "timeout_graceful_shutdown": 10}
+                               "timeout_graceful_shutdown": 10,  # X-Forwarded-For from the trusted proxies alone:
+                               "proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) or None}
     if args.workers > 1:  # each worker process builds its own app from the data directory named here
         os.environ["SOHOA_DATA_DIR"] = str(settings.data_dir)
         uvicorn.run("portal.api:app_from_environment", factory=True, workers=args.workers, **options)

@@ -13,7 +13,7 @@ from rich.console import Console
 from cli.common import CommandError, day_arg
 from pipeline.config import Settings
 from pipeline.services import open_services
-from service.accounts import add_user, disable_user, list_users, reset_user
+from service.accounts import add_user, disable_user, list_users, reset_user, unlock_user
 from service.auth_settings import STAFF_ROLES
 from service.batches import batch_status, list_batches
 from service.intake import intake_check
@@ -47,6 +47,9 @@ def cmd_users(args: argparse.Namespace, settings: Settings, console: Console) ->
     elif args.action == "disable":
         disable_user(services, args.by, args.username)
         console.print(f"Đã khóa tài khoản {args.username}; các phiên đăng nhập của tài khoản đã kết thúc.")
+    elif args.action == "unlock":
+        unlock_user(services, args.by, args.username)
+        console.print(f"Đã mở khóa đăng nhập của {args.username}; mật khẩu giữ nguyên.")
     else:
         password = reset_user(services, args.by, args.username)
         console.print(f"Đã đặt lại mật khẩu của {args.username} (chỉ hiện một lần; phải đổi khi đăng nhập):")
@@ -113,8 +116,8 @@ def cmd_labels(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("users", parents=[common], help="local staff accounts: add, disable, reset, list")
-    p.add_argument("action", choices=["add", "disable", "reset", "list"])
+    p = sub.add_parser("users", parents=[common], help="local staff accounts: add, disable, reset, unlock, list")
+    p.add_argument("action", choices=["add", "disable", "reset", "unlock", "list"])
     p.add_argument("username", nargs="?")
     p.add_argument("--name", help="the person's full name (add)")
     p.add_argument("--role", default="clerk", choices=STAFF_ROLES, help="what they may do (add; default clerk)")

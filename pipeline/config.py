@@ -56,6 +56,7 @@ class Settings:
     default_dpi: int
     max_file_bytes: int
     max_request_bytes: int  # any request body that is not a file upload (forms, JSON)
+    scan_roots: tuple[Path, ...]  # folders whose scans may be sent as a batch over the API (resolved)
     max_upload_batch_bytes: int  # scans uploaded to the portal as one batch, together
     max_pages: int
     max_pixels: int
@@ -267,6 +268,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         default_dpi=int(raw["ocr"]["default_dpi"]),
         max_file_bytes=int(limits["max_file_mb"]) * 1024 * 1024,
         max_request_bytes=int(limits.get("max_request_kb", 512)) * 1024,
+        scan_roots=_scan_roots(env.get("SOHOA_SCAN_ROOTS"), raw["flow"].get("scan_roots", [])),
         max_upload_batch_bytes=int(limits.get("max_upload_batch_mb", 2048)) * 1024 * 1024,
         max_pages=int(limits["max_pages"]),
         max_pixels=int(limits["max_megapixels"]) * 1_000_000,
@@ -286,6 +288,14 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         catalogue=catalogue,
         retention=_cached_schedule(schedule_path, tuple(t.id for t in catalogue.types)),
     )
+
+
+def _scan_roots(from_env: str | None, configured: list[str]) -> tuple[Path, ...]:
+    named = [r for r in from_env.split(":") if r] if from_env else configured
+    roots = tuple(Path(r) for r in named)
+    if not all(r.is_absolute() for r in roots):
+        raise ConfigError(f"[flow] scan_roots must be absolute paths: {named}")
+    return tuple(r.resolve() for r in roots)
 
 
 SECOND_READERS = ("ppocr-v4", "none")

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from portal.callers import Caller, ServicesDep
-from service.accounts import add_user, disable_user, list_users, reset_user
+from service.accounts import add_user, disable_user, list_users, reset_user, unlock_user
 from service.clients import add_client, list_clients, revoke_client
 from service.labels import list_learned, remove_learned
 
@@ -43,6 +43,12 @@ def disable_endpoint(username: str, actor: Caller, services: ServicesDep) -> dic
 @router.post("/users/{username}/reset", summary="a new one-time password; lifts a disable or lock-out")
 def reset_endpoint(username: str, actor: Caller, services: ServicesDep) -> dict[str, Any]:
     return {"username": username, "password": reset_user(services, actor, username)}
+
+
+@router.post("/users/{username}/unlock", summary="lift a lock-out after wrong passwords, keeping the password")
+def unlock_endpoint(username: str, actor: Caller, services: ServicesDep) -> dict[str, Any]:
+    unlock_user(services, actor, username)
+    return {"username": username, "status": "unlocked"}
 
 
 @router.get("/clients", summary="API clients of other systems")

@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
@@ -41,7 +42,9 @@ from portal import (
     signin_pages,
     signin_routes,
 )
+from portal.access_log import redact_access_log
 from portal.body_limit import FORM_OVERHEAD, BodyLimit
+from portal.callers import Caller
 from portal.pages import (
     HERE,
     STATIC_PREFIX,
@@ -108,8 +111,9 @@ def create_app(services: Services) -> FastAPI:
                                            "operation_spans": False}} \
         if "telemetry" in inspect.signature(FastAPI.__init__).parameters else {}  # FastAPI >= 0.154
     app = FastAPI(title="sohoa", version="1", description="Tra cứu và khai thác kết quả giải quyết thủ tục hành "
-                  "chính đã số hóa.", **quiet)
+                  "chính đã số hóa.", docs_url=None, redoc_url=None, openapi_url=None, **quiet)
     app.state.services = services
+    redact_access_log()
     settings = services.settings
     single = settings.max_file_bytes + FORM_OVERHEAD
     app.add_middleware(BodyLimit, uploads={"/xac-minh": single, "/v1/verify": single,
@@ -160,6 +164,16 @@ def create_app(services: Services) -> FastAPI:
     async def invalid(request: Request, e: RequestValidationError) -> JSONResponse:
         wrong = ", ".join(".".join(str(p) for p in err["loc"][1:]) or "body" for err in e.errors())
         return _error(422, "invalid_request", f"Yêu cầu không hợp lệ ở: {wrong}")
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def api_schema(actor: Caller) -> JSONResponse:
+        """The API's description, for the systems' integrators: to callers who have signed in (a person or a key),
+        not to anyone mapping the service from outside."""
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(actor: Caller) -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="sohoa API")
 
     @app.get("/health", summary="the process answers")
     def health() -> dict[str, str]:

@@ -69,3 +69,10 @@ async def caller(request: Request) -> Actor:
 
 Caller = Annotated[Actor, Depends(caller)]
 ServicesDep = Annotated[Services, Depends(services_of)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, which sign-in lock-outs and the public pages' limits count by: the peer of the
+    connection, or, behind a reverse proxy named in `[auth] trusted_proxies`, the address it forwarded (uvicorn's
+    proxy headers, set up by `sohoa serve` from that list and off without it, so no one else can claim one)."""
+    return request.client.host if request.client else "unknown"

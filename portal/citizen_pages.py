@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from domain.actor import PUBLIC, Actor
 from indexer.base import RecordQuery
 from pipeline.intake import sniff
-from portal.callers import current_session
+from portal.callers import client_address, current_session
 from portal.pages import (
     form_token_ok,
     new_token,
@@ -52,7 +52,7 @@ def _verify_form(request: Request, *, code: str | None = None, status: int = 200
     response = render(request, "verify.html", status=status, code=code, error=error, facts=facts,
                       differs=differs or [], form_token=token,
                       limit_mb=services_of(request).settings.max_file_bytes // (1024 * 1024))
-    remember_form_token(response, token, "/xac-minh")
+    remember_form_token(request, response, token, "/xac-minh")
     return response
 
 
@@ -75,7 +75,7 @@ def verify_record(request: Request, result_code: str) -> Response:
 
 def _visitor(request: Request) -> Actor:
     """Someone not signed in, known by their address: what the public pages' limits count by."""
-    return Actor(f"public@{request.client.host}", "public", PUBLIC.name) if request.client else PUBLIC
+    return Actor(f"public@{client_address(request)}", "public", PUBLIC.name)
 
 
 async def _upload(request: Request) -> tuple[bytes, str, str, str]:

@@ -26,6 +26,7 @@ from domain.actor import Actor
 from pipeline.services import Services
 from portal.callers import current_session
 from portal.charts import vn_number
+from service.auth_settings import auth_settings
 from service.errors import Refused
 from service.sessions import Session
 from service.signin import must_change_password
@@ -148,10 +149,12 @@ def safe_next(next_url: str | None, fallback: str = "/") -> str:
     return fallback
 
 
-def remember_form_token(response: Response, token: str, path: str) -> None:
+def remember_form_token(request: Request, response: Response, token: str, path: str) -> None:
     """The CSRF token of a form shown to someone not signed in (the sign-in form, the public verification page),
-    also set as a cookie only this site's pages under `path` send back (double submit)."""
-    response.set_cookie(FORM_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path=path)
+    also set as a cookie only this site's pages under `path` send back (double submit), over HTTPS only as the
+    session cookie is."""
+    response.set_cookie(FORM_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path=path,
+                        secure=auth_settings(services_of(request)).cookie_secure)
 
 
 def new_token() -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from portal.callers import COOKIE, current_session
+from portal.callers import COOKIE, client_address, current_session
 from portal.pages import (
     FORM_COOKIE,
     HOME,
@@ -44,7 +44,7 @@ def _form(request: Request, next_url: str, *, status: int = 200, error: str = ""
     token = new_token()
     response = render(request, "signin.html", status=status, session=None, next=next_url, error=error,
                       username=username, sso=auth_settings(services_of(request)).oidc is not None, form_token=token)
-    remember_form_token(response, token, "/dang-nhap")
+    remember_form_token(request, response, token, "/dang-nhap")
     return response
 
 
@@ -63,7 +63,7 @@ def sign_in(request: Request, username: Annotated[str, Form()] = "", password: A
                      error="Biểu mẫu đăng nhập đã cũ hoặc không do trang này gửi; hãy đăng nhập lại.")
     auth = auth_settings(services)
     try:
-        token, session = password_sign_in(services, username, password, auth=auth)
+        token, session = password_sign_in(services, username, password, auth=auth, source=client_address(request))
     except (NotAuthenticated, TooMany) as e:
         return _form(request, target, status=e.status, error=e.message, username=username)
     home_page = HOME.get(session.actor.role, "/")

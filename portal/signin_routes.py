@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from domain.actor import Actor
 from pipeline.services import Services
-from portal.callers import COOKIE, Caller, ServicesDep, current_session
+from portal.callers import COOKIE, CSRF_HEADER, Caller, ServicesDep, client_address, current_session
 from service import oidc_login
 from service.accounts import change_password
 from service.auth_settings import AuthSettings, OidcSettings, auth_settings
@@ -19,6 +19,8 @@ from service.sessions import Session, end_session, open_session
 from service.signin import must_change_password, password_sign_in
 
 router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
+OIDC_PATH = "/v1/auth/oidc/"
+STATE_COOKIE = "sohoa_oidc_state"  # the single sign-on this browser started: its callback is accepted from it alone
 
 
 class Login(BaseModel):
@@ -48,9 +50,10 @@ def set_session_cookie(response: Response, token: str, auth: AuthSettings) -> No
 
 
 @router.post("/login", summary="sign in with a login and password (local account, else LDAP)")
-def login(body: Login, response: Response, services: ServicesDep) -> dict[str, Any]:
+def login(body: Login, request: Request, response: Response, services: ServicesDep) -> dict[str, Any]:
     auth = auth_settings(services)
-    token, session = password_sign_in(services, body.username, body.password, auth=auth)
+    token, session = password_sign_in(services, body.username, body.password, auth=auth,
+                                      source=client_address(request))
     set_session_cookie(response, token, auth)
     return {"token": token, **_session_json(session, services)}
 
@@ -58,7 +61,13 @@ def login(body: Login, response: Response, services: ServicesDep) -> dict[str, A
 @router.post("/logout", summary="end this session")
 def logout(request: Request, response: Response, services: ServicesDep) -> dict[str, str]:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    for t in (token.strip() if scheme.lower() == "bearer" else "", request.cookies.get(COOKIE, "")):
+    bearer = token.strip() if scheme.lower() == "bearer" else ""
+    cookie = request.cookies.get(COOKIE, "")
+    if cookie and not bearer:  # a cookie rides along with any site's form: its session ends only with its token
+        session = current_session(request)
+        if session is not None and not session.csrf_ok(request.headers.get(CSRF_HEADER)):
+            raise Refused("csrf_failed", "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token); tải lại trang.")
+    for t in (bearer, cookie):
         if t:
             end_session(services, t)
     response.delete_cookie(COOKIE, path="/")
@@ -92,11 +101,15 @@ def _oidc(services: Services) -> OidcSettings:
 
 @router.get("/oidc/login", summary="start single sign-on (authorization code with PKCE)")
 def oidc_start(services: ServicesDep, next: str = "/v1/auth/me") -> RedirectResponse:
-    return RedirectResponse(oidc_login.start(services, _oidc(services), next), status_code=302)
+    url, state = oidc_login.start(services, _oidc(services), next)
+    response = RedirectResponse(url, status_code=302)
+    response.set_cookie(STATE_COOKIE, state, max_age=oidc_login.PENDING_S, httponly=True,
+                        secure=auth_settings(services).cookie_secure, samesite="lax", path=OIDC_PATH)
+    return response
 
 
 @router.get("/oidc/callback", summary="where the identity provider sends the browser back")
-def oidc_callback(services: ServicesDep, state: str = "", code: str = "", error: str = "",
+def oidc_callback(request: Request, services: ServicesDep, state: str = "", code: str = "", error: str = "",
                   error_description: str = "") -> RedirectResponse:
     oidc = _oidc(services)
     if error or not code:
@@ -105,9 +118,10 @@ def oidc_callback(services: ServicesDep, state: str = "", code: str = "", error:
         raise Refused("sso_refused", "Nhà cung cấp định danh không cho đăng nhập"
                       + (f": {error_description}" if error_description else "."))
     auth = auth_settings(services)
-    actor, next_url = oidc_login.finish(services, oidc, code, state)
+    actor, next_url = oidc_login.finish(services, oidc, code, state, request.cookies.get(STATE_COOKIE, ""))
     token, _ = open_session(services, auth, actor, "oidc")
     services.log(actor, "signin", None, "Đăng nhập", source="oidc")
     response = RedirectResponse(next_url, status_code=303)
     set_session_cookie(response, token, auth)
+    response.delete_cookie(STATE_COOKIE, path=OIDC_PATH)
     return response

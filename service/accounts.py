@@ -120,10 +120,19 @@ def reset_user(services: Services, actor: Actor, username: str) -> str:
     conn = connect(services.settings.keys_dir)
     conn.execute("UPDATE accounts SET password_hash = ?, must_change = 1, disabled_at = '' WHERE username = ?",
                  (_hasher.hash(password), username))
-    conn.execute("DELETE FROM failures WHERE username = ?", (username,))
+    conn.execute("DELETE FROM signin_failures WHERE username = ?", (username,))
     _end_sessions(services, username)
     services.log(actor, "user.reset", None, "Đặt lại mật khẩu", username=username)
     return password
+
+
+def unlock_user(services: Services, actor: Actor, username: str) -> None:
+    """Lift a lock-out now (from every address), keeping the password: the person locked out by someone else's
+    guesses signs in again without a new password to hand over."""
+    require(actor, "manage_users")
+    _existing(services, username)
+    connect(services.settings.keys_dir).execute("DELETE FROM signin_failures WHERE username = ?", (username,))
+    services.log(actor, "user.unlock", None, "Mở khóa đăng nhập", username=username)
 
 
 def list_users(services: Services, actor: Actor) -> list[Account]:

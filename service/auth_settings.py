@@ -6,6 +6,7 @@ installation's overrides); secrets may come from the environment instead.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,13 +51,16 @@ class OidcSettings:
 class AuthSettings:
     session_seconds: int
     idle_seconds: int
-    max_failures: int
+    max_failures: int  # wrong passwords for one login from one address
     lockout_seconds: int
     cookie_secure: bool
     lookups_per_minute: int
     client_lookups_per_minute: int
     copy_grant_seconds: int
     unknown_codes_per_hour: int = 20
+    max_failures_per_source: int = 20  # wrong passwords from one address, whatever the logins
+    max_failures_per_account: int = 100  # wrong passwords for one login, whatever the addresses
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the caller
     ldap: LdapSettings | None = None
     oidc: OidcSettings | None = field(default=None)
 
@@ -68,6 +72,16 @@ def _roles(table: Mapping[str, Any], where: str) -> dict[str, Role]:
             raise ConfigError(f"[{where}.roles] {group!r}: role must be one of {', '.join(STAFF_ROLES)}, not {role!r}")
         out[group] = next(r for r in ROLES if r == role)
     return out
+
+
+def _proxies(from_env: str | None, configured: list[str]) -> tuple[str, ...]:
+    named = [a.strip() for a in from_env.split(",") if a.strip()] if from_env else list(configured)
+    for address in named:
+        try:
+            ipaddress.ip_network(address)
+        except ValueError as e:
+            raise ConfigError(f"[auth] trusted_proxies: {address!r} is not an IP address or network") from e
+    return tuple(named)
 
 
 def _flag(value: str) -> bool:
@@ -107,6 +121,9 @@ def parse_auth_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> AuthS
         client_lookups_per_minute=int(auth["client_lookups_per_minute"]),
         copy_grant_seconds=int(float(auth["copy_grant_hours"]) * 3600),
         unknown_codes_per_hour=max(1, int(auth.get("unknown_codes_per_hour", 20))),
+        max_failures_per_source=max(1, int(auth.get("max_failures_per_source", 20))),
+        max_failures_per_account=max(1, int(auth.get("max_failures_per_account", 100))),
+        trusted_proxies=_proxies(env.get("SOHOA_TRUSTED_PROXIES"), auth.get("trusted_proxies", [])),
         ldap=ldap, oidc=oidc)
 
 

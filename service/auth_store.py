@@ -18,8 +18,9 @@ CREATE TABLE IF NOT EXISTS accounts (
     username TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
     created_at TEXT NOT NULL, created_by TEXT NOT NULL, disabled_at TEXT NOT NULL DEFAULT '',
     must_change INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS failures (username TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS failures_by_user ON failures (username, at);
+CREATE TABLE IF NOT EXISTS signin_failures (username TEXT NOT NULL, source TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS signin_failures_by_user ON signin_failures (username, at);
+CREATE INDEX IF NOT EXISTS signin_failures_by_source ON signin_failures (source, at);
 CREATE TABLE IF NOT EXISTS sessions (
     token_sha256 TEXT PRIMARY KEY, identity TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL,
     personal_number TEXT, source TEXT NOT NULL, csrf TEXT NOT NULL, created REAL NOT NULL, expires REAL NOT NULL,

@@ -25,7 +25,7 @@ from archive.objects import ArchiveError, ObjectExists
 from domain.actor import Actor
 from pipeline.process import ACCEPTED, QUARANTINED, STOPPED, DocumentResult
 from pipeline.services import Services
-from service.errors import InvalidRequest, NotFound
+from service.errors import InvalidRequest, NotFound, Refused
 from service.permissions import require
 
 QUEUED, RUNNING, DONE, STOPPED_STATE, FAILED = "queued", "running", "done", "stopped", "failed"
@@ -221,10 +221,17 @@ def submit_batch(services: Services, actor: Actor, folder: str, list_scans: Call
     """Start digitising a folder on the server in the background; returns at once with the batch to follow."""
     require(actor, "submit_batch")  # before the folder is looked at: whether it exists is no one else's business
     path = Path(folder)
-    if not path.is_absolute() or not path.is_dir():
+    if not path.is_absolute():
+        raise InvalidRequest("no_folder", f"Không có thư mục {folder} trên máy chủ (cần đường dẫn tuyệt đối)")
+    inbox = inbox_dir(services).resolve()
+    where = path.resolve()  # links followed: a link inside a root to a folder outside is outside
+    if not any(where == root or root in where.parents for root in (*services.settings.scan_roots, inbox)):
+        roots = ", ".join(map(str, services.settings.scan_roots)) or "chưa cấu hình thư mục nào"
+        raise Refused("outside_scan_roots", f"Chỉ số hóa được thư mục nằm trong thư mục quét của cơ quan ({roots}; "
+                      "cấu hình [flow] scan_roots); thư mục khác trên máy chủ không được gửi qua API hay cổng.")
+    if not path.is_dir():
         raise InvalidRequest("no_folder", f"Không có thư mục {folder} trên máy chủ (cần đường dẫn tuyệt đối)")
     data_dir = services.settings.data_dir.resolve()
-    inbox = inbox_dir(services).resolve()
     if inbox not in path.resolve().parents and (
             path.resolve() == data_dir or data_dir in path.resolve().parents or path.resolve() in data_dir.parents):
         raise InvalidRequest("folder_holds_data", f"Thư mục {folder} chứa hoặc nằm trong thư mục dữ liệu của sohoa "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import secrets
 import time
 from typing import Any
@@ -63,8 +64,9 @@ def _local_path(url: str) -> str:
     return url if url.startswith("/") and not url.startswith(("//", "/\\")) else "/"
 
 
-def start(services: Services, oidc: OidcSettings, next_url: str = "/") -> str:
-    """The provider's sign-in address for a new attempt."""
+def start(services: Services, oidc: OidcSettings, next_url: str = "/") -> tuple[str, str]:
+    """The provider's sign-in address for a new attempt, and its state: the caller binds the state to the browser
+    that asked (a cookie), since `finish` accepts it only from that browser."""
     state, nonce, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(24), secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
     conn = connect(services.settings.keys_dir)
@@ -76,7 +78,7 @@ def start(services: Services, oidc: OidcSettings, next_url: str = "/") -> str:
     query = {"response_type": "code", "client_id": oidc.client_id, "redirect_uri": oidc.redirect_uri,
              "scope": oidc.scopes, "state": state, "nonce": nonce, "code_challenge": challenge,
              "code_challenge_method": "S256"}
-    return f"{meta['authorization_endpoint']}?{urlencode(query)}"
+    return f"{meta['authorization_endpoint']}?{urlencode(query)}", state
 
 
 def _refused(reason: str, services: Services) -> NotAuthenticated:
@@ -84,13 +86,18 @@ def _refused(reason: str, services: Services) -> NotAuthenticated:
     return NotAuthenticated("sso_refused", "Đăng nhập một lần không thành công; hãy thử lại từ đầu.")
 
 
-def finish(services: Services, oidc: OidcSettings, code: str, state: str) -> tuple[Actor, str]:
-    """Who came back from the provider with this code, and the page they wanted."""
+def finish(services: Services, oidc: OidcSettings, code: str, state: str, browser_state: str) -> tuple[Actor, str]:
+    """Who came back from the provider with this code, and the page they wanted. `browser_state`: the state the
+    returning browser holds from its own start; an attempt started elsewhere is refused, or a callback address an
+    attacker left unused, opened in someone else's browser, would sign that person in as the attacker (login CSRF,
+    RFC 6749 10.12)."""
     conn = connect(services.settings.keys_dir)
     row = conn.execute("SELECT nonce, verifier, next, created FROM oidc_pending WHERE state = ?", (state,)).fetchone()
     conn.execute("DELETE FROM oidc_pending WHERE state = ?", (state,))  # a state is good for one return only
     if row is None or time.time() - row[3] > PENDING_S:
         raise _refused("unknown or expired state", services)
+    if not hmac.compare_digest(browser_state.encode(), state.encode()):
+        raise _refused("state started in another browser", services)
     nonce, verifier, next_url, _ = row
     with _client(oidc) as client:
         meta, keys = _provider(oidc, client)

@@ -20,38 +20,48 @@ from service.sessions import Session, open_session
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
-def _claim_attempt(services: Services, auth: AuthSettings, username: str) -> tuple[int, float]:
-    """Seconds until this login may try again (0: it may now, and this attempt is already counted as a failure,
-    stamped with the time returned).
+def _claim_attempt(services: Services, auth: AuthSettings, username: str, source: str) -> tuple[int, str, float]:
+    """Seconds until this login may try again from this address, and the refusal's code (0, "": it may now, and
+    this attempt is already counted as a failure, stamped with the time returned).
 
-    The count and the claim are one transaction, taken before the password is checked: forty logins sent at once
-    are not all checked against a count none of them has raised yet. A right password then clears the count."""
+    The counts and the claim are one transaction, taken before the password is checked: forty logins sent at once
+    are not all checked against a count none of them has raised yet. A right password then clears its count."""
     conn = connect(services.settings.keys_dir)
     now = time.time()
+    since = now - auth.lockout_seconds
     conn.execute("BEGIN IMMEDIATE")
     try:
-        rows = [at for (at,) in conn.execute("SELECT at FROM failures WHERE username = ? AND at > ? ORDER BY at",
-                                             (username, now - auth.lockout_seconds))]
-        if len(rows) >= auth.max_failures:
-            return max(1, int(rows[-auth.max_failures] + auth.lockout_seconds - now) + 1), now
-        conn.execute("INSERT INTO failures VALUES (?, ?)", (username, now))
-        return 0, now
+        for code, where, args, limit in (
+                ("account_locked", "username = ? AND source = ?", (username, source), auth.max_failures),
+                ("source_locked", "source = ?", (source,), auth.max_failures_per_source),
+                ("account_locked", "username = ?", (username,), auth.max_failures_per_account)):
+            query = f"SELECT at FROM signin_failures WHERE {where} AND at > ? ORDER BY at"
+            times = [at for (at,) in conn.execute(query, (*args, since))]
+            if len(times) >= limit:
+                return max(1, int(times[-limit] + auth.lockout_seconds - now) + 1), code, now
+        conn.execute("INSERT INTO signin_failures VALUES (?, ?, ?)", (username, source, now))
+        return 0, "", now
     finally:
         conn.execute("COMMIT")
 
 
-def password_sign_in(services: Services, username: str, password: str, *,
+def password_sign_in(services: Services, username: str, password: str, *, source: str = "local",
                      auth: AuthSettings | None = None) -> tuple[str, Session]:
-    """A session for a right login and password; NotAuthenticated for a wrong one, TooMany while locked out."""
+    """A session for a right login and password; NotAuthenticated for a wrong one, TooMany while locked out.
+    `source`: the caller's address, which the lock-outs count by."""
     auth = auth or auth_settings(services)
     login = username.strip().lower()
-    wait, claimed = _claim_attempt(services, auth, login)
+    wait, code, claimed = _claim_attempt(services, auth, login, source)
     if wait:
-        services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", reason="locked out")
-        raise TooMany("account_locked", f"Tài khoản tạm khóa do nhập sai mật khẩu {auth.max_failures} lần; thử lại "
-                      f"sau {max(1, round(wait / 60))} phút hoặc nhờ quản trị viên đặt lại mật khẩu.", wait)
+        services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", reason="locked out", address=source,
+                              lock=code)
+        minutes = max(1, round(wait / 60))
+        if code == "source_locked":
+            raise TooMany(code, f"Quá nhiều lần đăng nhập sai từ địa chỉ này; thử lại sau {minutes} phút.", wait)
+        raise TooMany(code, f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút hoặc nhờ "
+                      "quản trị viên mở khóa.", wait)
     actor: Actor | None = None
-    source, why = "local", "wrong password"
+    kind, why = "local", "wrong password"
     conn = connect(services.settings.keys_dir)
     try:
         account = get_account(services, login)
@@ -62,17 +72,19 @@ def password_sign_in(services: Services, username: str, password: str, *,
             elif account is not None and account.disabled_at:
                 why = "account disabled"
         else:
-            source = "ldap"
+            kind = "ldap"
             actor, why = ldap_actor(auth.ldap, login, password)
     except Exception:  # the directory could not answer: no password was judged wrong
-        conn.execute("DELETE FROM failures WHERE username = ? AND at = ?", (login, claimed))
+        conn.execute("DELETE FROM signin_failures WHERE username = ? AND source = ? AND at = ?",
+                     (login, source, claimed))
         raise
     if actor is None:  # the failure was counted when the attempt was claimed
-        services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", source=source, reason=why)
+        services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", source=kind, reason=why,
+                              address=source)
         raise NotAuthenticated("wrong_credentials", WRONG)
-    conn.execute("DELETE FROM failures WHERE username = ?", (login,))
-    token, session = open_session(services, auth, actor, source)
-    services.log(actor, "signin", None, "Đăng nhập", source=source)
+    conn.execute("DELETE FROM signin_failures WHERE username = ? AND source = ?", (login, source))
+    token, session = open_session(services, auth, actor, kind)
+    services.log(actor, "signin", None, "Đăng nhập", source=kind, address=source)
     return token, session
 
 

@@ -22,18 +22,6 @@ SAMPLES = REPO / "sample_scans"
 OPERATOR = Actor("tests", "operator")  # the digitising officer of the tests' batches
 
 
-_CONFIG_ENV = ("SOHOA_DATA_DIR", "SOHOA_SETTINGS", "SOHOA_DOCUMENT_TYPES", "SOHOA_AGENCY_CODE", "SOHOA_AGENCY_NAME",
-               "SOHOA_SIGNING_P12", "SOHOA_SIGNING_P12_PASSWORD", "SOHOA_TRUST_ROOTS", "SOHOA_WORKERS",
-               "SOHOA_ARCHIVE_BACKEND", "SOHOA_RETENTION_SCHEDULE", "SOHOA_DOWNLOAD_BASE_URL", "SOHOA_ACTOR",
-               "SOHOA_MINIO_ENDPOINT", "SOHOA_MINIO_ACCESS_KEY", "SOHOA_MINIO_SECRET_KEY", "SOHOA_MINIO_BUCKET",
-               "SOHOA_MINIO_SECURE", "SOHOA_MINIO_CA_FILE", "SOHOA_INDEX_BACKEND", "SOHOA_ES_URL",
-               "SOHOA_ES_USERNAME", "SOHOA_ES_PASSWORD", "SOHOA_ES_API_KEY", "SOHOA_ES_CA_FILE",
-               "SOHOA_ES_INDEX_PREFIX", "SOHOA_ES_SHARDS", "SOHOA_ES_REPLICAS", "SOHOA_OPERATOR",
-               "SOHOA_SIGNING_LEVEL", "SOHOA_TSA_URL",
-               "SOHOA_REVOCATION_FETCH", "SOHOA_VERIFY_BASE_URL", "SOHOA_SIGNING_PKCS11_MODULE",
-               "SOHOA_SIGNING_PKCS11_TOKEN", "SOHOA_SIGNING_PKCS11_KEY", "SOHOA_SIGNING_PKCS11_CERT",
-               "SOHOA_SIGNING_PKCS11_PIN", "SOHOA_INDEX_DIR", "SOHOA_WORK_POOL", "SOHOA_CHUNK_FILES",
-               "SOHOA_WORKER_LOST_AFTER", "SOHOA_SECOND_READER", "SOHOA_FIGURE_MODEL", "PREFECT_API_URL")
 # A real MinIO and Elasticsearch for the live tests, if the developer named them (read before the configuration
 # is cleared).
 LIVE_MINIO = {k: v for k, v in os.environ.items() if k.startswith("SOHOA_MINIO_")}
@@ -47,7 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for key in ("PREFECT_HOME", *QUIET_PREFECT):
         os.environ.pop(key, None)  # the tests' own values, whatever the developer's shell says
     configure_prefect(Path(config.rootpath) / ".pytest_cache" / "prefect-home")
-    for key in _CONFIG_ENV:
+    for key in [k for k in os.environ if k.startswith("SOHOA_")] + ["PREFECT_API_URL"]:
         os.environ.pop(key, None)  # a developer's own configuration must not leak into the tests
     # A page Tesseract has read once in this checkout is not read again by tests that are about something else
     # (the tests under tests/ocr/ always run it): the same pixels and options give the same output.

@@ -69,3 +69,21 @@ def test_a_tampered_copy_fails_and_names_the_first_broken_event(objects: ObjectS
     with copy.open(encoding="utf-8") as f:
         result = verify_events(f)
     assert not result.ok and result.position == 4 and result.events == 3
+
+
+def test_an_event_deleted_and_the_rest_renumbered_and_rehashed_is_found(objects: ObjectStore) -> None:
+    """A careful forger removes event 3 and rewrites every later event with its new number and a fresh hash: each
+    event then checks on its own, and only the link to the event before gives the removal away."""
+    from archive.audit_log import event_hash
+
+    log = log_on(objects)
+    for i in range(6):
+        log.record("clerk", "lookup", None, "Tra cứu", n=i)
+    events = [json.loads(line) for line in log.lines()]
+    del events[2]
+    for seq, event in enumerate(events, 1):
+        event["seq"] = seq
+        event["hash"] = event_hash(event)
+    forged = [json.dumps(e, ensure_ascii=False) for e in events]
+    result = verify_events(forged)
+    assert not result.ok and result.position == 3 and "không nối" in result.reason

@@ -15,7 +15,9 @@ from fastapi.testclient import TestClient
 from domain.actor import Actor
 from pipeline.services import Services
 from portal.api import create_app
+from service.auth_settings import auth_settings
 from service.clients import KEY_PREFIX, add_client, revoke_client
+from service.sessions import open_session
 from tests.conftest import REPO, SAMPLES, free_port
 
 ADMIN = Actor("admin.01", "console")
@@ -97,13 +99,25 @@ def test_sohoa_serve_answers_health_and_readiness_and_stops_on_sigterm(services:
         assert health.json() == {"status": "ok"}
         ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=5)
         assert ready.status_code == 200 and ready.json() == {"status": "ok", "archive": "ok", "index": "ok"}
-        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).json()["paths"]["/v1/lookup"]
+        for anonymous in ("/openapi.json", "/docs"):  # the API's map: for callers who signed in
+            assert httpx.get(f"http://127.0.0.1:{port}{anonymous}", timeout=5).status_code == 401
+        token = open_session(services, auth_settings(services), Actor("tich.hop", "clerk"), "local")[0]
+        signed_in = {"Authorization": f"Bearer {token}"}
+        schema = httpx.get(f"http://127.0.0.1:{port}/openapi.json", headers=signed_in, timeout=5).json()
+        assert schema["paths"]["/v1/lookup"]
+        assert "swagger" in httpx.get(f"http://127.0.0.1:{port}/docs", headers=signed_in, timeout=5).text.lower()
+        # Credentials in addresses are not written to the access log: a sign-on's code and state, a link's signature.
+        for secret in ("/v1/auth/oidc/callback?code=c0de5ecret&state=57a7e5ecret",
+                       "/o/results/x.pdf?expires=1&signature=519na7ure5ecret"):
+            httpx.get(f"http://127.0.0.1:{port}{secret}", timeout=5)
     finally:
         server.send_signal(signal.SIGTERM)
         status = server.wait(timeout=15)
         log = server.stdout.read().decode("utf-8", "replace") if server.stdout else ""
     # uvicorn finishes the requests in flight, then exits by the signal it was sent (so a supervisor sees it)
     assert status in (0, -signal.SIGTERM) and "Finished server process" in log, log
+    assert "/v1/auth/oidc/callback?code=***&state=***" in log and "signature=***" in log, log
+    assert "5ecret" not in log, log
 
 
 def test_readiness_fails_while_the_index_is_down(api: TestClient, services: Services,

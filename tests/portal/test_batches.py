@@ -18,10 +18,17 @@ from service.sessions import open_session
 from tests.conftest import OPERATOR, SAMPLES, run_cli
 
 
+def _with_scan_roots(data: Path, *roots: Path) -> None:
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "settings.toml").write_text(f"[flow]\nscan_roots = {[str(r) for r in roots]!r}\n".replace("'", '"'),
+                                        encoding="utf-8")
+
+
 def test_a_batch_sent_over_the_api_runs_in_the_background_and_reports_its_progress(tmp_path: Path) -> None:
+    _with_scan_roots(tmp_path / "data", tmp_path / "share")
     services = open_services(load_settings(tmp_path / "data"))
-    scans = tmp_path / "scans"
-    scans.mkdir()
+    scans = tmp_path / "share" / "scans"
+    scans.mkdir(parents=True)
     shutil.copy(SAMPLES / "khai_sinh_01.png", scans)
     (scans / "hong.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)  # a truncated image
     api = TestClient(create_app(services))
@@ -46,8 +53,6 @@ def test_a_batch_sent_over_the_api_runs_in_the_background_and_reports_its_progre
     assert status == 0 and "cách ly hong.png" in out
     events = [json.loads(line)["action"] for line in services.audit.lines()]
     assert events.count("batch.submit") == 1 and events.count("batch.finish") == 1
-    inside = api.post("/v1/batches", json={"folder": str(services.settings.data_dir)}, headers=headers)
-    assert (inside.status_code, inside.json()["error"]) == (400, "folder_holds_data")
     relative = api.post("/v1/batches", json={"folder": "scans"}, headers=headers)
     assert (relative.status_code, relative.json()["error"]) == (400, "no_folder")
 
@@ -126,3 +131,34 @@ print([a.status_code for a in answers], [a.json()["error"] for a in answers], "p
                          cwd=Path(__file__).resolve().parents[2])
     assert run.stdout.strip().splitlines()[-1] == "[403, 403] ['role_not_allowed', 'role_not_allowed'] False", \
         run.stdout + run.stderr
+
+
+def test_only_folders_under_the_scanning_roots_are_digitised_over_the_api(tmp_path: Path) -> None:
+    """An operator's account cannot turn any folder the service can read into records clerks can read."""
+    share, elsewhere = tmp_path / "share", tmp_path / "elsewhere"
+    (share / "box-12").mkdir(parents=True)
+    elsewhere.mkdir()
+    (share / "out").symlink_to(elsewhere)
+    data = tmp_path / "data"
+    services = open_services(load_settings(data))
+    api = TestClient(create_app(services))
+    headers = {"Authorization": f"Bearer {open_session(services, auth_settings(services), OPERATOR, 'local')[0]}"}
+
+    def send(folder: Path | str) -> tuple[int, str]:
+        got = api.post("/v1/batches", json={"folder": str(folder)}, headers=headers)
+        body = got.json()
+        return got.status_code, body.get("state") if got.status_code == 202 else body["error"]
+
+    assert send(share / "box-12") == (403, "outside_scan_roots")  # none configured: none open
+    _with_scan_roots(data, share)
+    services = open_services(load_settings(data))
+    api = TestClient(create_app(services))
+    assert send(share / "box-12") == (202, "done")  # an empty folder: done as soon as recorded
+    for outside in ("/usr/share", "/khong/co", elsewhere, share / "out", share / ".." / "elsewhere", data):
+        assert send(outside) == (403, "outside_scan_roots"), outside  # whether it exists or not: the same answer
+    assert send(share / "khong-co") == (400, "no_folder")
+    assert send("share/box-12") == (400, "no_folder")
+    _with_scan_roots(data, tmp_path)  # a root that holds the data directory: the archive is still refused
+    services = open_services(load_settings(data))
+    api = TestClient(create_app(services))
+    assert send(data) == (400, "folder_holds_data")

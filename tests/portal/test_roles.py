@@ -2,6 +2,7 @@
 with 403 before anything is read; nobody gets in without signing in; a citizen reaches only their own records; and
 lookups are rate-limited per account and per API client so citizens cannot be enumerated."""
 
+import dataclasses
 import json
 from typing import Any
 
@@ -14,7 +15,6 @@ from portal.api import create_app
 from service import access
 from service.auth_settings import auth_settings
 from service.clients import add_client
-from service.permissions import ALLOWED
 from service.sessions import open_session
 
 CITIZEN = "064086927066"
@@ -23,6 +23,36 @@ ROLES = ("clerk", "reviewer", "archivist", "admin", "citizen", "operator")
 OPEN = {("GET", "/health"), ("GET", "/ready"), ("POST", "/v1/auth/login"), ("POST", "/v1/auth/logout"),
         ("GET", "/v1/auth/oidc/login"), ("GET", "/v1/auth/oidc/callback")}  # answered before anyone signs in
 ANY_SIGNED_IN = {("GET", "/v1/auth/me"), ("POST", "/v1/auth/password")}
+
+
+# Who gets through, written out here on its own: a change to service/permissions.py that lets one more role in
+# fails this test (it used to compare each endpoint with the permission table itself, so no change could fail it).
+WHO: dict[str, frozenset[str]] = {
+    "lookup": frozenset({"clerk", "citizen"}),
+    "intake_check": frozenset({"clerk"}),
+    "search": frozenset({"clerk", "reviewer", "archivist"}),
+    "show": frozenset({"clerk", "reviewer", "archivist", "citizen"}),
+    "download_link": frozenset({"clerk", "citizen"}),
+    "verify": frozenset(ROLES),
+    "review_queue": frozenset({"reviewer"}),
+    "correct": frozenset({"reviewer"}),
+    "legal_hold": frozenset({"archivist"}),
+    "extend_retention": frozenset({"archivist"}),
+    "disposition": frozenset({"archivist"}),
+    "audit": frozenset({"archivist"}),
+    "submit_batch": frozenset({"operator"}),
+    "batch_status": frozenset({"operator", "archivist"}),
+    "manage_users": frozenset({"admin"}),
+    "manage_clients": frozenset({"admin"}),
+    "manage_labels": frozenset({"admin"}),
+}
+# Refusals that protect personal data or the archive, spelled out once more as (role, use case): each must be 403.
+MUST_REFUSE = {("citizen", "audit"), ("citizen", "search"), ("citizen", "intake_check"), ("operator", "lookup"),
+               ("operator", "show"), ("admin", "lookup"), ("admin", "show"), ("admin", "audit"),
+               ("reviewer", "download_link"), ("archivist", "download_link"), ("clerk", "correct"),
+               ("clerk", "disposition"), ("reviewer", "disposition"), ("citizen", "legal_hold"),
+               ("clerk", "manage_users"), ("archivist", "manage_users"), ("citizen", "submit_batch"),
+               ("clerk", "submit_batch"), ("citizen", "review_queue"), ("operator", "audit")}
 
 
 def endpoints(code: str, other: str, folder: str) -> list[tuple[str, str, str, dict[str, Any] | bytes | None]]:
@@ -57,6 +87,7 @@ def endpoints(code: str, other: str, folder: str) -> list[tuple[str, str, str, d
         ("manage_users", "POST", "/v1/admin/users", {"username": "moi.nv", "name": "Nhân viên mới", "role": "clerk"}),
         ("manage_users", "POST", "/v1/admin/users/moi.nv/disable", None),
         ("manage_users", "POST", "/v1/admin/users/moi.nv/reset", None),
+        ("manage_users", "POST", "/v1/admin/users/moi.nv/unlock", None),
         ("manage_clients", "GET", "/v1/admin/clients", None),
         ("manage_clients", "POST", "/v1/admin/clients", {"name": "Một cửa", "role": "clerk"}),
         ("manage_clients", "POST", "/v1/admin/clients/nope/revoke", None),
@@ -78,6 +109,8 @@ def session_for_role(services: Services, role: str) -> str:
 
 
 def test_every_role_against_every_endpoint(services: Services, tmp_path: Any) -> None:
+    services = dataclasses.replace(services, settings=dataclasses.replace(
+        services.settings, scan_roots=(tmp_path.resolve(),)))  # the operator's batch folder is under a root
     api = TestClient(create_app(services))
     code = next(m.result_code for m in services.archive.manifests()
                 if any(p.personal_number == CITIZEN for p in m.persons))
@@ -85,7 +118,7 @@ def test_every_role_against_every_endpoint(services: Services, tmp_path: Any) ->
                  if m.retention.retain_until and all(p.personal_number != CITIZEN for p in m.persons))
     (tmp_path / "empty").mkdir()
     calls = endpoints(code, other, str(tmp_path / "empty"))
-    routes = {(m.upper(), path) for path, ops in api.get("/openapi.json").json()["paths"].items() for m in ops}
+    routes = {(m.upper(), path) for path, ops in api.app.openapi()["paths"].items() for m in ops}
     covered = {(m, p.split("?")[0].replace(code, "{result_code}").replace(other, "{result_code}"))
                for _, m, p, _ in calls}
     covered = {(m, p.replace("/20261203-nope/", "/{request_id}/").replace("/batches/nope", "/batches/{batch_id}")
@@ -104,11 +137,13 @@ def test_every_role_against_every_endpoint(services: Services, tmp_path: Any) ->
             lines = len(list(services.audit.lines()))
             got = call(api, method, path, body, tokens[role])
             outcome[(role, method, path)] = got.status_code
-            if role in ALLOWED[use_case]:
+            if role in WHO[use_case]:
                 assert got.status_code not in (401, 403), (role, method, path, got.text)
             else:
                 assert (got.status_code, got.json()["error"]) == (403, "role_not_allowed"), (role, method, path)
                 assert len(list(services.audit.lines())) == lines, (role, path)  # refused before any read
+            if (role, use_case) in MUST_REFUSE:
+                assert got.status_code == 403, (role, method, path)
     for method, path in ANY_SIGNED_IN:
         if method == "GET":
             for role in ROLES:
@@ -128,12 +163,15 @@ def test_a_citizen_cannot_reach_another_citizens_record_by_code_hash_or_link(ser
         assert theirs.result_code not in got.text or theirs.result_code in path, path  # nothing they did not ask
     got = call(api, "POST", f"/v1/records/{theirs.result_code}/link", {"purpose": "Xem"}, token)
     assert got.status_code == 404
-    for ask in ({"code": theirs.result_code}, {"citizen": "001090012345"}, {"name": "Nguyễn Văn A",
-                                                                            "dob": "1990-01-01"}):
+    for ask, status in (({"code": theirs.result_code}, 200), ({"citizen": "001090012345"}, 403),
+                        ({"name": "Nguyễn Văn A", "dob": "1990-01-01"}, 403)):
         found = call(api, "POST", "/v1/lookup", ask, token)
+        assert found.status_code == status, (ask, found.text)  # a code asks for their own; another person is refused
         documents = found.json().get("documents", [])
         assert all(any(p["personal_number"] == CITIZEN for p in d["persons"]) for d in documents), ask
         assert theirs.result_code not in found.text
+        if status == 200:
+            assert documents, ask  # their own documents, so the check above looked at something
     # A clerk's link names the record's content hash, not a guessable number, and carries its expiry and signature
     # (tampering and expiry are refused: tests/archive); a citizen gets none for another's record.
     clerk = session_for_role(services, "clerk")
@@ -165,3 +203,28 @@ def test_lookups_are_rate_limited_per_account_and_per_client(services: Services,
     assert intake.status_code == 429  # the intake check reads the same personal data: the same allowance
     events = [json.loads(line) for line in list(services.audit.lines())[before:]]
     assert sum(e["action"] == "lookup" for e in events) == 5 + 1 + 8  # refused lookups read nothing
+
+
+def test_a_holder_without_a_personal_number_is_no_citizens_match(services: Services) -> None:
+    """A record whose people carry only an old ID (or nothing) names no citizen: a signed-in citizen gets "not
+    found" for it, as for any record that is not theirs."""
+    api = TestClient(create_app(services))
+    token = session_for_role(services, "citizen")
+    unnumbered = [m for m in services.archive.manifests() if m.persons
+                  and all(p.personal_number is None for p in m.persons)]
+    assert unnumbered, "the sample set holds a paper whose holder has only an old ID"
+    for manifest in unnumbered:
+        got = call(api, "GET", f"/v1/records/{manifest.result_code}", None, token)
+        assert (got.status_code, got.json()["error"]) == (404, "no_record"), manifest.result_code
+    mine = call(api, "POST", "/v1/lookup", {}, token).json()["documents"]
+    assert mine and not {m.result_code for m in unnumbered} & {d["result_code"] for d in mine}
+
+
+def test_json_answers_carry_the_security_headers_too(services: Services) -> None:
+    api = TestClient(create_app(services))
+    token = session_for_role(services, "clerk")
+    for got in (api.get("/health"), call(api, "GET", "/v1/auth/me", None, token),
+                call(api, "GET", "/v1/records/nope", None, token), api.get("/v1/auth/me")):
+        assert got.headers["content-type"].startswith("application/json"), got.headers
+        assert got.headers.get("Referrer-Policy") == "no-referrer", got.request.url
+        assert got.headers.get("X-Content-Type-Options") == "nosniff", got.request.url

@@ -3,16 +3,20 @@ cookie, lock-out after wrong passwords; the province's LDAP directory (a real sl
 OpenID Connect provider (node-oidc-provider), each mapping groups to roles and citizens to their own records."""
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from pipeline.services import Services
 from portal.api import create_app
-from tests.conftest import SAMPLES, free_port, run_cli
+from tests.conftest import REPO, SAMPLES, free_port, run_cli
 from tests.service import ldap_server, oidc_server
 
 CITIZEN = "064086927066"  # holds three documents of the sample set
@@ -236,6 +240,30 @@ def test_staff_get_their_groups_role_and_a_person_with_neither_group_nor_number_
     assert Path(services.settings.keys_dir / "sign-in.sqlite").exists()
 
 
+def test_a_callback_address_opened_in_another_browser_signs_nobody_in(
+        services: Services, provider: oidc_server.Provider) -> None:
+    """Login CSRF: an attacker signs in at the provider as their own citizen account, keeps the callback address
+    unused and gets it opened in the victim's browser; the victim must not end up signed in as the attacker."""
+    attacker = configure(services, sso_settings(provider))
+    back = sso(attacker, "citizen-1")
+    victim = TestClient(create_app(services))
+    got = victim.get("/v1/auth/oidc/callback", params=back, follow_redirects=False)
+    assert (got.status_code, got.json()["error"]) == (401, "sso_refused")
+    assert "sohoa_session" not in victim.cookies and victim.get("/v1/auth/me").status_code == 401
+    assert attacker.get("/v1/auth/oidc/callback", params=back, follow_redirects=False).status_code == 401  # spent
+    # A victim who started a sign-in of their own holds their own state, not the attacker's.
+    victim.get("/v1/auth/oidc/login", follow_redirects=False)
+    assert victim.cookies.get("sohoa_oidc_state")
+    got = victim.get("/v1/auth/oidc/callback", params=sso(attacker, "citizen-1"), follow_redirects=False)
+    assert got.status_code == 401 and victim.get("/v1/auth/me").status_code == 401
+    refused = [json.loads(line) for line in services.audit.lines() if "another browser" in line]
+    assert len(refused) == 2 and {e["action"] for e in refused} == {"signin.refused"}
+    # The browser that started it signs in, and its state cookie is gone after.
+    own = configure(services, sso_settings(provider))
+    done = own.get("/v1/auth/oidc/callback", params=sso(own, "citizen-1"), follow_redirects=False)
+    assert done.status_code == 303 and "sohoa_oidc_state" not in own.cookies
+
+
 def test_a_changed_password_ends_every_other_session_of_the_account(services: Services) -> None:
     """A password changed because it leaked shuts out whoever signed in with it; the person changing it stays."""
     api = configure(services)
@@ -278,3 +306,106 @@ def test_forty_logins_at_once_are_judged_no_more_than_the_lock_out_allows(servic
     judged = [o for o in outcomes if o != "locked"]
     assert len(judged) <= auth.max_failures, outcomes  # was 40 judged, the right one in after 13 failures
     assert outcomes.count("locked") >= len(guesses) - auth.max_failures
+
+
+def test_guesses_from_one_address_do_not_lock_the_owner_out_from_another(services: Services) -> None:
+    """Five wrong passwords used to lock any account, the administrator's too, for everyone: now a login is locked
+    for the address that guessed; one address spreading guesses over many logins is stopped; an account guessed
+    at from many addresses is stopped for all; an administrator lifts a lock-out at once."""
+    from service.auth_settings import auth_settings
+    from service.errors import NotAuthenticated, TooMany
+    from service.signin import password_sign_in
+
+    configure(services, "max_failures = 3\nmax_failures_per_source = 6\nmax_failures_per_account = 5\n")
+    auth = auth_settings(services)
+    right = add_user(services, "quan.tri", "admin")
+
+    def attempt(login: str, password: str, source: str) -> str:
+        try:
+            password_sign_in(services, login, password, source=source, auth=auth)
+            return "in"
+        except TooMany as e:
+            return e.code
+        except NotAuthenticated:
+            return "wrong"
+
+    attacker, office = "203.0.113.9", "10.12.0.25"
+    assert [attempt("quan.tri", "sai", attacker) for _ in range(4)] == ["wrong"] * 3 + ["account_locked"]
+    assert attempt("quan.tri", right, attacker) == "account_locked"
+    assert attempt("quan.tri", right, office) == "in"  # the owner, from their own desk
+    # One address spreading guesses over many logins: stopped at max_failures_per_source, whatever the login.
+    spread = [attempt(f"nguoi.{i}", "sai", "198.51.100.4") for i in range(7)]
+    assert spread == ["wrong"] * 6 + ["source_locked"]
+    assert attempt("quan.tri", right, "198.51.100.4") == "source_locked"
+    # One login guessed at from many addresses (3 already from the attacker): stopped for all at 5.
+    assert [attempt("quan.tri", "sai", f"192.0.2.{i}") for i in range(3)] == ["wrong", "wrong", "account_locked"]
+    assert attempt("quan.tri", right, office) == "account_locked"
+    status, out = run_cli("users", "unlock", "quan.tri", "--data-dir", services.settings.data_dir, "--actor", "admin")
+    assert status == 0 and "mở khóa" in out, out
+    assert attempt("quan.tri", right, attacker) == "in"  # the same password: nothing to hand over
+    events = [json.loads(line) for line in services.audit.lines()]
+    assert [e["details"]["username"] for e in events if e["action"] == "user.unlock"] == ["quan.tri"]
+    locked = [e for e in events if e["action"] == "signin.refused" and e["details"].get("lock")]
+    assert {e["details"]["address"] for e in locked} >= {attacker, "198.51.100.4", office}
+
+
+def _serve(data: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--data-dir",
+                               str(data), *extra], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            return server, f"http://127.0.0.1:{port}"
+        except httpx.TransportError:
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_a_forwarded_address_is_believed_only_from_a_trusted_proxy(tmp_path: Path, trusted: bool) -> None:
+    """Behind the province's reverse proxy every caller comes from the proxy's address: the lock-outs must count
+    the address it forwards, and nobody else may pick the address they are counted by."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.toml").write_text(LOOPBACK.replace("[auth]\n", "[auth]\nmax_failures = 1\n" + (
+        'trusted_proxies = ["127.0.0.1"]\n' if trusted else "")), encoding="utf-8")
+    server, url = _serve(data)
+    try:
+        def login(forwarded: str) -> int:
+            return httpx.post(f"{url}/v1/auth/login", json={"username": "ai.do", "password": "sai"}, timeout=30,
+                              headers={"X-Forwarded-For": forwarded}).status_code
+
+        first, other_address, first_again = login("203.0.113.1"), login("203.0.113.2"), login("203.0.113.1")
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    if trusted:  # each forwarded address is a caller of its own
+        assert (first, other_address, first_again) == (401, 401, 429)
+    else:  # the header is ignored: one caller, locked after its first wrong password
+        assert (first, other_address, first_again) == (401, 429, 429)
+
+
+def test_signing_out_a_cookie_session_takes_its_csrf_token(services: Services) -> None:
+    """Another site's form could otherwise end a clerk's session at the desk (a nuisance every few seconds)."""
+    api = configure(services)
+    password = add_user(services, "thu.nt")
+    csrf = sign_in(api, "thu.nt", password)["csrf_token"]
+    forged = api.post("/v1/auth/logout")
+    assert (forged.status_code, forged.json()["error"]) == (403, "csrf_failed")
+    assert api.get("/v1/auth/me").status_code == 200  # still signed in
+    assert api.post("/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert api.get("/v1/auth/me").status_code == 401
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_the_sign_in_forms_token_cookie_follows_the_session_cookies_https_setting(services: Services,
+                                                                               secure: bool) -> None:
+    (services.settings.data_dir / "settings.toml").write_text(f"[auth]\ncookie_secure = {str(secure).lower()}\n",
+                                                               encoding="utf-8")
+    api = TestClient(create_app(services), base_url="https://testserver")
+    for page in ("/dang-nhap", "/xac-minh"):
+        cookie = api.get(page).headers["set-cookie"]
+        assert cookie.startswith("sohoa_form=") and ("; secure" in cookie.lower()) == secure, (page, cookie)
