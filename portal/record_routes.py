@@ -15,6 +15,7 @@ from portal.callers import Caller, ServicesDep
 from service.corrections import Changes, correct_record
 from service.errors import InvalidRequest
 from service.intake import intake_check
+from service.links import follow
 from service.lookup import filters_for, lookup, person_query, search
 from service.records import download_link, review_queue, show, signed_copy, verification_json, verify_upload
 from signing.verify import NotVerifiable
@@ -86,10 +87,28 @@ def lookup_endpoint(body: LookupRequest, actor: Caller, services: ServicesDep) -
 
 @router.post("/intake-check", summary="which required papers the applicant need not bring, and record the reuse",
              response_class=JSONResponse)
-def intake_endpoint(body: IntakeRequest, actor: Caller, services: ServicesDep) -> JSONResponse:
+def intake_endpoint(body: IntakeRequest, request: Request, actor: Caller, services: ServicesDep) -> JSONResponse:
     query, _ = person_query(citizen=body.citizen, old_id=body.old_id, name=body.name, dob=body.dob)
-    return JSONResponse(intake_check(services, actor, query, body.procedure_code, body.purpose,
-                                     appointment=body.appointment, dossier_code=body.dossier_code).as_json())
+    answer = intake_check(services, actor, query, body.procedure_code, body.purpose, appointment=body.appointment,
+                          dossier_code=body.dossier_code).as_json()
+    for paper in answer["papers"]:
+        paper["download_url"] = absolute(request, paper["download_url"])
+    return JSONResponse(answer)
+
+
+def absolute(request: Request, url: str | None) -> str | None:
+    """A link on this service (`/v1/links/…`) as a full address another system can follow."""
+    return f"{str(request.base_url).rstrip('/')}{url}" if url and url.startswith("/") else url
+
+
+@router.get("/links/{token}", summary="follow a download link (the link is the credential; no sign-in)",
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+def follow_link_endpoint(token: str, services: ServicesDep) -> Response:
+    got = follow(services, token)
+    name = got.manifest.files[got.role].name
+    kind = "application/pdf" if name.endswith(".pdf") else "application/octet-stream"
+    return Response(got.data, media_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                        "Cache-Control": "private, no-store"})
 
 
 @router.post("/search", summary="full-text search of names and document text")
@@ -113,11 +132,12 @@ def signed_copy_endpoint(result_code: str, actor: Caller, services: ServicesDep,
 
 
 @router.post("/records/{result_code}/link", summary="a short-lived download link to one of a record's files")
-def link_endpoint(result_code: str, body: LinkRequest, actor: Caller, services: ServicesDep) -> dict[str, Any]:
+def link_endpoint(result_code: str, body: LinkRequest, request: Request, actor: Caller,
+                  services: ServicesDep) -> dict[str, Any]:
     if body.file not in FILES:
         raise InvalidRequest("bad_file", f"Tệp phải là một trong {', '.join(FILES)}")
     link = download_link(services, actor, result_code, FILES[body.file], body.purpose, minutes=body.minutes)
-    return {"result_code": link.result_code, "url": link.url, "expires_in_s": link.expires_in_s}
+    return {"result_code": link.result_code, "url": absolute(request, link.url), "expires_in_s": link.expires_in_s}
 
 
 @router.post("/verify", summary="verify an e-copy: send the PDF as the request body (Content-Type: application/pdf)")

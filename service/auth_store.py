@@ -1,5 +1,6 @@
 """The sign-in database: local accounts, failed attempts, sessions, pending single sign-ons, lookup counts (for the
-rate limits), result codes asked for in vain, and copy grants.
+rate limits), result codes asked for in vain, download links
+and copy grants.
 
 One SQLite file beside the keys (`<data-dir>/keys/sign-in.sqlite`, private to its owner), in WAL mode so that
 several server processes on one machine share it. Tokens and passwords are never stored: sessions by the SHA-256 of
@@ -31,6 +32,9 @@ CREATE TABLE IF NOT EXISTS lookup_counts (
     identity TEXT NOT NULL, minute INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (identity, minute));
 CREATE TABLE IF NOT EXISTS unknown_codes (
     identity TEXT NOT NULL, minute INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (identity, minute));
+CREATE TABLE IF NOT EXISTS download_links (
+    token_sha256 TEXT PRIMARY KEY, identity TEXT NOT NULL, content_hash TEXT NOT NULL, version INTEGER NOT NULL,
+    role TEXT NOT NULL, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS copy_grants (
     identity TEXT NOT NULL, result_code TEXT NOT NULL, until REAL NOT NULL, PRIMARY KEY (identity, result_code));
 """

@@ -112,6 +112,12 @@ def list_clients(services: Services, actor: Actor) -> list[ApiClient]:
     return list(_load(services).values())
 
 
+def client_revoked(services: Services, client_id: str) -> bool:
+    """Whether this client is gone: revoked, or never known."""
+    client = _load(services).get(client_id)
+    return client is None or bool(client.revoked_at)
+
+
 def client_actor(services: Services, key: str) -> Actor | None:
     """The actor a presented key stands for; None for an unknown, malformed or revoked key."""
     if not key.startswith(KEY_PREFIX):

@@ -15,6 +15,7 @@ from domain.codes import is_dossier_code
 from indexer.base import Hit, RecordQuery
 from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound, TooMany
+from service.links import mint
 from service.lookup import REUSABLE, find_for, hit_json, matches, query_log, require_purpose, reuse_status
 from service.permissions import require
 from service.procedures import Paper, Procedure, load_procedures
@@ -107,7 +108,7 @@ def intake_check(services: Services, actor: Actor, query: RecordQuery, procedure
         link = None
         if status == HELD:
             manifest = services.archive.manifest(best.result_code)
-            link = services.archive.download_url(manifest, SIGNED_PDF, seconds) if manifest else None
+            link = mint(services, actor, manifest, SIGNED_PDF, seconds) if manifest else None
         answers.append(PaperAnswer(paper, status, best, link))
     answer = IntakeAnswer(chosen, query, on, dossier_code.strip() if dossier_code else None, answers, hits)
     required = [a for a in answers if not a.paper.optional]

@@ -23,6 +23,7 @@ from service.access import (
     take_allowance,
 )
 from service.errors import InvalidRequest
+from service.links import mint
 from service.permissions import require
 from signing.qr import parse_qr
 from signing.verify import VerificationReport
@@ -159,7 +160,7 @@ def download_link(services: Services, actor: Actor, result_code: str, role: str,
                              f"(cấu hình download_link_max_minutes); đã yêu cầu {chosen:g} phút.")
     manifest = reach(services, actor, result_code)
     check_copy_grant(services, actor, manifest.result_code)
-    url = services.archive.download_url(manifest, role, int(chosen * 60))
+    url = mint(services, actor, manifest, role, int(chosen * 60))
     services.log(actor, "download.link", manifest.result_code, purpose, file=role, minutes=chosen)
     return DownloadLink(manifest.result_code, url, int(chosen * 60))
 

@@ -42,8 +42,10 @@ def test_a_paper_the_state_holds_and_is_valid_that_day_need_not_be_brought(
     assert paper["status"] == "held" and paper["need_not_bring"]
     assert paper["document"]["type_id"] == "tinh_trang_hon_nhan" and paper["document"]["validity"]["status"] == "valid"
     assert paper["signed_copy"] == f"/v1/records/{paper['result_code']}/signed-copy"
-    assert "signature=" in paper["download_url"]
+    assert paper["download_url"].startswith("http://testserver/v1/links/")
     api, headers = desk
+    linked = api.get(paper["download_url"])  # no sign-in: the link is the credential
+    assert linked.status_code == 200 and linked.content.startswith(b"%PDF")
     copy = api.get(paper["signed_copy"], headers=headers)  # what the check returned, the desk may fetch
     assert copy.status_code == 200 and copy.content.startswith(b"%PDF")
     event = next(json.loads(line) for line in reversed(list(services.audit.lines())) if "intake.reuse" in line)
