@@ -51,8 +51,6 @@ from flows import configure_prefect
 from indexer.base import Filters, Hit, IndexUnavailable, RecordQuery
 from pipeline.config import Settings, load_settings
 from pipeline.services import PRIVATE_UMASK, open_services, services_for
-from service.batches import open_batch, run_batch
-from service.corrections import Changes, correct_record
 from service.errors import NotFound, ServiceError
 from service.lookup import (
     EXPIRED,
@@ -67,9 +65,6 @@ from service.lookup import (
     reuse_status,
     search,
 )
-from service.records import review_queue, show, verification_json, verify_upload
-from signing.identity import SigningKeyError
-from signing.settings import SigningSettingsError
 
 if TYPE_CHECKING:
     from flows.ingest import ScanList
@@ -97,6 +92,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
         STOPPED,
         DocumentResult,
     )
+    from service.batches import open_batch, run_batch
+    from signing.identity import SigningKeyError
+    from signing.settings import SigningSettingsError
 
     operator = Actor(args.operator or os.environ.get("SOHOA_OPERATOR") or args.by.identity, "operator")
     if args.submit:  # the workers sign: the keys are theirs, not this machine's
@@ -324,6 +322,7 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from service.records import verification_json, verify_upload
     from signing.verify import NotVerifiable, report_vi
 
     path = Path(args.pdf)
@@ -349,6 +348,8 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from service.records import show
+
     manifest = show(open_services(settings), args.by, args.result_code, args.purpose)
     print(manifest.to_json(), end="")
     return 0
@@ -370,6 +371,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_review(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from service.records import review_queue
+
     rows = [(item.hit, item.reasons) for item in review_queue(open_services(settings), args.by, limit=args.limit)]
     if args.json:
         print(json.dumps([{"result_code": h.result_code, "location": h.location, "reasons": r} for h, r in rows],
@@ -403,6 +406,8 @@ def _person(text: str) -> Person:
 
 
 def cmd_correct(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from service.corrections import Changes, correct_record
+
     fields: dict[str, Any] = {}
     if args.number is not None:
         fields["number"] = args.number.strip() or None

@@ -15,18 +15,21 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from archive.base import SIGNED_PDF
 from pipeline.config import Settings
 from pipeline.services import Services, open_services
-from pipeline.signatures import FAILED, UpkeepReport, expiring, pending_upgrade, renew_records, upgrade_records
-from signing.ltv import UpkeepError
+
+if TYPE_CHECKING:  # pipeline.signatures loads pyHanko: imported when one of these commands runs, not by every command
+    from pipeline.signatures import UpkeepReport
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from pipeline.signatures import expiring, pending_upgrade
+
     services = open_services(settings)
     horizon = args.horizon_days if args.horizon_days is not None else settings.signing.renew_horizon_days
     manifests = [m for m in services.archive.manifests() if SIGNED_PDF in m.files]
@@ -55,6 +58,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def _report(report: UpkeepReport, args: argparse.Namespace, title: str) -> int:
+    from pipeline.signatures import FAILED
+
     if args.json:
         print(json.dumps({"checked": report.checked, "done": [asdict(u) for u in report.done]},
                          ensure_ascii=False, indent=2))
@@ -70,6 +75,8 @@ def _report(report: UpkeepReport, args: argparse.Namespace, title: str) -> int:
 
 def _upkeep(settings: Settings, console: Console, args: argparse.Namespace, title: str,
             run: Callable[[Services], UpkeepReport]) -> int:
+    from signing.ltv import UpkeepError
+
     try:
         report = run(open_services(settings))
     except UpkeepError as e:  # no timestamp authority configured: nothing can be done for any record
@@ -79,10 +86,14 @@ def _upkeep(settings: Settings, console: Console, args: argparse.Namespace, titl
 
 
 def cmd_upgrade(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from pipeline.signatures import upgrade_records
+
     return _upkeep(settings, console, args, "Nâng cấp chữ ký", lambda s: upgrade_records(s, args.by, limit=args.limit))
 
 
 def cmd_renew(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from pipeline.signatures import renew_records
+
     return _upkeep(settings, console, args, "Gia hạn dấu thời gian lưu trữ",
                    lambda s: renew_records(s, args.by, horizon_days=args.horizon_days))
 

@@ -7,7 +7,7 @@ be here. Field names are English; text read off the paper stays as printed (NFC)
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -165,6 +165,7 @@ class Manifest(BaseModel):
     version: int = 1  # a corrected record is stored as a new version beside the old ones, never over them
     change_reason: str = ""  # why this version replaced the one before
     changed_by: str = ""  # who made this version (the reviewer of a correction); "" for the first
+    corrected_by: str = ""  # the person whose correction the fields stand on, carried into later versions
     result_code: str
     dossier_code: str
     content_hash: str
@@ -191,6 +192,23 @@ class Manifest(BaseModel):
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2) + "\n"
+
+    def next_version(self, *, by: str, reason: str, **changes: Any) -> Manifest:
+        """The record's next version: one more, saying who made it and why, whatever it changes. The one way every
+        new version is made (correction, signature upkeep, longer retention, a fuller capture), so none of them
+        carries the previous version's author forward as its own."""
+        carried = {} if "corrected_by" in self.model_fields_set else {  # written before the field: say it now
+            "corrected_by": self.changed_by if self.fields_corrected else ""}
+        return self.model_copy(update={**carried, **changes, "version": self.version + 1, "change_reason": reason,
+                                       "changed_by": by})
+
+    @property
+    def fields_corrected(self) -> bool:
+        """Whether a person's correction stands in the fields. A manifest written before `corrected_by` existed
+        says so only by being a later version a person made (then it was a correction or a retention change)."""
+        if "corrected_by" in self.model_fields_set:
+            return bool(self.corrected_by)
+        return bool(self.changed_by and self.change_reason and self.version > 1)
 
     @property
     def needs_review(self) -> bool:

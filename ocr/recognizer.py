@@ -10,9 +10,10 @@ values rest on Tesseract and the paper's own repetitions alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # only annotations: commands that never read a page do not load numpy
+    import numpy as np
 
 FIGURES = "0123456789"
 

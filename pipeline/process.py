@@ -64,6 +64,15 @@ from pipeline.duplicates import Reading as CaptureReading
 from pipeline.fields import extract
 from pipeline.intake import RejectedInput, SourceDocument, file_sha256, open_document
 from pipeline.learned_labels import learned_for
+
+# Re-exported: what became of a file is named from here by the flows, the command line and the tests.
+from pipeline.outcomes import ACCEPTED as ACCEPTED
+from pipeline.outcomes import ALREADY_ARCHIVED as ALREADY_ARCHIVED
+from pipeline.outcomes import DUPLICATE_CAPTURE as DUPLICATE_CAPTURE
+from pipeline.outcomes import NOT_PROCESSED as NOT_PROCESSED
+from pipeline.outcomes import QUARANTINED as QUARANTINED
+from pipeline.outcomes import STOPPED as STOPPED
+from pipeline.outcomes import DocumentResult as DocumentResult
 from pipeline.quarantine import quarantine
 from pipeline.review import MIN_DPI, review_notes
 from pipeline.second_reading import FigureReading, second_readings
@@ -77,27 +86,7 @@ from signing.verify import verify_pdf
 
 log = logging.getLogger(__name__)
 
-ACCEPTED = "accepted"
-ALREADY_ARCHIVED = "already_archived"
-DUPLICATE_CAPTURE = "duplicate_capture"  # another capture of a paper already archived: linked to that record
-QUARANTINED = "quarantined"
-STOPPED = "stopped"  # hit a condition that stops the whole batch (full disk, archive unreachable): not processed
-NOT_PROCESSED = "not_processed"  # left alone because the batch stopped before its turn
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
-
-
-@dataclass
-class DocumentResult:
-    source: str
-    outcome: str
-    pages: int = 0
-    result_code: str | None = None
-    type_name: str | None = None
-    needs_review: bool = False  # a reviewer must check its fields
-    needs_rescan: bool = False  # the digitisation team must scan the paper again
-    reason: str | None = None  # Vietnamese: why quarantined, linked, or made a record's next version
-    seconds: float = 0.0
-    stages: dict[str, float] = field(default_factory=dict)
 
 
 class DuplicateCapture(Exception):
@@ -482,14 +471,15 @@ def _as_next_version(new: Manifest, old: Manifest, reason: str, by: Actor) -> Ma
     version (and its original) kept. What a person corrected on the earlier version stands; a retention already
     longer than the new reading's stays."""
     keep: dict[str, object] = {}
-    if old.changed_by and old.change_reason and old.version > 1:  # a reviewer's word outweighs a new reading
+    if old.fields_corrected:  # a reviewer's word outweighs a new reading
         keep = {"classification": old.classification, "procedure_code": old.procedure_code, "fields": old.fields,
-                "persons": old.persons, "review": [], "evidence": {}}
+                "persons": old.persons, "review": [], "evidence": {},
+                "corrected_by": old.corrected_by or old.changed_by}  # the latter: written before the field
     longer = old.retention.retain_until is None or (new.retention.retain_until is not None
                                                     and old.retention.retain_until > new.retention.retain_until)
-    return new.model_copy(update={
-        "content_hash": old.content_hash, "version": old.version + 1, "change_reason": reason,
-        "changed_by": by.identity, "retention": old.retention if longer else new.retention, **keep})
+    return new.model_copy(update={"version": old.version}).next_version(
+        by=by.identity, reason=reason, content_hash=old.content_hash,
+        retention=old.retention if longer else new.retention, **keep)
 
 
 def file_entry(name: str, data: bytes, media_type: str) -> FileEntry:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.audit_log import WRITE, AuditLog
 from archive.backends import STORES, StoreSite
@@ -32,7 +32,9 @@ from indexer.outbox import Outbox
 from ocr.recognizer import LineRecognizer, NoReader
 from pipeline.config import Settings, load_settings
 from pipeline.in_flight import InFlight
-from signing.sign import DocumentSigner
+
+if TYPE_CHECKING:
+    from signing.sign import DocumentSigner  # pyHanko: 1.5 s to import, loaded when a document is signed
 
 PRIVATE_UMASK = 0o027  # what a data directory's files are made with: folders 0750, files 0640 (keys 0600)
 
@@ -69,6 +71,8 @@ class Services:
         with self._lock:
             signer = self._signers.get(operator.identity)
             if signer is None:
+                from signing.sign import DocumentSigner
+
                 signing = self.settings.signing
                 signer = self._signers[operator.identity] = DocumentSigner(signing, signing.officer(operator.identity,
                                                                                                  operator.name))

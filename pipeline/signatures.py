@@ -116,9 +116,8 @@ def _apply(services: Services, by: Actor, manifest: Manifest, action: str, chang
         files = {role: services.archive.read(manifest, role) for role in manifest.files}
         files[SIGNED_PDF] = updated
         entry = manifest.files[SIGNED_PDF]
-        new = manifest.model_copy(update={
-            "version": manifest.version + 1, "change_reason": reason, "signature": signature,
-            "files": {**manifest.files, SIGNED_PDF: file_entry(entry.name, updated, entry.media_type)}})
+        new = manifest.next_version(by=by.identity, reason=reason, signature=signature, files={
+            **manifest.files, SIGNED_PDF: file_entry(entry.name, updated, entry.media_type)})
         services.store_record(new, files, reason, by, change=action)
     except NotConfigured:
         raise

@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -25,7 +26,14 @@ from service.permissions import require
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()  # argon2id
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # checked against when the account does not exist: same time taken
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the account does not exist: the same time taken. Made on first use (hashing costs a
+    fifth of a second, which every command importing this module would otherwise pay)."""
+    return _hasher.hash(secrets.token_hex(16))
+
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,7 @@ def check_local_password(services: Services, username: str, password: str) -> Ac
     not the account exists, so timing does not tell which usernames exist)."""
     row = connect(services.settings.keys_dir).execute(
         "SELECT password_hash, disabled_at FROM accounts WHERE username = ?", (username,)).fetchone()
-    stored, disabled = (row[0], row[1]) if row else (_DUMMY_HASH, "x")
+    stored, disabled = (row[0], row[1]) if row else (_dummy_hash(), "x")
     try:
         _hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

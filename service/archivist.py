@@ -105,8 +105,7 @@ def extend_retention(services: Services, actor: Actor, result_code: str, until: 
                              f"chỉ gia hạn được tới một ngày sau đó.")
     longer = held.model_copy(update={"retain_until": until, "years": 0 if until is None else held.years})
     files = {role: services.archive.read(current, role) for role in current.files}
-    extended = current.model_copy(update={"version": current.version + 1, "change_reason": why,
-                                          "changed_by": actor.identity, "retention": longer})
+    extended = current.next_version(by=actor.identity, reason=why, retention=longer)
     services.store_record(extended, files, why, actor, change="retention",
                           retain_until=until.isoformat() if until else "permanent",
                           previous_until=held.retain_until.isoformat())

@@ -23,7 +23,7 @@ from typing import Any
 
 from archive.objects import ArchiveError, ObjectExists
 from domain.actor import Actor
-from pipeline.process import ACCEPTED, QUARANTINED, STOPPED, DocumentResult
+from pipeline.outcomes import ACCEPTED, QUARANTINED, STOPPED, DocumentResult
 from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound, Refused
 from service.permissions import require

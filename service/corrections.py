@@ -105,13 +105,11 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
         raise InvalidRequest(e.code, f"Không ký lại được bản sao: {e.vietnamese}") from e
     files[SIGNED_PDF] = signed.data
     entry = current.files[SIGNED_PDF]
-    corrected = current.model_copy(update={
-        "version": current.version + 1, "change_reason": why, "changed_by": actor.identity,
-        "classification": classification, "procedure_code": procedure, "fields": fields,
-        "persons": persons, "review": [],
-        "retention": retention,
-        "signature": checked_signature(signed, services, development=signer.development),
-        "files": {**current.files, SIGNED_PDF: file_entry(entry.name, signed.data, entry.media_type)}})
+    corrected = current.next_version(
+        by=actor.identity, reason=why, corrected_by=actor.identity, classification=classification,
+        procedure_code=procedure, fields=fields, persons=persons, review=[], retention=retention,
+        signature=checked_signature(signed, services, development=signer.development),
+        files={**current.files, SIGNED_PDF: file_entry(entry.name, signed.data, entry.media_type)})
     services.store_record(corrected, files, why, actor, change="correction", changed=changes.described(),
                           previous_version=current.version)
     index_record(corrected, services)

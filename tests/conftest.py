@@ -127,7 +127,6 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
     worker (that one too) works on a copy of its own, its index rebuilt from its archive: tests write audit events
     into it, and the index names each record's place."""
     import fcntl
-    import shutil
 
     data = tmp_path_factory.mktemp("e2e") / "data"
     if "PYTEST_XDIST_WORKER" not in os.environ:
@@ -140,7 +139,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Ingested:
             report = _ingest_samples(shared / "data")
             (shared / "report.json").write_text(json.dumps({"summary": report.summary,
                                                             "documents": report.documents}), encoding="utf-8")
-    shutil.copytree(shared / "data", data, symlinks=True)
+    copy_data_dir(shared / "data", data)
     status, out = run_cli("reindex", "--data-dir", data)  # the index says where each record lies: here
     assert status == 0, out
     kept = json.loads((shared / "report.json").read_text(encoding="utf-8"))
@@ -157,11 +156,23 @@ def _ingest_samples(data: Path) -> Ingested:
 @pytest.fixture
 def services(ingested: Ingested, tmp_path: Path) -> Any:
     """The backends of a private copy of the sample set digitised once (the session's `ingested`)."""
-    import shutil
-
     from pipeline.config import load_settings
     from pipeline.services import open_services
 
     data = tmp_path / "data"
-    shutil.copytree(ingested.data_dir, data, symlinks=True)
+    copy_data_dir(ingested.data_dir, data)
     return open_services(load_settings(data))
+
+
+def copy_data_dir(source: Path, target: Path) -> None:
+    """A copy of a data directory that tests may be using: a SQLite database's -wal and -shm files go when its last
+    connection closes (its content then in the database file), so a copy that met one going is made again."""
+    import shutil
+
+    for _ in range(5):
+        try:
+            shutil.copytree(source, target, symlinks=True)
+            return
+        except shutil.Error:
+            shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, symlinks=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from pipeline.services import open_services
 from sample_scans import variety
 from service.accounts import add_user
 from service.archivist import request_disposal
-from tests.conftest import OPERATOR, REPO, SAMPLES, Ingested, free_port
+from tests.conftest import OPERATOR, REPO, SAMPLES, Ingested, copy_data_dir, free_port
 from tests.pipeline.test_archivist import schedule_with_short_decisions
 from tests.portal import browser
 from tests.service import oidc_server
@@ -49,7 +48,7 @@ def portal(ingested: Ingested, tmp_path_factory: pytest.TempPathFactory) -> Iter
     provider for citizens, and `sohoa serve` on it."""
     root = tmp_path_factory.mktemp("portal")
     data = root / "data"
-    shutil.copytree(ingested.data_dir, data, symlinks=True)
+    copy_data_dir(ingested.data_dir, data)
     port = free_port()
     provider_ctx = None
     sso = ""

@@ -1,0 +1,31 @@
+"""A clerk's `sohoa lookup` answers in well under a second because the command line loads the heavy parts (OpenCV,
+Tesseract's wrapper, pyHanko, Prefect, numpy) only for the commands that use them: each of those costs from a
+tenth of a second to over one to import, and pyHanko's import printed a deprecation warning to the clerk."""
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+HEAVY = ("cv2", "pytesseract", "pyhanko", "prefect", "numpy", "onnxruntime", "pikepdf", "pdfplumber")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = f"import json, sys\n{code}\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    run = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", probe], capture_output=True,
+                         text=True, cwd=REPO, check=False, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return list(json.loads(run.stdout.strip().splitlines()[-1]))
+
+
+def test_the_command_line_loads_none_of_the_heavy_parts_before_a_command_needs_them() -> None:
+    assert _loaded_after("import cli.main; cli.main.build_parser()") == []
+
+
+def test_a_lookup_loads_none_of_them(tmp_path: object) -> None:
+    code = ("import contextlib, io\nfrom cli.main import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main(['lookup', '--citizen', '064086927066', '--data-dir', {str(tmp_path)!r}, '--actor', 'clerk-01',"
+            " '--purpose', 'Tiếp nhận hồ sơ'])")
+    assert _loaded_after(code) == []
