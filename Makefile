@@ -11,7 +11,7 @@ TEST_APT_PACKAGES := chromium postgresql
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 
-.PHONY: install system-packages test-packages apt demo test lint audit samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api bench-portal bench-scale clean
+.PHONY: install system-packages test-packages apt demo test test-fast lint audit samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api bench-portal bench-scale clean
 
 system-packages:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
@@ -62,6 +62,11 @@ tests/node/node_modules: tests/node/package-lock.json
 # takes about half the time. `pytest <path>` alone runs in one process, as usual.
 test: lint tests/node/node_modules test-packages
 	$(BIN)/pytest -n auto --dist loadfile
+
+# The loop while writing code: no server started, no document digitised (tests marked slow left out; see
+# SLOW_FIXTURES in tests/conftest.py). Lint and the full suite still decide.
+test-fast: install test-packages
+	$(BIN)/pytest -n auto --dist loadfile -m "not slow" -q
 
 # Known vulnerabilities in the installed Python packages (pip-audit asks PyPI's advisory data): run where pypi.org
 # answers JSON queries. Not part of `make test`: this machine's package mirror has no advisory data, and a new

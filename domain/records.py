@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 MANIFEST_SCHEMA = "sohoa.record/1"
 # Notes about the capture, not the fields: a page under 200 dpi (NĐ 30/2020), a fax, a page too poor to read. They ask
@@ -17,14 +17,21 @@ MANIFEST_SCHEMA = "sohoa.record/1"
 CAPTURE_NOTES = frozenset({"low_resolution", "fax_capture", "low_ocr_confidence"})
 
 
-class Note(BaseModel):
+class _Model(BaseModel):
+    """Validation schemas are built when a model is first used, not when this module is imported: a lookup, which
+    reads the index and never a manifest, does not pay for them (a fifth of a second at every command)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Note(_Model):
     """A reason a person should look at the record: a stable code and the Vietnamese sentence shown to them."""
 
     code: str
     message: str
 
 
-class Person(BaseModel):
+class Person(_Model):
     role: str
     name: str | None = None
     dob: date | None = None
@@ -36,7 +43,7 @@ class Person(BaseModel):
     handwritten: list[str] = Field(default_factory=list)  # fields read off values filled in by hand (name, dob…)
 
 
-class FieldReading(BaseModel):
+class FieldReading(_Model):
     """One reading of a field's value: which reader gave it, where on the paper, how surely."""
 
     reader: str  # "tesseract", "ppocr-v4" (the second reader of figures), "text_layer"
@@ -50,7 +57,7 @@ class FieldReading(BaseModel):
     box: list[int] = Field(default_factory=list)  # left, top, right, bottom on that page's image
 
 
-class FieldEvidence(BaseModel):
+class FieldEvidence(_Model):
     """Why a value is believed or doubted: the readings of it, and whether two independent ones agree."""
 
     value: str | None
@@ -59,7 +66,7 @@ class FieldEvidence(BaseModel):
     readings: list[FieldReading] = Field(default_factory=list)
 
 
-class Classification(BaseModel):
+class Classification(_Model):
     type_id: str | None
     type_name: str | None
     confidence: float
@@ -68,7 +75,7 @@ class Classification(BaseModel):
     runner_up: str | None = None
 
 
-class DocumentFields(BaseModel):
+class DocumentFields(_Model):
     number: str | None = None  # số và ký hiệu
     issue_date: date | None = None
     issuer: str | None = None
@@ -77,7 +84,7 @@ class DocumentFields(BaseModel):
     validity_note: str = ""
 
 
-class FileEntry(BaseModel):
+class FileEntry(_Model):
     name: str
     sha256: str
     size: int
@@ -87,7 +94,7 @@ class FileEntry(BaseModel):
 DpiSource = Literal["image", "estimated", "assumed"]  # the file's own figure, told by the text's size, or the default
 
 
-class PageInfo(BaseModel):
+class PageInfo(_Model):
     index: int
     width: int
     height: int
@@ -107,7 +114,7 @@ class PageInfo(BaseModel):
     sheet: list[list[int]] = Field(default_factory=list)  # a photo: the sheet's corners found in it, then flattened
 
 
-class SignatureInfo(BaseModel):
+class SignatureInfo(_Model):
     """The agency's signature (signer, certificate, time) and what the e-copy's signatures reached together."""
 
     signer: str
@@ -124,7 +131,7 @@ class SignatureInfo(BaseModel):
     problems: list[str] = Field(default_factory=list)  # why the target level was not reached (Vietnamese)
 
 
-class ArrivedSignature(BaseModel):
+class ArrivedSignature(_Model):
     """A signature the file came with (an e-signed decision): whose, when, where its chain ends, and whether that end
     is among the roots this system trusts. The original keeps it; the agency does not vouch for it."""
 
@@ -139,7 +146,7 @@ class ArrivedSignature(BaseModel):
     problems: list[str] = Field(default_factory=list)  # Vietnamese
 
 
-class TextLayerCheck(BaseModel):
+class TextLayerCheck(_Model):
     """Why a PDF's own text layer was read as it is, or put aside and the pages OCR'd (`pipeline.text_layer`)."""
 
     trusted: bool
@@ -152,7 +159,7 @@ class TextLayerCheck(BaseModel):
     note: str = ""
 
 
-class Retention(BaseModel):
+class Retention(_Model):
     class_id: str
     label: str
     years: int  # 0 = permanent
@@ -160,7 +167,7 @@ class Retention(BaseModel):
     mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"  # the Object Lock mode its files are stored with
 
 
-class Manifest(BaseModel):
+class Manifest(_Model):
     schema_id: str = Field(default=MANIFEST_SCHEMA, alias="schema")
     version: int = 1  # a corrected record is stored as a new version beside the old ones, never over them
     change_reason: str = ""  # why this version replaced the one before
@@ -188,7 +195,7 @@ class Manifest(BaseModel):
     tools: dict[str, str]
     ingested_at: datetime
 
-    model_config = {"populate_by_name": True}
+    model_config = ConfigDict(defer_build=True, populate_by_name=True)
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2) + "\n"

@@ -42,6 +42,34 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["SOHOA_OCR_CACHE"] = str(Path(config.rootpath) / ".pytest_cache" / "tesseract")
 
 
+# What makes a test slow: a server it starts, or documents it digitises (real Tesseract, real signatures). The fast
+# loop (`make test-fast`: pytest -m "not slow") runs the rest: rules, parsers, formats, the archive and index on
+# the embedded defaults, the role table, in about a minute.
+SLOW_FIXTURES = frozenset({"ingested", "services", "s3_server", "prefect_server", "pki", "provider", "archived",
+                           "portal", "desk", "machines", "small_archive", "loaded"})
+
+
+# Files whose tests digitise, sign or read real pages with Tesseract themselves (measured: each over 3 s in all).
+SLOW_FILES = frozenset({
+    "flows/", "reliability/test_batch.py", "reliability/test_bombs.py", "reliability/test_active_content.py",
+    "reliability/test_concurrency_and_crashes.py", "signing/", "ocr/test_real_orientation.py",
+    "ocr/test_tesseract.py", "ocr/test_sideways.py", "ocr/test_page_finder.py", "ocr/test_preprocess.py",
+    "ocr/test_tesseract_cache.py", "portal/test_batches.py", "portal/test_signin.py", "pipeline/test_duplicates.py",
+    "pipeline/test_signatures.py", "pipeline/test_forms.py", "pipeline/test_archivist.py", "pipeline/test_variety.py",
+    "pipeline/test_phone_photos.py", "pipeline/test_fuller_capture.py", "pipeline/test_learned_labels.py",
+    "pipeline/test_real_figures.py", "sample_scans/test_generate.py", "archive/test_minio_backend.py",
+    "indexer/test_outbox.py"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        where = item.nodeid.removeprefix("tests/")
+        if (names & SLOW_FIXTURES or "seaweedfs" in item.nodeid or item.get_closest_marker("e2e")
+                or any(where.startswith(f) for f in SLOW_FILES)):
+            item.add_marker(pytest.mark.slow)
+
+
 def truths() -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
 
