@@ -107,8 +107,8 @@ def people_in(persons: Iterable[_PersonOnRecord]) -> set[str]:
 
 def _guessing_refusal(auth_limit: int) -> TooMany:
     return TooMany("too_many_unknown_codes", f"Đã hỏi {auth_limit} mã kết quả không có trong kho (hoặc không thuộc "
-                   "quyền xem của tài khoản) trong một giờ: việc xem hồ sơ theo mã tạm dừng đến hết giờ; cán bộ lưu "
-                   "trữ đã được báo.", 3600 - int(clock() % 3600))
+                   "quyền xem của tài khoản) trong một giờ: việc xem hồ sơ theo mã tạm dừng (tối đa một giờ); cán bộ "
+                   "lưu trữ đã được báo.", 3600)
 
 
 def _unknown_in_last_hour(services: Services, actor: Actor) -> int:
@@ -136,11 +136,16 @@ def note_unknown(services: Services, actor: Actor, asked: str) -> None:
         return
     minute = int(clock() // 60)
     conn = connect(services.settings.keys_dir)
-    conn.execute("INSERT INTO unknown_codes VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
-                 (actor.identity, minute))
-    conn.execute("DELETE FROM unknown_codes WHERE identity = ? AND minute <= ?", (actor.identity, minute - 60))
+    conn.execute("BEGIN IMMEDIATE")  # the count and the check as one step: the alert is logged once, by the ask
+    try:                             # that reached the limit, even among concurrent ones
+        conn.execute("INSERT INTO unknown_codes VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
+                     (actor.identity, minute))
+        conn.execute("DELETE FROM unknown_codes WHERE identity = ? AND minute <= ?", (actor.identity, minute - 60))
+        asked_in_vain = _unknown_in_last_hour(services, actor)
+    finally:
+        conn.execute("COMMIT")
     limit = auth_settings(services).unknown_codes_per_hour
-    if _unknown_in_last_hour(services, actor) == limit:
+    if asked_in_vain == limit:
         services.log(actor, "access.alert", None, "Cảnh báo truy cập bất thường", reason="unknown_codes",
                      count=limit, last_asked=asked[:64])
         raise _guessing_refusal(limit)

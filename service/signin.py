@@ -39,6 +39,7 @@ def _claim_attempt(services: Services, auth: AuthSettings, username: str, source
             times = [at for (at,) in conn.execute(query, (*args, since))]
             if len(times) >= limit:
                 return max(1, int(times[-limit] + auth.lockout_seconds - now) + 1), code, now
+        conn.execute("DELETE FROM signin_failures WHERE username = ? AND at <= ?", (username, since))  # spent
         conn.execute("INSERT INTO signin_failures VALUES (?, ?, ?)", (username, source, now))
         return 0, "", now
     finally:
