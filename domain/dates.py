@@ -9,10 +9,12 @@ month that cannot exist gives None rather than a guess.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta, timezone
 
 from domain.personal_number import digits_only
 from domain.text import fold
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # the records' own times: signing, ingest, the day a lookup judges
 
 _NUM = r"[0-9oil]{1,4}"  # matched against folded (lower-case) text
 LONG_DATE = re.compile(rf"ngay\s*(?:mung\s*)?({_NUM})\s*thang\s*({_NUM})\s*nam\s*({_NUM})")

@@ -34,6 +34,7 @@ from archive.retention import retention_of
 from domain.actor import Actor
 from domain.catalogue import Validity
 from domain.codes import dossier_code_of, dossier_prefix, result_code
+from domain.dates import VIETNAM
 from domain.records import (
     DocumentFields,
     DpiSource,
@@ -81,7 +82,7 @@ from pipeline.verification import qr_facts
 from signing.arrived import OUR_FIELDS, arrived_signatures
 from signing.identity import SigningKeyError, verification_roots
 from signing.settings import LEVELS
-from signing.sign import PYHANKO_PRODUCER, VIETNAM, SignedPdf
+from signing.sign import PYHANKO_PRODUCER, SignedPdf
 from signing.verify import verify_pdf
 
 log = logging.getLogger(__name__)

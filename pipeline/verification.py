@@ -19,6 +19,7 @@ from datetime import date, datetime
 
 from archive.base import SIGNED_PDF, ArchiveError, RecordArchive
 from domain.catalogue import Catalogue
+from domain.dates import VIETNAM
 from domain.names import masked
 from domain.records import Classification, DocumentFields, Manifest, Person
 from domain.validity import status_on
@@ -26,7 +27,7 @@ from ocr.active_content import active_content, web_links
 from pipeline.config import Settings
 from signing.identity import verification_roots
 from signing.qr import SCOPES, QrFacts, parse_qr, read_qr
-from signing.sign import VIETNAM, signature_values
+from signing.sign import signature_values
 from signing.verify import VerificationReport, claims_sohoa_fields, pdf_part, verify_pdf
 
 RESULT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}-[^/?&#\s]+")

@@ -31,6 +31,7 @@ from pyhanko.sign import signers
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
+from signing.certificates import load_certificates
 from signing.settings import KeySpec, SigningSettings
 
 DEV_P12 = "dev-agency.p12"
@@ -220,8 +221,6 @@ def _load_pkcs11(spec: KeySpec) -> LoadedKey:
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
-    from signing.verify import load_certificates
-
     module = spec.pkcs11_module
     assert module is not None
     if not module.is_file():
@@ -269,8 +268,6 @@ def verification_roots(settings: SigningSettings) -> list[Path]:
 
 def validation_context(settings: SigningSettings, *, fetch: bool | None = None) -> ValidationContext:
     """Trust in this data directory's roots; with fetching, OCSP and CRLs are fetched and must answer."""
-    from signing.verify import load_certificates
-
     fetching = settings.revocation_fetch if fetch is None else fetch
     return ValidationContext(trust_roots=load_certificates(verification_roots(settings)), allow_fetching=fetching,
                              revocation_mode="hard-fail" if fetching else "soft-fail",

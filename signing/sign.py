@@ -33,7 +33,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,6 +60,7 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
 )
 
+from domain.dates import VIETNAM
 from domain.text import fold, squash
 from signing.fonts import preset_font, stamp_font
 from signing.identity import LoadedKey, SigningKeyError, load_key, validation_context
@@ -70,7 +71,6 @@ from signing.timestamp_field import AppearedTimeStamper, add_empty_appearance
 
 __all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf", "level_at_least"]
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 logger = logging.getLogger(__name__)
 MM = 72 / 25.4
 AGENCY_BOX = (80 * MM, 15 * MM)

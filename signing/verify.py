@@ -23,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -39,10 +38,11 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from domain.dates import VIETNAM
+from signing.certificates import load_certificates as load_certificates  # named from here by callers
 from signing.identity import certificate_sha256, revocation_fetchers
 from signing.page_changes import changed_pages
 from signing.quiet import quiet_pyhanko
-from signing.sign import VIETNAM
 
 quiet_pyhanko()
 
@@ -102,17 +102,6 @@ def display_name(name: asn1_x509.Name) -> str:
     native = name.native
     parts = [native.get("common_name"), native.get("organization_name")]
     return " — ".join(str(p) for p in parts if p) or name.human_friendly
-
-
-def load_certificates(paths: Sequence[Path]) -> list[asn1_x509.Certificate]:
-    certs: list[asn1_x509.Certificate] = []
-    for path in paths:
-        data = path.read_bytes()
-        if pem.detect(data):
-            certs.extend(asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True))
-        else:
-            certs.append(asn1_x509.Certificate.load(data))
-    return certs
 
 
 def chain_top(sig: EmbeddedPdfSignature) -> str:

@@ -18,10 +18,10 @@ from pyhanko_certvalidator import ValidationContext
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, RecordArchive
 from archive.filesystem import FilesystemObjects
 from domain.codes import is_dossier_code
+from domain.dates import VIETNAM
 from domain.records import Manifest
 from domain.text import nfc
 from indexer.sqlite import SqliteIndex
-from signing.sign import VIETNAM
 from signing.verify import load_certificates
 from tests.conftest import ARCHIVIST, CLERK, OPERATOR, SAMPLES, Ingested, run_cli
 from tests.ocr.test_pdfa import assert_pdfa_2b_structure

@@ -43,3 +43,43 @@ def test_no_package_imports_upward(package: str) -> None:
 
 def test_the_command_line_is_its_own_package() -> None:
     assert not list((REPO / "pipeline").glob("cli*.py"))  # floor 5, above the use cases (FLOORS says who imports it)
+
+
+def _module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(REPO).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+def _modules_imported(path: Path, ours: set[str]) -> set[str]:
+    """Every module of ours this file imports, at its top or inside a function, `from a.b import c` naming a.b (and
+    a.b.c when c is a module)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found & ours
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """An import circle, even through a function-level import, means two modules that are one: it hides which
+    holds what (signing.identity, signing.verify and signing.sign were one such circle)."""
+    paths = {_module_name(p): p for package in FLOORS for p in (REPO / package).rglob("*.py")}
+    graph = {name: sorted(_modules_imported(path, set(paths)) - {name}) for name, path in paths.items()}
+    circles: list[str] = []
+    done: set[str] = set()
+
+    def walk(module: str, trail: list[str]) -> None:  # depth first; a module met again on the trail closes a circle
+        if module in trail:
+            circles.append(" -> ".join([*trail[trail.index(module):], module]))
+            return
+        if module in done:
+            return
+        for imported in graph[module]:
+            walk(imported, [*trail, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        walk(module, [])
+    assert circles == []
