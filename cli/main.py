@@ -82,7 +82,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     if not folder.is_dir():
         raise UsageError(f"Không có thư mục {folder}")
     configure_prefect(settings.prefect_home)  # in the data directory: two never share a run database
-    from flows.ingest import list_scans, run_ingest  # after configure_prefect: Prefect reads its settings on import
+    from flows.batch_runner import ingest_runner
+    from flows.ingest import list_scans  # after configure_prefect: Prefect reads its settings on import
     from pipeline.process import (
         ACCEPTED,
         ALREADY_ARCHIVED,
@@ -132,9 +133,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
             stopped.append(result)
 
     with progress:
-        results = run_batch(batch, scans, lambda paths, each: run_ingest(paths, settings.data_dir, workers,
-                                                                        operator.identity, each),
-                            on_result) if scans else []
+        run = ingest_runner(settings.data_dir, workers, operator)
+        results = run_batch(batch, scans, run, on_result) if scans else []
     if not scans:
         batch.finished()
     elapsed = time.perf_counter() - started

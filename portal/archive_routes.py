@@ -1,13 +1,12 @@
 """The archivist's calls (legal holds, retention, disposition, audit reports) and ingest batches."""
 
-from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from flows.batch_runner import ingest_runner, scans_in
 from portal.callers import Caller, ServicesDep
 from service.archivist import (
     approve_disposal,
@@ -120,19 +119,9 @@ def reuse_endpoint(actor: Caller, services: ServicesDep, since: date | None = No
 
 @router.post("/batches", status_code=202, summary="digitise a folder on the server, in the background")
 def submit_endpoint(body: BatchRequest, actor: Caller, services: ServicesDep) -> dict[str, Any]:
-    data_dir, workers = services.settings.data_dir, services.settings.workers
-
-    def scans_in(folder: Path) -> Sequence[Path]:
-        from flows.ingest import list_scans  # Prefect is loaded only once an allowed caller sends a batch
-
-        return list_scans(folder).scans
-
-    def run(scans: Sequence[Path], on_result: Any) -> Any:
-        from flows.ingest import run_ingest
-
-        return run_ingest(list(scans), data_dir, workers, actor.identity, on_result)
-
-    return submit_batch(services, actor, body.folder, scans_in, run).as_json()
+    settings = services.settings
+    return submit_batch(services, actor, body.folder, scans_in,
+                        ingest_runner(settings.data_dir, settings.workers, actor)).as_json()
 
 
 @router.get("/batches", summary="the newest ingest batches and their progress")

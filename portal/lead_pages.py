@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from domain.actor import Actor
+from flows.batch_runner import ingest_runner, scans_in
 from pipeline.services import Services
 from portal.charts import bar_chart, percent
 from portal.pages import check_csrf, render, services_of, signed_in
@@ -67,11 +68,8 @@ def _safe_name(name: str) -> str:
 
 
 def _start(services: Services, actor: Actor, folder: str) -> Batch:
-    from flows.ingest import list_scans, run_ingest  # Prefect is loaded only once a batch is sent
-
-    data_dir, workers = services.settings.data_dir, services.settings.workers
-    return submit_batch(services, actor, folder, lambda f: list_scans(f).scans,
-                        lambda scans, on_result: run_ingest(scans, data_dir, workers, actor.identity, on_result))
+    settings = services.settings
+    return submit_batch(services, actor, folder, scans_in, ingest_runner(settings.data_dir, settings.workers, actor))
 
 
 @router.post("/tien-do/lo")
