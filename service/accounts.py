@@ -35,7 +35,6 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_hex(16))
 
 
-
 @dataclass(frozen=True)
 class Account:
     username: str
@@ -176,10 +175,10 @@ def change_password(services: Services, actor: Actor, old: str, new: str, *, kee
     _check_password(new)
     if new == old:
         raise InvalidRequest("same_password", "Mật khẩu mới phải khác mật khẩu cũ.")
-    connect(services.settings.keys_dir).execute(
-        "UPDATE accounts SET password_hash = ?, must_change = 0 WHERE username = ?",
-        (_hasher.hash(new), actor.identity))
-    connect(services.settings.keys_dir).execute(
+    conn = connect(services.settings.keys_dir)
+    conn.execute("UPDATE accounts SET password_hash = ?, must_change = 0 WHERE username = ?",
+                 (_hasher.hash(new), actor.identity))
+    conn.execute(
         "DELETE FROM sessions WHERE identity = ? AND source = 'local' AND csrf != ?",
         (actor.identity, keep_session_csrf))
     services.log(actor, "user.password", None, "Đổi mật khẩu")

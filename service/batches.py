@@ -232,8 +232,7 @@ def submit_batch(services: Services, actor: Actor, folder: str, list_scans: Call
     if not path.is_dir():
         raise InvalidRequest("no_folder", f"Không có thư mục {folder} trên máy chủ (cần đường dẫn tuyệt đối)")
     data_dir = services.settings.data_dir.resolve()
-    if inbox not in path.resolve().parents and (
-            path.resolve() == data_dir or data_dir in path.resolve().parents or path.resolve() in data_dir.parents):
+    if inbox not in where.parents and (where == data_dir or data_dir in where.parents or where in data_dir.parents):
         raise InvalidRequest("folder_holds_data", f"Thư mục {folder} chứa hoặc nằm trong thư mục dữ liệu của sohoa "
                              "(kho lưu trữ, khóa): không số hóa lại chính kho lưu trữ.")
     scans = list(list_scans(path))

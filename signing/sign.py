@@ -69,7 +69,7 @@ from signing.qr_stamp import FixedMaskQRStampStyle
 from signing.settings import LEVELS, Level, Officer, Role, SigningSettings
 from signing.timestamp_field import AppearedTimeStamper, add_empty_appearance
 
-__all__ = ["PYHANKO_PRODUCER", "VIETNAM", "DocumentSigner", "SignedPdf", "level_at_least"]
+__all__ = ["PYHANKO_PRODUCER", "DocumentSigner", "SignedPdf", "level_at_least"]
 
 logger = logging.getLogger(__name__)
 MM = 72 / 25.4
