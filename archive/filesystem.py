@@ -17,12 +17,14 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 from archive.objects import (
@@ -132,16 +134,38 @@ class FilesystemObjects:
                                    "content_type": content_type, "size": len(data), "lock": _lock_json(lock),
                                    "legal_hold": False}
         try:
-            self._put(path, key, data, digest, meta)
+            self._put(path, key, lambda f: f.write(data), digest, meta)
         except OSError as e:  # a full or read-only disk: the batch must stop, with words, and nothing half-written
             raise ArchiveUnavailable(f"Không ghi được vào kho lưu trữ tại {self.root}: {os_error_vi(e)}.") from e
 
-    def _put(self, path: Path, key: str, data: bytes, digest: str, meta: dict[str, object]) -> None:
+    def copy(self, source: str, key: str, metadata: Mapping[str, str], lock: Lock | None = None,
+             content_type: str = "application/octet-stream") -> None:
+        """The file is copied by the kernel from the source's file (no bytes through Python); its digest is the
+        source's, as its sidecar records it."""
+        origin = self.path(source)
+        info = self.stat(source)
+        if info is None or info.sha256 is None:
+            raise KeyError(source)
+        meta: dict[str, object] = {"metadata": {**{k.lower(): v for k, v in metadata.items()}, "sha256": info.sha256},
+                                   "content_type": content_type, "size": info.size, "lock": _lock_json(lock),
+                                   "legal_hold": False}
+
+        def fill(f: BinaryIO) -> None:
+            with origin.open("rb") as src:
+                shutil.copyfileobj(src, f)
+
+        try:
+            self._put(self.path(key), key, fill, info.sha256, meta)
+        except OSError as e:
+            raise ArchiveUnavailable(f"Không ghi được vào kho lưu trữ tại {self.root}: {os_error_vi(e)}.") from e
+
+    def _put(self, path: Path, key: str, fill: Callable[[BinaryIO], object], digest: str,
+             meta: dict[str, object]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.root / STAGING / uuid.uuid4().hex
         try:
             with tmp.open("xb") as f:
-                f.write(data)
+                fill(f)
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, OBJECT_MODE)

@@ -130,6 +130,12 @@ class ObjectStore(Protocol):
         """Store `data` under a new key. Storing the same bytes again is a no-op (a re-run after a crash);
         other bytes under an existing key raise ObjectExists."""
 
+    def copy(self, source: str, key: str, metadata: Mapping[str, str], lock: Lock | None = None,
+             content_type: str = "application/octet-stream") -> None:
+        """Store under a new key the bytes of the object at `source`, inside the store (a server-side copy on S3):
+        a new version of a record carries its unchanged files this way. The write-once rule of `put` holds: the
+        same bytes again are a no-op, other bytes raise ObjectExists; KeyError if `source` does not exist."""
+
     def get(self, key: str) -> bytes:
         """The object's bytes; KeyError if there is none."""
 

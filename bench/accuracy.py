@@ -402,13 +402,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="sohoa-accuracy-") as tmp:
         work = Path(tmp)
+        from context.services import services_for
+        from context.settings import load_settings
         from domain.catalogue import DEFAULT_REQUIRED
         from pipeline.classify import classify
-        from pipeline.config import load_settings
         from pipeline.fields import extract
         from pipeline.intake import file_sha256
         from pipeline.process import ACCEPTED, digitise
-        from pipeline.services import services_for
 
         services = services_for(str(work / "data"))
         photos = services_for(str(work / "photos"))  # the same papers as the samples: another office's archive

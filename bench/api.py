@@ -41,10 +41,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.lookup import percentile, records  # noqa: E402
+from context.services import open_services  # noqa: E402
+from context.settings import load_settings  # noqa: E402
 from domain.actor import Actor  # noqa: E402
 from indexer.sqlite import SqliteIndex  # noqa: E402
-from pipeline.config import load_settings  # noqa: E402
-from pipeline.services import open_services  # noqa: E402
 from service.clients import add_client  # noqa: E402
 
 PURPOSE = "Tiếp nhận hồ sơ (đo tải)"

@@ -32,10 +32,10 @@ sys.path.insert(0, str(REPO))
 
 from bench.api import drive, report, serving  # noqa: E402
 from bench.lookup import records  # noqa: E402
+from context.services import open_services  # noqa: E402
+from context.settings import load_settings  # noqa: E402
 from domain.actor import Actor  # noqa: E402
 from indexer.sqlite import SqliteIndex  # noqa: E402
-from pipeline.config import load_settings  # noqa: E402
-from pipeline.services import open_services  # noqa: E402
 from service.auth_settings import auth_settings  # noqa: E402
 from service.sessions import open_session  # noqa: E402
 

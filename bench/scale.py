@@ -116,9 +116,9 @@ def wait_registered(api: str, pool: str, names: list[str], deadline_s: float = 1
 def one_run(workers: int, scans: Path, work: Path, s3: Any, server: Any, chunk_files: int,
             threads: int) -> dict[str, Any]:
     """A fresh archive, `workers` workers, one batch: the rate, and what the workers say about themselves."""
+    from context.services import open_services
+    from context.settings import load_settings
     from domain.actor import Actor
-    from pipeline.config import load_settings
-    from pipeline.services import open_services
     from service.batches import recorded_results, results_count
 
     bucket = f"scale-{workers}-{uuid.uuid4().hex[:6]}"

@@ -30,8 +30,8 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
-from ocr.pdfa import PdfPage, build_pdfa, encode_image
-from pipeline.config import load_settings
+from context.settings import load_settings
+from pdf.pdfa import PdfPage, build_pdfa, encode_image
 from signing.sign import PYHANKO_PRODUCER, DocumentSigner
 from tests.signing.pki import PASSWORD, running_pki
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 def anchor_pages(paths: list[Path], workdir: Path) -> list[Path]:
     """Every page of every file as a PNG, decoded the same way the pipeline decodes it."""
-    from pipeline.config import load_settings
+    from context.settings import load_settings
     from pipeline.intake import RejectedInput, open_document
 
     settings = load_settings(workdir / "anchor-settings")

@@ -16,9 +16,9 @@ from rich.table import Table
 from archive.audit_log import Verification, verify_events
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
 from cli.common import CommandError, day_arg
+from context.services import Services, open_services
+from context.settings import Settings
 from domain.records import Manifest
-from pipeline.config import Settings
-from pipeline.services import Services, open_services
 from service.archivist import (
     approve_disposal,
     export_transfer,

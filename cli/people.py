@@ -11,8 +11,8 @@ from typing import Any
 from rich.console import Console
 
 from cli.common import CommandError, day_arg
-from pipeline.config import Settings
-from pipeline.services import open_services
+from context.services import open_services
+from context.settings import Settings
 from service.accounts import add_user, disable_user, list_users, reset_user, unlock_user
 from service.auth_settings import STAFF_ROLES
 from service.batches import batch_status, list_batches

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from archive.base import SIGNED_PDF
-from pipeline.config import Settings
-from pipeline.services import Services, open_services
+from context.services import Services, open_services
+from context.settings import Settings
 
-if TYPE_CHECKING:  # pipeline.signatures loads pyHanko: imported when one of these commands runs, not by every command
-    from pipeline.signatures import UpkeepReport
+if TYPE_CHECKING:  # service.signature_upkeep loads pyHanko: imported when one of these commands runs, not by all
+    from service.signature_upkeep import UpkeepReport
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from pipeline.signatures import expiring, pending_upgrade
+    from service.signature_upkeep import expiring, pending_upgrade
 
     services = open_services(settings)
     horizon = args.horizon_days if args.horizon_days is not None else settings.signing.renew_horizon_days
@@ -58,7 +58,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def _report(report: UpkeepReport, args: argparse.Namespace, title: str) -> int:
-    from pipeline.signatures import FAILED
+    from service.signature_upkeep import FAILED
 
     if args.json:
         print(json.dumps({"checked": report.checked, "done": [asdict(u) for u in report.done]},
@@ -86,13 +86,13 @@ def _upkeep(settings: Settings, console: Console, args: argparse.Namespace, titl
 
 
 def cmd_upgrade(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from pipeline.signatures import upgrade_records
+    from service.signature_upkeep import upgrade_records
 
     return _upkeep(settings, console, args, "Nâng cấp chữ ký", lambda s: upgrade_records(s, args.by, limit=args.limit))
 
 
 def cmd_renew(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from pipeline.signatures import renew_records
+    from service.signature_upkeep import renew_records
 
     return _upkeep(settings, console, args, "Gia hạn dấu thời gian lưu trữ",
                    lambda s: renew_records(s, args.by, horizon_days=args.horizon_days))

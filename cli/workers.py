@@ -16,10 +16,10 @@ from typing import Any
 from rich.console import Console
 
 from cli.common import CommandError
+from context.services import services_for
+from context.settings import Settings
 from domain.actor import Actor
 from flows import configure_prefect
-from pipeline.config import Settings
-from pipeline.services import services_for
 
 
 def _client(settings: Settings) -> Any:

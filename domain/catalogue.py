@@ -1,6 +1,6 @@
 """The document-type catalogue and the retention schedule as sohoa holds them once loaded: what each type is
 called and titled, which procedure it results from, how long it stays valid, which fields a clerk relies on, and how
-long the archive keeps it. The files they come from are read by `pipeline.config`.
+long the archive keeps it. The files they come from are read by `context.settings`.
 """
 
 from __future__ import annotations

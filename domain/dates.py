@@ -9,12 +9,17 @@ month that cannot exist gives None rather than a guess.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from domain.personal_number import digits_only
 from domain.text import fold
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # the records' own times: signing, ingest, the day a lookup judges
+
+
+def vietnam_now() -> datetime:
+    """Now in Vietnam, to the second: the time records, reports and statistics are stamped with."""
+    return datetime.now(VIETNAM).replace(microsecond=0)
 
 _NUM = r"[0-9oil]{1,4}"  # matched against folded (lower-case) text
 LONG_DATE = re.compile(rf"ngay\s*(?:mung\s*)?({_NUM})\s*thang\s*({_NUM})\s*nam\s*({_NUM})")

@@ -19,10 +19,10 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from context.services import services_for
 from flows.ingest import BATCH_STOPS, digitise_one
 from flows.settings import data_dir_here
 from pipeline.process import NOT_PROCESSED, STOPPED
-from pipeline.services import services_for
 from service.batches import finish_batch, mark_started, read_header, record_result, results_count
 
 CHUNK_FLOW = "sohoa-ingest-chunk"

@@ -19,8 +19,8 @@ from prefect import flow, task
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from archive.fixity import FixityReport, check_fixity, record_hashes
+from context.services import services_for
 from domain.actor import Actor
-from pipeline.services import services_for
 
 CHUNK = 500
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from prefect import flow
 
+from context.services import services_for
 from flows.settings import data_dir_here
-from pipeline.services import services_for
 
 
 class IndexStillDown(Exception):

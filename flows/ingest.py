@@ -20,10 +20,10 @@ from prefect.futures import as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from archive.objects import os_error_vi
+from context.services import services_for
 from domain.actor import Actor
 from flows.tied_server import tie_child_processes
 from pipeline.process import NOT_PROCESSED, STOPPED, DocumentResult, digitise
-from pipeline.services import services_for
 
 tie_child_processes()  # a killed `sohoa ingest` leaves no Prefect server or Tesseract behind
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from context.settings import read_raw_settings, resolve_data_dir
 from domain.catalogue import ConfigError
-from pipeline.config import read_raw_settings, resolve_data_dir
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The signature upkeep flow: upgrade records signed below their level, then renew timestamps that expire within the
-horizon, and write an archivist's report into the audit log. Orchestration only; the work is `pipeline.signatures`.
+horizon, and write an archivist's report into the audit log. Orchestration only; the work is `service.signature_upkeep`.
 
     python -m flows.signatures --data-dir /srv/sohoa                               one run now
     python -m flows.signatures --data-dir /srv/sohoa --serve --cron "0 3 * * 0"   a served deployment, weekly
@@ -16,9 +16,9 @@ from typing import Any
 
 from prefect import flow, task
 
+from context.services import services_for
 from domain.actor import Actor
-from pipeline.services import services_for
-from pipeline.signatures import UpkeepReport, renew_records, upgrade_records
+from service.signature_upkeep import UpkeepReport, renew_records, upgrade_records
 
 UPKEEP = Actor.flow("sohoa-signatures")  # the flow acts on its own schedule, under its own name
 

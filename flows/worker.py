@@ -43,9 +43,9 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.engine import propose_state_sync
 
 from archive.objects import ArchiveError, ObjectExists
+from context.services import services_for
 from flows.pool import ensure_pool
 from flows.settings import WorkerSettings
-from pipeline.services import services_for
 
 log = logging.getLogger("sohoa.worker")
 OWNER_PREFIX = "sohoa-worker:"  # a flow run's infrastructure_pid: which worker took it

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class Services(Protocol):
-    """What keeping the index in step needs of a data directory's backends (`pipeline.services.Services` has it)."""
+    """What keeping the index in step needs of a data directory's backends (`context.services.Services` has it)."""
 
     @property
     def archive(self) -> RecordArchive: ...

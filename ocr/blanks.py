@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ocr.chosen_engine import read_image
+from ocr.engine import Line, OcrError, OcrPage, Word
 from ocr.preprocess import Box as Blank  # a dotted leader's box on the page read
-from ocr.tesseract import Line, OcrError, OcrPage, Word, read_image
 
 
 def _covered(blank: Blank, words: list[Word]) -> bool:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ocr.engine import Word
 from ocr.preprocess import Box
-from ocr.tesseract import Word
 
 BLUER_BY = 35  # blue minus red, in 0-255 levels, for a pixel to be coloured ink rather than black print
 DARK_BELOW = 150  # red-channel level under which a pixel is ink at all

@@ -1,6 +1,6 @@
 """Where the second reader's model lies: inside the `rapidocr-onnxruntime` wheel (Apache-2.0), whose model file is
 all that is used of it, or where SOHOA_FIGURE_MODEL says. Kept apart from `ocr.neural` so that checking the
-settings (`pipeline.config`) does not load OpenCV or ONNX Runtime.
+settings (`context.settings`) does not load OpenCV or ONNX Runtime.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ocr.engine import OcrPage
 from ocr.syllables import is_syllable, is_wordlike, is_written_word
-from ocr.tesseract import OcrPage
 
 MIN_HORIZONTAL = 0.8  # share of long words lying horizontally in an upright reading
 MIN_SYLLABLES = 0.7  # share of letter tokens that are Vietnamese syllables in a good reading

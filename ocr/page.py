@@ -22,10 +22,11 @@ import cv2
 import numpy as np
 
 from ocr.blanks import read_lost_lines
+from ocr.chosen_engine import detect_orientation, read_image
+from ocr.engine import OcrPage, Osd
 from ocr.orientation import TOO_FEW_WORDS, ReadingQuality, assess, better_turned, quarter_turn_back
 from ocr.preprocess import PreparedPage, clean, deskew, erase_leaders, estimate_skew, rotate_quarter, to_grey
 from ocr.table import find_tables, read_rows
-from ocr.tesseract import OcrPage, Osd, detect_orientation, read_image
 
 OSD_DPI = 125  # the least density OSD is given
 

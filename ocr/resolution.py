@@ -13,8 +13,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
+from ocr.engine import Word
 from ocr.syllables import is_syllable
-from ocr.tesseract import Word
 
 WORD_HEIGHT_IN = 0.165  # median height of a word's box on an official document, in inches
 MIN_WORDS = 20  # fewer confidently read words than this: no estimate

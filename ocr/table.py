@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ocr.tesseract import Line, OcrPage, Word
+from ocr.engine import Line, OcrPage, Word
 
 _WORK_LONG_SIDE = 1800  # pixels: rules survive halving, and the morphology costs a quarter
 MIN_TABLE_WIDTH = 0.4  # of the page: narrower boxes are stamps, signatures or underlines

@@ -1,5 +1,6 @@
-"""The per-document stages (intake, text layer, classification, fields and codes, review notes, second captures,
-quarantine, the orchestration in `process.py`) and, until the composition root of its own is made, the settings
-(`config.py`) and the backends' wiring (`services.py`). The `sohoa` command line is `cli/`."""
+"""The per-document stages: intake, text layer, classification, fields and codes, review notes, second captures,
+duplicates, quarantine, and the orchestration that runs them in order (`process.py`). Settings and the backends'
+wiring are the composition root's (`context/`); use cases over many records (signature upkeep, copy verification)
+are `service/`'s; the command line is `cli/`."""
 
 __version__ = "0.1.0"

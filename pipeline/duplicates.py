@@ -20,13 +20,13 @@ from datetime import date
 from rapidfuzz.distance import OSA
 
 from archive.base import OCR_TEXT
+from context.services import Services
 from domain.records import Manifest, PageInfo
 from indexer.base import IndexUnavailable, RecordQuery
 from indexer.document import code_key, folded_words, name_key
 from ocr.fingerprint import SAME_PAPER, likeness
 from pipeline.fields import Extracted
 from pipeline.review import MIN_DPI
-from pipeline.services import Services
 
 CANDIDATES = 20  # records looked at per anchor; more than any paper is captured
 SAME_TEXT = 0.6  # share of words two readings of one paper have in common (OCR errors and all)

@@ -22,10 +22,10 @@ import pypdfium2
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from archive.objects import os_error_vi
+from context.settings import Settings
 from domain.records import TextLayerCheck
-from ocr.render import RenderTimeout, render_page
 from ocr.resolution import SCREEN_DEFAULTS
-from pipeline.config import Settings
+from pdf.render import RenderTimeout, render_page
 from pipeline.text_layer import judge_text_layer
 
 MIN_SIDE_PX = 400  # smaller than a page scanned at even 100 dpi: a thumbnail or an icon, not a scan

@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from context.settings import Settings
 from domain.catalogue import Labels
 from domain.records import Person
 from domain.text import fold, nfc, squash
-from pipeline.config import Settings
 
 KINDS = ("name", "dob", "personal_number", "old_id")
 MAX_WORDS = 8  # a label is a few words; a longer run before a value is prose, not a label

@@ -20,7 +20,6 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -31,10 +30,12 @@ from PIL import Image
 from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, CaptureLink, file_name
 from archive.objects import ArchiveUnavailable, os_error_vi
 from archive.retention import retention_of
+from context.services import Services
+from context.settings import Settings
 from domain.actor import Actor
 from domain.catalogue import Validity
 from domain.codes import dossier_code_of, dossier_prefix, result_code
-from domain.dates import VIETNAM
+from domain.dates import vietnam_now
 from domain.records import (
     DocumentFields,
     DpiSource,
@@ -48,18 +49,18 @@ from domain.validity import valid_until
 from indexer.base import IndexUnavailable
 from indexer.document import IndexedRecord
 from indexer.rebuild import index_or_queue, index_record
-from ocr.active_content import ActiveContentError, strip_active_content, web_links
+from ocr.chosen_engine import current_engine
+from ocr.engine import OcrTimeout
 from ocr.fingerprint import WORKING_WIDTH, frame_fingerprint, page_fingerprint
 from ocr.ink import coloured_ink, inked_words, on_blanks, slanted_words
 from ocr.page import PageReading, read_page
 from ocr.page_finder import even_light, find_page, flatten
-from ocr.pdfa import PdfPage, build_pdfa, encode_image
 from ocr.preprocess import rotate_quarter, straighten, to_grey
 from ocr.resolution import estimate_dpi
-from ocr.tesseract import OcrTimeout, tesseract_version
+from pdf.active_content import ActiveContentError, strip_active_content, web_links
+from pdf.pdfa import PdfPage, build_pdfa, encode_image
 from pipeline import __version__
 from pipeline.classify import classify
-from pipeline.config import Settings
 from pipeline.duplicates import DuplicateCheckFailed, claim, fuller_capture
 from pipeline.duplicates import Reading as CaptureReading
 from pipeline.fields import extract
@@ -74,11 +75,10 @@ from pipeline.outcomes import NOT_PROCESSED as NOT_PROCESSED
 from pipeline.outcomes import QUARANTINED as QUARANTINED
 from pipeline.outcomes import STOPPED as STOPPED
 from pipeline.outcomes import DocumentResult as DocumentResult
+from pipeline.qr_content import qr_facts
 from pipeline.quarantine import quarantine
 from pipeline.review import MIN_DPI, review_notes
 from pipeline.second_reading import FigureReading, second_readings
-from pipeline.services import Services
-from pipeline.verification import qr_facts
 from signing.arrived import OUR_FIELDS, arrived_signatures
 from signing.identity import SigningKeyError, verification_roots
 from signing.settings import LEVELS
@@ -129,19 +129,21 @@ class Reading:
         return "\n".join(self.lines)
 
 
-@cache
 def tool_versions() -> dict[str, str]:
-    versions = {"sohoa": __version__, "tesseract": tesseract_version()}
+    """What made a record, kept in its manifest: sohoa, the page engine that read it, the libraries."""
+    engine = current_engine()
+    return {"sohoa": __version__, engine.name: engine.version(), **_library_versions()}
+
+
+@cache
+def _library_versions() -> dict[str, str]:
+    versions = {}
     for dist in ("pytesseract", "opencv-python-headless", "pikepdf", "pyHanko", "pdfplumber", "Pillow"):
         try:
             versions[dist.lower()] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist.lower()] = "unknown"
     return versions
-
-
-def vietnam_now() -> datetime:
-    return datetime.now(VIETNAM).replace(microsecond=0)
 
 
 DPI_MISMATCH = 0.15  # a photo whose words show a density this far from the one assumed is read again at it

@@ -24,9 +24,9 @@ import numpy as np
 
 from domain.dates import date_spans
 from domain.text import fold
+from ocr.engine import Line
 from ocr.figures import Box, between, line_box, read_line, read_slot
 from ocr.recognizer import FIGURES, LineRecognizer
-from ocr.tesseract import Line
 
 CONFIDENT = 80.0  # as pipeline.fields: a figure read under this confidence is in doubt
 ANNEX_LINES = 8  # an annex's header stands in the first lines of its page

@@ -23,9 +23,10 @@ import pdfplumber
 import pypdfium2
 
 from domain.records import TextLayerCheck
-from ocr.render import RenderTimeout, render_page
+from ocr.chosen_engine import read_image
+from ocr.engine import OcrError, Word
 from ocr.syllables import EDGES, is_syllable, syllable_share
-from ocr.tesseract import OcrError, Word, read_image
+from pdf.render import RenderTimeout, render_page
 
 log = logging.getLogger(__name__)
 

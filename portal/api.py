@@ -26,8 +26,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from archive.disposition import DispositionRefused
 from archive.objects import ArchiveError, RetentionViolation
+from context.services import Services
 from indexer.base import IndexUnavailable
-from pipeline.services import Services
 from portal import (
     admin_pages,
     admin_routes,
@@ -205,7 +205,7 @@ def create_app(services: Services) -> FastAPI:
 
 def app_from_environment() -> FastAPI:
     """The app of one uvicorn worker process (`sohoa serve --workers N`): the data directory from SOHOA_DATA_DIR."""
-    from pipeline.config import load_settings
-    from pipeline.services import open_services
+    from context.services import open_services
+    from context.settings import load_settings
 
     return create_app(open_services(load_settings()))

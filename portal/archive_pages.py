@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from portal.charts import bar_chart
 from portal.pages import check_csrf, render, services_of, signed_in
 from service.archivist import (

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from service.auth_settings import auth_settings
 from service.clients import KEY_PREFIX, client_actor
 from service.errors import NotAuthenticated, Refused

@@ -16,9 +16,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from context.services import Services
 from domain.actor import Actor
 from flows.batch_runner import ingest_runner, scans_in
-from pipeline.services import Services
 from portal.charts import bar_chart, percent
 from portal.pages import check_csrf, render, services_of, signed_in
 from service.batches import Batch, batch_status, inbox_dir, list_batches, submit_batch

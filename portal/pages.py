@@ -22,8 +22,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from portal.callers import current_session
 from portal.charts import vn_number
 from service.auth_settings import auth_settings

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from portal.callers import COOKIE, CSRF_HEADER, Caller, ServicesDep, client_address, current_session
 from service import oidc_login
 from service.accounts import change_password

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
+from context.services import Services
 from domain.actor import Actor
 from domain.records import Manifest
 from domain.text import fold
-from pipeline.services import Services
 from service.auth_settings import auth_settings
 from service.auth_store import connect
 from service.errors import NotFound, Refused, TooMany

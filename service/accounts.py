@@ -16,8 +16,8 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from context.services import Services
 from domain.actor import Actor, Role
-from pipeline.services import Services
 from service.auth_settings import STAFF_ROLES
 from service.auth_store import connect
 from service.errors import InvalidRequest, NotFound

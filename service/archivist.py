@@ -18,10 +18,10 @@ from archive.disposition import (
 )
 from archive.objects import Lock
 from archive.retention import lock_of, retention_of
+from context.services import Services
 from domain.actor import Actor
 from domain.records import Manifest
 from indexer.rebuild import index_record, remove_or_queue
-from pipeline.services import Services
 from service.errors import InvalidRequest
 from service.permissions import require
 from service.records import record
@@ -104,11 +104,9 @@ def extend_retention(services: Services, actor: Actor, result_code: str, until: 
         raise InvalidRequest("would_shorten", f"Hồ sơ {result_code} đã được giữ đến {held.retain_until:%d/%m/%Y}; "
                              f"chỉ gia hạn được tới một ngày sau đó.")
     longer = held.model_copy(update={"retain_until": until, "years": 0 if until is None else held.years})
-    files = {role: services.archive.read(current, role) for role in current.files}
-    extended = current.next_version(by=actor.identity, reason=why, retention=longer)
-    services.store_record(extended, files, why, actor, change="retention",
-                          retain_until=until.isoformat() if until else "permanent",
-                          previous_until=held.retain_until.isoformat())
+    extended = services.next_version(current, actor, why, retention=longer, audit={
+        "change": "retention", "retain_until": until.isoformat() if until else "permanent",
+        "previous_until": held.retain_until.isoformat()})
     services.archive.extend_retention(extended, lock_of(longer))  # the earlier versions' objects too
     index_record(extended, services)
     return extended

@@ -14,9 +14,9 @@ from typing import Any
 from archive.audit_log import Verification
 from archive.fixity import Finding, FixityReport, check_fixity
 from archive.retention_report import RetentionReport, retention_report
+from context.services import Services
 from domain.actor import Actor
 from indexer.base import RecordQuery
-from pipeline.services import Services
 from service.errors import InvalidRequest
 from service.permissions import require
 

@@ -1,6 +1,6 @@
 """Sign-in settings: sessions, lock-out, rate limits, and the province's LDAP directory and OpenID Connect provider.
 
-Read from the `[auth]` table of the same settings files as everything else (pipeline/defaults/settings.toml and the
+Read from the `[auth]` table of the same settings files as everything else (context/defaults/settings.toml and the
 installation's overrides); secrets may come from the environment instead.
 """
 
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from context.services import Services
+from context.settings import Settings, read_raw_settings
 from domain.actor import ROLES, Role
 from domain.catalogue import ConfigError
-from pipeline.config import Settings, read_raw_settings
-from pipeline.services import Services
 
 STAFF_ROLES: tuple[Role, ...] = ("clerk", "reviewer", "archivist", "admin", "operator")
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.objects import ArchiveError, ObjectExists
+from context.services import Services
 from domain.actor import Actor
 from pipeline.outcomes import ACCEPTED, QUARANTINED, STOPPED, DocumentResult
-from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound, Refused
 from service.permissions import require
 

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from context.services import Services
 from domain.actor import Actor, Role
-from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound
 from service.permissions import require
 

@@ -18,15 +18,15 @@ import pikepdf
 
 from archive.base import OCR_TEXT, SIGNED_PDF
 from archive.retention import retention_of
+from context.services import Services
 from domain.actor import Actor
 from domain.catalogue import Validity
 from domain.records import Classification, Manifest, Person
 from domain.validity import valid_until
 from indexer.rebuild import index_record
 from pipeline.learned_labels import learn
-from pipeline.process import checked_signature, file_entry
-from pipeline.services import Services
-from pipeline.verification import qr_facts
+from pipeline.process import checked_signature
+from pipeline.qr_content import qr_facts
 from service.errors import InvalidRequest
 from service.permissions import require
 from service.records import record
@@ -87,8 +87,7 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
                                         and retention.retain_until < current.retention.retain_until):
         retention = current.retention  # a lock is only ever lengthened: the earlier version's files keep theirs
 
-    files = {role: services.archive.read(current, role) for role in current.files}
-    unsigned = unsigned_original(files[SIGNED_PDF])
+    unsigned = unsigned_original(services.archive.read(current, SIGNED_PDF))
     if classification is not current.classification and current.pdf_profile != "source":
         unsigned = _retitled(unsigned, f"{classification.type_name or 'Giấy tờ'} — {current.result_code}")
     try:  # the reviewer signs the corrected copy as its digitising officer (TT 01/2023 Điều 8)
@@ -103,18 +102,14 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
                              f"([signing.officers.{actor.identity}]): không ký lại được bản sao. ({e})") from e
     except SigningKeyError as e:
         raise InvalidRequest(e.code, f"Không ký lại được bản sao: {e.vietnamese}") from e
-    files[SIGNED_PDF] = signed.data
-    entry = current.files[SIGNED_PDF]
-    corrected = current.next_version(
-        by=actor.identity, reason=why, corrected_by=actor.identity, classification=classification,
-        procedure_code=procedure, fields=fields, persons=persons, review=[], retention=retention,
-        signature=checked_signature(signed, services, development=signer.development),
-        files={**current.files, SIGNED_PDF: file_entry(entry.name, signed.data, entry.media_type)})
-    services.store_record(corrected, files, why, actor, change="correction", changed=changes.described(),
-                          previous_version=current.version)
+    corrected = services.next_version(
+        current, actor, why, files={SIGNED_PDF: signed.data}, corrected_by=actor.identity,
+        classification=classification, procedure_code=procedure, fields=fields, persons=persons, review=[],
+        retention=retention, signature=checked_signature(signed, services, development=signer.development),
+        audit={"change": "correction", "changed": changes.described(), "previous_version": current.version})
     index_record(corrected, services)
-    if changes.persons is not None and OCR_TEXT in files:  # the wordings that stood before the corrected values
-        text = files[OCR_TEXT].decode("utf-8", "replace")
+    if changes.persons is not None and OCR_TEXT in current.files:  # the wordings that stood before the corrections
+        text = services.archive.read(current, OCR_TEXT).decode("utf-8", "replace")
         for label in learn(services.settings, catalogue.labels_for(type_id), type_id, text, current.persons,
                            corrected.persons, current.result_code, actor.identity):
             services.log(actor, "label.learn", current.result_code, "Học nhãn từ hiệu đính", label=label.label,

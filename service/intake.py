@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 
 from archive.base import SIGNED_PDF
+from context.services import Services
 from domain.actor import Actor
 from domain.codes import is_dossier_code
 from indexer.base import Hit, RecordQuery
-from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound, TooMany
 from service.links import mint
 from service.lookup import REUSABLE, find_for, hit_json, matches, query_log, require_purpose, reuse_status

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from context.services import Services
 from domain.actor import Actor
 from pipeline.learned_labels import LearnedLabel, load_learned, save_learned
-from pipeline.services import Services
 from service.errors import NotFound
 from service.permissions import require
 

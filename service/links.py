@@ -12,9 +12,9 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from context.services import Services
 from domain.actor import Actor
 from domain.records import Manifest
-from pipeline.services import Services
 from service.accounts import get_account
 from service.auth_store import connect
 from service.clients import client_revoked

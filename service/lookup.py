@@ -11,14 +11,14 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from context.services import Services
+from context.settings import Settings
 from domain.actor import Actor
 from domain.personal_number import PROBLEMS as NUMBER_PROBLEMS
 from domain.personal_number import check_personal_number, is_old_id
 from domain.validity import ValidityStatus, status_on
 from indexer.base import Filters, Hit, RecordQuery
 from indexer.document import IndexedPerson, keys_alike, name_key
-from pipeline.config import Settings
-from pipeline.services import Services
 from service.access import count_lookup, grant_copies, people_in, take_allowance
 from service.auth_settings import auth_settings
 from service.errors import InvalidRequest, Refused

@@ -22,9 +22,9 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from context.services import Services
 from domain.actor import Actor
 from domain.personal_number import check_personal_number
-from pipeline.services import Services
 from service.auth_settings import OidcSettings
 from service.auth_store import connect
 from service.errors import NotAuthenticated, ServiceError

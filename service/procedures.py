@@ -1,6 +1,6 @@
 """Which papers each procedure asks for that the state may already hold: one TOML file per procedure code.
 
-The defaults ship in pipeline/defaults/procedures/; an installation adds or replaces files in
+The defaults ship in context/defaults/procedures/; an installation adds or replaces files in
 `<data-dir>/procedures/` or the folder named by SOHOA_PROCEDURES_DIR (a file of the same code wins).
 """
 
@@ -12,8 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from context.settings import DEFAULTS, Settings
 from domain.catalogue import Catalogue, ConfigError
-from pipeline.config import DEFAULTS, Settings
 
 PROCEDURE_CODE = re.compile(r"\d\.\d{6}(\.[0-9A-Z.]+)?")  # national code, with a local variant's agency suffix
 

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from archive.base import ORIGINAL, SIGNED_PDF
+from context.services import Services
 from domain.actor import Actor
 from domain.records import Manifest
 from indexer.base import Hit
-from pipeline.services import Services
 from service.access import (
     check_copy_grant,
     check_not_guessing,
@@ -77,7 +77,7 @@ def review_scan(services: Services, actor: Actor, result_code: str) -> tuple[Man
 def review_crops(services: Services, actor: Actor, manifest: Manifest) -> dict[str, bytes]:
     """For each field read with doubt (its readings disagree, or it was read once), the place on the page it was
     read from, cut out of the signed copy as a PNG: field -> image. A read of personal data, logged."""
-    from ocr.render import page_crops
+    from pdf.render import page_crops
 
     require(actor, "correct")
     places: dict[str, tuple[int, tuple[int, ...]]] = {}
@@ -99,7 +99,7 @@ def public_record(services: Services, actor: Actor, result_code: str, qr_text: s
     see whether it is this record's paper (a copied genuine QR code on another paper shows someone else's record);
     and where the QR code that led here (`qr_text`, the address the phone opened) says otherwise than the archive.
     None: the archive holds no such record."""
-    from pipeline.verification import RESULT_CODE, qr_disagreements, record_facts
+    from service.verification import RESULT_CODE, qr_disagreements, record_facts
     from signing.qr import parse_qr
 
     require(actor, "verify")
@@ -132,7 +132,7 @@ def verify_upload(services: Services, actor: Actor, data: bytes, file_name: str,
     Only the console (a person at the archive machine's shell) may have revocation data fetched: the certificates
     of an uploaded file name the addresses a fetch would go to (SSRF); the file's own data and the report's
     "chưa kiểm tra" say the rest."""
-    from pipeline.verification import verify_copy
+    from service.verification import verify_copy
 
     require(actor, "verify")
     count_lookup(services, actor)  # each costs seconds of work and shows a record's masked facts

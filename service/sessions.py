@@ -9,8 +9,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from context.services import Services
 from domain.actor import ROLES, Actor
-from pipeline.services import Services
 from service.auth_settings import AuthSettings
 from service.auth_store import connect
 

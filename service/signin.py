@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from service.accounts import check_local_password, get_account
 from service.auth_settings import AuthSettings, auth_settings
 from service.auth_store import connect

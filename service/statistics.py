@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from context.services import Services
+from context.settings import read_raw_settings
 from domain.actor import Actor
+from domain.dates import vietnam_now
 from domain.issuers import issuer_level
 from domain.records import CAPTURE_NOTES
-from pipeline.config import read_raw_settings
-from pipeline.process import vietnam_now
-from pipeline.services import Services
 from service.audits import reuse_counts
 from service.permissions import require
 

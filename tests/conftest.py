@@ -37,9 +37,10 @@ def pytest_configure(config: pytest.Config) -> None:
     configure_prefect(Path(config.rootpath) / ".pytest_cache" / "prefect-home")
     for key in [k for k in os.environ if k.startswith("SOHOA_")] + ["PREFECT_API_URL"]:
         os.environ.pop(key, None)  # a developer's own configuration must not leak into the tests
-    # A page Tesseract has read once in this checkout is not read again by tests that are about something else
-    # (the tests under tests/ocr/ always run it): the same pixels and options give the same output.
-    os.environ["SOHOA_OCR_CACHE"] = str(Path(config.rootpath) / ".pytest_cache" / "tesseract")
+    # The replay engine (ocr.replay): a page the engine has read once in this checkout is not read again by tests
+    # that are about something else (the tests under tests/ocr/ always read): the same pixels and options give the
+    # same reading.
+    os.environ["SOHOA_OCR_CACHE"] = str(Path(config.rootpath) / ".pytest_cache" / "ocr-replay")
 
 
 # What makes a test slow: a server it starts, or documents it digitises (real Tesseract, real signatures). The fast
@@ -54,8 +55,9 @@ SLOW_FILES = frozenset({
     "flows/", "reliability/test_batch.py", "reliability/test_bombs.py", "reliability/test_active_content.py",
     "reliability/test_concurrency_and_crashes.py", "signing/", "ocr/test_real_orientation.py",
     "ocr/test_tesseract.py", "ocr/test_sideways.py", "ocr/test_page_finder.py", "ocr/test_preprocess.py",
-    "ocr/test_tesseract_cache.py", "portal/test_batches.py", "portal/test_signin.py", "pipeline/test_duplicates.py",
-    "pipeline/test_signatures.py", "pipeline/test_forms.py", "pipeline/test_archivist.py", "pipeline/test_variety.py",
+    "ocr/test_replay.py", "portal/test_batches.py", "portal/test_signin.py", "pipeline/test_duplicates.py",
+    "service/test_signature_upkeep.py", "pipeline/test_forms.py", "pipeline/test_archivist.py",
+    "pipeline/test_variety.py",
     "pipeline/test_phone_photos.py", "pipeline/test_fuller_capture.py", "pipeline/test_learned_labels.py",
     "pipeline/test_real_figures.py", "sample_scans/test_generate.py", "archive/test_minio_backend.py",
     "indexer/test_outbox.py"})
@@ -136,7 +138,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(data_dir: Path) -> Iterator[Any]:
-    from pipeline.config import load_settings
+    from context.settings import load_settings
 
     yield load_settings(data_dir)
 
@@ -184,8 +186,8 @@ def _ingest_samples(data: Path) -> Ingested:
 @pytest.fixture
 def services(ingested: Ingested, tmp_path: Path) -> Any:
     """The backends of a private copy of the sample set digitised once (the session's `ingested`)."""
-    from pipeline.config import load_settings
-    from pipeline.services import open_services
+    from context.services import open_services
+    from context.settings import load_settings
 
     data = tmp_path / "data"
     copy_data_dir(ingested.data_dir, data)

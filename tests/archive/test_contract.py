@@ -71,6 +71,64 @@ def test_objects_are_written_once(objects: ObjectStore) -> None:
     assert objects.stat("results/none") is None
 
 
+def test_an_object_is_copied_inside_the_store_under_the_same_write_once_rule(objects: ObjectStore) -> None:
+    objects.put("results/X-KQ1", b"a" * 64, {"role": "test"}, None, "text/plain")
+    objects.copy("results/X-KQ1", "results/X-KQ2", {"role": "copy"}, soon(60), "text/plain")
+    objects.copy("results/X-KQ1", "results/X-KQ2", {"role": "copy"}, soon(60), "text/plain")  # a re-run: no-op
+    assert objects.get("results/X-KQ2") == b"a" * 64
+    info = objects.stat("results/X-KQ2")
+    assert info is not None and info.sha256 == objects.stat("results/X-KQ1").sha256  # type: ignore[union-attr]
+    assert info.metadata["role"] == "copy" and info.lock is not None and info.lock.mode == COMPLIANCE
+    objects.put("results/X-KQ3", b"b" * 64, {"role": "test"})
+    with pytest.raises(ObjectExists):
+        objects.copy("results/X-KQ1", "results/X-KQ3", {"role": "copy"})  # never over other bytes
+    assert objects.get("results/X-KQ3") == b"b" * 64
+    with pytest.raises(KeyError):
+        objects.copy("results/none", "results/X-KQ4", {"role": "copy"})
+
+
+class NoReads:
+    """An object store that hands out manifests only: the files a version writes come from the caller or a copy."""
+
+    def __init__(self, inner: ObjectStore) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def get(self, key: str) -> bytes:
+        if key.endswith("/" + MANIFEST):
+            return self.inner.get(key)  # the version before says what it holds
+        raise AssertionError(f"{key} was read back to be written again")
+
+
+def test_a_next_version_copies_its_unchanged_files_inside_the_store_and_says_who_made_it(
+        objects: ObjectStore) -> None:
+    v1, data = stored(RecordArchive(objects))
+    archive = RecordArchive(NoReads(objects))  # type: ignore[arg-type]
+    text = data[OCR_TEXT] + " (đã sửa)".encode()
+    v2 = archive.next_version(v1, by="reviewer-1", reason="Sửa số giấy tờ", files={OCR_TEXT: text},
+                              fields=v1.fields.model_copy(update={"number": "12/2017"}))
+    assert (v2.version, v2.changed_by, v2.change_reason, v2.fields.number) == (2, "reviewer-1", "Sửa số giấy tờ",
+                                                                               "12/2017")
+    v3 = archive.next_version(v2, by="archivist-1", reason="Gia hạn lưu trữ")  # no file changes at all
+    assert v3.changed_by == "archivist-1" and v3.files == v2.files
+    back = RecordArchive(objects)
+    assert back.manifest(CODE) == v3
+    assert back.read(v3, OCR_TEXT) == text and back.read(v3, ORIGINAL) == data[ORIGINAL]
+    assert back.read(v3, SIGNED_PDF) == data[SIGNED_PDF] and back.read(v1, OCR_TEXT) == data[OCR_TEXT]
+    for role in v3.files:  # each version's objects are its own, locked as that version is
+        assert objects.stat(RecordArchive.version_prefix(v3.content_hash, 3) + v3.files[role].name) is not None
+
+
+def test_a_next_version_missing_a_changed_file_is_refused(archive: RecordArchive) -> None:
+    v1, _ = stored(archive)
+    changed = v1.next_version(by="x", reason="y", files={**v1.files, OCR_TEXT: v1.files[ORIGINAL]})
+    with pytest.raises(ArchiveError):
+        archive.store(changed, {})  # the text's entry changed but no bytes came: not copied, refused
+    assert archive.manifest(CODE) == v1
+
+
 class CrashBeforeManifest(Exception):
     pass
 

@@ -13,9 +13,9 @@ import pytest
 
 from archive.minio_store import MinioObjects
 from archive.objects import ArchiveError, ArchiveUnavailable
-from pipeline.config import load_settings
+from context.services import open_services
+from context.settings import load_settings
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import open_services
 from tests.conftest import ARCHIVIST, OPERATOR, SAMPLES, free_port, run_cli
 from tests.s3_server import S3Server
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from archive.filesystem import FilesystemObjects
-from pipeline.config import load_settings
-from pipeline.services import open_services, services_for
+from context.services import open_services, services_for
+from context.settings import load_settings
 from tests.archive.records import files, manifest_for
 from tests.conftest import run_cli
 

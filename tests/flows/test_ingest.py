@@ -24,7 +24,7 @@ from domain.text import nfc
 from indexer.sqlite import SqliteIndex
 from signing.verify import load_certificates
 from tests.conftest import ARCHIVIST, CLERK, OPERATOR, SAMPLES, Ingested, run_cli
-from tests.ocr.test_pdfa import assert_pdfa_2b_structure
+from tests.pdf.test_pdfa import assert_pdfa_2b_structure
 
 pytestmark = pytest.mark.e2e
 
@@ -217,9 +217,9 @@ def test_verify_tells_a_citizen_in_vietnamese(ingested: Ingested, tmp_path: Path
 
 
 def test_an_already_ocrd_pdf_is_read_from_its_text_layer(ingested: Ingested, tmp_path: Path) -> None:
-    from pipeline.config import load_settings
+    from context.services import open_services
+    from context.settings import load_settings
     from pipeline.process import ACCEPTED, digitise
-    from pipeline.services import open_services
 
     manifest = manifest_of(ingested, "khai_sinh_01.png")
     digital = tmp_path / "scanner-ocr.pdf"
@@ -256,9 +256,9 @@ def test_search_finds_documents_by_name_without_diacritics(ingested: Ingested,
 def test_an_unknown_document_is_archived_for_review_not_guessed(tmp_path: Path) -> None:
     from PIL import Image, ImageDraw, ImageFont
 
-    from pipeline.config import load_settings
+    from context.services import open_services
+    from context.settings import load_settings
     from pipeline.process import ACCEPTED, digitise
-    from pipeline.services import open_services
 
     font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", 54)
     page = Image.new("L", (2480, 3508), 255)

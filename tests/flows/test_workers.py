@@ -23,10 +23,10 @@ import httpx
 import pytest
 
 from archive.fixity import check_fixity
+from context.services import open_services
+from context.settings import load_settings
 from flows.pool import largest_first, split
 from flows.settings import worker_settings
-from pipeline.config import load_settings
-from pipeline.services import open_services
 from tests.conftest import OPERATOR, REPO, SAMPLES, run_cli
 
 FILES = ["khai_sinh_01.png", "ket_hon_01.jpg", "khai_sinh_02.jpg", "khai_tu_01.png", "quyet_dinh_01.pdf",

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from context.services import Services, open_services
+from context.settings import load_settings
 from indexer.base import Index, RecordQuery
 from indexer.elastic import ElasticIndex
 from indexer.outbox import Outbox
 from indexer.rebuild import drain, index_record, rebuild, remove_or_queue
 from indexer.sqlite import SqliteIndex
-from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import Services, open_services
 from tests.archive.records import files, manifest_for
 from tests.conftest import CLERK, OPERATOR, SAMPLES, free_port, run_cli
 from tests.indexer.conftest import es_settings

@@ -1,5 +1,5 @@
 """The OCR tests read every page with Tesseract itself, never from the store of earlier readings the other tests
-share (`ocr.tesseract_cache`)."""
+share (the replay engine, `ocr.replay`)."""
 
 from __future__ import annotations
 

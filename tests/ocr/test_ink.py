@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from ocr.engine import Word
 from ocr.ink import coloured_ink, inked_words, on_blanks, slanted_words
 from ocr.page import read_page
 from ocr.preprocess import rotate_quarter, straighten
-from ocr.tesseract import Word
 from tests.conftest import REPO
 
 VARIETY = REPO / "variety_scans"

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from context.settings import load_settings
 from domain.catalogue import ConfigError
 from ocr.figures import read_slot
 from ocr.neural import NeuralReader, RecognizerUnavailable, model_path, shared_reader
 from ocr.recognizer import NoReader
-from pipeline.config import load_settings
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

@@ -1,7 +1,7 @@
 """Orientation is judged from the reading: words lying the right way and spelled as Vietnamese."""
 
+from ocr.engine import Line, OcrPage, Word
 from ocr.orientation import assess, better_turned, quarter_turn_back
-from ocr.tesseract import Line, OcrPage, Word
 
 
 def page(words: list[tuple[str, int, int]], conf: float = 93.0) -> OcrPage:

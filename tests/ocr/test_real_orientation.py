@@ -10,10 +10,10 @@ import numpy as np
 import pikepdf
 import pytest
 
+from context.settings import load_settings
 from domain.text import nfc
 from ocr.page import read_page
 from ocr.preprocess import rotate_quarter
-from pipeline.config import load_settings
 from pipeline.intake import open_document
 from tests.conftest import REPO
 

@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ocr.chosen_engine import read_image
+from ocr.engine import Word
 from ocr.resolution import estimate_dpi
-from ocr.tesseract import Word, read_image
 from tests.conftest import SAMPLES
 
 

@@ -47,8 +47,8 @@ def test_dotted_blanks_are_found_and_erased_and_diacritics_are_not() -> None:
 
 def test_a_blank_cell_keeps_its_place_and_a_rule_read_into_a_word_is_dropped() -> None:
     """A header row over a row whose first cell is blank: the values stay under their labels."""
+    from ocr.engine import Line, OcrPage, Word
     from ocr.table import Table, read_rows
-    from ocr.tesseract import Line, OcrPage, Word
 
     table = Table(rows=(100, 200, 300), columns=(0, 100, 400, 700, 1000))
     header = Line(tuple(Word(t, 95.0, x, 140, 60, 30) for t, x in

@@ -3,10 +3,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from context.settings import load_settings
 from domain.text import nfc
 from ocr.page import read_page
 from ocr.tesseract import parse_tsv, tesseract_version
-from pipeline.config import load_settings
 from pipeline.intake import open_document
 from tests.conftest import SAMPLES
 

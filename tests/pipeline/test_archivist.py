@@ -13,9 +13,9 @@ import pytest
 
 from archive.base import SIGNED_PDF, RecordArchive
 from archive.filesystem import FilesystemObjects
-from pipeline.config import load_settings
+from context.services import open_services
+from context.settings import load_settings
 from pipeline.process import ACCEPTED, QUARANTINED, digitise
-from pipeline.services import open_services
 from tests.archive.test_contract import CrashingStore
 from tests.conftest import ARCHIVIST, CLERK, OPERATOR, SAMPLES, run_cli
 
@@ -24,7 +24,7 @@ SCANS = ("khai_sinh_01.png", "quyet_dinh_01.pdf")
 
 def schedule_with_short_decisions(folder: Path) -> Path:
     """The shipped schedule, but decisions kept 1 year: the 2021 decision is past its retention today."""
-    default = (Path(__file__).parents[2] / "pipeline" / "defaults" / "retention.toml").read_text("utf-8")
+    default = (Path(__file__).parents[2] / "context" / "defaults" / "retention.toml").read_text("utf-8")
     path = folder / "retention.toml"
     path.write_text(default.replace("years = 20", "years = 1"), encoding="utf-8")
     return path

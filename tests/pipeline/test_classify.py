@@ -1,7 +1,7 @@
 import pytest
 
+from context.settings import load_catalogue
 from pipeline.classify import classify
-from pipeline.config import load_catalogue
 
 CATALOGUE = load_catalogue()
 HEADER = ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "XÃ IA BLANG", "Độc lập - Tự do - Hạnh phúc",

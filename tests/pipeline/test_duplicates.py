@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 
 from archive.fixity import check_fixity
+from context.services import Services, open_services
+from context.settings import load_settings
 from indexer.base import IndexUnavailable
-from ocr.tesseract import read_image
-from pipeline.config import load_settings
+from ocr.chosen_engine import read_image
 from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, DUPLICATE_CAPTURE, digitise
-from pipeline.services import Services, open_services
 from sample_scans.captures import rescanned
 from tests.conftest import OPERATOR, SAMPLES, run_cli
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from pipeline.config import load_catalogue
+from context.settings import load_catalogue
 from pipeline.fields import extract
 
 CATALOGUE = load_catalogue()

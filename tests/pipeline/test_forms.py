@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from context.settings import Settings
 from pipeline.classify import classify
-from pipeline.config import Settings
 from pipeline.fields import extract
 from sample_scans.forms import Part, documents
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pypdfium2
 
 from archive.base import ORIGINAL
-from pipeline.config import load_settings
+from context.services import open_services
+from context.settings import load_settings
 from pipeline.intake import file_sha256
 from pipeline.process import ACCEPTED, DUPLICATE_CAPTURE, digitise
-from pipeline.services import open_services
 from tests.conftest import OPERATOR, SAMPLES
 
 WHOLE = SAMPLES / "quyet_dinh_01.pdf"  # two pages

@@ -5,7 +5,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from pipeline.config import Settings
+from context.settings import Settings
 from pipeline.intake import RejectedInput, open_document
 from tests.conftest import SAMPLES
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from context.services import open_services
+from context.settings import Settings, load_settings
 from domain.actor import Actor
 from domain.records import Person
-from pipeline.config import Settings, load_settings
 from pipeline.fields import extract
 from pipeline.learned_labels import label_before, learn, learned_for, load_learned
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import open_services
 from service.corrections import Changes, correct_record
 from service.errors import Refused
 from service.labels import list_learned, remove_learned

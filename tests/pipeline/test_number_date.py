@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.config import load_catalogue
+from context.settings import load_catalogue
 from pipeline.fields import Extracted, extract
 from pipeline.second_reading import FigureReading
 

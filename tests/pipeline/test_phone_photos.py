@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipeline.config import load_settings
+from context.services import open_services
+from context.settings import load_settings
 from pipeline.process import ACCEPTED, DUPLICATE_CAPTURE, digitise
-from pipeline.services import open_services
 from sample_scans.captures import photographed
 from tests.conftest import OPERATOR, SAMPLES
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from context.settings import load_settings
 from ocr.ink import coloured_ink, inked_words
 from ocr.neural import shared_reader
 from ocr.page import read_page
 from ocr.preprocess import rotate_quarter, straighten
-from pipeline.config import load_settings
 from pipeline.fields import extract
 from pipeline.intake import open_document
 from pipeline.second_reading import second_readings

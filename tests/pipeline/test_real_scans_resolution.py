@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_settings
+from context.settings import load_settings
 from pipeline.intake import open_document
 from tests.conftest import REPO
 

@@ -3,8 +3,8 @@ flagged."""
 
 from datetime import date
 
+from context.settings import load_catalogue
 from domain.records import Classification, Person
-from pipeline.config import load_catalogue
 from pipeline.fields import Extracted
 from pipeline.review import review_notes
 
@@ -81,7 +81,7 @@ def test_a_doubt_from_reading_is_shown_with_its_reason() -> None:
 
 def test_a_decision_with_an_id_label_but_no_id_read_goes_to_a_person() -> None:
     """A decision may name no one; one printing "Số định danh:" whose number the reader lost or put elsewhere does."""
-    from pipeline.config import load_catalogue
+    from context.settings import load_catalogue
     from pipeline.fields import extract
 
     catalogue = load_catalogue()

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ocr.pdfa import PdfPage, build_pdfa, encode_image
-from ocr.tesseract import OcrError, Word, read_image
-from pipeline.config import Settings
+from context.settings import Settings
+from ocr.chosen_engine import read_image
+from ocr.engine import OcrError, Word
+from pdf.pdfa import PdfPage, build_pdfa, encode_image
 from pipeline.intake import open_document
 from pipeline.text_layer import LayerWord, agreement, check_text
 from tests.conftest import SAMPLES

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.config import load_catalogue
+from context.services import Services, services_for
+from context.settings import load_catalogue
 from pipeline.fields import extract
 from pipeline.intake import file_sha256
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import Services, services_for
 from sample_scans.captures import FAX_STANDARD, faxed
 from tests.conftest import OPERATOR, REPO, SAMPLES
 

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from portal.api import create_app
 from service.auth_settings import auth_settings
 from service.clients import KEY_PREFIX, add_client, revoke_client

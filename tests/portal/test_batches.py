@@ -10,8 +10,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from pipeline.config import load_settings
-from pipeline.services import open_services
+from context.services import open_services
+from context.settings import load_settings
 from portal.api import create_app
 from service.auth_settings import auth_settings
 from service.sessions import open_session
@@ -115,8 +115,8 @@ def test_a_caller_who_may_not_send_batches_learns_nothing_of_the_servers_folders
 import sys
 from fastapi.testclient import TestClient
 from domain.actor import Actor
-from pipeline.config import load_settings
-from pipeline.services import open_services
+from context.settings import load_settings
+from context.services import open_services
 from portal.api import create_app
 from service.auth_settings import auth_settings
 from service.sessions import open_session

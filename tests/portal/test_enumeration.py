@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from portal.api import create_app
 from service import access
 from service.auth_settings import auth_settings

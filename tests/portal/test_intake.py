@@ -7,9 +7,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from context.services import Services
 from domain.actor import Actor
 from domain.catalogue import ConfigError
-from pipeline.services import Services
 from portal.api import create_app
 from service.clients import add_client
 from service.procedures import load_procedures

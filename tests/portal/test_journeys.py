@@ -16,10 +16,10 @@ import pypdfium2
 import pytest
 
 from archive.base import SIGNED_PDF
+from context.services import open_services
+from context.settings import load_settings
 from domain.actor import Actor
-from pipeline.config import load_settings
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import open_services
 from sample_scans import variety
 from service.accounts import add_user
 from service.archivist import request_disposal

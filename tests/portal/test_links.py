@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from archive.base import SIGNED_PDF
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from portal.api import create_app
 from service import links
 from service.accounts import add_user, change_password, disable_user

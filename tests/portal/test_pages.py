@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from context.services import Services, open_services
+from context.settings import load_settings
 from domain.actor import Actor
-from pipeline.config import load_settings
-from pipeline.services import Services, open_services
 from portal.api import create_app
 from service.accounts import add_user
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline.services import Services
+from context.services import Services
 from portal.api import create_app
 from tests.conftest import REPO, SAMPLES, free_port, run_cli
 from tests.service import ldap_server, oidc_server

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_settings
+from context.services import open_services
+from context.settings import load_settings
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import open_services
 from tests.conftest import OPERATOR, SAMPLES, run_cli
 
 SCANS = ("khai_sinh_01.png", "quyet_dinh_01.pdf")

@@ -15,11 +15,11 @@ from pikepdf import Array, Dictionary, Name, String
 from PIL import Image
 
 from archive.base import ORIGINAL, SIGNED_PDF
-from ocr.active_content import Sanitised, active_content, strip_active_content, web_links
+from context.services import open_services
+from context.settings import load_settings
 from ocr.fingerprint import SAME_PAPER, likeness, page_fingerprint
-from pipeline.config import load_settings
+from pdf.active_content import Sanitised, active_content, strip_active_content, web_links
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import open_services
 from tests.conftest import OPERATOR, SAMPLES
 from tests.reliability.conftest import Archive
 

@@ -218,9 +218,9 @@ def test_a_killed_ingest_leaves_no_prefect_server_or_tesseract_behind(tmp_path: 
 
 
 def test_a_file_that_vanished_or_runs_too_long_is_quarantined_and_the_batch_goes_on(tmp_path: Path) -> None:
-    from pipeline.config import load_settings
+    from context.services import open_services
+    from context.settings import load_settings
     from pipeline.process import QUARANTINED, digitise
-    from pipeline.services import open_services
 
     data = tmp_path / "data"
     data.mkdir()

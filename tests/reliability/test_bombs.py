@@ -26,10 +26,10 @@ SECONDS = 30.0
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from pipeline.config import load_settings
+from context.settings import load_settings
 from domain.actor import Actor
 from pipeline.process import digitise
-from pipeline.services import open_services
+from context.services import open_services
 OPERATOR = Actor("tests", "operator")
 services = open_services(load_settings(Path(sys.argv[2])))
 started = time.monotonic()

@@ -16,9 +16,9 @@ import pytest
 from archive.audit_log import WRITE
 from archive.base import MANIFEST
 from archive.objects import sha256_hex
-from pipeline.config import load_settings
+from context.services import open_services
+from context.settings import load_settings
 from pipeline.process import ACCEPTED, ALREADY_ARCHIVED, digitise
-from pipeline.services import open_services
 from tests.conftest import OPERATOR, REPO, SAMPLES, run_cli
 from tests.reliability.conftest import Archive
 
@@ -26,10 +26,10 @@ from tests.reliability.conftest import Archive
 WORKER = """
 import json, sys
 from pathlib import Path
-from pipeline.config import load_settings
+from context.settings import load_settings
 from domain.actor import Actor
 from pipeline.process import digitise
-from pipeline.services import open_services
+from context.services import open_services
 OPERATOR = Actor("tests", "operator")
 services = open_services(load_settings(Path(sys.argv[1])))
 print(json.dumps([(Path(p).name, digitise(Path(p), services, OPERATOR).outcome) for p in sys.argv[2:]]))

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from pipeline.config import load_settings
+from context.settings import load_settings
 from tests.conftest import SAMPLES, free_port, run_cli
 from tests.reliability.conftest import CITIZEN, Archive
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.config import Settings
+from context.settings import Settings
 from pipeline.intake import open_document
 from tests.conftest import SAMPLES
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from archive.base import SIGNED_PDF
+from context.services import Services
 from domain.actor import ROLES, Actor
 from indexer.base import RecordQuery
-from pipeline.services import Services
 from service import (
     accounts,
     archivist,

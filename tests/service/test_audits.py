@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from context.services import Services
 from domain.actor import Actor
 from indexer.base import RecordQuery
-from pipeline.services import Services
 from service import audits, lookup, records
 from service.errors import InvalidRequest
 from tests.conftest import run_cli

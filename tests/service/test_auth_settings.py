@@ -3,8 +3,8 @@ off the site after signing in."""
 
 import pytest
 
+from context.settings import DEFAULTS, _read_toml
 from domain.catalogue import ConfigError
-from pipeline.config import DEFAULTS, _read_toml
 from service.auth_settings import parse_auth_settings
 from service.oidc_login import _local_path
 

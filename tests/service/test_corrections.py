@@ -8,13 +8,13 @@ import pytest
 
 from archive.base import SIGNED_PDF
 from archive.fixity import check_fixity
+from context.services import Services
 from domain.actor import Actor
 from domain.records import Person
 from indexer.base import RecordQuery
-from pipeline.services import Services
-from pipeline.verification import verify_copy
 from service.corrections import Changes, correct_record
 from service.errors import InvalidRequest, NotFound, Refused
+from service.verification import verify_copy
 from tests.conftest import run_cli
 
 REVIEWER = Actor("reviewer.01", "reviewer", "Lê Văn Rà")
@@ -117,8 +117,8 @@ def test_a_reviewer_without_a_signing_key_is_told_so_and_nothing_is_written(serv
 def test_a_b_lta_record_is_corrected_into_a_version_that_verifies_at_b_lta(
         pki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The level the regulation recommends: its document timestamp is sohoa's own, not a foreign signature."""
-    from pipeline.config import load_settings
-    from pipeline.services import open_services
+    from context.services import open_services
+    from context.settings import load_settings
     from tests.signing.conftest import ingest_one, pki_settings
 
     data = tmp_path / "data"

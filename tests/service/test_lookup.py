@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from context.services import Services
 from domain.actor import Actor
-from pipeline.services import Services
 from service.errors import InvalidRequest, NotFound
 from service.lookup import EXPIRED, REUSABLE, lookup, person_query, reuse_status, search
 from service.records import review_queue, show

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ocr.pdfa import PdfPage, build_pdfa, encode_image
-from pipeline.config import Settings, load_settings
+from context.settings import Settings, load_settings
+from pdf.pdfa import PdfPage, build_pdfa, encode_image
 from signing.sign import PYHANKO_PRODUCER, DocumentSigner, SignedPdf
 from tests.signing.pki import PASSWORD, PkiUnderTest
 

@@ -20,7 +20,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from archive.base import SIGNED_PDF
-from pipeline.services import open_services
+from context.services import open_services
 from signing.identity import SigningKeyError, verification_roots
 from signing.ltv import needs_renewal, renew, upgrade
 from signing.verify import verify_pdf
@@ -128,7 +128,7 @@ def test_ingest_goes_on_at_b_b_when_the_timestamp_authority_is_down_and_upgrade_
         pki: PkiUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = pki_settings(tmp_path / "data", pki, monkeypatch, level="B-LTA")
     monkeypatch.setenv("SOHOA_TSA_URL", f"http://127.0.0.1:{free_port()}/tsa")  # nobody listens there
-    from pipeline.config import load_settings
+    from context.settings import load_settings
 
     down = load_settings(tmp_path / "data")
     signed = sign(signer_for(down))
@@ -267,7 +267,7 @@ def test_an_agency_name_its_certificate_does_not_bear_is_refused_before_anything
         pki: PkiUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = pki_settings(tmp_path / "data", pki, monkeypatch)
     monkeypatch.setenv("SOHOA_AGENCY_NAME", "Ủy ban nhân dân tỉnh Quảng Ninh")  # the key is Ia Kênh's
-    from pipeline.config import load_settings
+    from context.settings import load_settings
 
     with pytest.raises(SigningKeyError) as e:
         signer_for(load_settings(tmp_path / "data"))

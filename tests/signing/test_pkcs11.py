@@ -49,7 +49,7 @@ def token(tmp_path: Path, pki: PkiUnderTest, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def token_settings(data_dir: Path, pki: PkiUnderTest, monkeypatch: pytest.MonkeyPatch, pin: str = PIN) -> object:
-    from pipeline.config import load_settings
+    from context.settings import load_settings
 
     data_dir.mkdir(parents=True, exist_ok=True)
     root = pki.root_pem()

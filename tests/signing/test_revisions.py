@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.config import Settings
+from context.settings import Settings
 from signing.revisions import NotSignedBySohoa, unsigned_original
 from tests.signing.conftest import blank_pdf, sign, signer_for
 

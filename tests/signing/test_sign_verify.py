@@ -18,11 +18,11 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from archive.base import SIGNED_PDF
+from context.services import Services, open_services
+from context.settings import Settings, load_settings
 from domain.records import Manifest
-from pipeline.config import Settings, load_settings
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import Services, open_services
-from pipeline.verification import verify_copy
+from service.verification import verify_copy
 from signing.identity import verification_roots
 from signing.qr import QrFacts, parse_qr, read_qr
 from signing.revisions import unsigned_original
@@ -209,7 +209,7 @@ def _inked_page() -> bytes:
     """An A4 scan inked to its edges: the issuing body's header top left, the national motto top right."""
     from PIL import ImageDraw
 
-    from ocr.pdfa import PdfPage, build_pdfa, encode_image
+    from pdf.pdfa import PdfPage, build_pdfa, encode_image
     from signing.sign import PYHANKO_PRODUCER
 
     image = Image.new("L", (2480, 3508), 255)

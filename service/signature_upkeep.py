@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from functools import partial
 
 from archive.base import SIGNED_PDF
+from context.services import Services
 from domain.actor import Actor
 from domain.records import Manifest
 from indexer.rebuild import index_record
-from pipeline.process import file_entry, signature_info
-from pipeline.services import Services
+from pipeline.process import signature_info
 from signing.ltv import NotConfigured, Upkeeper, UpkeepError, needs_renewal, proof_expiry
 from signing.settings import LEVELS
 
@@ -113,12 +113,8 @@ def _apply(services: Services, by: Actor, manifest: Manifest, action: str, chang
             raise UpkeepError("Bản nâng cấp không giữ nguyên các byte đã ký.")  # never expected: refuse to store it
         signature = signature_info(updated, services, target_level=manifest.signature.target_level, problems=(),
                                    development=manifest.signature.development_identity)
-        files = {role: services.archive.read(manifest, role) for role in manifest.files}
-        files[SIGNED_PDF] = updated
-        entry = manifest.files[SIGNED_PDF]
-        new = manifest.next_version(by=by.identity, reason=reason, signature=signature, files={
-            **manifest.files, SIGNED_PDF: file_entry(entry.name, updated, entry.media_type)})
-        services.store_record(new, files, reason, by, change=action)
+        new = services.next_version(manifest, by, reason, files={SIGNED_PDF: updated}, signature=signature,
+                                    audit={"change": action})
     except NotConfigured:
         raise
     except Exception as e:  # one record's failure (TSA down, revocation silent) must not stop the others

@@ -13,18 +13,18 @@ the paper in front of them is this one.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 from archive.base import SIGNED_PDF, ArchiveError, RecordArchive
+from context.settings import Settings
 from domain.catalogue import Catalogue
 from domain.dates import VIETNAM
 from domain.names import masked
-from domain.records import Classification, DocumentFields, Manifest, Person
+from domain.records import Manifest
 from domain.validity import status_on
-from ocr.active_content import active_content, web_links
-from pipeline.config import Settings
+from pdf.active_content import active_content, web_links
+from pipeline.qr_content import holders
 from signing.identity import verification_roots
 from signing.qr import SCOPES, QrFacts, parse_qr, read_qr
 from signing.sign import signature_values
@@ -54,26 +54,6 @@ def record_facts(manifest: Manifest, catalogue: Catalogue, today: date) -> tuple
         rows.append((catalogue.role_name(person.role).capitalize() if person.role else "Người có tên", who))
     rows.append(("Hiệu lực hôm nay", validity.text))
     return tuple(rows)
-
-
-def holders(manifest_persons: Sequence[Person], type_id: str | None, catalogue: Catalogue) -> list[Person]:
-    """Whom the paper is about: its type's subjects, else its first person."""
-    try:
-        roles = catalogue.get(type_id).subject_roles if type_id else ()
-    except KeyError:
-        roles = ()
-    return [p for p in manifest_persons if p.role in roles] or list(manifest_persons[:1])
-
-
-def qr_facts(result_code: str, dossier_code: str, procedure_code: str, classification: Classification,
-             fields: DocumentFields, persons: Sequence[Person], catalogue: Catalogue) -> QrFacts:
-    """What the QR code of a record's e-copy carries besides its codes (TT 01/2023 Điều 26)."""
-    applicant = next((p.personal_number or p.old_id for p in holders(persons, classification.type_id, catalogue)
-                      if p.personal_number or p.old_id), "")
-    return QrFacts(result_code=result_code, procedure_code=procedure_code, dossier_code=dossier_code,
-                   applicant_id=applicant or "", document_name=classification.type_name or "",
-                   document_date=fields.issue_date, valid_until=fields.valid_until,
-                   permanent=fields.validity_rule == "permanent")
 
 
 def qr_disagreements(qr: QrFacts, manifest: Manifest, catalogue: Catalogue) -> list[str]:

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from context.settings import load_catalogue, load_settings, resolve_data_dir
 from domain.catalogue import ConfigError, Validity
 from domain.codes import CodeError
-from pipeline.config import load_catalogue, load_settings, resolve_data_dir
 
 
 def test_data_dir_comes_from_argument_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,7 +33,7 @@ def test_a_malformed_agency_code_is_refused(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_document_types_come_from_the_file_named_in_the_environment(tmp_path: Path) -> None:
-    default = (Path(__file__).parents[2] / "pipeline" / "defaults" / "document_types.toml").read_text("utf-8")
+    default = (Path(__file__).parents[2] / "context" / "defaults" / "document_types.toml").read_text("utf-8")
     custom = tmp_path / "types.toml"
     custom.write_text(default.replace('validity = "6 months"', 'validity = "3 months"'), encoding="utf-8")
     catalogue = load_catalogue(custom)
@@ -53,7 +53,7 @@ def test_broken_configuration_says_what_is_wrong(tmp_path: Path) -> None:
 def test_each_type_reads_its_own_label_wordings_beside_the_shared_ones(tmp_path: Path) -> None:
     from pipeline.fields import extract
 
-    default = (Path(__file__).parents[2] / "pipeline" / "defaults" / "document_types.toml").read_text("utf-8")
+    default = (Path(__file__).parents[2] / "context" / "defaults" / "document_types.toml").read_text("utf-8")
     custom = tmp_path / "types.toml"
     custom.write_text(default.replace('name = [{ label = "Chủ đầu tư", role = "owner" }]',
                                       'name = [{ label = "Chủ đầu tư", role = "owner" }, '
@@ -68,7 +68,7 @@ def test_each_type_reads_its_own_label_wordings_beside_the_shared_ones(tmp_path:
 
 
 def test_a_labels_table_of_the_old_shape_or_with_unknown_keys_is_refused(tmp_path: Path) -> None:
-    default = (Path(__file__).parents[2] / "pipeline" / "defaults" / "document_types.toml").read_text("utf-8")
+    default = (Path(__file__).parents[2] / "context" / "defaults" / "document_types.toml").read_text("utf-8")
     old = tmp_path / "old.toml"
     old.write_text(default + '\n[labels.default_role]\nkhai_sinh = "registrant"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="default_role is set per document type"):

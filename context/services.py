@@ -24,14 +24,15 @@ from archive.backends import STORES, StoreSite
 from archive.base import RecordArchive
 from archive.objects import ObjectStore
 from archive.retention import lock_of, retention_of
+from context.in_flight import InFlight
+from context.settings import Settings, load_settings
 from domain.actor import Actor
 from domain.records import Manifest
 from indexer.backends import INDEXES
 from indexer.base import Index
 from indexer.outbox import Outbox
+from ocr.chosen_engine import use_engine
 from ocr.recognizer import LineRecognizer, NoReader
-from pipeline.config import Settings, load_settings
-from pipeline.in_flight import InFlight
 
 if TYPE_CHECKING:
     from signing.sign import DocumentSigner  # pyHanko: 1.5 s to import, loaded when a document is signed
@@ -94,6 +95,18 @@ class Services:
 
         return self.archive.store(manifest, files, attest=attest)
 
+    def next_version(self, current: Manifest, by: Actor, reason: str, *, files: Mapping[str, bytes] | None = None,
+                     audit: Mapping[str, Any] | None = None, **changes: Any) -> Manifest:
+        """Write the record's next version (`RecordArchive.next_version`: who and why always set, unchanged files
+        copied inside the store) with its `record.write` event, as `store_record` does; `audit` adds details to
+        the event. The one way a use case changes a record."""
+        def attest(manifest_sha256: str) -> None:
+            self.log(by, WRITE, current.result_code, reason, content_hash=current.content_hash,
+                     version=current.version + 1, manifest_sha256=manifest_sha256, **(audit or {}))
+
+        return self.archive.next_version(current, by=by.identity, reason=reason, files=files, attest=attest,
+                                         **changes)
+
 
 def link_secret(settings: Settings) -> bytes:
     """The key that signs the embedded archive's download links, made on first use, readable by its owner only."""
@@ -123,6 +136,7 @@ def open_services(settings: Settings) -> Services:
     """The backends of one data directory. Files made from now on by this process are private to its owner and
     group (the umask is the process's: a records system never leaves personal data world-readable)."""
     os.umask(PRIVATE_UMASK)
+    use_engine(settings.ocr_engine)  # the page engine this process reads with
     settings.data_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
     objects = object_store(settings)
     audit_class = settings.retention.audit_log

@@ -8,8 +8,8 @@ from PIL import Image
 
 from domain.text import nfc
 from ocr.page import read_page
-from ocr.pdfa import build_pdfa, encode_image, jpeg_components
 from ocr.preprocess import rotate_quarter, straighten
+from pdf.pdfa import build_pdfa, encode_image, jpeg_components
 from tests.conftest import SAMPLES
 
 
@@ -42,7 +42,7 @@ def test_a_skewed_scan_becomes_a_searchable_pdfa_with_level_vietnamese_text() ->
     assert abs(reading.prepared.skew_deg) > 3
     shown = straighten(rotate_quarter(pixels, reading.rotation), reading.prepared)
     page = encode_image(Image.fromarray(shown))
-    from ocr.pdfa import PdfPage
+    from pdf.pdfa import PdfPage
 
     data = build_pdfa([PdfPage(page, 300, reading.ocr.text_layer_pdf)], title="Giấy khai sinh",
                       created=datetime.now(UTC), creator="sohoa test", producer="sohoa test")

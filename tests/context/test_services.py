@@ -6,11 +6,11 @@ import pytest
 
 from archive.backends import STORES, StoreBackend
 from archive.filesystem import FilesystemObjects
+from context.services import open_services
+from context.settings import load_settings
 from domain.catalogue import ConfigError
 from indexer.backends import INDEXES, IndexBackend
 from indexer.sqlite import SqliteIndex
-from pipeline.config import load_settings
-from pipeline.services import open_services
 
 
 def test_a_new_backend_is_one_registry_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

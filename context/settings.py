@@ -1,6 +1,6 @@
 """Settings, document types and the data directory: everything that differs between installations.
 
-Defaults ship in `pipeline/defaults/`; an installation overrides them with `<data-dir>/settings.toml`, the file named
+Defaults ship in `context/defaults/`; an installation overrides them with `<data-dir>/settings.toml`, the file named
 by SOHOA_SETTINGS, and a few environment variables, in that order. Nothing here is read from code elsewhere.
 """
 
@@ -30,6 +30,7 @@ from domain.catalogue import (
 )
 from domain.codes import validate_agency_code
 from indexer.backends import INDEXES, IndexBackend
+from ocr.chosen_engine import ENGINES
 from ocr.models import RecognizerUnavailable, model_path
 from signing.settings import SigningSettings, SigningSettingsError, load_signing_settings
 
@@ -53,6 +54,7 @@ class Settings:
     ocr_language: str
     flip_retry_confidence: float
     second_reader: str  # a name in SECOND_READERS: reads figures again where Tesseract was unsure
+    ocr_engine: str  # a name in ocr.chosen_engine.ENGINES: reads the pages
     default_dpi: int
     max_file_bytes: int
     max_request_bytes: int  # any request body that is not a file upload (forms, JSON)
@@ -265,6 +267,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         ocr_language=raw["ocr"]["language"],
         flip_retry_confidence=float(raw["ocr"]["flip_retry_confidence"]),
         second_reader=_second_reader(env.get("SOHOA_SECOND_READER") or raw["ocr"].get("second_reader", "ppocr-v4")),
+        ocr_engine=_ocr_engine(env.get("SOHOA_OCR_ENGINE") or raw["ocr"].get("engine", "tesseract")),
         default_dpi=int(raw["ocr"]["default_dpi"]),
         max_file_bytes=int(limits["max_file_mb"]) * 1024 * 1024,
         max_request_bytes=int(limits.get("max_request_kb", 512)) * 1024,
@@ -299,6 +302,12 @@ def _scan_roots(from_env: str | None, configured: list[str]) -> tuple[Path, ...]
 
 
 SECOND_READERS = ("ppocr-v4", "none")
+
+
+def _ocr_engine(name: str) -> str:
+    if name not in ENGINES:
+        raise ConfigError(f"[ocr] engine must be one of {', '.join(map(repr, sorted(ENGINES)))}, not {name!r}")
+    return name
 
 
 def _second_reader(name: str) -> str:

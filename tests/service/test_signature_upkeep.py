@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from archive.base import SIGNED_PDF
-from pipeline.config import load_settings
+from context.services import open_services, services_for
+from context.settings import load_settings
 from pipeline.process import ACCEPTED, digitise
-from pipeline.services import open_services, services_for
 from tests.conftest import OPERATOR, SAMPLES, free_port, run_cli
 from tests.signing.conftest import pki_settings
 from tests.signing.pki import PkiUnderTest, running_pki

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.in_flight import InFlight
+from context.in_flight import InFlight
 
 
 def test_a_rival_in_flight_is_waited_for_until_it_lands() -> None:
