@@ -1,0 +1,149 @@
+"""A scan's pages as the pipeline takes them (`SourcePage`), the refusal that sends a file to quarantine with its
+reasons (`RejectedInput`), and the checks every page passes whatever its format: size, density, fax, square pixels;
+the pages of image files (PNG, JPEG, TIFF)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from context.settings import Settings
+from ocr.resolution import SCREEN_DEFAULTS
+
+MIN_SIDE_PX = 400  # smaller than a page scanned at even 100 dpi: a thumbnail or an icon, not a scan
+
+Image.MAX_IMAGE_PIXELS = None  # the limit is ours (settings.max_pixels), checked before decoding
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+class RejectedInput(Exception):
+    """A file that cannot be digitised, with the reason in Vietnamese (for clerks) and English (for logs)."""
+
+    def __init__(self, code: str, vietnamese: str, english: str) -> None:
+        super().__init__(english)
+        self.code = code
+        self.vietnamese = vietnamese
+        self.english = english
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    image: Image.Image  # decoded; mode 1, L or RGB
+    dpi: int
+    jpeg: bytes | None = None  # the page's own JPEG stream, embeddable unchanged if the page needs no turning
+    lossless: bool = False  # the source kept every pixel: re-encode losslessly
+    scan_dpi: int | None = None  # the scan's own pixel density when the page was rendered at `dpi` from a lower one
+    dpi_stated: bool = True  # False: the file gave no density or a screen default (72, 96): `dpi` is assumed
+    fax: bool = False  # CCITT-compressed or at a fax's resolution: received by fax, not scanned from the paper
+
+    @property
+    def true_dpi(self) -> int:
+        """The resolution the paper was scanned at: what the 200 dpi minimum is judged on."""
+        return self.scan_dpi if self.scan_dpi is not None else self.dpi
+
+
+def check_deadline(deadline: float, settings: Settings) -> None:
+    if time.monotonic() > deadline:
+        limit = settings.max_seconds_per_file
+        raise RejectedInput("too_slow", f"Xử lý tệp vượt quá giới hạn {limit} giây; tệp có thể chứa nội dung bất "
+                            "thường (nhiều lệnh vẽ, ảnh quá lớn). Kiểm tra tệp rồi quét hoặc xuất lại.",
+                            f"processing exceeded the {limit} s per-file limit")
+
+
+def corrupt_image(e: Exception) -> RejectedInput:
+    return RejectedInput("corrupt", "Tệp ảnh bị hỏng hoặc bị cắt cụt, không giải mã được.",
+                         f"corrupt or truncated image: {e}")
+
+
+def inspect_image(path: Path) -> int:
+    try:
+        with Image.open(path) as im:
+            return int(getattr(im, "n_frames", 1))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise corrupt_image(e) from e
+
+
+def check_size(width: int, height: int, settings: Settings) -> None:
+    if width * height > settings.max_pixels:
+        mp = settings.max_pixels // 1_000_000
+        raise RejectedInput("too_many_pixels", f"Ảnh {width}×{height} điểm ảnh vượt giới hạn {mp} megapixel.",
+                            f"image {width}x{height} exceeds {mp} megapixels")
+    if min(width, height) < MIN_SIDE_PX:
+        raise RejectedInput("too_small", f"Ảnh chỉ {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang.",
+                            f"image {width}x{height} px is too small to be a page scan")
+
+
+def normalise_mode(im: Image.Image) -> Image.Image:
+    if im.mode in ("1", "L", "RGB"):
+        return im
+    if im.mode in ("I;16", "I;16B", "I", "F"):
+        return im.point(lambda v: v / 256).convert("L")
+    if im.mode in ("LA", "La"):
+        return im.convert("L")
+    return im.convert("RGB")
+
+
+def _dpi(im: Image.Image, settings: Settings) -> tuple[int, bool]:
+    """The density the image states, and whether it states one: none, or the 72 or 96 that cameras and editors write
+    for any picture, means the default is assumed until the page's text tells (`ocr.resolution`)."""
+    dpi = im.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError):
+        value = 0
+    if value < 50 or value in SCREEN_DEFAULTS:
+        return settings.default_dpi, False
+    return value, True
+
+
+FAX_COMPRESSIONS = ("group3", "group4", "tiff_ccitt")  # how Pillow names CCITT fax coding in a TIFF
+
+
+def _fax_density(dpi: object) -> bool:
+    """A fax's resolution: 204 dots per inch across by 196 (fine) or 98 (standard) down."""
+    try:
+        x, y = (float(v) for v in dpi)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return False
+    return abs(x - 204) <= 2 and (abs(y - 196) <= 2 or abs(y - 98) <= 2)
+
+
+def _square_pixels(image: Image.Image, dpi: object) -> Image.Image:
+    """The image with square pixels: a fax sent at standard resolution is 204 by 98 dpi, half as tall as the
+    paper; stretched to its horizontal density it reads as a page again. Others come back as they are."""
+    try:
+        x, y = (float(v) for v in dpi)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return image
+    if x <= 0 or y <= 0 or abs(x - y) <= 0.1 * x:
+        return image
+    source = image.convert("L") if image.mode == "1" else image
+    return source.resize((image.width, round(image.height * x / y)), Image.Resampling.BICUBIC)
+
+
+def image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[SourcePage]:
+    try:
+        with Image.open(path) as im:
+            for index in range(int(getattr(im, "n_frames", 1))):
+                im.seek(index)
+                check_size(im.width, im.height, settings)
+                frame = im.copy()
+                frame.load()
+                jpeg = path.read_bytes() if media_type == "image/jpeg" else None
+                lossless = media_type == "image/png" or (media_type == "image/tiff"
+                                                         and im.info.get("compression") != "jpeg")
+                dpi, stated = _dpi(im, settings)
+                page = normalise_mode(frame)
+                squared = _square_pixels(page, im.info.get("dpi"))
+                if squared is not page:  # a fax at standard resolution: its own bytes are not what is shown
+                    page, jpeg = squared, None
+                fax = im.info.get("compression") in FAX_COMPRESSIONS or _fax_density(im.info.get("dpi"))
+                yield SourcePage(page, dpi, jpeg, lossless, dpi_stated=stated, fax=fax)
+    except RejectedInput:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        raise corrupt_image(e) from e
