@@ -11,7 +11,7 @@ TEST_APT_PACKAGES := chromium postgresql
 DEMO_DATA ?= $(CURDIR)/demo-data
 DEMO_CITIZEN ?= $(shell cat sample_scans/demo_citizen.txt)
 
-.PHONY: install system-packages test-packages apt demo test test-fast lint audit samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api bench-portal bench-scale clean
+.PHONY: install system-packages test-packages apt demo test test-fast lint docs mutation audit samples bench bench-archive bench-lookup bench-signing bench-accuracy bench-api bench-portal bench-scale clean
 
 system-packages:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
@@ -60,7 +60,7 @@ tests/node/node_modules: tests/node/package-lock.json
 
 # The suite on every core, each test file whole on one worker (its module fixtures are built once): on 2 cores it
 # takes about half the time. `pytest <path>` alone runs in one process, as usual.
-test: lint tests/node/node_modules test-packages
+test: lint docs tests/node/node_modules test-packages
 	$(BIN)/pytest -n auto --dist loadfile
 
 # The loop while writing code: no server started, no document digitised (tests marked slow left out; see
@@ -71,6 +71,17 @@ test-fast: install test-packages
 # Known vulnerabilities in the installed Python packages (pip-audit asks PyPI's advisory data): run where pypi.org
 # answers JSON queries. Not part of `make test`: this machine's package mirror has no advisory data, and a new
 # advisory must not turn an unchanged commit red; the static security checks (ruff's S rules) are in `lint`.
+# The documentation site (docs/, mkdocs.yml): the settings and API references are written from the code at each build.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# Mutation testing ([tool.mutmut] in pyproject.toml: the modules where a wrong answer hurts most, against their fast
+# tests). Not part of `make test`: it takes tens of minutes. `make mutation-report` prints the share killed per module.
+mutation: install
+	$(BIN)/pip install -q --disable-pip-version-check mutmut==3.8.1
+	$(BIN)/mutmut run || true
+	$(BIN)/python bench/mutation_report.py
+
 audit: install
 	$(BIN)/pip install -q --disable-pip-version-check pip-audit
 	$(BIN)/pip-audit --skip-editable
@@ -104,4 +115,4 @@ bench-scale: install test-packages
 	$(BIN)/python bench/scale.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache .mypy_cache .ruff_cache site

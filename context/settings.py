@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -234,14 +234,43 @@ def _backend(concern: str, table: dict[str, Any], env_name: str, registry: Mappi
     return chosen, options
 
 
+# Tables whose keys the site chooses (officers' logins, directory groups, document type ids), beyond the defaults.
+OPEN_TABLES = frozenset({"signing.officers", "auth.ldap.roles", "auth.oidc.roles", "plan.types"})
+
+
+def unknown_settings(given: Mapping[str, Any], known: Mapping[str, Any], open_tables: Set[str] = OPEN_TABLES,
+                     table: str = "") -> list[str]:
+    """The keys of a settings file the defaults do not have ("[ocr] enigne"), table by table: a misspelt or retired
+    setting would otherwise be ignored in silence. Tables in `open_tables` take any key."""
+    found: list[str] = []
+    for key, value in given.items():
+        where = f"{table}.{key}" if table else key
+        if where in open_tables or table in open_tables:
+            continue
+        if key not in known:
+            found.append(f"[{table}] {key}" if table else f"[{key}]" if isinstance(value, dict) else key)
+        elif isinstance(value, dict) and isinstance(known[key], dict):
+            found += unknown_settings(value, known[key], open_tables, where)
+    return found
+
+
 def read_raw_settings(root: Path) -> dict[str, Any]:
     """The settings tables as merged from the defaults, `<data-dir>/settings.toml` and SOHOA_SETTINGS: what each
-    component's own loader (the archive's, the index's, sign-in's) reads its table from."""
-    raw = _read_toml(DEFAULTS / "settings.toml")
+    component's own loader (the archive's, the index's, sign-in's) reads its table from. A key the defaults do not
+    have is refused with the file and the key named."""
+    defaults = _read_toml(DEFAULTS / "settings.toml")
+    known = _merge(defaults, {"signing": {"officers": {}}})  # documented in the defaults, as a comment
+    open_tables = OPEN_TABLES | {f"{concern}.{name}" for concern, registry in (("archive", STORES), ("index", INDEXES))
+                                 for name in registry if name not in defaults[concern]}  # a backend added in code
+    raw = defaults
     for extra in (root / "settings.toml", Path(os.environ["SOHOA_SETTINGS"]) if "SOHOA_SETTINGS" in os.environ
                   else None):
         if extra is not None and extra.is_file():
-            raw = _merge(raw, _read_toml(extra))
+            given = _read_toml(extra)
+            if unknown := unknown_settings(given, known, open_tables):
+                raise ConfigError(f"{extra}: unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
+                                  f" (every setting, with its default, is in {DEFAULTS / 'settings.toml'})")
+            raw = _merge(raw, given)
     return raw
 
 

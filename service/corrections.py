@@ -25,7 +25,7 @@ from domain.records import Classification, Manifest, Person
 from domain.validity import valid_until
 from indexer.rebuild import index_record
 from pipeline.learned_labels import learn
-from pipeline.process import checked_signature
+from pipeline.manifest_parts import checked_signature
 from pipeline.qr_content import qr_facts
 from service.errors import InvalidRequest
 from service.permissions import require

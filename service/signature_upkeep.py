@@ -19,7 +19,7 @@ from context.services import Services
 from domain.actor import Actor
 from domain.records import Manifest
 from indexer.rebuild import index_record
-from pipeline.process import signature_info
+from pipeline.manifest_parts import signature_info
 from signing.ltv import NotConfigured, Upkeeper, UpkeepError, needs_renewal, proof_expiry
 from signing.settings import LEVELS
 

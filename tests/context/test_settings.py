@@ -26,6 +26,25 @@ def test_settings_in_the_data_dir_and_environment_override_defaults(tmp_path: Pa
     assert load_settings(tmp_path).agency_code == "000.00.00.H30"
 
 
+def test_a_misspelt_or_retired_setting_is_refused_with_its_file_and_name(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "settings.toml").write_text('[ocr]\nenigne = "tesseract"\n[flow]\nworkers = 2\n[plans]\nx = 1\n',
+                                            encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_settings(tmp_path)
+    assert "settings.toml" in str(refused.value) and "[ocr] enigne" in str(refused.value)
+    assert "[plans]" in str(refused.value) and "workers" not in str(refused.value)
+    (tmp_path / "settings.toml").write_text(  # the tables whose keys a site chooses take any key
+        '[signing.officers.nva]\nname = "Nguyễn Văn A"\n[plan.types]\nkhai_sinh = 250000\n'
+        '[auth.ldap.roles]\n"sohoa-clerks" = "clerk"\n', encoding="utf-8")
+    assert load_settings(tmp_path).agency_code
+    extra = tmp_path / "extra.toml"
+    extra.write_text("[archive]\nretention_shedule = \"x.toml\"\n", encoding="utf-8")
+    monkeypatch.setenv("SOHOA_SETTINGS", str(extra))
+    with pytest.raises(ConfigError, match=r"extra.toml.*\[archive\] retention_shedule"):
+        load_settings(tmp_path)
+
+
 def test_a_malformed_agency_code_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOHOA_AGENCY_CODE", "H49")
     with pytest.raises(CodeError):
