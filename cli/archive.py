@@ -8,28 +8,18 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
-from archive.audit_log import Verification, verify_events
-from archive.base import OCR_TEXT, ORIGINAL, SIGNED_PDF
+from archive.layout import OCR_TEXT, ORIGINAL, SIGNED_PDF
 from cli.common import CommandError, day_arg
-from context.services import Services, open_services
-from context.settings import Settings
-from domain.records import Manifest
-from service.archivist import (
-    approve_disposal,
-    export_transfer,
-    extend_retention,
-    pending_disposals,
-    refuse_disposal,
-    request_disposal,
-    set_legal_hold,
-)
-from service.audits import access_report, fixity_audit, log_check, retention_audit, reuse_report
-from service.records import download_link
+
+if TYPE_CHECKING:  # annotations only: a command's modules load when it runs, not for the parser
+    from archive.audit_log import Verification
+    from context.services import Services
+    from context.settings import Settings
+    from domain.records import Manifest
 
 PROBLEMS_VI = {"missing": "mất tệp", "changed": "nội dung bị thay đổi", "unexpected": "tệp lạ không có trong manifest",
                "incomplete": "ghi dở, không có manifest", "damaged": "manifest hỏng hoặc bị sửa",
@@ -52,6 +42,8 @@ def _print_json(value: Any) -> None:
 
 
 def cmd_fixity(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.audits import fixity_audit
     report = fixity_audit(open_services(settings), args.by, sample=args.sample, seed=args.seed)
     if args.json:
         _print_json({"ok": report.ok, "records": report.records, "objects": report.objects, "bytes": report.bytes,
@@ -73,6 +65,10 @@ def cmd_fixity(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_retention(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from rich.table import Table
+
+    from context.services import open_services
+    from service.audits import retention_audit
     report = retention_audit(open_services(settings), args.by, due_within_days=args.days)
     if args.json:
         _print_json(report.as_json())
@@ -123,6 +119,9 @@ def _show_verification(result: Verification, console: Console) -> int:
 
 
 def cmd_verify_log(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from archive.audit_log import verify_events
+    from context.services import open_services
+    from service.audits import log_check
     if args.file:
         path = Path(args.file)
         if not path.is_file():
@@ -133,6 +132,7 @@ def cmd_verify_log(args: argparse.Namespace, settings: Settings, console: Consol
 
 
 def cmd_export_log(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
     services = open_services(settings)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     try:
@@ -145,6 +145,8 @@ def cmd_export_log(args: argparse.Namespace, settings: Settings, console: Consol
 
 
 def cmd_access(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.audits import access_report
     report = access_report(open_services(settings), args.by, personal_number=args.citizen, record=args.record,
                            by=args.reader, since=day_arg(args.since, "ngày"), until=day_arg(args.until, "ngày"),
                            purpose=args.purpose or "")
@@ -160,6 +162,8 @@ def cmd_access(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_reuse(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.audits import reuse_report
     report = reuse_report(open_services(settings), args.by)
     if args.json:
         _print_json(report.as_json())
@@ -174,6 +178,8 @@ def cmd_reuse(args: argparse.Namespace, settings: Settings, console: Console) ->
 
 
 def cmd_hold(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.archivist import set_legal_hold
     on = args.action == "set"
     manifest = set_legal_hold(open_services(settings), args.by, args.result_code, on, args.reason)
     console.print(f"{'Đã phong tỏa' if on else 'Đã gỡ phong tỏa'} hồ sơ {manifest.result_code}.")
@@ -181,6 +187,8 @@ def cmd_hold(args: argparse.Namespace, settings: Settings, console: Console) -> 
 
 
 def cmd_retain(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.archivist import extend_retention
     until = None if args.permanent else day_arg(args.until, "ngày")
     manifest = extend_retention(open_services(settings), args.by, args.result_code, until, args.reason)
     kept = f"đến hết ngày {until:%d/%m/%Y}" if until else "vĩnh viễn"
@@ -190,6 +198,8 @@ def cmd_retain(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.archivist import approve_disposal, pending_disposals, refuse_disposal, request_disposal
     services = open_services(settings)
     if args.action == "list":
         pending = pending_disposals(services, args.by)
@@ -223,12 +233,16 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) 
 
 
 def cmd_export_bagit(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.archivist import export_transfer
     packed = export_transfer(open_services(settings), args.by, args.result_codes, Path(args.out), args.purpose)
     console.print(f"Đã đóng gói {packed} hồ sơ theo BagIt tại {args.out} (đã kiểm tra mã băm).")
     return 0
 
 
 def cmd_link(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.records import download_link
     link = download_link(open_services(settings), args.by, args.result_code, ROLES[args.file], args.purpose,
                          minutes=args.minutes)
     if args.json:
@@ -242,6 +256,7 @@ def cmd_link(args: argparse.Namespace, settings: Settings, console: Console) -> 
 def cmd_serve_downloads(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from archive.filesystem import FilesystemObjects
     from archive.link_server import serve
+    from context.services import open_services
 
     objects = open_services(settings).archive.objects
     if not isinstance(objects, FilesystemObjects):

@@ -12,15 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
-from archive.objects import ArchiveError
 from cli.common import CommandError
-from context.services import services_for
-from context.settings import Settings
-from domain.actor import Actor
-from flows import configure_prefect
+
+if TYPE_CHECKING:  # annotations only: a command's modules load when it runs, not for the parser
+    from context.settings import Settings
 
 if TYPE_CHECKING:
     from flows.ingest import ScanList
@@ -29,6 +25,20 @@ if TYPE_CHECKING:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from archive.objects import ArchiveError
+    from context.services import services_for
+    from domain.actor import Actor
+    from flows import configure_prefect
     folder = Path(args.folder)
     if not folder.is_dir():
         raise CommandError(f"Không có thư mục {folder}")

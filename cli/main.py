@@ -34,7 +34,6 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from archive.objects import ArchiveError, os_error_vi
 from cli.archive import register as register_archive_commands
 from cli.common import CommandError
 from cli.ingest import register as register_ingest_commands
@@ -43,12 +42,7 @@ from cli.records import register as register_record_commands
 from cli.server import register as register_server_commands
 from cli.signatures import register as register_signature_commands
 from cli.workers import register as register_worker_commands
-from context.services import PRIVATE_UMASK
-from context.settings import load_settings
 from domain.actor import Actor
-from domain.catalogue import ConfigError
-from indexer.base import IndexUnavailable
-from service.errors import NotFound, ServiceError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +77,8 @@ def actor_of(args: argparse.Namespace) -> Actor:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from context.services import PRIVATE_UMASK
+
     args = build_parser().parse_args(argv)
     os.umask(PRIVATE_UMASK)  # the data directory holds personal data: folders 0750, files 0640, keys 0600
     console = Console(stderr=bool(getattr(args, "json", False)))
@@ -90,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, console: Console) -> int:
+    from archive.objects import ArchiveError, os_error_vi  # loaded for the command, not for the parser
+    from context.settings import load_settings
+    from domain.catalogue import ConfigError
+    from indexer.base import IndexUnavailable
+    from service.errors import NotFound, ServiceError
+
     try:
         _require_accountability(args)
         args.by = actor_of(args)

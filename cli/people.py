@@ -6,25 +6,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from cli.common import CommandError, day_arg
-from context.services import open_services
-from context.settings import Settings
-from service.accounts import add_user, disable_user, list_users, reset_user, unlock_user
-from service.auth_settings import STAFF_ROLES
-from service.batches import batch_status, list_batches
-from service.intake import intake_check
-from service.labels import list_learned, remove_learned
-from service.lookup import person_query
+
+if TYPE_CHECKING:  # annotations only: a command's modules load when it runs, not for the parser
+    from context.settings import Settings
 
 STATUS_VI = {"held": "ĐÃ CÓ, CÒN HIỆU LỰC — không phải nộp", "expired": "ĐÃ CÓ NHƯNG HẾT HIỆU LỰC — phải nộp bản mới",
              "needs_review": "ĐÃ CÓ, CẦN RÀ SOÁT trước khi dùng", "not_held": "CHƯA CÓ — phải nộp"}
 
 
 def cmd_users(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.accounts import add_user, disable_user, list_users, reset_user, unlock_user
     services = open_services(settings)
     if args.action == "list":
         for u in list_users(services, args.by):
@@ -58,6 +55,9 @@ def cmd_users(args: argparse.Namespace, settings: Settings, console: Console) ->
 
 
 def cmd_intake(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.intake import intake_check
+    from service.lookup import person_query
     query, _ = person_query(citizen=args.citizen, old_id=args.old_id, name=args.name,
                             dob=day_arg(args.dob, "ngày sinh"))
     answer = intake_check(open_services(settings), args.by, query, args.procedure, args.purpose or "",
@@ -81,6 +81,8 @@ def cmd_intake(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_batches(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.batches import batch_status, list_batches
     services = open_services(settings)
     batches = [batch_status(services, args.by, args.batch)] if args.batch else list_batches(services, args.by)
     if args.json:
@@ -99,6 +101,8 @@ def cmd_batches(args: argparse.Namespace, settings: Settings, console: Console) 
 
 
 def cmd_labels(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.labels import list_learned, remove_learned
     services = open_services(settings)
     if args.action == "remove":
         if not args.label:
@@ -116,6 +120,7 @@ def cmd_labels(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    from domain.actor import STAFF_ROLES
     p = sub.add_parser("users", parents=[common], help="local staff accounts: add, disable, reset, unlock, list")
     p.add_argument("action", choices=["add", "disable", "reset", "unlock", "list"])
     p.add_argument("username", nargs="?")

@@ -7,29 +7,18 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
 from cli.common import CommandError, day_arg
-from context.services import open_services
-from context.settings import Settings
-from domain.records import Person
-from indexer.base import Filters, Hit, RecordQuery
-from service.lookup import (
-    EXPIRED,
-    NEEDS_REVIEW,
-    REUSABLE,
-    LookupAnswer,
-    filters_for,
-    hit_json,
-    lookup,
-    matches,
-    person_query,
-    reuse_status,
-    search,
-)
+from domain.validity import EXPIRED, NEEDS_REVIEW, REUSABLE
+
+if TYPE_CHECKING:  # annotations only: a command's modules load when it runs, not for the parser
+    from context.settings import Settings
+    from domain.records import Person
+    from indexer.base import Filters, Hit, RecordQuery
+    from service.lookup import LookupAnswer
 
 
 def _day(text: str, what: str) -> date:
@@ -40,6 +29,7 @@ def _day(text: str, what: str) -> date:
 
 
 def _filters(args: argparse.Namespace, settings: Settings) -> Filters:
+    from service.lookup import filters_for
     return filters_for(
         settings,
         type_ids=tuple(args.type or ()),
@@ -62,6 +52,7 @@ def _print_hits(hits: Sequence[Hit], on: date, console: Console, settings: Setti
                 focus: RecordQuery | None = None) -> None:
     """Documents grouped by type (types with a reusable document first, each newest first); each marked reusable,
     expired or to be checked, with its result code and how to get its signed copy. Narrow enough for any terminal."""
+    from service.lookup import matches, reuse_status
     catalogue = settings.catalogue
     groups: dict[str, list[Hit]] = {}
     for hit in hits:
@@ -111,6 +102,8 @@ def _warn_pending(answer: LookupAnswer, console: Console) -> None:
 
 
 def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.lookup import lookup, person_query, reuse_status
     query, warnings = person_query(citizen=args.citizen, old_id=args.old_id, name=args.name,
                                    dob=_day(args.dob, "ngày sinh") if args.dob else None, code=args.code,
                                    number=args.number, filters=_filters(args, settings))
@@ -134,6 +127,7 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
     from service.records import verification_json, verify_upload
     from signing.verify import NotVerifiable, report_vi
 
@@ -160,6 +154,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
     from service.records import show
 
     manifest = show(open_services(settings), args.by, args.result_code, args.purpose)
@@ -168,6 +163,8 @@ def cmd_show(args: argparse.Namespace, settings: Settings, console: Console) -> 
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
+    from service.lookup import hit_json, search
     on = _valid_on(args)
     answer = search(open_services(settings), args.by, " ".join(args.words), args.purpose,
                     filters=_filters(args, settings), limit=args.limit, on=on)
@@ -183,6 +180,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings, console: Console) -
 
 
 def cmd_review(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from rich.table import Table
+
+    from context.services import open_services
     from service.records import review_queue
 
     rows = [(item.hit, item.reasons) for item in review_queue(open_services(settings), args.by, limit=args.limit)]
@@ -205,6 +205,7 @@ def cmd_review(args: argparse.Namespace, settings: Settings, console: Console) -
 
 def _person(text: str) -> Person:
     """--person "role=registrant;name=NGUYỄN VĂN A;dob=29/05/2015;personal_number=001215912779" """
+    from domain.records import Person
     values: dict[str, Any] = {}
     for part in text.split(";"):
         key, sep, value = part.partition("=")
@@ -219,6 +220,7 @@ def _person(text: str) -> Person:
 
 
 def cmd_correct(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
     from service.corrections import Changes, correct_record
 
     fields: dict[str, Any] = {}

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from cli.common import CommandError
-from context.services import open_services
-from context.settings import Settings
-from flows import configure_prefect
+
+if TYPE_CHECKING:  # annotations only: a command's modules load when it runs, not for the parser
+    from context.settings import Settings
 
 if TYPE_CHECKING:
     from indexer.rebuild import DrainReport
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 def cmd_serve(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     import uvicorn
 
+    from context.services import open_services
+    from flows import configure_prefect
     from service.auth_settings import load_auth_settings
 
     configure_prefect(settings.prefect_home)  # batches sent to the API run the Prefect flow in this process
@@ -44,6 +46,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, console: Console) ->
 
 
 def cmd_clients(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
     from service.clients import add_client, list_clients, revoke_client
 
     services = open_services(settings)
@@ -68,6 +71,7 @@ def cmd_clients(args: argparse.Namespace, settings: Settings, console: Console) 
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from context.services import open_services
     from indexer.rebuild import drain, rebuild
 
     started = time.perf_counter()

@@ -19,15 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from archive.base import SIGNED_PDF
-from context.services import Services, open_services
-from context.settings import Settings
+if TYPE_CHECKING:  # annotations only: a command's modules load when it runs, not for the parser
+    from context.services import Services
+    from context.settings import Settings
 
 if TYPE_CHECKING:  # service.signature_upkeep loads pyHanko: imported when one of these commands runs, not by all
     from service.signature_upkeep import UpkeepReport
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from archive.base import SIGNED_PDF
+    from context.services import open_services
     from service.signature_upkeep import expiring, pending_upgrade
 
     services = open_services(settings)
@@ -75,6 +77,7 @@ def _report(report: UpkeepReport, args: argparse.Namespace, title: str) -> int:
 
 def _upkeep(settings: Settings, console: Console, args: argparse.Namespace, title: str,
             run: Callable[[Services], UpkeepReport]) -> int:
+    from context.services import open_services
     from signing.ltv import UpkeepError
 
     try:

@@ -11,18 +11,19 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from cli.common import CommandError
-from context.services import services_for
-from context.settings import Settings
-from domain.actor import Actor
-from flows import configure_prefect
+
+if TYPE_CHECKING:  # annotations only: a command's modules load when it runs, not for the parser
+    from context.settings import Settings
+    from domain.actor import Actor
 
 
 def _client(settings: Settings) -> Any:
+    from flows import configure_prefect
     configure_prefect(settings.prefect_home)  # before Prefect reads its settings
     from flows.pool import NoPrefectServer, prefect_client
 
@@ -35,6 +36,7 @@ def _client(settings: Settings) -> Any:
 def submit_folder(settings: Settings, console: Console, folder: Path, scans: list[Path], operator: Actor,
                   chunk_files: int | None, as_json: bool) -> int:
     """Record the batch in the archive, send its chunks to the pool, print how to follow it."""
+    from context.services import services_for
     client = _client(settings)
     from flows.pool import CHUNKS, ensure_pool, largest_first, split, submit_chunks
     from flows.settings import worker_settings

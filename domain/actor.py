@@ -11,6 +11,7 @@ from typing import Literal
 Role = Literal["clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console", "system", "public"]
 ROLES: tuple[Role, ...] = ("clerk", "reviewer", "archivist", "admin", "citizen", "operator", "console", "system",
                            "public")
+STAFF_ROLES: tuple[Role, ...] = ("clerk", "reviewer", "archivist", "admin", "operator")  # what an account may be
 # clerk: lookups with a purpose and the signed copies they return; reviewer: the review queue and corrections;
 # archivist: holds, retention, disposition, fixity, audits; admin: accounts and API clients; citizen: their own
 # records only; operator: the digitising officer running a batch (and signing it); console: a person with a shell on

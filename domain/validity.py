@@ -8,6 +8,9 @@ from datetime import date, timedelta
 
 from domain.catalogue import Validity
 
+# Whether a held paper may be used instead of the citizen's copy: what a lookup or an intake check says of it.
+REUSABLE, EXPIRED, NEEDS_REVIEW = "valid", "expired", "needs_review"
+
 
 def add_months(day: date, months: int) -> date:
     """Same day `months` later, clamped to the month's end (31 Aug + 6 months = 28/29 Feb)."""

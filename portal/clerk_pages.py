@@ -15,13 +15,14 @@ from starlette.datastructures import FormData
 
 from archive.base import SIGNED_PDF
 from domain.dates import parse_day
+from domain.validity import EXPIRED, NEEDS_REVIEW, REUSABLE
 from indexer.base import Hit
 from portal.pages import check_csrf, render, services_of, signed_in
 from portal.preview import data_uri, page_images
 from portal.slip import check_slip
 from service.errors import InvalidRequest
 from service.intake import IntakeAnswer, intake_check
-from service.lookup import EXPIRED, NEEDS_REVIEW, REUSABLE, person_query, reuse_status
+from service.lookup import person_query, reuse_status
 from service.procedures import load_procedures
 from service.records import download_link, signed_copy
 

@@ -17,8 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from context.services import Services
-from domain.actor import Actor, Role
-from service.auth_settings import STAFF_ROLES
+from domain.actor import STAFF_ROLES, Actor, Role
 from service.auth_store import connect
 from service.errors import InvalidRequest, NotFound
 from service.permissions import require

@@ -15,10 +15,8 @@ from typing import Any
 
 from context.services import Services
 from context.settings import Settings, read_raw_settings
-from domain.actor import ROLES, Role
+from domain.actor import ROLES, STAFF_ROLES, Role
 from domain.catalogue import ConfigError
-
-STAFF_ROLES: tuple[Role, ...] = ("clerk", "reviewer", "archivist", "admin", "operator")
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from archive.base import SIGNED_PDF
 from context.services import Services
 from domain.actor import Actor
 from domain.codes import is_dossier_code
+from domain.validity import REUSABLE
 from indexer.base import Hit, RecordQuery
 from service.errors import InvalidRequest, NotFound, TooMany
 from service.links import mint
-from service.lookup import REUSABLE, find_for, hit_json, matches, query_log, require_purpose, reuse_status
+from service.lookup import find_for, hit_json, matches, query_log, require_purpose, reuse_status
 from service.permissions import require
 from service.procedures import Paper, Procedure, load_procedures
 

@@ -16,7 +16,7 @@ from context.settings import Settings
 from domain.actor import Actor
 from domain.personal_number import PROBLEMS as NUMBER_PROBLEMS
 from domain.personal_number import check_personal_number, is_old_id
-from domain.validity import ValidityStatus, status_on
+from domain.validity import EXPIRED, NEEDS_REVIEW, REUSABLE, ValidityStatus, status_on
 from indexer.base import Filters, Hit, RecordQuery
 from indexer.document import IndexedPerson, keys_alike, name_key
 from service.access import count_lookup, grant_copies, people_in, take_allowance
@@ -24,7 +24,6 @@ from service.auth_settings import auth_settings
 from service.errors import InvalidRequest, Refused
 from service.permissions import require
 
-REUSABLE, EXPIRED, NEEDS_REVIEW = "valid", "expired", "needs_review"
 OWN_RECORDS = "Công dân xem giấy tờ của chính mình"  # the purpose of a citizen's read of their own records
 
 

@@ -23,6 +23,17 @@ def test_the_command_line_loads_none_of_the_heavy_parts_before_a_command_needs_t
     assert _loaded_after("import cli.main; cli.main.build_parser()") == []
 
 
+def test_building_the_parser_loads_no_use_case_and_no_settings() -> None:
+    """Each command group imports what its commands use when one runs: `sohoa --help` or a mistyped option costs
+    no settings, no pydantic and no backend."""
+    probe = ("import json, sys\nimport cli.main\ncli.main.build_parser()\nprint(json.dumps(sorted({m.split('.')[0] "
+             "for m in sys.modules} & {'pydantic', 'context', 'service', 'indexer', 'flows', 'portal', 'pipeline'})))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=False,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == []
+
+
 def test_a_lookup_loads_none_of_them(tmp_path: object) -> None:
     code = ("import contextlib, io\nfrom cli.main import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"

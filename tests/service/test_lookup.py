@@ -8,8 +8,9 @@ import pytest
 
 from context.services import Services
 from domain.actor import Actor
+from domain.validity import EXPIRED, REUSABLE
 from service.errors import InvalidRequest, NotFound
-from service.lookup import EXPIRED, REUSABLE, lookup, person_query, reuse_status, search
+from service.lookup import lookup, person_query, reuse_status, search
 from service.records import review_queue, show
 from tests.conftest import SAMPLES
 
