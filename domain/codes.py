@@ -20,7 +20,7 @@ class CodeError(ValueError):
 
 
 def validate_agency_code(code: str) -> str:
-    if len(code) > 35 or not AGENCY_CODE.match(code):
+    if len(code) > 35 or not AGENCY_CODE.fullmatch(code):  # fullmatch: "$" would let a trailing newline in
         raise CodeError(f"agency code {code!r} is not of the form 000.00.00.H49 (QCVN 102:2016/BTTTT)")
     return code
 
@@ -45,7 +45,7 @@ def dossier_code_of(prefix: str, sequence: int) -> str:
 
 
 def is_dossier_code(code: str) -> bool:
-    return bool(DOSSIER_CODE.match(code))
+    return bool(DOSSIER_CODE.fullmatch(code))
 
 
 def result_code(dossier: str, n: int = 1, template: str = "{dossier_code}-KQ{n}") -> str:

@@ -26,7 +26,8 @@ def test_agency_codes_of_the_standard_form_pass(code: str) -> None:
 
 
 @pytest.mark.parametrize("code", [
-    "000.00.00.h49", "00.00.00.H49", "000.00.00.H4", "000-00-00-H49", "", "000.00.00.49H",
+    "000.00.00.h49", "00.00.00.H49", "000.00.00.H4", "000-00-00-H49", "", "000.00.00.49H", "000.00.00.H49x",
+    "000.00.00.H49 ", "X000.00.00.H49", "000.00.00.H49\n",
 ])
 def test_malformed_agency_codes_fail(code: str) -> None:
     with pytest.raises(CodeError):
@@ -40,7 +41,8 @@ def test_sequence_outside_four_digits_fails(sequence: int) -> None:
 
 
 @pytest.mark.parametrize("code", [
-    "000.00.00.H49-230614-007", "000.00.00.H49-2306140-0007", "000.00.00.H49-230614-0007-KQ1",
+    "000.00.00.H49-230614-007", "000.00.00.H49-230614-0007\n", "000.00.00.H49-2306140-0007",
+    "000.00.00.H49-230614-0007-KQ1",
 ])
 def test_malformed_dossier_codes_are_not_dossier_codes(code: str) -> None:
     assert not is_dossier_code(code)

@@ -48,3 +48,10 @@ def test_old_id_is_nine_digits() -> None:
     assert is_old_id("230987654")
     assert not is_old_id("23098765")
     assert not is_old_id("087084000999")
+
+
+def test_a_century_digit_that_contradicts_the_printed_birth_date_is_flagged() -> None:
+    """The fourth digit says the century (0/1: 1900s, 2/3: 2000s): 0 with a birth in 2005 is no such person."""
+    assert "birth_year" in check_personal_number("064005000123", dob=date(2005, 4, 1)).problems
+    assert "birth_year" not in check_personal_number("064205000123", dob=date(2005, 4, 1)).problems
+    assert check_personal_number("064205000123").birth_year == 2005

@@ -112,3 +112,23 @@ def test_an_annex_citing_a_number_surely_never_stands_for_an_unread_header() -> 
     """An annex may cite another decision of the same form: printed and read surely there, it only confirms."""
     got = read("4HØ/QĐ-UBND", "18", weak={"4HØ/QĐ-UBND"}, annex=("1676/QĐ-UBND", "15"))
     assert "number" in got.doubts and not got.evidence["number"].confirmed
+
+
+def _printed(lines: list[str]) -> Extracted:
+    return extract(lines, CATALOGUE.labels_for("quyet_dinh"), title_index=4, today=date(2026, 1, 1))
+
+
+def test_the_issue_date_is_the_date_lines_never_a_date_written_above_it() -> None:
+    """A date in dd/mm/yyyy above the date line (a received stamp, a cited document) is not the document's."""
+    lines = [*HEAD[:2], "Đến Số: 88 Ngày: 03/01/2025", "Số: 209/QĐ-UBND", "Bạc Liêu, ngày 18 tháng 02 năm 2025",
+             "QUYẾT ĐỊNH", "Về việc công bố thủ tục hành chính"]
+    got = extract(lines, CATALOGUE.labels_for("quyet_dinh"), title_index=5, today=date(2026, 1, 1))
+    assert got.issue_date == date(2025, 2, 18)
+
+
+def test_the_issue_date_is_never_taken_from_a_body_line_after_the_date_line() -> None:
+    lines = [line.format(number="209/QĐ-UBND", day="18") for line in HEAD] + [
+        "Căn cứ Quyết định số 12/QĐ-UBND ngày 01/02/2015 của Chủ tịch UBND tỉnh;",
+        "Quyết định này có hiệu lực kể từ ngày 15/03/2025."]
+    got = _printed(lines)
+    assert got.issue_date == date(2025, 2, 18) and "issue_date" not in got.doubts
