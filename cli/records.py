@@ -129,7 +129,7 @@ def cmd_lookup(args: argparse.Namespace, settings: Settings, console: Console) -
 def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     from context.services import open_services
     from service.records import verification_json, verify_upload
-    from signing.verify import NotVerifiable, report_vi
+    from signing.verification_report import NotVerifiable, report_vi
 
     path = Path(args.pdf)
     if not path.is_file():

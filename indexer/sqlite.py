@@ -11,116 +11,32 @@ replaces CURRENT in one rename: the embedded counterpart of swapping an Elastics
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.objects import os_error_vi
 from indexer.base import LIKE_TERMS, Filters, Hit, IndexUnavailable, RecordQuery, like_needed
 from indexer.document import IndexedRecord, code_key, folded_words, keys_alike, name_key, spelled_words
+from indexer.sqlite_build import SqliteBuild
+from indexer.sqlite_schema import (
+    CURRENT,
+    FIRST,
+    SCHEMA_VERSION,
+    create_database,
+    in_batches,
+    open_database,
+    point_current,
+    write_records,
+)
 
-TABLES = """
-CREATE TABLE IF NOT EXISTS records (
-    result_code TEXT NOT NULL, dossier_code TEXT NOT NULL, type_id TEXT, number_key TEXT, issue_date TEXT,
-    issuer_key TEXT, valid_until TEXT, permanent INTEGER NOT NULL, needs_review INTEGER NOT NULL,
-    reusable INTEGER NOT NULL, source TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS persons (
-    result_code TEXT NOT NULL, name_key TEXT, name_spelled TEXT, dob TEXT, personal_number TEXT, old_id TEXT,
-    birth_year INTEGER
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5(names, body, tokenize = "unicode61 remove_diacritics 2");
-PRAGMA user_version = 3;
-"""
-# Made after a bulk build has filled the tables: sorting once is far cheaper than keeping B-trees in order per row.
-INDEXES = """
-CREATE UNIQUE INDEX IF NOT EXISTS records_code ON records(result_code);
-CREATE INDEX IF NOT EXISTS records_dossier ON records(dossier_code);
-CREATE INDEX IF NOT EXISTS records_number ON records(number_key);
-CREATE INDEX IF NOT EXISTS records_review ON records(result_code) WHERE needs_review = 1;
-CREATE INDEX IF NOT EXISTS persons_record ON persons(result_code);
-CREATE INDEX IF NOT EXISTS persons_personal_number ON persons(personal_number);
-CREATE INDEX IF NOT EXISTS persons_old_id ON persons(old_id);
-CREATE INDEX IF NOT EXISTS persons_dob ON persons(dob);
-CREATE INDEX IF NOT EXISTS persons_birth_year ON persons(birth_year) WHERE birth_year IS NOT NULL;
-"""
-SCHEMA_VERSION = 3  # PRAGMA user_version above; an index from another version is rebuilt by `sohoa reindex`
-CURRENT = "CURRENT"
-FIRST = "sohoa.sqlite"
 RANK_AT_MOST = 100  # full-text matches ranked by relevance (bm25); more than this: newest first
+
+
 _ORDER = "ORDER BY r.issue_date IS NULL, r.issue_date DESC, r.result_code"
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    """An existing database only: a name read from CURRENT just before a swap must not create an empty file."""
-    db = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, timeout=30)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")  # the index is rebuilt from the archive if a power cut loses a write
-    return db
-
-
-def _create(path: Path, indexes: bool = True) -> None:
-    db = sqlite3.connect(path)
-    try:
-        db.executescript(TABLES + (INDEXES if indexes else ""))
-    finally:
-        db.close()
-
-
-def _write(db: sqlite3.Connection, records: Iterable[IndexedRecord], fresh: bool = False) -> int:
-    """Insert or replace a batch: one statement per table, full-text rows keyed by the record's rowid.
-
-    `fresh`: the database is being built and holds none of these records, so nothing is looked up or deleted."""
-    batch = list({r.result_code: r for r in records}.values())  # a record twice in one batch: the last wins
-    if not batch:
-        return 0
-    if not db.in_transaction:  # take the write lock before reading max(rowid): writers in other threads wait
-        db.execute("BEGIN IMMEDIATE")
-    codes = [r.result_code for r in batch]
-    old = [] if fresh else [row[0] for start in range(0, len(codes), 500) for row in db.execute(
-        f"SELECT rowid FROM records WHERE result_code IN ({','.join('?' * len(codes[start:start + 500]))})",
-        codes[start:start + 500])]
-    if old:
-        marks = ",".join("?" * len(old))
-        db.execute(f"DELETE FROM fulltext WHERE rowid IN ({marks})", old)
-        db.execute(f"DELETE FROM persons WHERE result_code IN (SELECT result_code FROM records WHERE rowid IN "
-                   f"({marks}))", old)
-        db.execute(f"DELETE FROM records WHERE rowid IN ({marks})", old)
-    first = int(db.execute("SELECT coalesce(max(rowid), 0) FROM records").fetchone()[0]) + 1
-    rows, people, texts = [], [], []
-    for rowid, rec in enumerate(batch, first):
-        source = rec.source()
-        del source["body"]  # kept folded in fulltext; a hit does not show it
-        rows.append((rowid, rec.result_code, rec.dossier_code, rec.type_id,
-                     code_key(rec.number) if rec.number else None, source["issue_date"],
-                     name_key(rec.issuer) if rec.issuer else None, source["valid_until"], int(rec.permanent),
-                     int(rec.needs_review), int(rec.reusable), json.dumps(source, ensure_ascii=False)))
-        people += [(rec.result_code, p.name_key, " ".join(spelled_words(p.name)) if p.name else None,
-                    p.dob.isoformat() if p.dob else None, p.personal_number, p.old_id,
-                    None if p.dob else p.birth_year) for p in rec.persons]
-        texts.append((rowid, " ".join(folded_words(rec.names)), " ".join(folded_words(rec.body))))
-    db.executemany("INSERT INTO records(rowid, result_code, dossier_code, type_id, number_key, issue_date, "
-                   "issuer_key, valid_until, permanent, needs_review, reusable, source) "
-                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    db.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?,?)", people)
-    db.executemany("INSERT INTO fulltext(rowid, names, body) VALUES (?,?,?)", texts)
-    return len(batch)
-
-
-def _batches(records: Iterable[IndexedRecord], size: int) -> Iterator[list[IndexedRecord]]:
-    batch: list[IndexedRecord] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _filters(f: Filters) -> tuple[list[str], list[object]]:
@@ -159,8 +75,8 @@ class SqliteIndex:
         self.folder.mkdir(parents=True, exist_ok=True)
         if not (self.folder / CURRENT).exists():
             if not (self.folder / FIRST).exists():  # else: an index from before CURRENT existed, reported as outdated
-                _create(self.folder / FIRST)
-            _point(self.folder, FIRST)
+                create_database(self.folder / FIRST)
+            point_current(self.folder, FIRST)
         self._ready = True
 
     def _unusable(self, e: BaseException) -> IndexUnavailable:
@@ -186,7 +102,7 @@ class SqliteIndex:
         self._drop()
         for attempt in range(3):
             try:
-                db = _open(path)
+                db = open_database(path)
                 break
             except sqlite3.OperationalError:  # swapped and removed between reading CURRENT and opening
                 if attempt == 2:
@@ -229,12 +145,12 @@ class SqliteIndex:
 
     def upsert(self, record: IndexedRecord) -> None:
         with self._connect() as db:
-            _write(db, [record])
+            write_records(db, [record])
 
     def upsert_many(self, records: Iterable[IndexedRecord]) -> list[tuple[str, str]]:
-        for batch in _batches(records, 2000):
+        for batch in in_batches(records, 2000):
             with self._connect() as db:
-                _write(db, batch)
+                write_records(db, batch)
         return []
 
     def remove(self, result_code: str) -> None:
@@ -383,75 +299,3 @@ class SqliteIndex:
 
     def __repr__(self) -> str:
         return f"SqliteIndex({str(self.folder)!r})"
-
-
-def _point(folder: Path, name: str) -> None:
-    """Replace CURRENT in one rename: a reader sees the old name or the new one, never a half-written file."""
-    tmp = folder / f".{CURRENT}.{os.getpid()}"
-    tmp.write_text(name + "\n")
-    os.replace(tmp, folder / CURRENT)
-
-
-class SqliteBuild:
-    """A new database file beside the current one; `publish` points CURRENT at it."""
-
-    def __init__(self, folder: Path, unusable: Callable[[BaseException], IndexUnavailable]) -> None:
-        self.folder = folder
-        self.name = f"sohoa-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.sqlite"
-        self._unusable = unusable
-        _create(folder / self.name, indexes=False)
-
-    def _open_private(self) -> sqlite3.Connection:
-        """Nobody reads this file before `publish`, and a crash only means building again: no journal, big cache."""
-        db = sqlite3.connect(self.folder / self.name)
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        db.execute("PRAGMA cache_size=-262144")  # 256 MB
-        return db
-
-    def add(self, records: Iterable[IndexedRecord]) -> int:
-        db = self._open_private()
-        try:
-            count = 0
-            for batch in _batches(records, 5000):
-                with db:
-                    count += _write(db, batch, fresh=True)
-            return count
-        except (OSError, sqlite3.OperationalError) as e:  # the disk filled up while building
-            raise self._unusable(e) from e
-        finally:
-            db.close()
-
-    def publish(self) -> None:
-        """Index the filled tables, make the file durable, then point CURRENT at it."""
-        try:
-            old = (self.folder / CURRENT).read_text().strip()
-        except OSError:
-            old = ""  # CURRENT lost or unreadable: the new database replaces whatever was there
-        try:
-            self._publish(old)
-        except (OSError, sqlite3.OperationalError) as e:
-            raise self._unusable(e) from e
-
-    def _publish(self, old: str) -> None:
-        db = self._open_private()
-        try:
-            db.executescript(INDEXES)  # fails on a result code twice: the build is then abandoned, not published
-            db.execute("INSERT INTO fulltext(fulltext) VALUES ('optimize')")
-            db.execute("ANALYZE")
-            db.commit()
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA journal_mode=WAL")
-        finally:
-            db.close()
-        _point(self.folder, self.name)
-        if old and old != self.name and "/" not in old:
-            _remove_database(self.folder / old)
-
-    def abandon(self) -> None:
-        _remove_database(self.folder / self.name)
-
-
-def _remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)

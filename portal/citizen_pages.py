@@ -28,7 +28,7 @@ from portal.pages import (
 from service.errors import InvalidRequest, TooMany
 from service.lookup import OWN_RECORDS, lookup, reuse_status
 from service.records import public_record, verify_upload
-from signing.verify import NotVerifiable, report_vi
+from signing.verification_report import NotVerifiable, report_vi
 
 router = APIRouter(include_in_schema=False)
 REUSE_VI = {"valid": "CÒN HIỆU LỰC", "expired": "HẾT HIỆU LỰC", "needs_review": "ĐANG RÀ SOÁT"}

@@ -18,7 +18,7 @@ from service.intake import intake_check
 from service.links import follow
 from service.lookup import filters_for, lookup, person_query, search
 from service.records import download_link, review_queue, show, signed_copy, verification_json, verify_upload
-from signing.verify import NotVerifiable
+from signing.verification_report import NotVerifiable
 
 router = APIRouter(prefix="/v1", tags=["records"])
 FILES = {"signed": SIGNED_PDF, "original": ORIGINAL, "text": OCR_TEXT}

@@ -26,7 +26,7 @@ from service.links import mint
 from service.permissions import require
 
 if TYPE_CHECKING:  # verification loads pyHanko (over a second): imported by the calls that verify, not by lookups
-    from signing.verify import VerificationReport
+    from signing.verification_report import VerificationReport
 
 
 def record(services: Services, result_code: str) -> Manifest:
@@ -185,7 +185,7 @@ def signed_copy(services: Services, actor: Actor, result_code: str, purpose: str
 
 def verification_json(report: VerificationReport, result_code: str | None, *, at: datetime | None = None) -> dict:
     """The verdict as the API and `sohoa verify --json` give it, with the Vietnamese report a person reads."""
-    from signing.verify import report_vi
+    from signing.verification_report import report_vi
 
     return {"ok": report.ok, "result_code": result_code, "problems": report.problems, "notes": report.notes,
             "record": [{"label": label, "value": value} for label, value in report.record],

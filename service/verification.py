@@ -28,7 +28,9 @@ from pipeline.qr_content import holders
 from signing.identity import verification_roots
 from signing.qr import SCOPES, QrFacts, parse_qr, read_qr
 from signing.sign import signature_values
-from signing.verify import VerificationReport, claims_sohoa_fields, pdf_part, verify_pdf
+from signing.signature_roles import claims_sohoa_fields
+from signing.verification_report import VerificationReport
+from signing.verify import pdf_part, verify_pdf
 
 RESULT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}-[^/?&#\s]+")
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from domain.records import ArrivedSignature
-from signing.verify import NotVerifiable, verify_pdf
+from signing.verification_report import NotVerifiable
+from signing.verify import verify_pdf
 
 OUR_FIELDS = ("SohoaAgency", "SohoaOfficer")  # the fields of an e-copy this system issued (`signing.sign`)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,115 +42,10 @@ from signing.certificates import load_certificates as load_certificates  # named
 from signing.identity import certificate_sha256, revocation_fetchers
 from signing.page_changes import changed_pages
 from signing.quiet import quiet_pyhanko
+from signing.signature_roles import chain_top, display_name, field_role, signer_words, vietnam_time
+from signing.verification_report import NotVerifiable, SignatureReport, VerificationReport
 
 quiet_pyhanko()
-
-LEVEL_NAMES = {"B-B": "B-B (chỉ chữ ký)", "B-T": "B-T (có dấu thời gian)",
-               "B-LT": "B-LT (kèm dữ liệu kiểm tra chứng thư)", "B-LTA": "B-LTA (lưu trữ dài hạn)"}
-
-
-class NotVerifiable(ValueError):
-    """The file is not a PDF that can be read for signatures; the message is Vietnamese."""
-
-
-@dataclass(frozen=True)
-class SignatureReport:
-    field: str
-    kind: str  # "signature" or "document_timestamp"
-    role: str  # "agency", "officer" (sohoa's own fields) or "other"
-    ok: bool
-    intact: bool
-    valid: bool
-    trusted: bool
-    modification: str  # what changed after it: "none", "lta_updates", "form_filling", "other"
-    changes_allowed: bool  # what changed after it is what the document's modification rules allow
-    certified: bool  # it locks the document: a certification (DocMDP) signature, or a field lock
-    covers_whole_file: bool
-    signer: str
-    issuer: str
-    certificate_sha256: str
-    algorithm: str
-    signed_at: datetime | None
-    time_source: str  # "tsa": a timestamp authority's token; "signer": the signer's own claim
-    level: str  # B-B, B-T, B-LT, B-LTA ("" for a document timestamp)
-    revocation: str  # a key of REVOCATION_VI: what is known of its certificate's revocation, and from where
-    long_term: bool = False  # judged at the proven signing time (its certificate has expired since)
-    problems: tuple[str, ...] = ()  # Vietnamese, why it is not valid
-    chain_top: str = ""  # the last certificate of the chain the signature carries (its root, or the highest issuer)
-    trust_judged: bool = True  # False: the signature is broken, so whether its certificate is trusted was not asked
-
-
-@dataclass(frozen=True)
-class VerificationReport:
-    signatures: list[SignatureReport]
-    problems: list[str] = field(default_factory=list)  # about the file as a whole (Vietnamese)
-    notes: list[str] = field(default_factory=list)  # what the reader should know, without changing the verdict
-    record: tuple[tuple[str, str], ...] = ()  # the archived record the copy is of, as (label, value) in Vietnamese
-
-    @property
-    def regular(self) -> list[SignatureReport]:
-        return [s for s in self.signatures if s.kind == "signature"]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.regular) and all(s.ok for s in self.signatures) and not self.problems
-
-
-def display_name(name: asn1_x509.Name) -> str:
-    """'Common name — Organisation', the way a person names a certificate holder."""
-    native = name.native
-    parts = [native.get("common_name"), native.get("organization_name")]
-    return " — ".join(str(p) for p in parts if p) or name.human_friendly
-
-
-def chain_top(sig: EmbeddedPdfSignature) -> str:
-    """The last certificate of the chain a signature carries, as a person names it: its root when the file carries
-    it, else the highest issuer the file names ("…, cấp bởi X (không kèm trong tệp)")."""
-    try:
-        carried = [c.chosen for c in sig.signed_data["certificates"] or ()
-                   if isinstance(c.chosen, asn1_x509.Certificate)]
-        cert = sig.signer_cert
-    except (KeyError, ValueError, TypeError):
-        return ""
-    by_subject = {c.subject.dump(): c for c in carried}
-    seen = 0
-    while cert.self_signed == "no" and cert.issuer.dump() in by_subject and seen < 10:  # asn1crypto: "no"/"maybe"
-        cert, seen = by_subject[cert.issuer.dump()], seen + 1
-    if cert.self_signed != "no":
-        return display_name(cert.subject)
-    return f"{display_name(cert.issuer)} (không kèm trong tệp)"
-
-
-def field_role(field_name: str) -> str:
-    """The role a field's name claims: sohoa names its fields SohoaAgency-… and SohoaOfficer-…; anyone can copy that."""
-    if field_name.startswith("SohoaAgency"):
-        return "agency"
-    if field_name.startswith("SohoaOfficer"):
-        return "officer"
-    return "other"
-
-
-def claims_sohoa_fields(data: bytes) -> bool:
-    """The file has a signature in a field named like sohoa's: it presents itself as a sohoa e-copy."""
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        return any(field_role(s.field_name or "") != "other" for s in reader.embedded_regular_signatures)
-    except Exception:  # not readable: verify_pdf says why, in words
-        return False
-
-
-def _who(role: str, sig: EmbeddedPdfSignature) -> str:
-    if role in ("agency", "officer"):
-        return {"agency": "của cơ quan", "officer": "của người số hóa"}[role]
-    try:
-        return f"của {display_name(sig.signer_cert.subject)} (trường '{sig.field_name}')"
-    except (KeyError, ValueError, TypeError):
-        return f"'{sig.field_name}'"
-
-
-def _vn(t: datetime) -> str:
-    """A moment as a Vietnamese reader writes it, on Vietnam's clock: 07/12/2026 19:24:37."""
-    return f"{t.astimezone(VIETNAM):%d/%m/%Y %H:%M:%S}"
 
 
 class _Context:
@@ -315,7 +209,7 @@ def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
     problems = _problems(status, sig, role, data, chain_top(sig), no_proof) if not status.bottom_line else []
     if status.bottom_line and status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE,
                                                       SignatureCoverageLevel.ENTIRE_REVISION):
-        problems.append(f"Chữ ký {_who(role, sig)} chỉ phủ một phần tệp.")
+        problems.append(f"Chữ ký {signer_words(role, sig)} chỉ phủ một phần tệp.")
     cert = status.signing_cert
     ts = status.timestamp_validity
     when = ts.timestamp if ts is not None and ts.valid and ts.intact else status.signer_reported_dt
@@ -355,7 +249,7 @@ def _unreadable(sig: EmbeddedPdfSignature, role: str, reason: str) -> SignatureR
         trusted=False, modification="other", changes_allowed=False, certified=False, covers_whole_file=False,
         signer=display_name(cert.subject), issuer=display_name(cert.issuer),
         certificate_sha256=certificate_sha256(cert), algorithm="", signed_at=None, time_source="signer", level="",
-        revocation="not_checked", problems=(f"Chữ ký {_who(role, sig)} không kiểm tra được: {reason}",),
+        revocation="not_checked", problems=(f"Chữ ký {signer_words(role, sig)} không kiểm tra được: {reason}",),
         chain_top=chain_top(sig), trust_judged=False)
 
 
@@ -391,7 +285,7 @@ def _revinfo_covers(status: PdfSignatureStatus, ctx: _Context, sig: EmbeddedPdfS
 
 def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, role: str, data: bytes, top: str = "",
               no_proof: str = "thiếu dấu thời gian lưu trữ") -> list[str]:
-    who = _who(role, sig)
+    who = signer_words(role, sig)
     problems = []
     if not status.intact:
         problems.append(f"Chữ ký {who}: nội dung đã ký bị thay đổi (tệp bị sửa hoặc hỏng).")
@@ -423,7 +317,7 @@ def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "", no_proof
     details = status.revocation_details
     if details is not None:
         whose = "chứng thư của nơi cấp" if details.ca_revoked else "chứng thư số"
-        return f"Chữ ký {who}: {whose} đã bị thu hồi từ {_vn(details.revocation_date)}."
+        return f"Chữ ký {who}: {whose} đã bị thu hồi từ {vietnam_time(details.revocation_date)}."
     indic = str(status.trust_problem_indic or "")
     cert = status.signing_cert
     if "EXPIRED" in indic or "OUT_OF_BOUNDS" in indic:
@@ -439,54 +333,3 @@ def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "", no_proof
         return (f"Chữ ký {who}: chuỗi chứng thư lên tới «{top}», không có trong danh sách chứng thư gốc tin cậy của "
                 "hệ thống (cấu hình [signing] trust_roots).")
     return f"Chữ ký {who}: chứng thư số không chuỗi được tới chứng thư gốc tin cậy."
-
-
-def report_vi(report: VerificationReport, *, at: datetime | None = None) -> str:
-    """The verification result as a citizen or clerk reads it."""
-    if not report.signatures:
-        return "KHÔNG HỢP LỆ: tệp không có chữ ký số nào."
-    verdict = "HỢP LỆ" if report.ok else "KHÔNG HỢP LỆ"
-    lines = [f"Kết luận: {verdict}" + (f" (tính đến {_vn(at)} giờ Việt Nam)" if at else "")]
-    problems = [p for s in report.signatures for p in s.problems] + report.problems
-    lines += [f"  - {p}" for p in problems]
-    lines += [f"  * {n}" for n in report.notes]
-    if report.record:
-        lines.append("Hồ sơ trong kho lưu trữ (đối chiếu với giấy tờ trước mặt):")
-        lines += [f"  {label}: {value}" for label, value in report.record]
-    regular = report.regular
-    for i, r in enumerate(regular, 1):
-        role = {"agency": "Chữ ký của cơ quan", "officer": "Chữ ký của người số hóa"}.get(r.role, "Chữ ký số")
-        source = "máy chủ cấp dấu thời gian" if r.time_source == "tsa" else "do người ký tự khai, chưa được xác thực"
-        lines += [
-            f"{role} ({i}/{len(regular)}): {'HỢP LỆ' if r.ok else 'KHÔNG HỢP LỆ'}",
-            f"  Người ký: {r.signer}",
-            f"  Cơ quan cấp chứng thư: {r.issuer}",
-            *([f"  Chuỗi chứng thư lên tới: {r.chain_top}"] if r.chain_top else []),
-            f"  Thời điểm ký: {_vn(r.signed_at) if r.signed_at else 'không rõ'} ({source})",
-            f"  Toàn vẹn (nội dung không bị sửa sau khi ký): {_yes(r.intact and r.valid and r.changes_allowed)}",
-            "  Tin cậy (chứng thư số do nơi được tin cậy cấp, còn hiệu lực): "
-            + (_yes(r.trusted) if r.trust_judged else "không xét (chữ ký không còn nguyên vẹn)"),
-            f"  Tình trạng thu hồi: {REVOCATION_VI[r.revocation]}",
-            f"  Mức chữ ký: {LEVEL_NAMES.get(r.level, r.level or 'không xác định')}"
-            + (" — được bảo đảm dài hạn bởi dấu thời gian lưu trữ" if r.long_term else ""),
-            f"  Khóa tài liệu (không cho sửa sau khi ký): {_yes(r.certified)}",
-            f"  Dấu vân tay chứng thư (SHA-256): {r.certificate_sha256}",
-        ]
-    stamps = [s for s in report.signatures if s.kind == "document_timestamp"]
-    for s in stamps:
-        lines.append(f"Dấu thời gian lưu trữ: {'HỢP LỆ' if s.ok else 'KHÔNG HỢP LỆ'} — "
-                     f"{_vn(s.signed_at) if s.signed_at else 'không rõ'}, cấp bởi {s.signer}")
-    return "\n".join(lines)
-
-
-REVOCATION_VI = {
-    "good": "chưa bị thu hồi (đã kiểm tra)",
-    "revoked": "ĐÃ BỊ THU HỒI",
-    "no_source": "không kiểm tra được: chứng thư số không chỉ nơi tra cứu thu hồi (OCSP, CRL)",
-    "not_carried": "chưa kiểm tra (tệp không kèm dữ liệu thu hồi, không tra cứu trực tuyến)",
-    "not_checked": "không kiểm tra",
-}
-
-
-def _yes(flag: bool) -> str:
-    return "có" if flag else "KHÔNG"

@@ -26,7 +26,8 @@ from service.verification import verify_copy
 from signing.identity import verification_roots
 from signing.qr import QrFacts, parse_qr, read_qr
 from signing.revisions import unsigned_original
-from signing.verify import load_certificates, report_vi, verify_pdf
+from signing.verification_report import report_vi
+from signing.verify import load_certificates, verify_pdf
 from tests.conftest import OPERATOR, SAMPLES
 from tests.signing.conftest import CODE, PROCEDURE, blank_pdf, sign, signer_for
 
