@@ -1,0 +1,141 @@
+"""Who may read which record beyond roles, and how much: the lookup allowance (a sliding minute, counted in people
+revealed), result codes asked for in vain, a citizen's own records only, and a clerk's copies of what they looked up.
+Fast: a data directory with records written straight into the archive, no OCR."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from context.services import Services, open_services
+from context.settings import load_settings
+from domain.actor import Actor
+from domain.records import Person
+from service import access
+from service.errors import NotFound, Refused, TooMany
+from tests.archive.records import files, manifest_for
+
+CLERK = Actor("thu.nguyen", "clerk")
+CLIENT = Actor("client:motcua", "clerk")
+NUMBER = "064217000001"  # the person on tests.archive.records' manifests
+
+
+@pytest.fixture
+def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Services:
+    (tmp_path / "settings.toml").write_text("[auth]\nlookups_per_minute = 5\nclient_lookups_per_minute = 8\n"
+                                            "unknown_codes_per_hour = 3\n", encoding="utf-8")
+    now = [60.0 * 16_666 + 20]  # 20 s into a minute
+    monkeypatch.setattr(access, "clock", lambda: now[0])
+    services = open_services(load_settings(tmp_path))
+    services.test_clock = now  # type: ignore[attr-defined]
+    return services
+
+
+def _tick(services: Services, seconds: float) -> None:
+    services.test_clock[0] += seconds  # type: ignore[attr-defined]
+
+
+def test_the_allowance_is_the_accounts_per_minute_counted_in_people(services: Services) -> None:
+    assert access.take_allowance(services, CLERK, 3) == 3
+    assert access.take_allowance(services, CLERK, 3) == 2  # what is left, no more
+    assert access.take_allowance(services, CLERK, 1) == 0  # none left: an empty answer, not a refusal
+    with pytest.raises(TooMany) as refused:
+        access.count_lookup(services, CLERK)  # a whole answer that cannot be cut is refused
+    assert refused.value.code == "rate_limited" and 0 < refused.value.retry_after_s <= 61
+    assert "5 lượt" in refused.value.message
+    assert access.take_allowance(services, Actor("an.tran", "clerk"), 5) == 5  # each account its own
+    assert access.take_allowance(services, CLIENT, 10) == 8  # an API client has the clients' limit
+    assert access.take_allowance(services, CLERK, 0) == 0
+
+
+def test_the_minute_slides_the_last_ones_count_weighing_by_what_is_left_of_it(services: Services) -> None:
+    assert access.take_allowance(services, CLERK, 5) == 5
+    _tick(services, 40)  # the next minute has begun: all five still lie within the last 60 s
+    assert access.take_allowance(services, CLERK, 5) == 0
+    _tick(services, 30)  # half of the last minute has slid out: about half the allowance is back
+    assert access.take_allowance(services, CLERK, 5) == 2
+    _tick(services, 120)  # two minutes later: all of it
+    assert access.take_allowance(services, CLERK, 9) == 5
+
+
+def test_a_whole_answer_may_overdraw_and_delays_the_next(services: Services) -> None:
+    assert access.take_allowance(services, CLERK, 4) == 4
+    assert access.take_allowance(services, CLERK, 7, partial=False) == 7  # one left: counted whole
+    with pytest.raises(TooMany):
+        access.count_lookup(services, CLERK)
+
+
+@pytest.mark.parametrize("role", ["console", "system"])
+def test_the_archive_machines_console_and_its_flows_are_not_limited(services: Services, role: str) -> None:
+    machine = Actor("root", role)  # type: ignore[arg-type]
+    assert access.take_allowance(services, machine, 1000) == 1000
+    for code in ("X-1", "X-2", "X-3", "X-4"):
+        access.note_unknown(services, machine, code)
+    access.check_not_guessing(services, machine)
+
+
+def test_people_are_told_apart_by_number_then_old_id_then_name_and_birth() -> None:
+    assert access.person_key(Person(role="a", name="X", personal_number=NUMBER, old_id="230987654")) == NUMBER
+    assert access.person_key(Person(role="a", name="X", old_id="230987654")) == "230987654"
+    assert access.person_key(Person(role="a", name="Trần Thị Lan", birth_year=1978)) == "tran thi lan|1978"
+    same = [Person(role="a", name="TRẦN THỊ LAN", birth_year=1978), Person(role="b", name="Tran Thi Lan",
+                                                                          birth_year=1978)]
+    assert len(access.people_in(same)) == 1
+    assert len(access.people_in([*same, Person(role="c", name="Tran Thi Lan", birth_year=1979)])) == 2
+
+
+def _archived(services: Services) -> str:
+    data = files()
+    manifest = manifest_for(data)
+    services.archive.store(manifest, data)
+    return manifest.result_code
+
+
+def test_codes_asked_in_vain_stop_record_reads_and_alert_the_archivists_once(services: Services) -> None:
+    code = _archived(services)
+    for asked in ("000.00.00.H49-261122-0002-KQ1", "000.00.00.H49-261122-0003-KQ1"):
+        with pytest.raises(NotFound):
+            access.reach(services, CLERK, asked)
+    with pytest.raises(TooMany) as refused:  # the third in vain reaches the hour's limit
+        access.reach(services, CLERK, "000.00.00.H49-261122-0004-KQ1")
+    assert refused.value.code == "too_many_unknown_codes" and refused.value.retry_after_s == 3600
+    with pytest.raises(TooMany):
+        access.reach(services, CLERK, code)  # even a code that exists, for the rest of the hour
+    assert access.reach(services, Actor("an.tran", "clerk"), code).result_code == code  # another account may
+    alerts = [json.loads(line) for line in services.audit.lines() if '"access.alert"' in line]
+    assert len(alerts) == 1 and alerts[0]["actor"] == CLERK.identity
+    _tick(services, 3601)  # an hour on, the count has expired
+    assert access.reach(services, CLERK, code).result_code == code
+
+
+def test_a_citizen_reaches_only_records_that_name_them_and_others_count_as_unknown(services: Services) -> None:
+    code = _archived(services)
+    assert access.reach(services, Actor("cd", "citizen", personal_number=NUMBER), code).result_code == code
+    stranger = Actor("other", "citizen", personal_number="001099000002")
+    for _ in range(2):
+        with pytest.raises(NotFound) as hidden:
+            access.reach(services, stranger, code)
+        assert "Không có hồ sơ" in hidden.value.message  # the same answer as for a code that does not exist
+    with pytest.raises(TooMany):
+        access.reach(services, stranger, code)
+
+
+def test_a_clerk_fetches_copies_only_of_what_their_own_lookups_returned(services: Services,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(Refused) as refused:
+        access.check_copy_grant(services, CLERK, "A-KQ1")
+    assert refused.value.code == "not_looked_up"
+    access.grant_copies(services, CLERK, ["A-KQ1", "B-KQ1"], seconds=60)
+    access.check_copy_grant(services, CLERK, "A-KQ1")
+    with pytest.raises(Refused):
+        access.check_copy_grant(services, Actor("an.tran", "clerk"), "A-KQ1")  # not theirs
+    access.check_copy_grant(services, Actor("ra.soat", "reviewer"), "A-KQ1")  # grants concern clerks only
+    access.grant_copies(services, Actor("ra.soat", "reviewer"), ["C-KQ1"], seconds=60)
+    with pytest.raises(Refused):
+        access.check_copy_grant(services, CLERK, "C-KQ1")
+    later = access.time.time() + 61
+    monkeypatch.setattr(access.time, "time", lambda: later)
+    with pytest.raises(Refused):
+        access.check_copy_grant(services, CLERK, "A-KQ1")  # the grant has ended
