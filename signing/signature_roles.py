@@ -11,7 +11,6 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
 from domain.dates import VIETNAM
-from signing.certificates import load_certificates as load_certificates  # named from here by callers
 
 
 def display_name(name: asn1_x509.Name) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from signing.certificates import load_certificates as load_certificates  # named from here by callers
 from signing.signature_roles import vietnam_time
 
 LEVEL_NAMES = {"B-B": "B-B (chỉ chữ ký)", "B-T": "B-T (có dấu thời gian)",

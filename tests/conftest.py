@@ -53,7 +53,9 @@ SLOW_FIXTURES = frozenset({"ingested", "services", "s3_server", "prefect_server"
 # Files whose tests digitise, sign or read real pages with Tesseract themselves (measured: each over 3 s in all).
 SLOW_FILES = frozenset({
     "flows/", "reliability/test_batch.py", "reliability/test_bombs.py", "reliability/test_active_content.py",
-    "reliability/test_concurrency_and_crashes.py", "signing/", "ocr/test_real_orientation.py",
+    "reliability/test_concurrency_and_crashes.py", "signing/test_arrived.py", "signing/test_levels.py",
+    "signing/test_pkcs11.py", "signing/test_revisions.py", "signing/test_sign_verify.py",
+    "ocr/test_real_orientation.py",
     "ocr/test_tesseract.py", "ocr/test_sideways.py", "ocr/test_page_finder.py", "ocr/test_preprocess.py",
     "ocr/test_replay.py", "portal/test_batches.py", "portal/test_signin.py", "pipeline/test_duplicates.py",
     "service/test_signature_upkeep.py", "pipeline/test_forms.py", "pipeline/test_archivist.py",
