@@ -18,7 +18,7 @@ def export_bag(archive: RecordArchive, manifests: Sequence[Manifest], out: Path,
                agency_code: str) -> bagit.Bag:
     """Write one bag at `out` (which must not exist) holding every version of each record, checked on the way."""
     if out.exists():
-        raise ArchiveError(f"{out} đã tồn tại: chọn thư mục khác cho gói chuyển giao.")
+        raise ArchiveError(f"{out} already exists", "archive.package_exists", folder=out)
     out.mkdir(parents=True)
     for manifest in manifests:
         for version in archive.versions(manifest.content_hash):

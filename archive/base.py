@@ -228,9 +228,11 @@ class RecordArchive(DossierNumbering, CaptureLinks, RecordRetention):
         try:
             data = self.objects.get(key)
         except KeyError:
-            raise ArchiveError(f"{entry.name} of {manifest.result_code} is missing from the archive") from None
+            raise ArchiveError(f"{entry.name} of {manifest.result_code} is missing from the archive",
+                               "archive.file_missing", file=entry.name, record=manifest.result_code) from None
         if sha256_hex(data) != entry.sha256:
-            raise ArchiveError(f"{entry.name} of {manifest.result_code} does not match its manifest hash")
+            raise ArchiveError(f"{entry.name} of {manifest.result_code} does not match its manifest hash",
+                               "archive.file_altered", file=entry.name, record=manifest.result_code)
         return data
 
     def location(self, manifest: Manifest) -> str:
@@ -277,11 +279,14 @@ class RecordArchive(DossierNumbering, CaptureLinks, RecordRetention):
         if version == 1 and complete:
             raise AlreadyArchived(content_hash)
         if version > 1 and (not complete or complete[-1] != version - 1):
-            raise ArchiveError(f"version {version} of {manifest.result_code} must follow version {version - 1}")
+            raise ArchiveError(f"version {version} of {manifest.result_code} must follow version {version - 1}",
+                               "archive.version_order", version=version, record=manifest.result_code,
+                               previous=version - 1)
         carried = self._unchanged(manifest, files)
         for role, entry in manifest.files.items():
             if role not in carried and (role not in files or sha256_hex(files[role]) != entry.sha256):
-                raise ArchiveError(f"{role}: content does not match the hash in the manifest")
+                raise ArchiveError(f"{role}: content does not match the hash in the manifest",
+                                   "archive.content_mismatch", file=role, record=manifest.result_code)
         lock = self._active_lock(lock or lock_of(manifest.retention))
         prefix = self.version_prefix(content_hash, version)
         common = self._common(manifest)
@@ -297,9 +302,8 @@ class RecordArchive(DossierNumbering, CaptureLinks, RecordRetention):
         except ObjectExists:
             if self._written_meanwhile(content_hash, version):
                 raise AlreadyArchived(content_hash) from None  # a concurrent worker on the same original won
-            raise ArchiveError(f"Một tiến trình khác đang ghi hồ sơ {manifest.result_code} (phiên bản {version}) "
-                               "hoặc đã để lại tệp khác khi bị ngắt; chạy lại lệnh sau khi tiến trình đó kết thúc."
-                               ) from None
+            raise ArchiveError(f"another writer holds version {version} of {manifest.result_code}",
+                               "archive.writer_busy", record=manifest.result_code, version=version) from None
         body = manifest.to_json().encode("utf-8")
         if attest is not None:
             attest(sha256_hex(body))
@@ -308,7 +312,8 @@ class RecordArchive(DossierNumbering, CaptureLinks, RecordRetention):
         except ObjectExists:
             if version == 1:
                 raise AlreadyArchived(content_hash) from None
-            raise ArchiveError(f"version {version} of {manifest.result_code} was written by someone else") from None
+            raise ArchiveError(f"version {version} of {manifest.result_code} was written by someone else",
+                               "archive.version_taken", version=version, record=manifest.result_code) from None
         return self.location(manifest)
 
     def _unchanged(self, manifest: Manifest, files: Mapping[str, bytes]) -> dict[str, str]:

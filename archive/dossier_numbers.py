@@ -67,7 +67,8 @@ class DossierNumbering:
                 if self.dossier_claim(content_hash) == claim:
                     with suppress(ArchiveError, KeyError):
                         self.objects.delete(claim_key)
-        raise ArchiveError(f"all {MAX_SEQUENCE} dossier numbers of {prefix} are taken")
+        raise ArchiveError(f"all {MAX_SEQUENCE} dossier numbers of {prefix} are taken", "archive.numbers_exhausted",
+                           count=MAX_SEQUENCE, prefix=prefix)
 
     def _free_sequence(self, prefix: str) -> int | None:
         """The smallest number of the prefix no record has taken (one given back is taken again)."""

@@ -136,7 +136,8 @@ class FilesystemObjects:
         try:
             self._put(path, key, lambda f: f.write(data), digest, meta)
         except OSError as e:  # a full or read-only disk: the batch must stop, with words, and nothing half-written
-            raise ArchiveUnavailable(f"Không ghi được vào kho lưu trữ tại {self.root}: {os_error_vi(e)}.") from e
+            raise ArchiveUnavailable(f"cannot write to the archive at {self.root}: {e}", "archive.cannot_write",
+                                     place=self.root, reason=os_error_vi(e)) from e
 
     def copy(self, source: str, key: str, metadata: Mapping[str, str], lock: Lock | None = None,
              content_type: str = "application/octet-stream") -> None:
@@ -157,7 +158,8 @@ class FilesystemObjects:
         try:
             self._put(self.path(key), key, fill, info.sha256, meta)
         except OSError as e:
-            raise ArchiveUnavailable(f"Không ghi được vào kho lưu trữ tại {self.root}: {os_error_vi(e)}.") from e
+            raise ArchiveUnavailable(f"cannot write to the archive at {self.root}: {e}", "archive.cannot_write",
+                                     place=self.root, reason=os_error_vi(e)) from e
 
     def _put(self, path: Path, key: str, fill: Callable[[BinaryIO], object], digest: str,
              meta: dict[str, object]) -> None:
@@ -173,7 +175,7 @@ class FilesystemObjects:
                 os.link(tmp, path)
             except FileExistsError:
                 if sha256_hex(path.read_bytes()) != digest:
-                    raise ObjectExists(f"{key} already holds other content") from None
+                    raise ObjectExists(f"{key} already holds other content", "archive.object_exists", key=key) from None
                 if self._read_meta(path) is not None:
                     return  # the same bytes again: nothing to do
             with self._meta_lock:

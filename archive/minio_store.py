@@ -82,14 +82,18 @@ class MinioObjects:
             yield
         except S3Error as e:
             if e.code in CREDENTIAL_ERRORS:
-                raise ArchiveUnavailable(f"MinIO tại {self.endpoint} từ chối khóa truy cập ({e.code}): kiểm tra "
-                                         f"SOHOA_MINIO_ACCESS_KEY và SOHOA_MINIO_SECRET_KEY.") from None
+                raise ArchiveUnavailable(f"MinIO at {self.endpoint} refused the credentials ({e.code})",
+                                         "archive.credentials_refused", endpoint=self.endpoint,
+                                         reason=e.code) from None
             if e.code == "NoSuchBucket":
-                raise ArchiveUnavailable(f"MinIO tại {self.endpoint} không có bucket {self.bucket}.") from None
-            raise ArchiveError(f"MinIO: {what} thất bại ({e.code}: {e.message})") from e
+                raise ArchiveUnavailable(f"MinIO at {self.endpoint} has no bucket {self.bucket}", "archive.no_bucket",
+                                         endpoint=self.endpoint, bucket=self.bucket) from None
+            raise ArchiveError(f"MinIO: {what} failed ({e.code}: {e.message})", "archive.server_error",
+                               operation=what, reason=f"{e.code}: {e.message}") from e
         except (Urllib3Error, OSError, InvalidResponseError) as e:
             reason = getattr(e, "reason", None) or e
-            raise ArchiveUnavailable(f"Không kết nối được kho lưu trữ MinIO tại {self.endpoint}: {reason}") from None
+            raise ArchiveUnavailable(f"cannot reach MinIO at {self.endpoint}: {reason}", "archive.unreachable",
+                                     endpoint=self.endpoint, reason=reason) from None
 
     # --- bucket ----------------------------------------------------------------------------------------------
 
@@ -103,8 +107,8 @@ class MinioObjects:
                 self.client.get_object_lock_config(self.bucket)
             except S3Error as e:
                 if e.code == "ObjectLockConfigurationNotFoundError":
-                    raise ArchiveError(f"Bucket {self.bucket} không bật Object Lock: không thể dùng làm kho lưu "
-                                       "trữ (Object Lock chỉ bật được khi tạo bucket).") from None
+                    raise ArchiveError(f"bucket {self.bucket} has no Object Lock", "archive.no_object_lock",
+                                       bucket=self.bucket) from None
                 raise
 
     # --- the ObjectStore interface ------------------------------------------------------------------------
@@ -131,11 +135,11 @@ class MinioObjects:
                 except S3Error as e:
                     if e.code not in ("PreconditionFailed", "ConditionalRequestConflict"):
                         raise
-                    raise ObjectExists(key) from None
+                    raise ObjectExists(key, "archive.object_exists", key=key) from None
         except ObjectExists:
             existing = self.stat(key)
             if existing is None or existing.sha256 != digest.hexdigest():
-                raise ObjectExists(f"{key} already holds other content") from None
+                raise ObjectExists(f"{key} already holds other content", "archive.object_exists", key=key) from None
 
     def copy(self, source: str, key: str, metadata: Mapping[str, str], lock: Lock | None = None,
              content_type: str = "application/octet-stream") -> None:
@@ -148,7 +152,7 @@ class MinioObjects:
         existing = self.stat(key)
         if existing is not None:
             if existing.sha256 != origin.sha256:
-                raise ObjectExists(f"{key} already holds other content")
+                raise ObjectExists(f"{key} already holds other content", "archive.object_exists", key=key)
             return
         headers: dict[str, Any] = {f"x-amz-meta-{k.lower()}": v for k, v in metadata.items()}
         headers.update({"x-amz-meta-sha256": origin.sha256, "Content-Type": content_type})
@@ -210,7 +214,9 @@ class MinioObjects:
                     self.client.remove_object(self.bucket, key, version_id=version.version_id)
                 except S3Error as e:
                     if e.code == "AccessDenied":  # the server's own Object Lock said no
-                        raise RetentionViolation(f"{key}: MinIO refused the deletion ({e.message})") from None
+                        raise RetentionViolation(f"{key}: MinIO refused the deletion ({e.message})",
+                                                 "archive.server_refused_deletion", key=key,
+                                                 reason=e.message) from None
                     raise
 
     def set_legal_hold(self, key: str, on: bool) -> None:

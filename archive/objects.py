@@ -12,12 +12,13 @@ SeaweedFS (which the tests run against) enforce them again on their side.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Final, Literal, Protocol
+
+from domain.messages import os_error_vi as os_error_vi  # named from here by callers
 
 COMPLIANCE: Final = "COMPLIANCE"
 GOVERNANCE: Final = "GOVERNANCE"
@@ -28,30 +29,17 @@ PERMANENT_UNTIL = datetime(2999, 12, 31, tzinfo=UTC)
 
 
 class ArchiveError(RuntimeError):
-    """The archive could not complete an operation; nothing partial is visible. The message is for people."""
+    """The archive could not complete an operation; nothing partial is visible. The message is English detail for
+    the logs; `code` names the sentence people read (`domain.messages`, rendered with `values` by the faces)."""
+
+    def __init__(self, detail: str, code: str = "", **values: object) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.values = values
 
 
 class ArchiveUnavailable(ArchiveError):
     """The storage cannot be reached, refuses our credentials, or cannot take a write (full disk, read-only)."""
-
-
-_OS_ERRORS_VI = {
-    errno.ENOSPC: "hết dung lượng đĩa",
-    errno.EDQUOT: "vượt hạn mức dung lượng đĩa",
-    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
-    errno.EACCES: "không có quyền truy cập",
-    errno.EPERM: "không được phép",
-    errno.ENOENT: "không tồn tại (có thể đã bị xóa hoặc di chuyển)",
-    errno.EIO: "lỗi đọc ghi của ổ đĩa",
-    errno.ELOOP: "là liên kết tượng trưng (symlink)",
-    errno.EISDIR: "là thư mục",
-    errno.ENOTDIR: "đường dẫn không phải thư mục",
-}
-
-
-def os_error_vi(e: OSError) -> str:
-    """An operating-system error in words a clerk can act on (Python's strerror is English)."""
-    return _OS_ERRORS_VI.get(e.errno or 0, f"lỗi hệ thống {e.errno}: {e.strerror or e}")
 
 
 class RetentionViolation(ArchiveError):
@@ -107,15 +95,18 @@ class ObjectInfo:
 def refuse_deletion(info: ObjectInfo, now: datetime) -> None:
     """RetentionViolation if the object is held or still retained: the one deletion rule of both stores."""
     if info.legal_hold:
-        raise RetentionViolation(f"{info.key} is under legal hold")
+        raise RetentionViolation(f"{info.key} is under legal hold", "archive.object_held", key=info.key)
     if info.lock is not None and info.lock.active(now):
-        raise RetentionViolation(f"{info.key} is retained ({info.lock.mode}) until {info.lock.retain_until:%Y-%m-%d}")
+        raise RetentionViolation(f"{info.key} is retained ({info.lock.mode}) until {info.lock.retain_until:%Y-%m-%d}",
+                                 "archive.object_retained", key=info.key, until=f"{info.lock.retain_until:%d/%m/%Y}")
 
 
 def refuse_weakening(current: Lock | None, new: Lock, now: datetime, what: str) -> None:
     """RetentionViolation if replacing an active lock by `new` would shorten it or downgrade COMPLIANCE."""
     if current is not None and current.active(now) and (why := current.weakened_by(new)):
-        raise RetentionViolation(f"{what}: {why}")
+        shorter = new.retain_until < current.retain_until
+        raise RetentionViolation(f"{what}: {why}", "archive.shortened" if shorter else "archive.downgraded",
+                                 what=what, until=f"{current.retain_until:%d/%m/%Y}")
 
 
 def sha256_hex(data: bytes) -> str:

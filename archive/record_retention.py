@@ -33,7 +33,8 @@ class RecordRetention:
     def lock_state(self, manifest: Manifest) -> LockState:
         info = self.objects.stat(version_prefix(manifest.content_hash, manifest.version) + MANIFEST)
         if info is None:
-            raise ArchiveError(f"the manifest of {manifest.result_code} is missing")
+            raise ArchiveError(f"the manifest of {manifest.result_code} is missing", "archive.manifest_missing",
+                               record=manifest.result_code)
         return LockState(info.lock, info.legal_hold)
 
     def _all_keys(self, manifest: Manifest) -> list[str]:
@@ -69,8 +70,9 @@ class RecordRetention:
         """RetentionViolation, in Vietnamese for the archivist, while the record is held or still retained."""
         state = self.lock_state(manifest)
         if state.legal_hold:
-            raise RetentionViolation(f"Hồ sơ {manifest.result_code} đang bị phong tỏa: không thể tiêu hủy.")
+            raise RetentionViolation(f"{manifest.result_code} is under legal hold", "archive.held",
+                                     record=manifest.result_code)
         if state.lock is not None and state.lock.active(now or self._now()):
             until = "vĩnh viễn" if state.lock.permanent else f"đến hết ngày {state.lock.retain_until:%d/%m/%Y}"
-            raise RetentionViolation(f"Hồ sơ {manifest.result_code} còn trong thời hạn lưu trữ ({until}): "
-                                     "không thể tiêu hủy.")
+            raise RetentionViolation(f"{manifest.result_code} is retained until {state.lock.retain_until:%Y-%m-%d}",
+                                     "archive.retained", record=manifest.result_code, until=until)

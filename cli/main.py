@@ -89,6 +89,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     from archive.objects import ArchiveError, os_error_vi  # loaded for the command, not for the parser
     from context.settings import load_settings
     from domain.catalogue import ConfigError
+    from domain.messages import vietnamese
     from indexer.base import IndexUnavailable
     from service.errors import NotFound, ServiceError
 
@@ -108,7 +109,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         console.print(f"[red]Lỗi:[/red] {e}")
         return 2
     except ArchiveError as e:  # unreachable storage, a refused deletion: a sentence, not a stack trace
-        console.print(f"[red]Kho lưu trữ:[/red] {e}")
+        console.print(f"[red]Kho lưu trữ:[/red] {vietnamese(e)}")
         return 3
     except IndexUnavailable as e:
         console.print(f"[red]Chỉ mục tra cứu:[/red] {e}")

@@ -26,6 +26,7 @@ from archive.objects import ArchiveUnavailable, os_error_vi
 from context.services import Services
 from domain.actor import Actor
 from domain.dates import vietnam_now
+from domain.messages import vietnamese
 from domain.records import Manifest
 from indexer.base import IndexUnavailable
 from indexer.rebuild import index_record
@@ -113,7 +114,7 @@ def stop_reason(error: BaseException) -> str | None:
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, ArchiveUnavailable):
-            return str(seen)
+            return vietnamese(seen)
         if isinstance(seen, OSError) and seen.errno in _DISK_FULL:
             where = f" tại {seen.filename}" if seen.filename else ""
             return f"Không ghi được dữ liệu{where}: {os_error_vi(seen)}."

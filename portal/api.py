@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from archive.disposition import DispositionRefused
 from archive.objects import ArchiveError, RetentionViolation
 from context.services import Services
+from domain.messages import vietnamese
 from indexer.base import IndexUnavailable
 from portal import (
     admin_pages,
@@ -136,9 +137,9 @@ def create_app(services: Services) -> FastAPI:
     @app.exception_handler(ArchiveError)
     async def archive_error(request: Request, e: ArchiveError) -> Response:
         if isinstance(e, DispositionRefused | RetentionViolation):  # a rule of the archive said no
-            return refusal(request, 409, "refused_by_archive", str(e))
+            return refusal(request, 409, "refused_by_archive", vietnamese(e))
         log.error("request %s: archive error %s: %s", request.state.request_id, type(e).__name__, e)
-        return refusal(request, 503, "archive_unavailable", f"Kho lưu trữ chưa sẵn sàng: {e}")
+        return refusal(request, 503, "archive_unavailable", f"Kho lưu trữ chưa sẵn sàng: {vietnamese(e)}")
 
     @app.exception_handler(IndexUnavailable)
     async def index_down(request: Request, e: IndexUnavailable) -> Response:

@@ -20,6 +20,7 @@ from archive.base import SIGNED_PDF, ArchiveError, RecordArchive
 from context.settings import Settings
 from domain.catalogue import Catalogue
 from domain.dates import VIETNAM
+from domain.messages import vietnamese
 from domain.names import masked
 from domain.records import Manifest
 from domain.validity import status_on
@@ -174,7 +175,7 @@ def _against_archive(data: bytes, manifest: Manifest, archive: RecordArchive, co
     try:
         archived = set(signature_values(archive.read(manifest, SIGNED_PDF)))
     except ArchiveError as e:
-        problems.append(f"Không đọc được bản đã ký của hồ sơ {code} trong kho lưu trữ: {e}")
+        problems.append(f"Không đọc được bản đã ký của hồ sơ {code} trong kho lưu trữ: {vietnamese(e)}")
         archived = set()
     mine = set(signature_values(data))
     if archived and not archived <= mine:

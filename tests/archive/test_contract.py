@@ -13,6 +13,7 @@ import pytest
 
 from archive.base import MANIFEST, OCR_TEXT, ORIGINAL, SIGNED_PDF, AlreadyArchived, ArchiveError, RecordArchive
 from archive.objects import COMPLIANCE, GOVERNANCE, Lock, ObjectExists, ObjectStore, RetentionViolation
+from domain.messages import vietnamese
 from tests.archive.conftest import backend_of
 from tests.archive.records import files, manifest_for
 
@@ -175,8 +176,9 @@ def test_a_record_interrupted_before_its_manifest_is_invisible_and_a_rerun_compl
 
 def test_retention_refuses_early_deletion(archive: RecordArchive) -> None:
     manifest, data = stored(archive)
-    with pytest.raises(RetentionViolation, match="vĩnh viễn"):
+    with pytest.raises(RetentionViolation) as refused:
         archive.dispose(manifest)
+    assert "còn trong thời hạn lưu trữ (vĩnh viễn)" in vietnamese(refused.value)  # what the archivist reads
     for key in archive.record_keys(manifest.content_hash):
         with pytest.raises(RetentionViolation):
             archive.objects.delete(key)
@@ -205,8 +207,9 @@ def test_a_legal_hold_blocks_deletion_until_lifted(archive: RecordArchive) -> No
     archive.set_legal_hold(manifest, True)
     assert archive.lock_state(manifest).legal_hold
     time.sleep(max(0.0, (lock.retain_until - datetime.now(UTC)).total_seconds()) + 0.2)  # retention over, hold not
-    with pytest.raises(RetentionViolation, match="phong tỏa"):
+    with pytest.raises(RetentionViolation) as refused:
         archive.dispose(manifest)
+    assert vietnamese(refused.value).endswith("đang bị phong tỏa: không thể tiêu hủy.")
     with pytest.raises(RetentionViolation):
         archive.objects.delete(f"records/{manifest.content_hash}/v1/signed.pdf")
     archive.set_legal_hold(manifest, False)

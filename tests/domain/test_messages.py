@@ -1,0 +1,73 @@
+"""The catalogue of what people read: every code the code raises has a sentence, every sentence gets the values it
+names, the Vietnamese is NFC, and an error without a sentence still says its own words."""
+
+from __future__ import annotations
+
+import ast
+import string
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from archive.objects import ArchiveError, RetentionViolation
+from domain.messages import VI, say, vietnamese
+from tests.conftest import REPO
+
+ERRORS = {"ArchiveError", "ArchiveUnavailable", "RetentionViolation", "ObjectExists", "DispositionRefused",
+          "DamagedManifest"}
+
+
+def _raised_codes() -> list[tuple[str, str, set[str]]]:
+    """(where, code, values given) for every error of ERRORS built with a code in the product's code."""
+    found = []
+    for package in ("domain", "archive", "indexer", "context", "pipeline", "service", "flows", "portal", "cli"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERRORS
+                        and len(node.args) >= 2):
+                    continue
+                code = node.args[1]  # a constant, or one of two (`"a" if shorter else "b"`)
+                choices = [code.body, code.orelse] if isinstance(code, ast.IfExp) else [code]
+                where = f"{path.relative_to(REPO)}:{node.lineno}"
+                found += [(where, str(c.value), {k.arg for k in node.keywords if k.arg})
+                          for c in choices if isinstance(c, ast.Constant)]
+    return found
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_code_raised_has_a_sentence_and_gets_every_value_it_names() -> None:
+    raised = _raised_codes()
+    assert len(raised) >= 20  # the archive's errors all carry codes
+    missing = [(where, code) for where, code, _ in raised if code not in VI]
+    assert missing == []
+    short = [(where, code, sorted(_placeholders(VI[code]) - given)) for where, code, given in raised
+             if _placeholders(VI[code]) - given]
+    assert short == []
+
+
+def test_every_sentence_is_used_and_written_in_nfc() -> None:
+    used = {code for _, code, _ in _raised_codes()}
+    assert set(VI) - used == set()
+    assert [code for code, text in VI.items() if unicodedata.normalize("NFC", text) != text] == []
+
+
+def test_an_error_is_read_in_vietnamese_and_logged_in_english() -> None:
+    held = RetentionViolation("000.00.00.H49-260301-0001-KQ1 is under legal hold", "archive.held",
+                              record="000.00.00.H49-260301-0001-KQ1")
+    assert str(held) == "000.00.00.H49-260301-0001-KQ1 is under legal hold"
+    assert vietnamese(held) == "Hồ sơ 000.00.00.H49-260301-0001-KQ1 đang bị phong tỏa: không thể tiêu hủy."
+    assert vietnamese(ArchiveError("Không còn đề nghị này.")) == "Không còn đề nghị này."  # says its own words
+    assert vietnamese(ArchiveError("x", "archive.held")) == "x"  # a value missing: the detail, not a crash
+    assert vietnamese(ValueError("plain")) == "plain"
+    with pytest.raises(KeyError):
+        say("archive.no_such_code")
+
+
+def test_the_faces_render_the_catalogue_not_the_detail() -> None:
+    for face in ("cli/main.py", "portal/api.py"):
+        assert "vietnamese(e)" in (REPO / face).read_text(encoding="utf-8")
+    assert Path(REPO / "domain" / "messages.py").is_file()
