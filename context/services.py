@@ -23,7 +23,7 @@ from archive.audit_log import WRITE, AuditLog
 from archive.backends import STORES, StoreSite
 from archive.base import RecordArchive
 from archive.objects import ObjectStore
-from archive.retention import lock_of, retention_of
+from archive.retention import class_lock
 from context.in_flight import InFlight
 from context.settings import Settings, load_settings
 from domain.actor import Actor
@@ -140,7 +140,7 @@ def open_services(settings: Settings) -> Services:
     settings.data_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
     objects = object_store(settings)
     audit_class = settings.retention.audit_log
-    audit = AuditLog(objects, lambda: lock_of(retention_of(audit_class, date.today())))
+    audit = AuditLog(objects, lambda: class_lock(audit_class, date.today()))
     archive = RecordArchive(objects, attestations=audit.attestations)
     outbox = Outbox(objects, legacy_folder=settings.data_dir / "outbox")  # shared by every machine on the archive
     return Services(settings, archive, record_index(settings), audit, outbox)

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS copy_grants (
     identity TEXT NOT NULL, result_code TEXT NOT NULL, until REAL NOT NULL, PRIMARY KEY (identity, result_code));
 """
 
+SCHEMA_VERSION = 1  # PRAGMA user_version once SCHEMA ran; raise it when SCHEMA changes, so it runs again
 _local = threading.local()
 
 
@@ -55,6 +56,8 @@ def connect(keys_dir: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=10, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.executescript(SCHEMA)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:  # a write: only when needed
+            conn.executescript(SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         cache[path] = conn
     return conn

@@ -4,7 +4,7 @@ locked to the end of that last day; a permanent class locks for good."""
 from datetime import UTC, date, datetime
 
 from archive.objects import COMPLIANCE, GOVERNANCE
-from archive.retention import lock_of, retention_of
+from archive.retention import class_lock, lock_of, retention_of
 from domain.catalogue import RetentionClass
 
 
@@ -26,3 +26,8 @@ def test_objects_are_locked_to_the_last_second_of_the_last_day_in_the_classes_mo
     lock = lock_of(retention_of(RetentionClass("x", "x", 5, GOVERNANCE), date(2020, 6, 1)))
     assert lock.retain_until == datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC)
     assert lock.mode == GOVERNANCE and not lock.permanent
+
+
+def test_a_class_lock_is_the_lock_its_retention_gives() -> None:
+    for rc in (RetentionClass("x", "x", 5, GOVERNANCE), RetentionClass("y", "y", 0)):
+        assert class_lock(rc, date(2020, 6, 1)) == lock_of(retention_of(rc, date(2020, 6, 1)))
