@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.setting_tables import Setting, read_table
+
 
 @dataclass(frozen=True)
 class MinioSettings:
@@ -22,17 +24,19 @@ class MinioSettings:
 
 
 
+SPEC = (  # the [archive.minio] table
+    Setting("endpoint", str, "", "SOHOA_MINIO_ENDPOINT", "host:port; empty: no MinIO archive"),
+    Setting("access_key", str, "", "SOHOA_MINIO_ACCESS_KEY"),
+    Setting("secret_key", str, "", "SOHOA_MINIO_SECRET_KEY"),
+    Setting("bucket", str, "sohoa-archive", "SOHOA_MINIO_BUCKET", "made with Object Lock if missing"),
+    Setting("secure", bool, True, "SOHOA_MINIO_SECURE", "TLS"),
+    Setting("region", str, ""),
+    Setting("ca_file", str, "", "SOHOA_MINIO_CA_FILE", "the CA certificate of a private TLS certificate"),
+)
+
+
 def load_minio_settings(raw: dict[str, Any], env: Mapping[str, str]) -> MinioSettings | None:
-    endpoint = env.get("SOHOA_MINIO_ENDPOINT") or raw.get("endpoint", "")
-    if not endpoint:
+    values = read_table("archive.minio", raw, SPEC, env)
+    if not values["endpoint"]:
         return None
-    secure = env.get("SOHOA_MINIO_SECURE")
-    return MinioSettings(
-        endpoint=endpoint,
-        access_key=env.get("SOHOA_MINIO_ACCESS_KEY") or raw.get("access_key", ""),
-        secret_key=env.get("SOHOA_MINIO_SECRET_KEY") or raw.get("secret_key", ""),
-        bucket=env.get("SOHOA_MINIO_BUCKET") or raw.get("bucket", "sohoa-archive"),
-        secure=(secure.lower() not in ("0", "false", "no")) if secure else bool(raw.get("secure", True)),
-        region=raw.get("region") or None,
-        ca_file=env.get("SOHOA_MINIO_CA_FILE") or raw.get("ca_file") or None,
-    )
+    return MinioSettings(**{**values, "region": values["region"] or None, "ca_file": values["ca_file"] or None})

@@ -26,9 +26,12 @@ PACKAGES = ("archive", "cli", "context", "domain", "flows", "indexer", "ocr", "p
 ENV_VAR = re.compile(r"\bSOHOA_[A-Z0-9_]+\b")
 
 
-def _commented_keys(text: str) -> dict[tuple[str, str], str]:
-    """(table, key) -> the comment lines just above the key in the default file (its documentation there)."""
-    found: dict[tuple[str, str], str] = {}
+ENV_NOTE = re.compile(r"\s*env:\s*(SOHOA_[A-Z0-9_]+)[^#]*")
+
+
+def _commented_keys(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(table, key) -> (the comments above and beside the key in the default file, the variable they name)."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
     table, comment = "", []
     for line in text.splitlines():
         stripped = line.strip()
@@ -38,28 +41,38 @@ def _commented_keys(text: str) -> dict[tuple[str, str], str]:
             table, comment = stripped.strip("[]"), []
         elif "=" in stripped and not stripped.startswith(("\"", "'")):
             key = stripped.split("=", 1)[0].strip().strip('"')
-            found[(table, key)] = " ".join(c for c in comment if c)
+            beside = stripped.split("#", 1)[1].strip() if "#" in stripped.split("=", 1)[1] else ""
+            words = " ".join(c for c in [*comment, beside] if c)
+            env = ENV_NOTE.search(words)
+            found[(table, key)] = (ENV_NOTE.sub(" ", words).strip(), env.group(1) if env else "")
             comment = []
         elif not stripped:
             comment = []
     return found
 
 
-def _rows(table: str, values: dict[str, Any], notes: dict[tuple[str, str], str]) -> list[str]:
+def _rows(table: str, values: dict[str, Any], notes: dict[tuple[str, str], tuple[str, str]]) -> list[str]:
     rows = []
     for key, value in values.items():
         if isinstance(value, dict):
             continue
         shown = json.dumps(value, ensure_ascii=False)
         shown = shown if len(shown) <= 60 else shown[:57] + "…"
-        note = notes.get((table, key), "").replace("|", "\\|")
-        rows.append(f"| `{key}` | `{shown}` | {note} |")
+        note, env = notes.get((table, key), ("", ""))
+        rows.append(f"| `{key}` | `{shown}` | {f'`{env}`' if env else ''} | {note.replace('|', chr(92) + '|')} |")
     return rows
 
 
 def settings_reference() -> str:
+    from archive.settings import SPEC as MINIO
+    from flows.settings import SPEC as WORKERS
+
     text = DEFAULTS.read_text(encoding="utf-8")
     notes = _commented_keys(text)
+    for table, spec in (("workers", WORKERS), ("archive.minio", MINIO)):  # the tables declared in code
+        for setting in spec:
+            note, env = notes.get((table, setting.key), ("", ""))
+            notes[(table, setting.key)] = (note or setting.doc, setting.env or env)
     parts = ["# Settings reference", "",
              "Written from `context/defaults/settings.toml` at each build of this site: every table and key with its "
              "default and the comment that documents it there. An installation overrides any of them in "
@@ -69,7 +82,8 @@ def settings_reference() -> str:
     def walk(prefix: str, table: dict[str, Any]) -> None:
         rows = _rows(prefix, table, notes)
         if rows:
-            parts.extend([f"## `[{prefix}]`", "", "| key | default | what it is |", "|---|---|---|", *rows, ""])
+            parts.extend([f"## `[{prefix}]`", "", "| key | default | environment | what it is |", "|---|---|---|---|",
+                          *rows, ""])
         for key, value in table.items():
             if isinstance(value, dict):
                 walk(f"{prefix}.{key}" if prefix else key, value)

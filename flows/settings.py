@@ -11,6 +11,7 @@ from typing import Any
 
 from context.settings import read_raw_settings, resolve_data_dir
 from domain.catalogue import ConfigError
+from domain.setting_tables import Setting, read_table
 
 
 @dataclass(frozen=True)
@@ -25,23 +26,23 @@ class WorkerSettings:
     signatures_cron: str = ""
 
 
+SPEC = (  # the [workers] table
+    Setting("pool", str, "sohoa", "SOHOA_WORK_POOL", "the Prefect work pool"),
+    Setting("chunk_files", int, 10, "SOHOA_CHUNK_FILES", "files per chunk: what one worker takes at a time"),
+    Setting("poll_seconds", float, 1.0, doc="how often an idle worker asks for work"),
+    Setting("heartbeat_seconds", float, 10.0, doc="how often a worker tells the server it is alive"),
+    Setting("lost_after_seconds", float, 60.0, "SOHOA_WORKER_LOST_AFTER",
+            "a worker silent this long is taken for lost: its chunk goes to another"),
+    Setting("fixity_cron", str, "", doc="when the fixity audit runs (cron, Asia/Ho_Chi_Minh; empty: never)"),
+    Setting("reindex_pending_cron", str, "", doc="when waiting index writes are replayed"),
+    Setting("signatures_cron", str, "", doc="when signatures are brought up to their level and renewed"),
+)
+
+
 def worker_settings(data_dir: str | os.PathLike[str] | None = None,
                     env: Mapping[str, str] | None = None) -> WorkerSettings:
     raw: dict[str, Any] = read_raw_settings(resolve_data_dir(data_dir)).get("workers", {})
-    env = os.environ if env is None else env
-    try:
-        found = WorkerSettings(
-            pool=env.get("SOHOA_WORK_POOL") or str(raw.get("pool", "sohoa")),
-            chunk_files=int(env.get("SOHOA_CHUNK_FILES") or raw.get("chunk_files", 10)),
-            poll_seconds=float(raw.get("poll_seconds", 1.0)),
-            heartbeat_seconds=float(raw.get("heartbeat_seconds", 10)),
-            lost_after_seconds=float(env.get("SOHOA_WORKER_LOST_AFTER") or raw.get("lost_after_seconds", 60)),
-            fixity_cron=str(raw.get("fixity_cron", "")),
-            reindex_pending_cron=str(raw.get("reindex_pending_cron", "")),
-            signatures_cron=str(raw.get("signatures_cron", "")),
-        )
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"[workers]: {e}") from e
+    found = WorkerSettings(**read_table("workers", raw, SPEC, os.environ if env is None else env))
     if found.chunk_files < 1 or found.poll_seconds <= 0 or found.heartbeat_seconds <= 0:
         raise ConfigError("[workers]: chunk_files, poll_seconds and heartbeat_seconds must be positive")
     if found.lost_after_seconds < 2 * found.heartbeat_seconds:

@@ -1,0 +1,60 @@
+"""A settings table declared once: read typed, the environment over the file over the default, a wrong value or an
+unknown key refused with a sentence; the declared tables match the defaults file the operator edits."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from archive.settings import SPEC as MINIO
+from domain.catalogue import ConfigError
+from domain.setting_tables import Setting, read_table
+from flows.settings import SPEC as WORKERS
+from tests.conftest import REPO
+
+SPEC = (Setting("pool", str, "sohoa", "X_POOL"), Setting("chunk", int, 10, "X_CHUNK"), Setting("every", float, 1.0),
+        Setting("secure", bool, True, "X_SECURE"))
+
+
+def test_the_environment_wins_over_the_file_which_wins_over_the_default() -> None:
+    assert read_table("t", {}, SPEC, {}) == {"pool": "sohoa", "chunk": 10, "every": 1.0, "secure": True}
+    assert read_table("t", {"chunk": 4, "every": 2}, SPEC, {}) == {"pool": "sohoa", "chunk": 4, "every": 2.0,
+                                                                   "secure": True}
+    got = read_table("t", {"chunk": 4, "secure": True}, SPEC, {"X_CHUNK": "7", "X_SECURE": "false", "X_POOL": ""})
+    assert got == {"pool": "sohoa", "chunk": 7, "every": 1.0, "secure": False}  # an empty variable is no value
+    assert read_table("t", {}, SPEC, {"X_SECURE": "yes"})["secure"] is True
+
+
+@pytest.mark.parametrize(("raw", "env", "said"), [
+    ({"chunk": "many"}, {}, "[t] chunk must be int, not 'many'"),
+    ({}, {"X_CHUNK": "many"}, "[t] chunk must be int, not 'many' (from X_CHUNK)"),
+    ({"chunk": True}, {}, "[t] chunk must be int, not True"),
+    ({"pool": 3}, {}, "[t] pool must be str, not 3"),
+    ({"secure": "maybe?"}, {}, None),  # a word: true unless it says no
+    ({"secure": 1}, {}, "[t] secure must be bool, not 1"),
+    ({"pools": "x"}, {}, "[t] has no setting pools (it has: chunk, every, pool, secure)"),
+])
+def test_a_wrong_value_or_an_unknown_key_is_refused_with_a_sentence(raw: dict[str, object], env: dict[str, str],
+                                                                     said: str | None) -> None:
+    if said is None:
+        assert read_table("t", raw, SPEC, env)["secure"] is True
+        return
+    with pytest.raises(ConfigError) as refused:
+        read_table("t", raw, SPEC, env)
+    assert str(refused.value) == said
+
+
+@pytest.mark.parametrize(("table", "spec"), [(("workers",), WORKERS), (("archive", "minio"), MINIO)])
+def test_the_declared_tables_are_the_defaults_files_and_name_the_same_variables(
+        table: tuple[str, ...], spec: tuple[Setting, ...]) -> None:
+    text = (REPO / "context" / "defaults" / "settings.toml").read_text(encoding="utf-8")
+    defaults = tomllib.loads(text)
+    for part in table:
+        defaults = defaults[part]
+    assert {s.key for s in spec} == set(defaults)
+    assert read_table(".".join(table), defaults, spec, {})  # the defaults read as declared
+    for setting in spec:
+        if setting.env:
+            line = next(line for line in text.splitlines() if line.startswith(f"{setting.key} "))
+            assert f"env: {setting.env}" in line  # the file's comment names the same variable
