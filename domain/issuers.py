@@ -8,6 +8,7 @@ equal a known name is replaced by that name. Other words (a commune's name) are 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 
@@ -53,6 +54,9 @@ def is_known_name(text: str) -> bool:
     return any(k == key for _, k, _ in _names())
 
 
+_CITY_PREFIX = re.compile(r"^(?:tp\.?|thanh pho)\s+")
+
+
 def issuer_level(issuer: str | None) -> str:
     """The level of government an issuer belongs to, from its name: "commune" (xã, phường, thị trấn), "district"
     (huyện, quận, thị xã, a city within a province), "province" (tỉnh, a centrally governed city), or "other"."""
@@ -65,5 +69,6 @@ def issuer_level(issuer: str | None) -> str:
         return "province"
     if " thanh pho " in words:
         city = words.split(" thanh pho ", 1)[1].strip()
-        return "province" if any(_key(city) == _key(p) for p in provinces().values()) else "district"
+        centrally_governed = {_key(_CITY_PREFIX.sub("", fold(p))) for p in provinces().values()}  # "TP Hồ Chí Minh"
+        return "province" if _key(city) in centrally_governed else "district"
     return "other"

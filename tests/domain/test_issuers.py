@@ -1,6 +1,6 @@
 import pytest
 
-from domain.issuers import correct_issuer
+from domain.issuers import correct_issuer, issuer_level
 
 
 @pytest.mark.parametrize(("read", "printed"), [
@@ -19,3 +19,16 @@ def test_names_it_does_not_know_stay_as_read() -> None:
     assert correct_issuer("ỦY BAN NHÂN DÂN XÃ IA BLANG") == "ỦY BAN NHÂN DÂN XÃ IA BLANG"
     assert correct_issuer("UBND HUYỆN ĐAK PƠ PHÒNG TÀI CHÍNH - KẾ HOẠCH") == (
         "UBND HUYỆN ĐAK PƠ PHÒNG TÀI CHÍNH - KẾ HOẠCH")
+
+
+@pytest.mark.parametrize(("issuer", "level"), [
+    ("UBND xã Ia Kênh", "commune"), ("Ủy ban nhân dân phường Hội Thương", "commune"),
+    ("UBND THỊ TRẤN CHƯ SÊ", "commune"), ("UBND huyện Chư Sê", "district"), ("UBND quận Ba Đình", "district"),
+    ("UBND thị xã An Khê", "district"),  # "thị xã" is a district-level town, not a commune ("xã")
+    ("UBND thành phố Pleiku", "district"),  # a city within a province
+    ("UBND THÀNH PHỐ HÀ NỘI", "province"), ("UBND thành phố Hồ Chí Minh", "province"),  # governed centrally
+    ("UBND tỉnh Gia Lai", "province"), ("Sở Tư pháp tỉnh Gia Lai", "province"),
+    ("Bộ Công an", "other"), ("", "other"), (None, "other"), ("Công ty TNHH Xã Hội", "commune"),
+])
+def test_an_issuer_belongs_to_the_level_of_government_its_name_says(issuer: str | None, level: str) -> None:
+    assert issuer_level(issuer) == level

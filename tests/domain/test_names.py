@@ -1,6 +1,16 @@
 import pytest
 
-from domain.names import correct_name, restore_surname
+from domain.names import (
+    correct_name,
+    is_other_name_part,
+    is_surname,
+    masked,
+    mend_surname,
+    restore_surname,
+    surname_spellings,
+    tone_misread,
+    without_tones,
+)
 
 
 @pytest.mark.parametrize(("read", "expected"), [
@@ -27,3 +37,37 @@ def test_unknown_surnames_are_left_alone() -> None:
 ])
 def test_a_surname_that_lost_its_first_letter_is_restored_only_when_one_fits(read: str, expected: str) -> None:
     assert restore_surname(read) == expected
+
+
+def test_a_name_a_stranger_sees_keeps_the_surname_and_the_initials() -> None:
+    assert masked("Nguyễn Văn An") == "Nguyễn V… A…"
+    assert masked("  trần   thị lan ") == "Trần T… L…"  # spaces and case as a desk types them
+    assert masked("LÊ") == "Lê" and masked("") == ""
+
+
+def test_tone_marks_are_dropped_and_vowel_marks_kept() -> None:
+    assert without_tones("Nguyễn") == "NGUYÊN" and without_tones("quản") == "QUAN" and without_tones("Đặng") == "ĐĂNG"
+
+
+def test_a_name_word_read_with_another_tone_names_the_common_words_it_may_be() -> None:
+    assert tone_misread("QUẦN") == ["QUÂN"]  # "quần" is no name; "Quân" is
+    assert tone_misread("QUÂN") == [] and tone_misread("quân") == []  # a common name word as it is
+    assert tone_misread("XYZ") == []  # nothing it could be
+
+
+def test_a_surname_one_letter_off_is_mended_only_when_exactly_one_fits() -> None:
+    assert mend_surname("I.Ê") == "LÊ"  # the L read as "I."
+    assert mend_surname("NGUYEN") is None  # a surname itself: nothing to mend
+    assert mend_surname("ZZZZ") is None
+
+
+def test_names_of_the_central_highlands_peoples_are_no_misreading() -> None:
+    assert is_other_name_part("Ksor") and is_other_name_part("KSOR") and is_other_name_part("H'Hen")
+    assert is_other_name_part("Y’Blô")
+    assert not is_other_name_part("Nguyen") and not is_other_name_part("Y'") and not is_other_name_part("A'B")
+
+
+@pytest.mark.parametrize(("word", "surname"), [("NGUYEN", True), ("nguyễn", True), ("Lê", True), ("LAN", False)])
+def test_a_surname_is_known_whatever_its_marks(word: str, surname: bool) -> None:
+    assert is_surname(word) is surname
+    assert "NGUYỄN" in surname_spellings() and "TRẦN" in surname_spellings()
