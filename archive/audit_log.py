@@ -75,9 +75,9 @@ def manifest_attestations(lines: Iterable[str]) -> dict[tuple[str, int], set[str
             event = json.loads(line)
         except json.JSONDecodeError:
             continue
-        details = event.get("details") if isinstance(event, dict) else None
-        if event.get("action") != WRITE or not isinstance(details, dict):
-            continue
+        if not isinstance(event, dict) or event.get("action") != WRITE or not isinstance(event.get("details"), dict):
+            continue  # a line that is no event (the chain check names it) vouches for nothing
+        details = event["details"]
         digest, content_hash, version = (details.get(k) for k in ("manifest_sha256", "content_hash", "version"))
         if isinstance(digest, str) and isinstance(content_hash, str) and isinstance(version, int):
             attested.setdefault((content_hash, version), set()).add(digest)
