@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from domain.dates import find_dates, parse_date
+from domain.dates import date_spans, ends_in_number_words, find_dates, parse_date, words_to_number
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -46,3 +46,28 @@ def test_dates_are_found_in_order_with_offsets() -> None:
 ])
 def test_dates_written_in_words(text: str, expected: date | None) -> None:
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(("words", "number"), [
+    ("hai nghin khong tram hai muoi", 2020), ("muoi lam", 15), ("hai nghin le nam", 2005), ("muoi", 10),
+    ("mot nghin chin tram tam muoi tu", 1984), ("hai muoi mot", 21), ("mot tram", 100), ("nghin", 1000),
+    ("ba tram nam muoi", 350), ("hai nghin hai muoi lam", 2025), ("hai nghin linh mot", 2001),
+    ("mong mot", 1), ("mung muoi", 10), ("tam", 8), ("bon", 4), ("tu", 4), ("gieng", 1), ("chap", 12),
+    ("hai ba", None),  # two figures in a row: no number in words
+    ("gieng hai", None), ("xyz", None), ("", None), ("le", None), ("hai xyz", None),
+])
+def test_numbers_written_in_words_are_read(words: str, number: int | None) -> None:
+    assert words_to_number(words.split()) == number
+
+
+def test_every_kind_of_date_is_found_with_where_it_is_written() -> None:
+    text = "Ngày 18/02/2025 và ngày 1 tháng 3 năm 2024; ngày mười lăm tháng tám năm hai nghìn không trăm mười"
+    assert date_spans(text) == [(5, 15, date(2025, 2, 18)), (19, 42, date(2024, 3, 1)), (44, 97, date(2010, 8, 15))]
+    assert text[5:15] == "18/02/2025" and text[19:42] == "ngày 1 tháng 3 năm 2024"
+    assert date_spans("ngày ba mươi tháng hai năm hai nghìn") == []  # no 30 February in words either
+    assert date_spans("31/02/2024, ngày 0 tháng 1 năm 2024") == []
+
+
+def test_a_line_ending_in_number_words_may_run_on_to_the_next() -> None:
+    assert ends_in_number_words("sinh ngày mười") and ends_in_number_words("năm hai nghìn")
+    assert not ends_in_number_words("Chủ tịch") and not ends_in_number_words("")
