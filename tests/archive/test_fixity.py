@@ -97,3 +97,36 @@ def test_capture_links_pass_and_a_pointer_or_link_leading_nowhere_is_dangling(ar
 
     assert sorted((f.key, f.problem) for f in report.findings) == [
         (f"captures/by-capture/{lost}", "dangling"), (f"captures/{'ef' * 32}/{lost}", "dangling")]
+
+
+def test_pointers_links_and_objects_outside_records_are_each_accounted_for(tmp_path: os.PathLike[str]) -> None:
+    """What lies beside the records: a pointer to the wrong record, a capture pointer with no link, a link to no
+    record, a changed reservation, a key nothing explains, and a file that is no object."""
+    from pathlib import Path
+
+    objects = FilesystemObjects(Path(tmp_path) / "archive")
+    archive = RecordArchive(objects)
+    first, second = fill(archive, 2)
+    capture = "c" * 64
+    objects.put(f"results/{first.result_code}-X", second.content_hash.encode("ascii"), {"role": "pointer"})
+    objects.put(f"captures/by-capture/{capture}", first.content_hash.encode("ascii"), {"role": "capture-link"})
+    objects.put(f"captures/{'d' * 64}/{'e' * 64}", b"{}", {"role": "capture-link"})
+    objects.put("dossiers/000.00.00.H49-261122/9999", b"x" * 64, {"record": "x"})
+    objects.put("junk/left-behind", b"?", {"role": "none"})
+    objects.put(f"records/{first.content_hash[:10]}/oops", b"?", {"role": "none"})
+    (Path(tmp_path) / "archive" / "stray.txt").write_text("not an object")
+    path = objects.path("dossiers/000.00.00.H49-261122/9999")
+    path.chmod(0o644)
+    path.write_bytes(b"y" * 64)
+    report = check_fixity(archive)
+    found = sorted((f.key, f.problem, f.detail) for f in report.findings)
+    assert found == sorted([
+        (f"results/{first.result_code}-X", "dangling", "mã kết quả không trỏ tới hồ sơ mang mã đó"),
+        (f"captures/by-capture/{capture}", "dangling", "bản chụp trỏ tới một liên kết không có"),
+        (f"captures/{'d' * 64}/{'e' * 64}", "dangling", "liên kết bản chụp tới một hồ sơ không có"),
+        ("dossiers/000.00.00.H49-261122/9999", "changed", "không khớp mã băm lưu khi ghi"),
+        ("junk/left-behind", "unexpected", ""),
+        (f"records/{first.content_hash[:10]}/oops", "unexpected", ""),
+        ("stray.txt", "unexpected", ""),  # a file put there by hand reads as a key nothing explains
+    ])
+    assert not report.ok and len(report.of("dangling")) == 3 and report.of("missing") == []
