@@ -12,6 +12,27 @@ import errno
 from collections.abc import Mapping
 
 VI: Mapping[str, str] = {
+    # intake: why a file went to quarantine (the code it is recorded under is the part before any "_" variant)
+    "intake.unreadable": "Không đọc được tệp: {reason}.",
+    "intake.empty": "Tệp rỗng (0 byte), không có nội dung để số hóa.",
+    "intake.too_large": "Tệp lớn hơn giới hạn {mb} MB.",
+    "intake.unsupported": "Không phải tệp ảnh quét hay PDF (chỉ nhận PNG, JPEG, TIFF, PDF).",
+    "intake.too_many_pages": "Tệp có {pages} trang, vượt giới hạn {limit} trang.",
+    "intake.corrupt": "Tệp ảnh bị hỏng hoặc bị cắt cụt, không giải mã được.",
+    "intake.corrupt_pdf": "Tệp PDF bị hỏng, không đọc được.",
+    "intake.encrypted": "PDF có mật khẩu hoặc bị mã hóa; cần bản không mã hóa để số hóa.",
+    "intake.no_pages": "Tệp PDF không có trang nào.",
+    "intake.too_many_pixels": "Ảnh {width}×{height} điểm ảnh vượt giới hạn {mp} megapixel.",
+    "intake.too_many_pixels_on_page": "Trang {page} chứa ảnh {width}×{height} điểm ảnh, vượt giới hạn {mp} megapixel.",
+    "intake.too_small": "Ảnh chỉ {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang.",
+    "intake.too_complex": "Trang {page} chứa quá nhiều lệnh vẽ (giới hạn {mb} MB, {operators} lệnh mỗi trang): không "
+                          "phải bản quét hay văn bản thông thường.",
+    "intake.too_slow_file": "Xử lý tệp vượt quá giới hạn {limit} giây; tệp có thể chứa nội dung bất thường (nhiều lệnh "
+                            "vẽ, ảnh quá lớn). Kiểm tra tệp rồi quét hoặc xuất lại.",
+    "intake.too_slow_ocr": "Nhận dạng chữ trang {page} vượt quá giới hạn {limit} giây.",
+    "intake.too_slow_render": "Trang {page} không dựng được hình trong giới hạn thời gian ({page_limit} giây mỗi "
+                              "trang, {file_limit} giây mỗi tệp).",
+    "intake.active_content": "PDF chứa nội dung chủ động không gỡ bỏ được ({what}); không ký tệp này.",
     # archive: records and objects
     "archive.file_missing": "Tệp {file} của hồ sơ {record} không còn trong kho lưu trữ.",
     "archive.file_altered": "Tệp {file} của hồ sơ {record} không khớp mã băm ghi trong hồ sơ (đã bị thay đổi).",

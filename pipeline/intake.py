@@ -100,7 +100,7 @@ def file_sha256(path: Path) -> str:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
     except OSError as e:
-        raise RejectedInput("unreadable", f"Không đọc được tệp: {os_error_vi(e)}.", f"cannot read file: {e}") from e
+        raise RejectedInput("unreadable", f"cannot read file: {e}", reason=os_error_vi(e)) from e
     return h.hexdigest()
 
 
@@ -111,16 +111,16 @@ def open_document(path: Path, settings: Settings, sha256: str | None = None) -> 
         with path.open("rb") as f:
             head = f.read(2048)
     except OSError as e:
-        raise RejectedInput("unreadable", f"Không đọc được tệp: {os_error_vi(e)}.", f"cannot read file: {e}") from e
+        raise RejectedInput("unreadable", f"cannot read file: {e}", reason=os_error_vi(e)) from e
     if size == 0:
-        raise RejectedInput("empty", "Tệp rỗng (0 byte), không có nội dung để số hóa.", "empty file (0 bytes)")
+        raise RejectedInput("empty", "empty file (0 bytes)")
     if size > settings.max_file_bytes:
         mb = settings.max_file_bytes // (1024 * 1024)
-        raise RejectedInput("too_large", f"Tệp lớn hơn giới hạn {mb} MB.", f"file larger than the {mb} MB limit")
+        raise RejectedInput("too_large", f"file larger than the {mb} MB limit", mb=mb)
     media_type = sniff(head)
     if media_type is None:
-        raise RejectedInput("unsupported", "Không phải tệp ảnh quét hay PDF (chỉ nhận PNG, JPEG, TIFF, PDF).",
-                            "not a scan: content is not PNG, JPEG, TIFF or PDF, whatever the file name says")
+        raise RejectedInput("unsupported", "not a scan: content is not PNG, JPEG, TIFF or PDF, whatever the file "
+                            "name says")
     text_pages, verdict = None, None
     deadline = time.monotonic() + settings.max_seconds_per_file
     if media_type == "application/pdf":
@@ -128,7 +128,7 @@ def open_document(path: Path, settings: Settings, sha256: str | None = None) -> 
     else:
         page_count = inspect_image(path)
     if page_count > settings.max_pages:
-        raise RejectedInput("too_many_pages", f"Tệp có {page_count} trang, vượt giới hạn {settings.max_pages} trang.",
-                            f"{page_count} pages, over the {settings.max_pages}-page limit")
+        raise RejectedInput("too_many_pages", f"{page_count} pages, over the {settings.max_pages}-page limit",
+                            pages=page_count, limit=settings.max_pages)
     return SourceDocument(path, sha256 or file_sha256(path), size, media_type, page_count, text_pages, settings,
                           deadline, verdict)

@@ -137,7 +137,7 @@ def _read(pixels: np.ndarray, dpi: int, index: int, settings: Settings) -> PageR
                          timeout_s=settings.max_seconds_per_page)
     except OcrTimeout as e:
         limit = settings.max_seconds_per_page
-        raise RejectedInput("too_slow", f"Nhận dạng chữ trang {index + 1} vượt quá giới hạn {limit} giây.",
-                            f"page {index + 1}: {e}") from e
+        raise RejectedInput("too_slow", f"page {index + 1}: {e}", says="too_slow_ocr", page=index + 1,
+                            limit=limit) from e
 
 

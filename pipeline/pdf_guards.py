@@ -34,7 +34,7 @@ def _decoded(stream: pikepdf.Stream, cap: int) -> bytes:
         try:
             return inflater.decompress(stream.read_raw_bytes(), cap + 1)
         except zlib.error as e:
-            raise RejectedInput("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"corrupt content: {e}") from e
+            raise RejectedInput("corrupt_pdf", f"corrupt content: {e}") from e
     return bytes(stream.read_bytes()[:cap + 1])
 
 
@@ -105,13 +105,12 @@ def check_page_limits(page: pikepdf.Page, index: int, settings: Settings) -> Non
             continue
         if width * height > settings.max_pixels:
             mp = settings.max_pixels // 1_000_000
-            raise RejectedInput("too_many_pixels", f"Trang {index + 1} chứa ảnh {width}×{height} điểm ảnh, vượt giới "
-                                f"hạn {mp} megapixel.", f"page {index + 1}: image {width}x{height} over {mp} MP")
+            raise RejectedInput("too_many_pixels", f"page {index + 1}: image {width}x{height} over {mp} MP",
+                                says="too_many_pixels_on_page", page=index + 1, width=width, height=height, mp=mp)
     try:
         _DrawingCost(settings.max_content_bytes, settings.max_content_operators).of_page(page)
     except (_TooComplex, RecursionError):
         mb = settings.max_content_bytes / (1024 * 1024)
-        raise RejectedInput("too_complex", f"Trang {index + 1} chứa quá nhiều lệnh vẽ (giới hạn {mb:g} MB, "
-                            f"{settings.max_content_operators} lệnh mỗi trang): không phải bản quét hay văn bản "
-                            "thông thường.", f"page {index + 1}: content over {mb:g} MB or "
-                            f"{settings.max_content_operators} operators") from None
+        raise RejectedInput("too_complex", f"page {index + 1}: content over {mb:g} MB or "
+                            f"{settings.max_content_operators} operators", page=index + 1, mb=f"{mb:g}",
+                            operators=settings.max_content_operators) from None

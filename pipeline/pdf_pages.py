@@ -44,12 +44,11 @@ def inspect_pdf(path: Path, settings: Settings,
                 for index, page in enumerate(pdf.pages):  # before pdfplumber or a renderer parses a bomb
                     check_page_limits(page, index, settings)
     except pikepdf.PasswordError as e:
-        raise RejectedInput("encrypted", "PDF có mật khẩu hoặc bị mã hóa; cần bản không mã hóa để số hóa.",
-                            "encrypted or password-protected PDF") from e
+        raise RejectedInput("encrypted", "encrypted or password-protected PDF") from e
     except pikepdf.PdfError as e:
-        raise RejectedInput("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"corrupt PDF: {e}") from e
+        raise RejectedInput("corrupt_pdf", f"corrupt PDF: {e}") from e
     if count == 0:
-        raise RejectedInput("no_pages", "Tệp PDF không có trang nào.", "PDF has no pages")
+        raise RejectedInput("no_pages", "PDF has no pages")
     if count > settings.max_pages:
         return count, None, None  # refused by the caller for its page count
     has_text = _pages_with_characters(path, count)
@@ -64,7 +63,7 @@ def inspect_pdf(path: Path, settings: Settings,
     except RejectedInput:
         raise
     except Exception as e:  # pdfminer raises many unrelated types on damaged files
-        raise RejectedInput("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"corrupt PDF: {e}") from e
+        raise RejectedInput("corrupt_pdf", f"corrupt PDF: {e}") from e
     if not any(len(t.strip()) >= TEXT_LAYER_MIN_CHARS for t in texts):
         return count, None, None
     verdict = judge_text_layer(path, texts, language=settings.ocr_language, deadline=deadline,
@@ -117,10 +116,9 @@ def read_pdf_pages(path: Path, settings: Settings, deadline: float = float("inf"
                 try:
                     rendered = render_page(doc[index], RENDER_DPI / 72, page_deadline)
                 except RenderTimeout as e:
-                    raise RejectedInput("too_slow", f"Trang {index + 1} không dựng được hình trong giới hạn thời gian "
-                                        f"({settings.max_seconds_per_page} giây mỗi trang, "
-                                        f"{settings.max_seconds_per_file} giây mỗi tệp).",
-                                        f"page {index + 1}: {e}") from e
+                    raise RejectedInput("too_slow", f"page {index + 1}: {e}", says="too_slow_render", page=index + 1,
+                                        page_limit=settings.max_seconds_per_page,
+                                        file_limit=settings.max_seconds_per_file) from e
                 yield SourcePage(normalise_mode(rendered), RENDER_DPI, None, True, _scan_dpi(page),
                                  fax=_fax_image(page))
         finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from context.settings import Settings
+from domain.messages import say
 from ocr.resolution import SCREEN_DEFAULTS
 
 MIN_SIDE_PX = 400  # smaller than a page scanned at even 100 dpi: a thumbnail or an icon, not a scan
@@ -21,13 +22,16 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 class RejectedInput(Exception):
-    """A file that cannot be digitised, with the reason in Vietnamese (for clerks) and English (for logs)."""
+    """A file that cannot be digitised: `code` is what the quarantine records (stable), the English is for the
+    logs, and the Vietnamese the clerk reads is the catalogue's sentence `intake.<says or code>` (domain.messages)
+    with the values given."""
 
-    def __init__(self, code: str, vietnamese: str, english: str) -> None:
+    def __init__(self, code: str, english: str, *, says: str | None = None, **values: object) -> None:
         super().__init__(english)
         self.code = code
-        self.vietnamese = vietnamese
         self.english = english
+        self.values = values
+        self.vietnamese = say(f"intake.{says or code}", **values)
 
 
 @dataclass(frozen=True)
@@ -49,14 +53,12 @@ class SourcePage:
 def check_deadline(deadline: float, settings: Settings) -> None:
     if time.monotonic() > deadline:
         limit = settings.max_seconds_per_file
-        raise RejectedInput("too_slow", f"Xử lý tệp vượt quá giới hạn {limit} giây; tệp có thể chứa nội dung bất "
-                            "thường (nhiều lệnh vẽ, ảnh quá lớn). Kiểm tra tệp rồi quét hoặc xuất lại.",
-                            f"processing exceeded the {limit} s per-file limit")
+        raise RejectedInput("too_slow", f"processing exceeded the {limit} s per-file limit", says="too_slow_file",
+                            limit=limit)
 
 
 def corrupt_image(e: Exception) -> RejectedInput:
-    return RejectedInput("corrupt", "Tệp ảnh bị hỏng hoặc bị cắt cụt, không giải mã được.",
-                         f"corrupt or truncated image: {e}")
+    return RejectedInput("corrupt", f"corrupt or truncated image: {e}")
 
 
 def inspect_image(path: Path) -> int:
@@ -70,11 +72,11 @@ def inspect_image(path: Path) -> int:
 def check_size(width: int, height: int, settings: Settings) -> None:
     if width * height > settings.max_pixels:
         mp = settings.max_pixels // 1_000_000
-        raise RejectedInput("too_many_pixels", f"Ảnh {width}×{height} điểm ảnh vượt giới hạn {mp} megapixel.",
-                            f"image {width}x{height} exceeds {mp} megapixels")
+        raise RejectedInput("too_many_pixels", f"image {width}x{height} exceeds {mp} megapixels", width=width,
+                            height=height, mp=mp)
     if min(width, height) < MIN_SIDE_PX:
-        raise RejectedInput("too_small", f"Ảnh chỉ {width}×{height} điểm ảnh, quá nhỏ để là bản quét một trang.",
-                            f"image {width}x{height} px is too small to be a page scan")
+        raise RejectedInput("too_small", f"image {width}x{height} px is too small to be a page scan", width=width,
+                            height=height)
 
 
 def normalise_mode(im: Image.Image) -> Image.Image:

@@ -124,8 +124,8 @@ def build_pdf(job: Job) -> None:
         try:
             sanitised = strip_active_content(body)
         except ActiveContentError as e:
-            raise RejectedInput("active_content", f"PDF chứa nội dung chủ động không gỡ bỏ được ({e}); không "
-                                "ký tệp này.", f"active content that could not be removed: {e}") from e
+            raise RejectedInput("active_content", f"active content that could not be removed: {e}",
+                                what=e) from e
         job.pdf, job.profile, job.removed = sanitised.data, "source", list(sanitised.removed)
         job.links = web_links(body)
         if start > 0:

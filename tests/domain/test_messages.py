@@ -19,11 +19,19 @@ ERRORS = {"ArchiveError", "ArchiveUnavailable", "RetentionViolation", "ObjectExi
 
 
 def _raised_codes() -> list[tuple[str, str, set[str]]]:
-    """(where, code, values given) for every error of ERRORS built with a code in the product's code."""
+    """(where, code, values given) for every error of ERRORS built with a code in the product's code, and every
+    refusal of a file at intake (its sentence: `intake.<says or code>`)."""
     found = []
     for package in ("domain", "archive", "indexer", "context", "pipeline", "service", "flows", "portal", "cli"):
         for path in sorted((REPO / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "RejectedInput"
+                        and node.args and isinstance(node.args[0], ast.Constant)):
+                    says = next((k.value for k in node.keywords if k.arg == "says"), node.args[0])
+                    assert isinstance(says, ast.Constant)
+                    found.append((f"{path.relative_to(REPO)}:{node.lineno}", f"intake.{says.value}",
+                                  {k.arg for k in node.keywords if k.arg and k.arg != "says"}))
+                    continue
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERRORS
                         and len(node.args) >= 2):
                     continue
@@ -41,7 +49,7 @@ def _placeholders(template: str) -> set[str]:
 
 def test_every_code_raised_has_a_sentence_and_gets_every_value_it_names() -> None:
     raised = _raised_codes()
-    assert len(raised) >= 20  # the archive's errors all carry codes
+    assert len(raised) >= 40  # the archive's errors and the intake's refusals all carry codes
     missing = [(where, code) for where, code, _ in raised if code not in VI]
     assert missing == []
     short = [(where, code, sorted(_placeholders(VI[code]) - given)) for where, code, given in raised
