@@ -66,10 +66,11 @@ def _rows(table: str, values: dict[str, Any], notes: dict[tuple[str, str], tuple
 def settings_reference() -> str:
     from archive.settings import SPEC as MINIO
     from flows.settings import SPEC as WORKERS
+    from indexer.settings import SPEC as ELASTIC
 
     text = DEFAULTS.read_text(encoding="utf-8")
     notes = _commented_keys(text)
-    for table, spec in (("workers", WORKERS), ("archive.minio", MINIO)):  # the tables declared in code
+    for table, spec in (("workers", WORKERS), ("archive.minio", MINIO), ("index.elasticsearch", ELASTIC)):
         for setting in spec:
             note, env = notes.get((table, setting.key), ("", ""))
             notes[(table, setting.key)] = (note or setting.doc, setting.env or env)

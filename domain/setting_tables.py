@@ -3,8 +3,9 @@ overrides it. `read_table` reads the table typed (the environment over the file 
 value of the wrong type, or a key the table does not declare, with a sentence naming the table and the key; the
 documentation site lists the same declarations (docs/hooks.py), so what is read and what is documented agree.
 
-Components move here one by one: the workers' table and the MinIO archive's are declared so far; the others are read
-by their own loaders, and unknown keys in any table are refused by `context.settings` against the defaults file.
+Components move here one by one: the workers', the MinIO archive's and the Elasticsearch index's tables are declared
+so far; the others are read by their own loaders, and unknown keys in any table are refused by `context.settings`
+against the defaults file.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ FALSE_WORDS = ("0", "false", "no", "off")
 @dataclass(frozen=True)
 class Setting:
     key: str
-    kind: type  # str, int, float or bool
+    kind: type  # str, int, float, bool, or tuple (of strings: a TOML list, or comma-separated in the environment)
     default: Any
     env: str = ""  # the environment variable that overrides the file, if any
     doc: str = ""
@@ -36,6 +37,11 @@ def _typed(value: Any, setting: Setting, where: str, from_env: bool) -> Any:
     elif setting.kind is str:
         if isinstance(value, str):
             return value
+    elif setting.kind is tuple:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(v.strip() for v in value if v.strip())
     elif setting.kind in (int, float) and not isinstance(value, bool):
         try:
             return setting.kind(value)

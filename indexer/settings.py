@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from domain.catalogue import ConfigError
+from domain.setting_tables import Setting, read_table
 
 
 @dataclass(frozen=True)
@@ -46,30 +47,33 @@ def _split_credentials(urls: list[str]) -> tuple[tuple[str, ...], tuple[str, str
     return tuple(bare), (user, password)
 
 
+SPEC = (  # the [index.elasticsearch] table
+    Setting("urls", tuple, (), "SOHOA_ES_URL", "the cluster's nodes; none: no Elasticsearch index"),
+    Setting("username", str, "", "SOHOA_ES_USERNAME", "basic authentication"),
+    Setting("password", str, "", "SOHOA_ES_PASSWORD"),
+    Setting("api_key", str, "", "SOHOA_ES_API_KEY", "instead of username and password (base64 id:key)"),
+    Setting("ca_file", str, "", "SOHOA_ES_CA_FILE", "the CA certificate of the cluster's TLS certificate"),
+    Setting("index_prefix", str, "sohoa", "SOHOA_ES_INDEX_PREFIX", "several installations can share a cluster"),
+    Setting("request_timeout_s", float, 10.0),
+    Setting("max_retries", int, 3, doc="for 429/502/503/504 and timeouts, with backoff"),
+    Setting("shards", int, 1, "SOHOA_ES_SHARDS", "primary shards of each versioned index"),
+    Setting("replicas", int, 0, "SOHOA_ES_REPLICAS", "0 keeps a one-node trial green; 1 or more in production"),
+)
+
+
 def load_elastic_settings(raw: dict[str, Any], env: Mapping[str, str]) -> ElasticSettings | None:
-    urls = env.get("SOHOA_ES_URL")
-    url_list = [u.strip() for u in urls.split(",")] if urls else list(raw.get("urls", []))
-    if not [u for u in url_list if u]:
+    values = read_table("index.elasticsearch", raw, SPEC, env)
+    if not values["urls"]:
         return None
-    prefix = env.get("SOHOA_ES_INDEX_PREFIX") or raw.get("index_prefix", "sohoa")
+    prefix = values["index_prefix"]
     if not re.fullmatch(r"[a-z0-9][a-z0-9_\-]{0,100}", prefix):  # Elasticsearch index names: lower case, no spaces
         raise ConfigError(f"Elasticsearch index_prefix must be lower-case letters, digits, '-' or '_': {prefix!r}")
-    urls_without, from_url = _split_credentials([u for u in url_list if u])
-    try:
-        settings = ElasticSettings(
-            urls=urls_without,
-            username=env.get("SOHOA_ES_USERNAME") or raw.get("username", "") or from_url[0],
-            password=env.get("SOHOA_ES_PASSWORD") or raw.get("password", "") or from_url[1],
-            api_key=env.get("SOHOA_ES_API_KEY") or raw.get("api_key", ""),
-            ca_file=env.get("SOHOA_ES_CA_FILE") or raw.get("ca_file") or None,
-            index_prefix=prefix,
-            request_timeout=float(raw.get("request_timeout_s", 10)),
-            max_retries=int(raw.get("max_retries", 3)),
-            shards=int(env.get("SOHOA_ES_SHARDS") or raw.get("shards", 1)),
-            replicas=int(env.get("SOHOA_ES_REPLICAS") or raw.get("replicas", 0)),
-        )
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"[index.elasticsearch]: {e}") from e
+    urls_without, from_url = _split_credentials(list(values["urls"]))
+    settings = ElasticSettings(
+        urls=urls_without, username=values["username"] or from_url[0], password=values["password"] or from_url[1],
+        api_key=values["api_key"], ca_file=values["ca_file"] or None, index_prefix=prefix,
+        request_timeout=values["request_timeout_s"], max_retries=values["max_retries"], shards=values["shards"],
+        replicas=values["replicas"])
     if settings.shards < 1 or settings.replicas < 0:
         raise ConfigError(f"[index.elasticsearch]: shards must be 1 or more and replicas 0 or more "
                           f"(shards={settings.shards}, replicas={settings.replicas})")

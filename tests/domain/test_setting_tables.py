@@ -11,6 +11,7 @@ from archive.settings import SPEC as MINIO
 from domain.catalogue import ConfigError
 from domain.setting_tables import Setting, read_table
 from flows.settings import SPEC as WORKERS
+from indexer.settings import SPEC as ELASTIC
 from tests.conftest import REPO
 
 SPEC = (Setting("pool", str, "sohoa", "X_POOL"), Setting("chunk", int, 10, "X_CHUNK"), Setting("every", float, 1.0),
@@ -45,7 +46,8 @@ def test_a_wrong_value_or_an_unknown_key_is_refused_with_a_sentence(raw: dict[st
     assert str(refused.value) == said
 
 
-@pytest.mark.parametrize(("table", "spec"), [(("workers",), WORKERS), (("archive", "minio"), MINIO)])
+@pytest.mark.parametrize(("table", "spec"), [(("workers",), WORKERS), (("archive", "minio"), MINIO),
+                                             (("index", "elasticsearch"), ELASTIC)])
 def test_the_declared_tables_are_the_defaults_files_and_name_the_same_variables(
         table: tuple[str, ...], spec: tuple[Setting, ...]) -> None:
     text = (REPO / "context" / "defaults" / "settings.toml").read_text(encoding="utf-8")
@@ -54,7 +56,18 @@ def test_the_declared_tables_are_the_defaults_files_and_name_the_same_variables(
         defaults = defaults[part]
     assert {s.key for s in spec} == set(defaults)
     assert read_table(".".join(table), defaults, spec, {})  # the defaults read as declared
+    section = text.split(f"[{'.'.join(table)}]\n", 1)[1].split("\n[", 1)[0]  # the table's own lines
     for setting in spec:
         if setting.env:
-            line = next(line for line in text.splitlines() if line.startswith(f"{setting.key} "))
+            line = next(line for line in section.splitlines() if line.startswith(f"{setting.key} "))
             assert f"env: {setting.env}" in line  # the file's comment names the same variable
+
+
+def test_a_list_reads_from_the_file_or_comma_separated_from_the_environment() -> None:
+    spec = (Setting("urls", tuple, (), "X_URLS"),)
+    assert read_table("t", {"urls": ["https://a:9200", " https://b:9200 ", ""]}, spec, {}) == {
+        "urls": ("https://a:9200", "https://b:9200")}
+    assert read_table("t", {"urls": ["x"]}, spec, {"X_URLS": "https://c:9200, https://d:9200"}) == {
+        "urls": ("https://c:9200", "https://d:9200")}
+    with pytest.raises(ConfigError, match="urls must be tuple"):
+        read_table("t", {"urls": [1, 2]}, spec, {})
