@@ -48,3 +48,18 @@ def test_malformed_dossier_codes_are_not_dossier_codes(code: str) -> None:
     assert not is_dossier_code(code)
     with pytest.raises(CodeError):
         result_code(code)
+
+
+def test_the_first_and_last_numbers_of_a_day_are_codes_and_the_errors_say_what_was_wrong() -> None:
+    day = date(2023, 6, 14)
+    assert dossier_code("000.00.00.H49", day, 1) == "000.00.00.H49-230614-0001"
+    assert dossier_code("000.00.00.H49", day, 9999) == "000.00.00.H49-230614-9999"
+    with pytest.raises(CodeError, match=r"dossier sequence 0 is outside 1\.\.9999"):
+        dossier_code("000.00.00.H49", day, 0)
+    with pytest.raises(CodeError, match="'000.00.00.H49-230614' is not a dossier code"):
+        result_code("000.00.00.H49-230614")
+    with pytest.raises(CodeError, match="starts at 1"):
+        result_code("000.00.00.H49-230614-0007", 0)
+    with pytest.raises(CodeError, match=r"template '\{dossier\}-\{n\}' uses an unknown field 'dossier'"):
+        result_code("000.00.00.H49-230614-0007", 1, "{dossier}-{n}")
+    assert result_code("000.00.00.H49-230614-0007", 2) == "000.00.00.H49-230614-0007-KQ2"

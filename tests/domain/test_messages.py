@@ -4,6 +4,7 @@ names, the Vietnamese is NFC, and an error without a sentence still says its own
 from __future__ import annotations
 
 import ast
+import errno
 import string
 import unicodedata
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from archive.objects import ArchiveError, RetentionViolation
-from domain.messages import VI, say, vietnamese
+from domain.messages import VI, os_error_vi, say, vietnamese
 from tests.conftest import REPO
 
 ERRORS = {"ArchiveError", "ArchiveUnavailable", "RetentionViolation", "ObjectExists", "DispositionRefused",
@@ -79,3 +80,19 @@ def test_the_faces_render_the_catalogue_not_the_detail() -> None:
     for face in ("cli/main.py", "portal/api.py"):
         assert "vietnamese(e)" in (REPO / face).read_text(encoding="utf-8")
     assert Path(REPO / "domain" / "messages.py").is_file()
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    (errno.ENOSPC, "hết dung lượng đĩa"), (errno.EDQUOT, "vượt hạn mức dung lượng đĩa"),
+    (errno.EROFS, "ổ đĩa chỉ cho phép đọc"), (errno.EACCES, "không có quyền truy cập"),
+    (errno.EPERM, "không được phép"), (errno.ENOENT, "không tồn tại (có thể đã bị xóa hoặc di chuyển)"),
+    (errno.EIO, "lỗi đọc ghi của ổ đĩa"), (errno.ELOOP, "là liên kết tượng trưng (symlink)"),
+    (errno.EISDIR, "là thư mục"), (errno.ENOTDIR, "đường dẫn không phải thư mục"),
+])
+def test_an_operating_system_error_is_said_in_words_a_clerk_can_act_on(number: int, words: str) -> None:
+    assert os_error_vi(OSError(number, "English")) == words
+
+
+def test_an_error_the_catalogue_does_not_know_keeps_its_number_and_words() -> None:
+    assert os_error_vi(OSError(errno.EBUSY, "Device busy")) == f"lỗi hệ thống {errno.EBUSY}: Device busy"
+    assert os_error_vi(OSError("no number")) == "lỗi hệ thống None: no number"
