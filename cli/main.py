@@ -77,7 +77,7 @@ def actor_of(args: argparse.Namespace) -> Actor:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from context.services import PRIVATE_UMASK
+    from context import PRIVATE_UMASK
 
     args = build_parser().parse_args(argv)
     os.umask(PRIVATE_UMASK)  # the data directory holds personal data: folders 0750, files 0640, keys 0600

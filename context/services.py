@@ -24,6 +24,7 @@ from archive.backends import STORES, StoreSite
 from archive.base import RecordArchive
 from archive.objects import ObjectStore
 from archive.retention import class_lock
+from context import PRIVATE_UMASK
 from context.in_flight import InFlight
 from context.settings import Settings, load_settings
 from domain.actor import Actor
@@ -37,7 +38,6 @@ from ocr.recognizer import LineRecognizer, NoReader
 if TYPE_CHECKING:
     from signing.sign import DocumentSigner  # pyHanko: 1.5 s to import, loaded when a document is signed
 
-PRIVATE_UMASK = 0o027  # what a data directory's files are made with: folders 0750, files 0640 (keys 0600)
 
 
 @dataclass
