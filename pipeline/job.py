@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from archive.base import CaptureLink, PartialRecord
 from context.services import Services
@@ -64,6 +65,11 @@ class Job:
     # archive
     manifest: Manifest = field(init=False)
     location: str = field(init=False)
+
+    @cached_property
+    def original(self) -> bytes:
+        """The file as received: read once, for its arrived signatures, a born-digital PDF and the archive."""
+        return self.source.path.read_bytes()
 
     @property
     def settings(self) -> Settings:

@@ -43,7 +43,7 @@ def classify_and_extract(job: Job) -> None:
     with job.watch("extract"):
         type_id = job.classification.type_id
         job.doc_type = doc_type = catalogue.get(type_id) if type_id else None
-        job.arrived = arrived_signatures(source.path.read_bytes(), verification_roots(settings.signing)) \
+        job.arrived = arrived_signatures(job.original, verification_roots(settings.signing)) \
             if source.media_type == "application/pdf" else []
         signed_times = [s.signed_at for s in job.arrived if s.signed_at is not None]
         job.extracted = extracted = extract(
@@ -118,7 +118,7 @@ def build_pdf(job: Job) -> None:
                                  creator=f"sohoa {__version__}", producer=PYHANKO_PRODUCER)
             job.profile = "PDF/A-2b"
             return
-        original = job.source.path.read_bytes()
+        original = job.original
         start = original.find(b"%PDF-")  # readers tolerate bytes before the header; the signer does not
         body = original[start:] if start > 0 else original
         try:
@@ -150,7 +150,7 @@ def sign(job: Job) -> None:
 def archive(job: Job) -> None:
     """The record written to the archive (its files, then its manifest, with the audit event between)."""
     source, settings, services = job.source, job.settings, job.services
-    files = {ORIGINAL: source.path.read_bytes(), SIGNED_PDF: job.signed.data,
+    files = {ORIGINAL: job.original, SIGNED_PDF: job.signed.data,
              OCR_TEXT: (job.reading.text + "\n").encode("utf-8")}
     media = {ORIGINAL: source.media_type, SIGNED_PDF: "application/pdf", OCR_TEXT: "text/plain; charset=utf-8"}
     extracted = job.extracted
