@@ -15,15 +15,15 @@ from domain.setting_tables import Setting, read_table
 
 
 @dataclass(frozen=True)
-class WorkerSettings:
-    pool: str = "sohoa"
-    chunk_files: int = 10
-    poll_seconds: float = 1.0
-    heartbeat_seconds: float = 10.0
-    lost_after_seconds: float = 60.0
-    fixity_cron: str = ""
-    reindex_pending_cron: str = ""
-    signatures_cron: str = ""
+class WorkerSettings:  # read from SPEC, whose defaults are the only ones
+    pool: str
+    chunk_files: int
+    poll_seconds: float
+    heartbeat_seconds: float
+    lost_after_seconds: float
+    fixity_cron: str
+    reindex_pending_cron: str
+    signatures_cron: str
 
 
 SPEC = (  # the [workers] table
