@@ -49,6 +49,7 @@ from archive.objects import (
 )
 from archive.record_retention import LockState, RecordRetention
 from archive.retention import lock_of
+from domain.messages import say
 from domain.records import FileEntry, Manifest
 
 # (content hash, version) -> SHA-256 of every manifest the audit log says was written for that version
@@ -69,14 +70,14 @@ class AlreadyArchived(Exception):
 
 class DamagedManifest(ArchiveError):
     """A manifest that cannot be trusted: unreadable, or not the bytes that were written. Only its record is affected;
-    everything else goes on. The message is Vietnamese, for the archivist."""
+    everything else goes on. `reason` is what the archivist reads."""
 
-    def __init__(self, content_hash: str, version: int, key: str, reason: str) -> None:
-        super().__init__(f"Manifest {key} {reason}")
+    def __init__(self, content_hash: str, version: int, key: str, why: str, english: str) -> None:
+        self.reason = say(why)  # the catalogue's phrase for what is wrong with it, as fixity reports list it
+        super().__init__(f"manifest {key} {english}", "archive.damaged_manifest", key=key, reason=self.reason)
         self.content_hash = content_hash
         self.version = version
         self.key = key
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class RecordArchive(DossierNumbering, CaptureLinks, RecordRetention):
         try:
             data = self.objects.get(key)
         except KeyError:
-            raise DamagedManifest(content_hash, version, key, "không còn trong kho") from None
+            raise DamagedManifest(content_hash, version, key, "archive.manifest_gone", "is missing") from None
         digest = sha256_hex(data)
         info = self.objects.stat(key)
         lost = info is None or info.sha256 is None  # a crash between the object and its metadata (embedded store)
@@ -136,17 +137,22 @@ class RecordArchive(DossierNumbering, CaptureLinks, RecordRetention):
         if lost and attested is not None and digest in attested.get((content_hash, version), ()):
             self._finish_manifest(key, data)  # the audit log vouches for these bytes: finish the interrupted write
         elif lost or info is None or info.sha256 != digest:
-            raise DamagedManifest(content_hash, version, key, "không khớp mã băm lưu khi ghi (đã bị sửa)")
+            raise DamagedManifest(content_hash, version, key, "archive.manifest_altered",
+                                  "does not match the hash stored when it was written")
         if attested is not None and digest not in attested.get((content_hash, version), ()):
-            why = "không khớp mã băm ghi trong nhật ký kiểm toán" if (content_hash, version) in attested else \
-                "không có sự kiện ghi tương ứng trong nhật ký kiểm toán"
-            raise DamagedManifest(content_hash, version, key, why)
+            if (content_hash, version) in attested:
+                raise DamagedManifest(content_hash, version, key, "archive.manifest_unattested",
+                                      "does not match the hash the audit log recorded")
+            raise DamagedManifest(content_hash, version, key, "archive.manifest_not_logged",
+                                  "has no write event in the audit log")
         try:
             manifest = Manifest.model_validate_json(data)
         except ValueError:
-            raise DamagedManifest(content_hash, version, key, "bị hỏng, không đọc được") from None
+            raise DamagedManifest(content_hash, version, key, "archive.manifest_unreadable",
+                                  "cannot be parsed") from None
         if manifest.content_hash != content_hash or manifest.version != version:
-            raise DamagedManifest(content_hash, version, key, "thuộc về hồ sơ hoặc phiên bản khác")
+            raise DamagedManifest(content_hash, version, key, "archive.manifest_misplaced",
+                                  "belongs to another record or version")
         return manifest
 
     # --- reading -------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ REFUSALS = "dispositions/refusals/"  # a second archivist said no: the request i
 
 
 class DispositionRefused(ArchiveError):
-    """The request or approval is not allowed; the message says why, in Vietnamese."""
+    """The request or approval is not allowed; its sentence says why."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def request_disposition(archive: RecordArchive, result_code: str, actor: str, re
                         now: datetime | None = None) -> DispositionRequest:
     manifest = archive.manifest(result_code)
     if manifest is None:
-        raise DispositionRefused(f"Không có hồ sơ với mã kết quả {result_code}.")
+        raise DispositionRefused(f"no record {result_code}", "archive.no_record", record=result_code)
     archive.refuse_disposal(manifest, now)
     when = (now or datetime.now(UTC)).astimezone()
     request = DispositionRequest(
@@ -55,11 +55,13 @@ def request_disposition(archive: RecordArchive, result_code: str, actor: str, re
 
 def load_request(archive: RecordArchive, request_id: str) -> DispositionRequest:
     if "/" in request_id:
-        raise DispositionRefused(f"Không có đề nghị tiêu hủy {request_id}.")
+        raise DispositionRefused(f"no disposition request {request_id!r}", "archive.no_disposition_request",
+                                 request=request_id)
     try:
         raw = json.loads(archive.objects.get(f"{REQUESTS}{request_id}.json"))
     except KeyError:
-        raise DispositionRefused(f"Không có đề nghị tiêu hủy {request_id}.") from None
+        raise DispositionRefused(f"no disposition request {request_id!r}", "archive.no_disposition_request",
+                                 request=request_id) from None
     return DispositionRequest(**raw)
 
 
@@ -74,11 +76,12 @@ def refuse_disposition(archive: RecordArchive, request_id: str, actor: str, reas
     """Close a request without destroying anything: the refusal is written once and kept, like an approval."""
     request = load_request(archive, request_id)
     if actor == request.requested_by:
-        raise DispositionRefused("Người từ chối tiêu hủy phải khác người đề nghị "
-                                 f"({request.requested_by}); người đề nghị không tự đóng đề nghị của mình.")
-    for prefix, what in ((APPROVALS, "đã được phê duyệt"), (REFUSALS, "đã bị từ chối")):
-        if archive.objects.stat(f"{prefix}{request_id}.json") is not None:
-            raise DispositionRefused(f"Đề nghị {request_id} {what}.")
+        raise DispositionRefused(f"{actor} cannot refuse their own request", "archive.self_refusal",
+                                 requester=request.requested_by)
+    if archive.objects.stat(f"{APPROVALS}{request_id}.json") is not None:
+        raise DispositionRefused(f"request {request_id} was approved", "archive.request_approved", request=request_id)
+    if archive.objects.stat(f"{REFUSALS}{request_id}.json") is not None:
+        raise DispositionRefused(f"request {request_id} was refused", "archive.request_refused", request=request_id)
     when = (now or datetime.now(UTC)).astimezone()
     refusal: dict[str, object] = {**asdict(request), "refused_by": actor,
                                   "refused_at": when.isoformat(timespec="seconds"), "refusal_reason": reason}
@@ -92,17 +95,19 @@ def approve_disposition(archive: RecordArchive, request_id: str, actor: str, loc
     """Check again, write the approval, then delete the record. Re-running after a crash finishes the deletion."""
     request = load_request(archive, request_id)
     if actor == request.requested_by:
-        raise DispositionRefused("Người phê duyệt tiêu hủy phải khác người đề nghị "
-                                 f"({request.requested_by}).")
+        raise DispositionRefused(f"{actor} cannot approve their own request", "archive.self_approval",
+                                 requester=request.requested_by)
     if archive.objects.stat(f"{REFUSALS}{request_id}.json") is not None:
-        raise DispositionRefused(f"Đề nghị {request_id} đã bị từ chối: cần một đề nghị mới.")
+        raise DispositionRefused(f"request {request_id} was refused", "archive.refused_request", request=request_id)
     manifest = archive.find(request.content_hash)
     approval_key = f"{APPROVALS}{request_id}.json"
     existing = archive.objects.stat(approval_key)
     if manifest is None:
         if existing is not None:
-            raise DispositionRefused(f"Đề nghị {request_id} đã được phê duyệt và hồ sơ đã bị tiêu hủy.")
-        raise DispositionRefused(f"Hồ sơ {request.result_code} không còn trong kho.")
+            raise DispositionRefused(f"request {request_id} was approved and carried out", "archive.already_destroyed",
+                                     request=request_id)
+        raise DispositionRefused(f"record {request.result_code} is gone", "archive.record_gone",
+                                 record=request.result_code)
     archive.refuse_disposal(manifest, now)
     when = (now or datetime.now(UTC)).astimezone()
     approval: dict[str, object] = {**asdict(request), "approved_by": actor,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Final, Literal, Protocol
 
+from domain.messages import CodedError
 from domain.messages import os_error_vi as os_error_vi  # named from here by callers
 
 COMPLIANCE: Final = "COMPLIANCE"
@@ -28,14 +29,9 @@ LockMode = Literal["COMPLIANCE", "GOVERNANCE"]
 PERMANENT_UNTIL = datetime(2999, 12, 31, tzinfo=UTC)
 
 
-class ArchiveError(RuntimeError):
+class ArchiveError(CodedError, RuntimeError):
     """The archive could not complete an operation; nothing partial is visible. The message is English detail for
     the logs; `code` names the sentence people read (`domain.messages`, rendered with `values` by the faces)."""
-
-    def __init__(self, detail: str, code: str = "", **values: object) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.values = values
 
 
 class ArchiveUnavailable(ArchiveError):

@@ -112,7 +112,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         console.print(f"[red]Kho lưu trữ:[/red] {vietnamese(e)}")
         return 3
     except IndexUnavailable as e:
-        console.print(f"[red]Chỉ mục tra cứu:[/red] {e}")
+        console.print(f"[red]Chỉ mục tra cứu:[/red] {vietnamese(e)}")
         return 4
     except OSError as e:  # the data directory itself: unreadable, full, read-only
         where = f" {e.filename}" if e.filename else ""

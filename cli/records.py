@@ -142,7 +142,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
         report, code = verify_upload(open_services(settings), args.by, path.read_bytes(), path.name, at=at,
                                      fetch=False if args.offline else None)
     except NotVerifiable as e:
-        console.print(str(e))
+        console.print(e.vietnamese)
         return 1
     if args.json:
         answer = verification_json(report, code, at=at)

@@ -3,13 +3,15 @@ detail for the logs and the values the sentence needs; the use cases and the fac
 the wording is read, reviewed and corrected in one place.
 
 Codes are `<area>.<what>` and never change meaning once released (other systems see them in API answers). The
-archive's errors are the first to come here; other areas keep their sentences where they are raised until moved.
+errors of the lower floors (archive, index, signing, intake, the work pool) all come here; the use cases and the
+faces still write some sentences of their own where they speak to people directly.
 """
 
 from __future__ import annotations
 
 import errno
 from collections.abc import Mapping
+from typing import ClassVar
 
 VI: Mapping[str, str] = {
     # intake: why a file went to quarantine (the code it is recorded under is the part before any "_" variant)
@@ -44,6 +46,14 @@ VI: Mapping[str, str] = {
     "archive.version_taken": "Phiên bản {version} của hồ sơ {record} đã được nơi khác ghi trước.",
     "archive.object_exists": "Khóa {key} trong kho lưu trữ đã chứa nội dung khác: không ghi đè.",
     "archive.numbers_exhausted": "Đã dùng hết {count} số hồ sơ của ngày {prefix}.",
+    "archive.damaged_manifest": "Tệp mô tả {key} {reason}.",
+    # why a manifest cannot be trusted (a phrase: fixity reports list it after the object's key)
+    "archive.manifest_gone": "không còn trong kho",
+    "archive.manifest_altered": "không khớp mã băm lưu khi ghi (đã bị sửa)",
+    "archive.manifest_unattested": "không khớp mã băm ghi trong nhật ký kiểm toán",
+    "archive.manifest_not_logged": "không có sự kiện ghi tương ứng trong nhật ký kiểm toán",
+    "archive.manifest_unreadable": "bị hỏng, không đọc được",
+    "archive.manifest_misplaced": "thuộc về hồ sơ hoặc phiên bản khác",
     "archive.package_exists": "{folder} đã tồn tại: chọn thư mục khác cho gói chuyển giao.",
     # archive: retention and holds
     "archive.held": "Hồ sơ {record} đang bị phong tỏa: không thể tiêu hủy.",
@@ -53,6 +63,17 @@ VI: Mapping[str, str] = {
     "archive.shortened": "{what}: thời hạn lưu trữ (đến {until}) chỉ được kéo dài, không được rút ngắn.",
     "archive.downgraded": "{what}: khóa lưu trữ COMPLIANCE không được hạ xuống GOVERNANCE.",
     "archive.server_refused_deletion": "Máy chủ lưu trữ từ chối xóa {key} (khóa lưu trữ của máy chủ): {reason}",
+    # archive: disposition (a request by one archivist, approved or refused by another)
+    "archive.no_record": "Không có hồ sơ với mã kết quả {record}.",
+    "archive.no_disposition_request": "Không có đề nghị tiêu hủy {request}.",
+    "archive.self_refusal": "Người từ chối tiêu hủy phải khác người đề nghị ({requester}); người đề nghị không tự đóng "
+                            "đề nghị của mình.",
+    "archive.self_approval": "Người phê duyệt tiêu hủy phải khác người đề nghị ({requester}).",
+    "archive.request_approved": "Đề nghị {request} đã được phê duyệt.",
+    "archive.request_refused": "Đề nghị {request} đã bị từ chối.",
+    "archive.refused_request": "Đề nghị {request} đã bị từ chối: cần một đề nghị mới.",
+    "archive.already_destroyed": "Đề nghị {request} đã được phê duyệt và hồ sơ đã bị tiêu hủy.",
+    "archive.record_gone": "Hồ sơ {record} không còn trong kho.",
     # archive: the storage itself
     "archive.cannot_write": "Không ghi được vào kho lưu trữ tại {place}: {reason}.",
     "archive.credentials_refused": "MinIO tại {endpoint} từ chối khóa truy cập ({reason}): kiểm tra "
@@ -62,6 +83,53 @@ VI: Mapping[str, str] = {
     "archive.unreachable": "Không kết nối được kho lưu trữ MinIO tại {endpoint}: {reason}",
     "archive.no_object_lock": "Bucket {bucket} không bật Object Lock: không thể dùng làm kho lưu trữ (Object Lock chỉ "
                               "bật được khi tạo bucket).",
+    # index: the lookup index (rebuilt from the archive whenever needed)
+    "index.es_unreachable": "Không kết nối được máy chủ tìm kiếm Elasticsearch tại {where}: {reason}",
+    "index.es_credentials": "Elasticsearch tại {where} từ chối thông tin đăng nhập của sohoa ({status}): {reason}",
+    "index.es_error": "Elasticsearch tại {where} trả lỗi {status} ({reason})",
+    "index.es_error_retried": "Elasticsearch tại {where} trả lỗi {status} ({reason}) sau {retries} lần thử lại",
+    "index.es_no_answer": "Elasticsearch tại {where} không trả lời được: {reason}",
+    "index.es_build_refused": "Elasticsearch từ chối {count} hồ sơ khi lập chỉ mục mới (ví dụ {record}: {reason}); "
+                              "chỉ mục đang dùng giữ nguyên",
+    "index.sqlite_unopenable": "Chỉ mục SQLite {folder} không dùng được ({reason}); kiểm tra quyền và dung lượng của "
+                               "thư mục chỉ mục",
+    "index.sqlite_damaged": "Chỉ mục SQLite {folder} không dùng được (tệp cơ sở dữ liệu bị hỏng); lập lại chỉ mục từ "
+                            "kho lưu trữ bằng: sohoa reindex",
+    "index.sqlite_unusable": "Chỉ mục SQLite {folder} không dùng được ({reason}); kiểm tra thư mục chỉ mục, hoặc lập "
+                             "lại chỉ mục bằng: sohoa reindex",
+    "index.other_version": "Chỉ mục tra cứu được lập bởi một phiên bản sohoa khác; quản trị viên lập lại chỉ mục từ "
+                           "kho lưu trữ bằng: sohoa reindex",
+    # signing: keys, certificates, the signatory's identity, long-term upkeep
+    "signing.key_missing": "Không có tệp khóa ký số {path}.",
+    "signing.key_unreadable": "Không mở được tệp khóa ký số {path}: sai mật khẩu hoặc tệp hỏng.",
+    "signing.pkcs11_module_missing": "Không có thư viện PKCS#11 {module} (trình điều khiển token).",
+    "signing.pkcs11_pin_incorrect": "Mã PIN của token '{token}' không đúng.",
+    "signing.pkcs11_pin_locked": "Token '{token}' đã bị khóa do nhập sai PIN nhiều lần.",
+    "signing.pkcs11_token_unavailable": "Không mở được token '{token}': kiểm tra token đã cắm và nhãn đúng.",
+    "signing.pkcs11_key_missing": "Token '{token}' không có khóa hoặc chứng thư số '{key}'.",
+    "signing.role_agency": "cơ quan",
+    "signing.role_officer": "người số hóa",
+    "signing.certificate_expired": "Chứng thư số của {who} ({name}) không còn hiệu lực{ended}.",
+    "signing.ended_on": ": hết hạn ngày {date}",
+    "signing.certificate_revoked": "Chứng thư số của {who} ({name}) đã bị thu hồi: không ký bằng chứng thư này.",
+    "signing.certificate_untrusted": "Chứng thư số của {who} ({name}) không chuỗi được tới chứng thư gốc tin cậy.",
+    "signing.agency_name_mismatch": "Tên cơ quan trong cấu hình («{configured}») khác với tên trong chứng thư số của "
+                                    "cơ quan («{certified}»): bản sao sẽ ghi tên một cơ quan mà chứng thư không cấp "
+                                    "cho. Sửa [agency] name (SOHOA_AGENCY_NAME) hoặc dùng đúng khóa của cơ quan.",
+    "signing.placeholder_verify_url": "Địa chỉ xác minh in trong mã QR («{url}») là địa chỉ mẫu: mọi bản sao sẽ mang "
+                                      "vĩnh viễn một địa chỉ không dẫn tới đâu. Cấu hình [signing] verify_base_url "
+                                      "(SOHOA_VERIFY_BASE_URL) là địa chỉ cổng xác minh của cơ quan.",
+    "signing.empty": "trống",
+    "signing.no_tsa": "Chưa cấu hình máy chủ cấp dấu thời gian ([signing] tsa_url, SOHOA_TSA_URL).",
+    "signing.upgrade_changed_bytes": "Bản nâng cấp không giữ nguyên các byte đã ký.",
+    "signing.unreadable_pdf": "Không đọc được tệp PDF: {reason}",
+    # flows: the work pool (a flow's failure is read in Prefect's interface, so it says it in Vietnamese)
+    "flows.folder_unreachable": "Máy này không đọc được thư mục {folders} của lô {batch}: thư mục quét phải được gắn "
+                                "(mount) cùng đường dẫn trên mọi máy xử lý.",
+    "flows.unknown_batch": "Không có lô {batch} trong kho lưu trữ của máy này: các máy xử lý phải dùng chung một kho "
+                           "lưu trữ.",
+    "flows.no_prefect_server": "Chưa cấu hình máy chủ Prefect: đặt PREFECT_API_URL (ví dụ "
+                               "http://prefect.noibo:4200/api) trên mọi máy gửi lô và máy xử lý.",
 }
 
 _OS_ERRORS_VI = {
@@ -78,6 +146,31 @@ _OS_ERRORS_VI = {
 }
 
 
+class CodedError(Exception):
+    """An error a person may read: the message is English detail for the logs, `code` is stable (API answers and
+    quarantine records carry it), and `vietnamese` is the catalogue's sentence for it with `values`. A class with an
+    `area` takes codes without one (`SigningKeyError("...", "key_missing")` reads `signing.key_missing`)."""
+
+    area: ClassVar[str] = ""
+
+    def __init__(self, detail: str, code: str = "", **values: object) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.values = values
+
+    @property
+    def english(self) -> str:
+        return str(self)
+
+    @property
+    def catalogue_code(self) -> str:
+        return f"{self.area}.{self.code}" if self.area and "." not in self.code else self.code
+
+    @property
+    def vietnamese(self) -> str:
+        return vietnamese(self)
+
+
 def os_error_vi(e: OSError) -> str:
     """An operating-system error in words a clerk can act on (Python's strerror is English)."""
     return _OS_ERRORS_VI.get(e.errno or 0, f"lỗi hệ thống {e.errno}: {e.strerror or e}")
@@ -91,7 +184,7 @@ def say(code: str, **values: object) -> str:
 def vietnamese(error: BaseException) -> str:
     """What a person reads for an error: its code's sentence when it carries one the catalogue has, else its own
     words (errors not yet moved here say Vietnamese themselves)."""
-    code = getattr(error, "code", None)
+    code = error.catalogue_code if isinstance(error, CodedError) else getattr(error, "code", None)
     values = getattr(error, "values", None)
     if isinstance(code, str) and code in VI and isinstance(values, Mapping):
         try:

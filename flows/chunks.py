@@ -20,6 +20,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from context.services import services_for
+from domain.messages import say
 from flows.ingest import BATCH_STOPS, digitise_one
 from flows.settings import data_dir_here
 from pipeline.process import NOT_PROCESSED, STOPPED
@@ -52,12 +53,10 @@ def ingest_chunk(batch_id: str, chunk: int, paths: list[str], first_index: int, 
     folders = {str(Path(p).parent) for p in paths}
     missing = [f for f in folders if not os.access(f, os.R_OK | os.X_OK)]
     if missing:  # quarantining every file for a mount missing on this machine would hide the real problem
-        raise FolderUnreachable(f"Máy này không đọc được thư mục {', '.join(sorted(missing))} của lô {batch_id}: "
-                                "thư mục quét phải được gắn (mount) cùng đường dẫn trên mọi máy xử lý.")
+        raise FolderUnreachable(say("flows.folder_unreachable", folders=", ".join(sorted(missing)), batch=batch_id))
     header = read_header(services, batch_id)
     if header is None:
-        raise UnknownBatch(f"Không có lô {batch_id} trong kho lưu trữ của máy này: các máy xử lý phải dùng "
-                                "chung một kho lưu trữ.")
+        raise UnknownBatch(say("flows.unknown_batch", batch=batch_id))
     mark_started(services, batch_id)
     stop_key = f"{batch_id}/{chunk}"  # a full disk met by one file leaves the chunk's other files alone
     BATCH_STOPS[stop_key] = threading.Event()

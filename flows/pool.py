@@ -29,6 +29,7 @@ from prefect.client.schemas.actions import DeploymentScheduleCreate, WorkPoolCre
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
+from domain.messages import say
 from flows.settings import WorkerSettings
 
 ROOT = Path(__file__).resolve().parent.parent  # where the flows' entry points are found
@@ -66,8 +67,7 @@ DEPLOYMENTS = (
 def prefect_client() -> SyncPrefectClient:
     """A client of the configured Prefect server; NoPrefectServer without one."""
     if not os.environ.get("PREFECT_API_URL"):
-        raise NoPrefectServer("Chưa cấu hình máy chủ Prefect: đặt PREFECT_API_URL (ví dụ "
-                              "http://prefect.noibo:4200/api) trên mọi máy gửi lô và máy xử lý.")
+        raise NoPrefectServer(say("flows.no_prefect_server"))
     from prefect.client.orchestration import get_client
 
     return get_client(sync_client=True)

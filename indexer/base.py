@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
+from domain.messages import CodedError
 from indexer.document import IndexedRecord
 
 LOOKUP_LIMIT = 500  # more documents than any one person holds; a full-text search is cut much earlier
@@ -24,8 +25,11 @@ def like_needed(known: int) -> int:
     return min(known, max(LIKE_AT_LEAST, int(known * LIKE_SHARE)))
 
 
-class IndexUnavailable(Exception):
-    """The index cannot be reached or refused the request; the message is Vietnamese, for the person at the desk."""
+class IndexUnavailable(CodedError):
+    """The index cannot be reached or refused the request; its sentence (`index.<code>`) is for the person at the
+    desk, the message for the logs."""
+
+    area = "index"
 
 
 # A lookup returns the stored documents themselves, read back with `IndexedRecord.from_source` (without the OCR text,
@@ -79,7 +83,7 @@ class RecordQuery:
             given.append("name_dob")
         if len(given) != 1:
             raise ValueError("a lookup needs exactly one of: personal number, old ID number, name with date of "
-                             "birth, result or dossier code, số/ký hiệu, text, a reading to match "
+                             "birth, result or dossier code, document number, text, a reading to match "
                              f"(got {given or 'none'})")
 
     @property

@@ -71,15 +71,20 @@ class ElasticIndex:
         try:
             return fn()
         except TransportConnectionError as e:
-            raise IndexUnavailable(f"Không kết nối được máy chủ tìm kiếm Elasticsearch tại {where}: {e}") from e
+            raise IndexUnavailable(f"cannot connect to Elasticsearch at {where}: {e}", "es_unreachable", where=where,
+                                   reason=e) from e
         except ApiError as e:
             if e.meta.status in (401, 403):
-                raise IndexUnavailable(f"Elasticsearch tại {where} từ chối thông tin đăng nhập của sohoa "
-                                       f"({e.meta.status}): {e.message}") from e
-            retried = f" sau {self.settings.max_retries} lần thử lại" if e.meta.status in RETRY_STATUSES else ""
-            raise IndexUnavailable(f"Elasticsearch tại {where} trả lỗi {e.meta.status} ({e.message}){retried}") from e
+                raise IndexUnavailable(f"Elasticsearch at {where} refused our credentials ({e.meta.status}): "
+                                       f"{e.message}", "es_credentials", where=where, status=e.meta.status,
+                                       reason=e.message) from e
+            retried = e.meta.status in RETRY_STATUSES
+            raise IndexUnavailable(f"Elasticsearch at {where} answered {e.meta.status} ({e.message})",
+                                   "es_error_retried" if retried else "es_error", where=where, status=e.meta.status,
+                                   reason=e.message, retries=self.settings.max_retries) from e
         except TransportError as e:
-            raise IndexUnavailable(f"Elasticsearch tại {where} không trả lời được: {e}") from e
+            raise IndexUnavailable(f"Elasticsearch at {where} did not answer: {e}", "es_no_answer", where=where,
+                                   reason=e) from e
 
     def template_name(self) -> str:
         return self.alias
@@ -203,8 +208,8 @@ class ElasticBuild:
         failures = self.index.bulk(self.name, counting())
         if failures:
             code, reason = failures[0]
-            raise IndexUnavailable(f"Elasticsearch từ chối {len(failures)} hồ sơ khi lập chỉ mục mới "
-                                   f"(ví dụ {code}: {reason}); chỉ mục đang dùng giữ nguyên")
+            raise IndexUnavailable(f"Elasticsearch refused {len(failures)} records of the new index (e.g. {code}: "
+                                   f"{reason})", "es_build_refused", count=len(failures), record=code, reason=reason)
         return counted
 
     def publish(self) -> None:

@@ -14,6 +14,7 @@ from typing import Protocol
 from archive.audit_log import AuditLog
 from archive.base import OCR_TEXT, DamagedManifest, RecordArchive
 from archive.objects import ArchiveError, ArchiveUnavailable
+from domain.messages import vietnamese
 from domain.records import Manifest
 from indexer.base import Index, IndexUnavailable
 from indexer.document import IndexedRecord
@@ -51,7 +52,7 @@ def _or_queue(write: Callable[[], None], result_code: str, content_hash: str, ac
         write()
         return True
     except Exception as e:
-        services.outbox.add(result_code, content_hash, action, str(e) or repr(e))
+        services.outbox.add(result_code, content_hash, action, vietnamese(e) or repr(e))
         log.warning("index %s of %s failed, queued in the outbox: %s", action, result_code, e,
                     exc_info=not isinstance(e, IndexUnavailable))
         return False
@@ -91,7 +92,7 @@ def drain(services: Services) -> DrainReport:
             else:
                 services.index.upsert(record_of(manifest, services))
         except IndexUnavailable as e:
-            return DrainReport(done, len(pending) - done, str(e))
+            return DrainReport(done, len(pending) - done, e.vietnamese)
         services.outbox.done(entry)
         done += 1
     return DrainReport(done, 0)

@@ -80,14 +80,13 @@ class SqliteIndex:
         self._ready = True
 
     def _unusable(self, e: BaseException) -> IndexUnavailable:
+        english = f"SQLite index {self.folder} is unusable: {e}"
         if isinstance(e, OSError) or "unable to open" in str(e):
             why = os_error_vi(e) if isinstance(e, OSError) else str(e)
-            todo = "kiểm tra quyền và dung lượng của thư mục chỉ mục"
-        elif "not a database" in str(e) or "malformed" in str(e):
-            why, todo = "tệp cơ sở dữ liệu bị hỏng", "lập lại chỉ mục từ kho lưu trữ bằng: sohoa reindex"
-        else:
-            why, todo = str(e), "kiểm tra thư mục chỉ mục, hoặc lập lại chỉ mục bằng: sohoa reindex"
-        return IndexUnavailable(f"Chỉ mục SQLite {self.folder} không dùng được ({why}); {todo}")
+            return IndexUnavailable(english, "sqlite_unopenable", folder=self.folder, reason=why)
+        if "not a database" in str(e) or "malformed" in str(e):
+            return IndexUnavailable(english, "sqlite_damaged", folder=self.folder)
+        return IndexUnavailable(english, "sqlite_unusable", folder=self.folder, reason=e)
 
     def _current(self) -> Path:
         return self.folder / (self.folder / CURRENT).read_text().strip()
@@ -111,8 +110,7 @@ class SqliteIndex:
                 path = self._current()
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             db.close()
-            raise IndexUnavailable("Chỉ mục tra cứu được lập bởi một phiên bản sohoa khác; quản trị viên lập lại "
-                                   "chỉ mục từ kho lưu trữ bằng: sohoa reindex")
+            raise IndexUnavailable(f"index schema is not version {SCHEMA_VERSION}", "other_version")
         db.row_factory = sqlite3.Row
         self._local.db = (path, db)
         return db

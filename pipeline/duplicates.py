@@ -107,7 +107,7 @@ def _candidates(new: Reading, services: Services, seen: set[str]) -> Iterator[tu
         try:
             hits = services.index.find(query)
         except IndexUnavailable as e:
-            raise DuplicateCheckFailed(str(e)) from e
+            raise DuplicateCheckFailed(e.vietnamese) from e
         for hit in hits:
             if hit.content_hash in seen:
                 continue

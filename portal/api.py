@@ -143,7 +143,7 @@ def create_app(services: Services) -> FastAPI:
 
     @app.exception_handler(IndexUnavailable)
     async def index_down(request: Request, e: IndexUnavailable) -> Response:
-        return refusal(request, 503, "index_unavailable", f"Chỉ mục tra cứu chưa sẵn sàng: {e}")
+        return refusal(request, 503, "index_unavailable", f"Chỉ mục tra cứu chưa sẵn sàng: {vietnamese(e)}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, e: StarletteHTTPException) -> Response:

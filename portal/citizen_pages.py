@@ -114,7 +114,7 @@ async def verify(request: Request) -> Response:
         report, found = await run_in_threadpool(partial(verify_upload, expected=code), services_of(request),
                                                 session.actor if session else _visitor(request), data, name)
     except NotVerifiable as e:
-        return _verify_form(request, status=400, error=str(e))
+        return _verify_form(request, status=400, error=e.vietnamese)
     except TooMany as e:
         return _verify_form(request, status=429, error=e.message)
     return render(request, "verify_report.html", report=report, text=report_vi(report), found=found, name=name)

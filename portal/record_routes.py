@@ -157,7 +157,7 @@ async def verify_endpoint(request: Request, actor: Caller, services: ServicesDep
     try:
         report, code = await run_in_threadpool(verify_upload, services, actor, data, file_name)
     except NotVerifiable as e:
-        raise InvalidRequest("not_verifiable", str(e)) from e
+        raise InvalidRequest("not_verifiable", e.vietnamese) from e
     return verification_json(report, code)
 
 

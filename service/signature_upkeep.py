@@ -110,7 +110,8 @@ def _apply(services: Services, by: Actor, manifest: Manifest, action: str, chang
         signed = data if data is not None else services.archive.read(manifest, SIGNED_PDF)
         updated = change(signed)
         if not updated.startswith(signed):
-            raise UpkeepError("Bản nâng cấp không giữ nguyên các byte đã ký.")  # never expected: refuse to store it
+            # never expected: refuse to store it
+            raise UpkeepError("the upgrade changed signed bytes", "upgrade_changed_bytes")
         signature = signature_info(updated, services, target_level=manifest.signature.target_level, problems=(),
                                    development=manifest.signature.development_identity)
         new = services.next_version(manifest, by, reason, files={SIGNED_PDF: updated}, signature=signature,

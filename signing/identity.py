@@ -31,6 +31,7 @@ from pyhanko.sign import signers
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
+from domain.messages import CodedError
 from signing.certificates import load_certificates
 from signing.settings import KeySpec, SigningSettings
 
@@ -47,13 +48,11 @@ Khóa trong thư mục này chỉ dùng để phát triển và kiểm thử, KH
 """
 
 
-class SigningKeyError(RuntimeError):
-    """A signing key cannot be used. `code` is stable English; `vietnamese` is what the operator reads."""
+class SigningKeyError(CodedError, RuntimeError):
+    """A signing key cannot be used. `code` is stable English; `vietnamese` (`signing.<code>`) is what the operator
+    reads."""
 
-    def __init__(self, code: str, vietnamese: str, english: str) -> None:
-        super().__init__(english)
-        self.code = code
-        self.vietnamese = vietnamese
+    area = "signing"
 
 
 @dataclass
@@ -184,7 +183,7 @@ def load_key(spec: KeySpec, settings: SigningSettings, *, role: str, login: str 
     path = development_p12(settings, role, login, name) if development else spec.p12
     assert path is not None
     if not path.is_file():
-        raise SigningKeyError("key_missing", f"Không có tệp khóa ký số {path}.", f"signing PKCS#12 {path} is missing")
+        raise SigningKeyError(f"signing PKCS#12 {path} is missing", "key_missing", path=path)
     password = spec.p12_password.encode() if spec.p12_password else None
     try:
         signer = signers.SimpleSigner.load_pkcs12(str(path), ca_chain_files=[str(p) for p in spec.chain] or None,
@@ -195,8 +194,7 @@ def load_key(spec: KeySpec, settings: SigningSettings, *, role: str, login: str 
     else:
         detail = "wrong password or not a PKCS#12 file"
     if signer is None:
-        raise SigningKeyError("key_unreadable", f"Không mở được tệp khóa ký số {path}: sai mật khẩu hoặc tệp hỏng.",
-                              f"cannot load PKCS#12 {path}: {detail}")
+        raise SigningKeyError(f"cannot load PKCS#12 {path}: {detail}", "key_unreadable", path=path)
     mechanism = pss_mechanism(signer.signing_cert)
     if mechanism is not None:
         signer = signers.SimpleSigner(signing_cert=signer.signing_cert, signing_key=signer.signing_key,
@@ -224,21 +222,19 @@ def _load_pkcs11(spec: KeySpec) -> LoadedKey:
     module = spec.pkcs11_module
     assert module is not None
     if not module.is_file():
-        raise SigningKeyError("pkcs11_module_missing", f"Không có thư viện PKCS#11 {module} (trình điều khiển token).",
-                              f"PKCS#11 module {module} is missing")
+        raise SigningKeyError(f"PKCS#11 module {module} is missing", "pkcs11_module_missing", module=module)
     try:
         session = open_pkcs11_session(str(module), token_criteria=TokenCriteria(label=spec.token_label),
                                       user_pin=spec.pin or None)
     except pkcs11.exceptions.PinIncorrect as e:
-        raise SigningKeyError("pkcs11_pin_incorrect", f"Mã PIN của token '{spec.token_label}' không đúng.",
-                              f"wrong PIN for PKCS#11 token {spec.token_label!r}") from e
+        raise SigningKeyError(f"wrong PIN for PKCS#11 token {spec.token_label!r}", "pkcs11_pin_incorrect",
+                              token=spec.token_label) from e
     except pkcs11.exceptions.PinLocked as e:
-        raise SigningKeyError("pkcs11_pin_locked", f"Token '{spec.token_label}' đã bị khóa do nhập sai PIN nhiều lần.",
-                              f"PKCS#11 token {spec.token_label!r} is locked") from e
+        raise SigningKeyError(f"PKCS#11 token {spec.token_label!r} is locked", "pkcs11_pin_locked",
+                              token=spec.token_label) from e
     except (pkcs11.exceptions.PKCS11Error, StopIteration, ValueError) as e:
-        raise SigningKeyError("pkcs11_token_unavailable",
-                              f"Không mở được token '{spec.token_label}': kiểm tra token đã cắm và nhãn đúng.",
-                              f"cannot open PKCS#11 token {spec.token_label!r}: {e!r}") from e
+        raise SigningKeyError(f"cannot open PKCS#11 token {spec.token_label!r}: {e!r}", "pkcs11_token_unavailable",
+                              token=spec.token_label) from e
     try:
         def make(raw: bool, cert: asn1_x509.Certificate | None = None) -> PKCS11Signer:
             return PKCS11Signer(session, key_label=spec.key_label, cert_label=spec.cert_label or spec.key_label,
@@ -254,9 +250,8 @@ def _load_pkcs11(spec: KeySpec) -> LoadedKey:
             signer = make(cert.public_key.algorithm == "ec", cert)
     except Exception as e:
         session.close()
-        raise SigningKeyError("pkcs11_key_missing",
-                              f"Token '{spec.token_label}' không có khóa hoặc chứng thư số '{spec.key_label}'.",
-                              f"PKCS#11 key or certificate {spec.key_label!r} not found: {e!r}") from e
+        raise SigningKeyError(f"PKCS#11 key or certificate {spec.key_label!r} not found: {e!r}", "pkcs11_key_missing",
+                              token=spec.token_label, key=spec.key_label) from e
     return LoadedKey(signer, development=False, session=session)
 
 

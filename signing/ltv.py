@@ -25,6 +25,7 @@ from pyhanko.sign.validation import add_validation_info
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko_certvalidator import ValidationContext
 
+from domain.messages import CodedError
 from signing.identity import validation_context
 from signing.settings import SigningSettings
 from signing.sign import level_at_least
@@ -110,12 +111,10 @@ def renew(data: bytes, timestamper: TimeStamper, context: ValidationContext) -> 
     return upgrade(data, "B-LT", "B-LTA", timestamper, context)
 
 
-class UpkeepError(RuntimeError):
-    """Long-term upkeep cannot run; `vietnamese` says why."""
+class UpkeepError(CodedError, RuntimeError):
+    """Long-term upkeep cannot run; `vietnamese` (`signing.<code>`) says why."""
 
-    def __init__(self, vietnamese: str) -> None:
-        super().__init__(vietnamese)
-        self.vietnamese = vietnamese
+    area = "signing"
 
 
 class NotConfigured(UpkeepError):
@@ -135,7 +134,7 @@ class Upkeeper:
     @property
     def timestamper(self) -> TimeStamper:
         if self._timestamper is None:
-            raise NotConfigured("Chưa cấu hình máy chủ cấp dấu thời gian ([signing] tsa_url, SOHOA_TSA_URL).")
+            raise NotConfigured("no timestamp authority is configured", "no_tsa")
         return self._timestamper
 
     def upgrade(self, data: bytes, level: str) -> bytes:

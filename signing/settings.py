@@ -82,7 +82,7 @@ class SigningSettings:
             return Officer(login, name or login, KeySpec("development"))
         raise SigningSettingsError(
             f"no digitising officer is configured for operator {login!r}: add [signing.officers.{login}] with the "
-            "officer's name and key (TT 01/2023 Điều 8 asks for the officer's personal signature)")
+            "officer's name and key (TT 01/2023 Article 8 asks for the officer's personal signature)")
 
 
 def _key(table: Mapping[str, Any], env: Mapping[str, str], prefix: str, where: str) -> KeySpec:

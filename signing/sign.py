@@ -60,6 +60,7 @@ from pyhanko_certvalidator.errors import (
 )
 
 from domain.dates import VIETNAM
+from domain.messages import say
 from domain.text import fold, squash
 from signing.fonts import preset_font, stamp_font
 from signing.identity import LoadedKey, SigningKeyError, load_key, validation_context
@@ -235,12 +236,11 @@ class DocumentSigner:
             return
         cert = signatory.key.certificate
         now = datetime.now(VIETNAM)
-        who = "cơ quan" if signatory.role == "agency" else "người số hóa"
+        who = say("signing.role_agency") if signatory.role == "agency" else say("signing.role_officer")
         if not cert.not_valid_before <= now <= cert.not_valid_after:
-            raise SigningKeyError("certificate_expired",
-                                  f"Chứng thư số của {who} ({signatory.name}) không còn hiệu lực: hết hạn ngày "
-                                  f"{cert.not_valid_after.astimezone(VIETNAM):%d/%m/%Y}.",
-                                  f"the {signatory.role} certificate is outside its validity period")
+            raise SigningKeyError(f"the {signatory.role} certificate is outside its validity period",
+                                  "certificate_expired", who=who, name=signatory.name, ended=say(
+                                      "signing.ended_on", date=f"{cert.not_valid_after.astimezone(VIETNAM):%d/%m/%Y}"))
         signatory.revocation_checked = False
         if self.settings.revocation_fetch and not signatory.key.development:
             intermediates = list(signatory.key.signer.cert_registry)
@@ -250,17 +250,14 @@ class DocumentSigner:
                 asyncio.run(validator.async_validate_usage({"digital_signature"}))
                 signatory.revocation_checked = True
             except RevokedError as e:
-                raise SigningKeyError("certificate_revoked", f"Chứng thư số của {who} ({signatory.name}) đã bị thu "
-                                      "hồi: không ký bằng chứng thư này.", f"the {signatory.role} certificate is "
-                                      f"revoked: {e}") from e
+                raise SigningKeyError(f"the {signatory.role} certificate is revoked: {e}", "certificate_revoked",
+                                      who=who, name=signatory.name) from e
             except (ExpiredError, NotYetValidError) as e:
-                raise SigningKeyError("certificate_expired", f"Chứng thư số của {who} ({signatory.name}) không "
-                                      "còn hiệu lực.", str(e)) from e
+                raise SigningKeyError(str(e), "certificate_expired", who=who, name=signatory.name, ended="") from e
             except InsufficientRevinfoError:
                 pass  # the OCSP responder or CRL could not be reached: signed below B-LT, upgraded later
             except PathValidationError as e:
-                raise SigningKeyError("certificate_untrusted", f"Chứng thư số của {who} ({signatory.name}) không "
-                                      "chuỗi được tới chứng thư gốc tin cậy.", str(e)) from e
+                raise SigningKeyError(str(e), "certificate_untrusted", who=who, name=signatory.name) from e
         signatory.checked_at = time.monotonic()
 
     # --- signing ----------------------------------------------------------------------------------------
@@ -356,20 +353,14 @@ def check_identity(settings: SigningSettings, agency: LoadedKey) -> None:
     holder = cert.subject.native
     named = [str(holder.get(k) or "") for k in ("common_name", "organization_name")]
     if not agency.development and not any(same_agency(n, settings.agency_name) for n in named if n):
-        raise SigningKeyError(
-            "agency_name_mismatch",
-            f"Tên cơ quan trong cấu hình («{settings.agency_name}») khác với tên trong chứng thư số của cơ quan "
-            f"(«{named[0] or named[1]}»): bản sao sẽ ghi tên một cơ quan mà chứng thư không cấp cho. Sửa [agency] "
-            "name (SOHOA_AGENCY_NAME) hoặc dùng đúng khóa của cơ quan.",
-            f"the agency name {settings.agency_name!r} does not match the certificate's subject {named}")
+        raise SigningKeyError(f"the agency name {settings.agency_name!r} does not match the certificate's subject "
+                              f"{named}", "agency_name_mismatch", configured=settings.agency_name,
+                              certified=named[0] or named[1])
     host = (urlsplit(settings.verify_base_url).hostname or "").lower()
     if not host or host.split(".")[-1] in ("example", "invalid", "test", "localhost") or "example." in host:
-        words = (f"Địa chỉ xác minh in trong mã QR («{settings.verify_base_url or 'trống'}») là địa chỉ mẫu: mọi "
-                 "bản sao sẽ mang vĩnh viễn một địa chỉ không dẫn tới đâu. Cấu hình [signing] verify_base_url "
-                 "(SOHOA_VERIFY_BASE_URL) là địa chỉ cổng xác minh của cơ quan.")
         if not agency.development:
-            raise SigningKeyError("placeholder_verify_url", words,
-                                  f"verify_base_url {settings.verify_base_url!r} is a placeholder")
+            raise SigningKeyError(f"verify_base_url {settings.verify_base_url!r} is a placeholder",
+                                  "placeholder_verify_url", url=settings.verify_base_url or say("signing.empty"))
         logger.warning("development signing with a placeholder verification address %s", settings.verify_base_url)
 
 

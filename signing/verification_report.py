@@ -6,14 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.messages import CodedError
 from signing.signature_roles import vietnam_time
 
 LEVEL_NAMES = {"B-B": "B-B (chỉ chữ ký)", "B-T": "B-T (có dấu thời gian)",
                "B-LT": "B-LT (kèm dữ liệu kiểm tra chứng thư)", "B-LTA": "B-LTA (lưu trữ dài hạn)"}
 
 
-class NotVerifiable(ValueError):
-    """The file is not a PDF that can be read for signatures; the message is Vietnamese."""
+class NotVerifiable(CodedError, ValueError):
+    """The file is not a PDF that can be read for signatures; `vietnamese` says so."""
+
+    area = "signing"
 
 
 @dataclass(frozen=True)

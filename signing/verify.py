@@ -129,7 +129,7 @@ def verify_pdf(data: bytes, trust_roots: Sequence[Path], *, fetch: bool = False,
         regular = reader.embedded_regular_signatures
         stamps = reader.embedded_timestamp_signatures
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
-        raise NotVerifiable(f"Không đọc được tệp PDF: {e}") from e
+        raise NotVerifiable(f"cannot read the PDF: {e}", "unreadable_pdf", reason=e) from e
     ctx = _Context(reader, stamps, load_certificates(trust_roots), fetch, at, roles)
     chain = _timestamp_chain(stamps, ctx)
     reports = [_check_signature(sig, data, ctx, chain) for sig in regular]

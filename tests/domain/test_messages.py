@@ -15,15 +15,19 @@ from archive.objects import ArchiveError, RetentionViolation
 from domain.messages import VI, os_error_vi, say, vietnamese
 from tests.conftest import REPO
 
-ERRORS = {"ArchiveError", "ArchiveUnavailable", "RetentionViolation", "ObjectExists", "DispositionRefused",
-          "DamagedManifest"}
+# the errors that carry a code, and the area their codes are read in when they name none
+ERRORS = {"ArchiveError": "", "ArchiveUnavailable": "", "RetentionViolation": "", "ObjectExists": "",
+          "DispositionRefused": "", "IndexUnavailable": "index", "SigningKeyError": "signing", "UpkeepError": "signing",
+          "NotConfigured": "signing", "NotVerifiable": "signing"}
 
 
 def _raised_codes() -> list[tuple[str, str, set[str]]]:
-    """(where, code, values given) for every error of ERRORS built with a code in the product's code, and every
-    refusal of a file at intake (its sentence: `intake.<says or code>`)."""
+    """(where, code, values given) for every error of ERRORS built with a code in the product's code, every
+    refusal of a file at intake (its sentence: `intake.<says or code>`), every damaged manifest's reason, and every
+    sentence said directly (`say("<code>", ...)`)."""
     found = []
-    for package in ("domain", "archive", "indexer", "context", "pipeline", "service", "flows", "portal", "cli"):
+    for package in ("domain", "archive", "indexer", "signing", "context", "pipeline", "service", "flows", "portal",
+                    "cli"):
         for path in sorted((REPO / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "RejectedInput"
@@ -33,14 +37,22 @@ def _raised_codes() -> list[tuple[str, str, set[str]]]:
                     found.append((f"{path.relative_to(REPO)}:{node.lineno}", f"intake.{says.value}",
                                   {k.arg for k in node.keywords if k.arg and k.arg != "says"}))
                     continue
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERRORS
-                        and len(node.args) >= 2):
+                if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                     continue
-                code = node.args[1]  # a constant, or one of two (`"a" if shorter else "b"`)
-                choices = [code.body, code.orelse] if isinstance(code, ast.IfExp) else [code]
                 where = f"{path.relative_to(REPO)}:{node.lineno}"
-                found += [(where, str(c.value), {k.arg for k in node.keywords if k.arg})
-                          for c in choices if isinstance(c, ast.Constant)]
+                given = {k.arg for k in node.keywords if k.arg}
+                if node.func.id == "say" and node.args and isinstance(node.args[0], ast.Constant):
+                    found.append((where, str(node.args[0].value), given))
+                elif node.func.id == "DamagedManifest" and len(node.args) >= 4:
+                    assert isinstance(node.args[3], ast.Constant)
+                    found += [(where, str(node.args[3].value), set()), (where, "archive.damaged_manifest",
+                                                                        {"key", "reason"})]
+                elif node.func.id in ERRORS and len(node.args) >= 2:
+                    code = node.args[1]  # a constant, or one of two (`"a" if shorter else "b"`)
+                    choices = [code.body, code.orelse] if isinstance(code, ast.IfExp) else [code]
+                    area = ERRORS[node.func.id]
+                    found += [(where, f"{area}.{c.value}" if area and "." not in str(c.value) else str(c.value),
+                               given) for c in choices if isinstance(c, ast.Constant)]
     return found
 
 
@@ -96,3 +108,32 @@ def test_an_operating_system_error_is_said_in_words_a_clerk_can_act_on(number: i
 def test_an_error_the_catalogue_does_not_know_keeps_its_number_and_words() -> None:
     assert os_error_vi(OSError(errno.EBUSY, "Device busy")) == f"lỗi hệ thống {errno.EBUSY}: Device busy"
     assert os_error_vi(OSError("no number")) == "lỗi hệ thống None: no number"
+
+
+VIETNAMESE_LETTERS = set("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
+
+
+def test_the_lower_floors_raise_codes_not_sentences() -> None:
+    """Below the use cases an error says English for the logs and a code for people: no Vietnamese is written where
+    an error is raised there (it would reach the logs, and bypass the catalogue's review)."""
+    written = []
+    for package in ("domain", "archive", "indexer", "signing", "ocr", "pdf", "pipeline", "context"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            source = path.read_text(encoding="utf-8")
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Raise) and node.exc is not None:
+                    text = ast.get_source_segment(source, node.exc) or ""
+                    if VIETNAMESE_LETTERS & set(text.lower()):
+                        written.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert written == []
+
+
+def test_a_signing_error_keeps_its_stable_code_and_reads_its_sentence() -> None:
+    from indexer.base import IndexUnavailable
+    from signing.identity import SigningKeyError
+
+    locked = SigningKeyError("PKCS#11 token 'so-hoa' is locked", "pkcs11_pin_locked", token="so-hoa")
+    assert (locked.code, locked.english) == ("pkcs11_pin_locked", "PKCS#11 token 'so-hoa' is locked")
+    assert locked.vietnamese == vietnamese(locked) == "Token 'so-hoa' đã bị khóa do nhập sai PIN nhiều lần."
+    stale = IndexUnavailable("schema 3", "other_version")
+    assert stale.vietnamese.startswith("Chỉ mục tra cứu được lập bởi một phiên bản sohoa khác")

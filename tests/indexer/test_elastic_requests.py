@@ -180,8 +180,9 @@ def test_503_and_429_answers_are_retried_then_reported_in_vietnamese(double: EsD
     assert [h.result_code for h in index.find(RecordQuery(old_id="230987654"))] == [STATUS_NEW, STATUS_OLD]
     assert len(double.sent("POST", f"/{ALIAS}/_search")) == searches + 3
     double.fail(503, times=10, when=lambda m, p: p.endswith("/_search"))
-    with pytest.raises(IndexUnavailable, match=r"trả lỗi 503 .* sau 2 lần thử lại"):
+    with pytest.raises(IndexUnavailable) as refused:
         index.find(RecordQuery(old_id="230987654"))
+    assert re.search(r"trả lỗi 503 .* sau 2 lần thử lại", refused.value.vietnamese)
 
 
 def test_credentials_are_sent_and_a_refusal_is_explained(double: EsDouble) -> None:
@@ -192,16 +193,18 @@ def test_credentials_are_sent_and_a_refusal_is_explained(double: EsDouble) -> No
     double.reset()
     index = index_on(double, api_key="aWQ6a2V5")
     double.fail(401)
-    with pytest.raises(IndexUnavailable, match="từ chối thông tin đăng nhập"):
+    with pytest.raises(IndexUnavailable) as refused:
         index.count()
+    assert re.search("từ chối thông tin đăng nhập", refused.value.vietnamese)
     assert double.requests[-1].headers["authorization"] == "ApiKey aWQ6a2V5"
 
 
 def test_a_cluster_that_cannot_be_reached_gives_a_clear_error() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     index = ElasticIndex(es_settings(url, PREFIX, max_retries=1))
-    with pytest.raises(IndexUnavailable, match=f"Không kết nối được máy chủ tìm kiếm Elasticsearch tại {url}"):
+    with pytest.raises(IndexUnavailable) as refused:
         index.find(RecordQuery(personal_number="064190000001"))
+    assert re.search(f"Không kết nối được máy chủ tìm kiếm Elasticsearch tại {url}", refused.value.vietnamese)
 
 
 def test_reindex_fills_a_new_index_then_moves_the_alias_in_one_request(double: EsDouble) -> None:
@@ -233,8 +236,9 @@ def test_a_build_with_refused_records_is_not_published(double: EsDouble) -> None
     [old] = index.indices()
     build = index.start_build()
     double.reject_item(MARRIAGE, 400, "document_parsing_exception", "bad")
-    with pytest.raises(IndexUnavailable, match="từ chối 1 hồ sơ"):
+    with pytest.raises(IndexUnavailable) as refused:
         build.add(iter(sample_records()))
+    assert re.search("từ chối 1 hồ sơ", refused.value.vietnamese)
     build.abandon()
     assert index.indices() == [old] and build.name not in double.indices
 
