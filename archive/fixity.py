@@ -27,7 +27,7 @@ from domain.records import Manifest
 _RECORD_KEY = re.compile(r"^records/([0-9a-f]{64})/")
 _VERSION_KEY = re.compile(r"^records/[0-9a-f]{64}/v(\d+)/[^/]+$")
 # Prefixes whose objects carry their own hash and nothing else to check against.
-SELF_HASHED = ("dossiers/", "audit/", "dispositions/", "captures/",
+SELF_HASHED = ("dossiers/", "audit/", "dispositions/", "captures/", "stacks/",
                # working state shared by the machines of one archive: the index outbox, ingest batches, workers'
                # tickets for the chunks of lost workers
                "outbox/", "batches/", "batch-results/", "workers/")

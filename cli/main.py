@@ -1,6 +1,8 @@
 """The `sohoa` command line. What it prints for people is Vietnamese; --json output has English keys.
 
     sohoa ingest <folder>            digitise a folder of scans through the Prefect flow (--submit: to the workers)
+    sohoa watch <folder>             the scanning station: take what scanners drop, split stacks into documents
+    sohoa separator [-o FILE]        separator sheets to put before documents (--paper: the box's description)
     sohoa worker                     take chunks and upkeep runs from a Prefect server until stopped
     sohoa lookup --citizen <number>  a person's reusable documents (or --cmnd, --name with --dob, --code, --number;
                                      filters --type --issuer --issued-from/--issued-to --valid-on --only-valid)
@@ -18,7 +20,8 @@
     sohoa users|intake|batches|labels        staff accounts, the desk's intake check, batches, learned labels
 
 One module per command group registers its commands here: ingest.py, records.py (lookup, verify, show, search,
-review, correct), server.py (serve, clients, reindex), archive.py, signatures.py, people.py, workers.py.
+review, correct), server.py (serve, clients, reindex), archive.py, signatures.py, people.py, workers.py,
+station.py (watch, separator).
 
 Every subcommand takes --data-dir (else SOHOA_DATA_DIR, else ~/.local/share/sohoa) and --actor (else SOHOA_ACTOR,
 else the login name): lookups, reads, links, holds and dispositions are written to the audit log under that name.
@@ -41,6 +44,7 @@ from cli.people import register as register_people_commands
 from cli.records import register as register_record_commands
 from cli.server import register as register_server_commands
 from cli.signatures import register as register_signature_commands
+from cli.station import register as register_station_commands
 from cli.workers import register as register_worker_commands
 from domain.actor import Actor
 
@@ -54,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in (register_ingest_commands, register_record_commands, register_server_commands,
                      register_archive_commands, register_signature_commands, register_people_commands,
-                     register_worker_commands):
+                     register_worker_commands, register_station_commands):
         register(sub, common)
     return parser
 

@@ -130,6 +130,25 @@ VI: Mapping[str, str] = {
                            "lưu trữ.",
     "flows.no_prefect_server": "Chưa cấu hình máy chủ Prefect: đặt PREFECT_API_URL (ví dụ "
                                "http://prefect.noibo:4200/api) trên mọi máy gửi lô và máy xử lý.",
+    # paper: the archival description of the paper a scan comes from
+    "paper.unknown_keys": "{where}: không có mục {keys} (các mục dùng được: {allowed}).",
+    "paper.bad_values": "{where}: giá trị của {keys} không hợp lệ.",
+    "paper.bad_toml": "{where}: không đọc được tệp TOML ({reason}).",
+    "paper.csv_rows": "{where}: cần đúng một dòng mô tả, có {count}.",
+    # stack: a scan of many documents, split into one record each
+    "stack.weak_start": "Chưa chắc trang {page} của tệp {stack} là trang đầu một văn bản mới (chỉ thấy một phần dấu "
+                        "hiệu trang đầu); đã tách tại đây. Xem trang {before} và trang {page}: nếu là cùng một văn "
+                        "bản thì gộp lại.",
+    "stack.weak_first": "Chưa chắc trang {page} (trang đầu của tệp {stack}) là trang đầu một văn bản: chỉ thấy một "
+                        "phần dấu hiệu trang đầu.",
+    "stack.first_page_inside": "Trang {page} của tệp {stack} có dấu hiệu trang đầu một văn bản (quốc hiệu, tên cơ "
+                               "quan, tiêu đề) nhưng không có tờ phân cách trước nó; đã giữ chung với trang {before}. "
+                               "Kiểm tra: có thể thiếu tờ phân cách.",
+    "stack.starts_mid_document": "Trang đầu tiên của tệp {stack} (trang {page}) không có dấu hiệu trang đầu văn bản: "
+                                 "có thể là phần tiếp theo của một văn bản ở tệp quét trước.",
+    "stack.unreadable_rest": "Không đọc được phần còn lại của tệp nhiều văn bản: {reason} Các văn bản đã tách trước "
+                             "trang này vẫn được lưu.",
+    "stack.quarantine_failed": "Không ghi được vào khu cách ly: {reason}.",
 }
 
 _OS_ERRORS_VI = {

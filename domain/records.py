@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.paper import PaperOrigin
+
 MANIFEST_SCHEMA = "sohoa.record/1"
 # Notes about the capture, not the fields: a page under 200 dpi (NĐ 30/2020), a fax, a page too poor to read. They ask
 # the digitisation team to scan the paper again; they do not by themselves send the record to a reviewer.
@@ -194,6 +196,7 @@ class Manifest(_Model):
     signature: SignatureInfo
     tools: dict[str, str]
     ingested_at: datetime
+    paper: PaperOrigin | None = None  # where the paper original sits, and the stack it was split out of
 
     model_config = ConfigDict(defer_build=True, populate_by_name=True)
 

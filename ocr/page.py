@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
+from ocr import page_memo
 from ocr.blanks import read_lost_lines
 from ocr.chosen_engine import detect_orientation, read_image
 from ocr.engine import OcrPage, Osd
@@ -64,7 +65,20 @@ def _printed(grey: np.ndarray) -> bool:
 def read_page(image: np.ndarray, *, dpi: int, language: str = "vie", flip_below: float = 70.0,
               timeout_s: int = 300, upscale_below: int = 200) -> PageReading:
     """`flip_below`: a reading under this mean confidence is not taken as upright without trying other turns.
-    `upscale_below`: pages of fewer pixels per inch are also read enlarged (0: never)."""
+    `upscale_below`: pages of fewer pixels per inch are also read enlarged (0: never). While a stack is split
+    (`page_memo.remembering`), a page read once is recalled, not read again."""
+    key = page_memo.key_of(image, dpi=dpi, language=language, flip_below=flip_below, upscale_below=upscale_below)
+    found = page_memo.recall(key)
+    if isinstance(found, PageReading):
+        return replace(found, preprocess_s=0.0, ocr_s=0.0)  # read once already: nothing spent this time
+    reading = _read_page(image, dpi=dpi, language=language, flip_below=flip_below, timeout_s=timeout_s,
+                         upscale_below=upscale_below)
+    page_memo.keep(key, reading)
+    return reading
+
+
+def _read_page(image: np.ndarray, *, dpi: int, language: str, flip_below: float, timeout_s: int,
+               upscale_below: int) -> PageReading:
     started = time.perf_counter()
     grey = to_grey(image)
     skews: dict[bool, float] = {}

@@ -18,7 +18,8 @@ from PIL import Image
 
 from archive.objects import os_error_vi
 from context.settings import Settings
-from domain.records import TextLayerCheck
+from domain.paper import PaperOrigin
+from domain.records import Note, TextLayerCheck
 from pdf.render import RenderTimeout, render_page
 from pipeline.pdf_pages import inspect_pdf, read_pdf_pages
 from pipeline.source_pages import RejectedInput, SourcePage, check_deadline, image_pages, inspect_image
@@ -37,6 +38,22 @@ class SourceDocument:
     settings: Settings
     deadline: float = float("inf")  # time.monotonic() past which the file is given up (settings.max_seconds_per_file)
     text_layer: TextLayerCheck | None = None  # the verdict on a PDF's text layer, when it had one
+    # a document split out of a stack (`pipeline.stack`): its pages, decoded already, and where they came from
+    held: tuple[SourcePage, ...] | None = None
+    paper: PaperOrigin | None = None  # where the paper sits (the batch's description), and the stack's pages
+    doubts: tuple[Note, ...] = ()  # what a person must confirm about it before anything else (a doubtful split)
+
+    @property
+    def name(self) -> str:
+        """The file's name as it arrived; for a document of a stack, the stack's name and its pages."""
+        stack = self.paper.stack if self.paper else None
+        if stack is None:
+            return self.path.name
+        return f"{stack.name} (trang {stack.first_page}–{stack.last_page})"
+
+    @property
+    def is_part(self) -> bool:
+        return self.held is not None
 
     def check_time(self) -> None:
         """Called between pages: a file that takes longer than its limit goes to quarantine, the batch goes on."""
@@ -74,7 +91,9 @@ class SourceDocument:
 
     def pages(self) -> Iterator[SourcePage]:
         """Decode pages one at a time, so a 300-page TIFF never sits in memory whole."""
-        if self.media_type == "application/pdf":
+        if self.held is not None:
+            yield from self.held
+        elif self.media_type == "application/pdf":
             yield from read_pdf_pages(self.path, self.settings, self.deadline)
         else:
             yield from image_pages(self.path, self.media_type, self.settings)

@@ -21,7 +21,7 @@ from ocr.page_finder import even_light, find_page, flatten
 from ocr.preprocess import rotate_quarter, straighten, to_grey
 from ocr.resolution import estimate_dpi
 from pdf.pdfa import PdfPage, encode_image
-from pipeline.intake import RejectedInput, SourceDocument
+from pipeline.intake import RejectedInput, SourceDocument, SourcePage
 from pipeline.review import MIN_DPI
 from pipeline.second_reading import FigureReading, second_readings
 from pipeline.stopwatch import Stopwatch
@@ -65,23 +65,19 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
     dpi_source: DpiSource
     for index, page in enumerate(source.pages()):
         source.check_time()
-        image = page.image.convert("L") if page.image.mode == "1" else page.image
-        pixels = np.asarray(image)
         with watch("preprocess"):
-            sheet = find_page(to_grey(pixels))  # a photo of the page on a desk: the sheet, flattened
-        if sheet is not None:
-            pixels = even_light(flatten(pixels, sheet))  # a photo: the sheet, flat and evenly lit
+            pixels, sheet = page_pixels(page)
         read_dpi = page.dpi  # the pixels' density as Tesseract is told it (a rendered page's, not its scan's)
-        result = _read(pixels, read_dpi, index, settings)
+        result = read_pixels(pixels, read_dpi, index, settings)
         dpi, dpi_source = page.true_dpi, "image"
         if not page.dpi_stated:  # a photo's "72 dpi": the size of its words tells the density
             estimate = estimate_dpi(result.ocr.words)
             dpi, dpi_source = (estimate, "estimated") if estimate else (dpi, "assumed")
             if estimate and estimate < MIN_DPI:  # read again as what it is: enlarged, if that reads better
                 read_dpi = estimate
-                result = _read(pixels, read_dpi, index, settings)
+                result = read_pixels(pixels, read_dpi, index, settings)
             elif estimate and abs(estimate - read_dpi) > DPI_MISMATCH * read_dpi:  # told the wrong size of letters
-                again = _read(pixels, estimate, index, settings)
+                again = read_pixels(pixels, estimate, index, settings)
                 if again.quality is not None and result.quality is not None and \
                         again.quality.score > result.quality.score:
                     result, read_dpi = again, estimate
@@ -131,7 +127,19 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
     return reading
 
 
-def _read(pixels: np.ndarray, dpi: int, index: int, settings: Settings) -> PageReading:
+def page_pixels(page: SourcePage) -> tuple[np.ndarray, np.ndarray | None]:
+    """The pixels a page is read from, and the sheet found in them when it is a photo of a page on a desk (then
+    flattened and evenly lit)."""
+    image = page.image.convert("L") if page.image.mode == "1" else page.image
+    pixels = np.asarray(image)
+    sheet = find_page(to_grey(pixels))
+    if sheet is not None:
+        pixels = even_light(flatten(pixels, sheet))
+    return pixels, sheet
+
+
+def read_pixels(pixels: np.ndarray, dpi: int, index: int, settings: Settings) -> PageReading:
+    """One page's reading; a page past the time limit sends its file to quarantine."""
     try:
         return read_page(pixels, dpi=dpi, language=settings.ocr_language, flip_below=settings.flip_retry_confidence,
                          timeout_s=settings.max_seconds_per_page)

@@ -54,12 +54,23 @@ _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 def digitise(path: Path, services: Services, by: Actor) -> DocumentResult:
     """Digitise one file into one archived, signed, indexed record; never raises for a bad file. `by`: the
     digitising officer running the batch, who signs the copy beside the agency and is named in the audit log."""
+    return _digitise(path, services, by, lambda content_hash: open_document(path, services.settings, content_hash))
+
+
+def digitise_part(part: SourceDocument, services: Services, by: Actor) -> DocumentResult:
+    """Digitise one document of a stack (`pipeline.stack`): its pages are held already, its hash is its own (the
+    stack's and its pages'), and a failure quarantines a copy of the stack under that hash with its reason."""
+    return _digitise(part.path, services, by, lambda _: part, part.sha256)
+
+
+def _digitise(path: Path, services: Services, by: Actor, opened: Callable[[str], SourceDocument],
+              known_hash: str | None = None) -> DocumentResult:
     started = time.perf_counter()
     watch = Stopwatch()
-    content_hash = None
+    content_hash = known_hash
     try:
         with watch("intake"):
-            content_hash = file_sha256(path)
+            content_hash = content_hash or file_sha256(path)
             existing = services.archive.find(content_hash)
             link = services.archive.capture_link(content_hash) if existing is None else None
         if existing is not None:
@@ -71,7 +82,7 @@ def digitise(path: Path, services: Services, by: Actor) -> DocumentResult:
             return DocumentResult(str(path), DUPLICATE_CAPTURE, result_code=link.result_code, reason=link.reason,
                                   seconds=time.perf_counter() - started, stages=watch.stages)
         with watch("intake"):
-            source = open_document(path, services.settings, content_hash)
+            source = opened(content_hash)
         manifest = _digitise_new(source, services, watch, by)
         return DocumentResult(str(path), ACCEPTED, len(manifest.pages), manifest.result_code,
                               manifest.classification.type_name, manifest.needs_review, manifest.needs_rescan,

@@ -44,7 +44,7 @@ def classify_and_extract(job: Job) -> None:
         type_id = job.classification.type_id
         job.doc_type = doc_type = catalogue.get(type_id) if type_id else None
         job.arrived = arrived_signatures(job.original, verification_roots(settings.signing)) \
-            if source.media_type == "application/pdf" else []
+            if source.media_type == "application/pdf" and not source.is_part else []
         signed_times = [s.signed_at for s in job.arrived if s.signed_at is not None]
         job.extracted = extracted = extract(
             reading.lines, catalogue.labels_for(type_id), title_index=title_index, confidences=reading.confidences,
@@ -55,7 +55,8 @@ def classify_and_extract(job: Job) -> None:
         job.fields = DocumentFields(number=extracted.number, issue_date=extracted.issue_date,
                                     issuer=extracted.issuer, valid_until=valid_until(extracted.issue_date, validity),
                                     validity_rule=validity.rule, validity_note=validity.note)
-        job.review = review_notes(job.classification, extracted, reading.pages, job.received, doc_type)
+        job.review = [*source.doubts, *review_notes(job.classification, extracted, reading.pages, job.received,
+                                                    doc_type)]
 
 
 def find_twin(job: Job) -> None:
@@ -79,9 +80,9 @@ def find_twin(job: Job) -> None:
         (source.text_layer is not None and source.text_layer.trusted) or any(s.intact for s in job.arrived)))
     if job.fuller is None:
         link = services.archive.link_capture(source.sha256, twin.manifest, twin.reason, job.ingested_at,
-                                             source.path.name)
+                                             source.name)
         services.log(job.by, "record.capture_link", link.result_code, "Số hóa kết quả giải quyết TTHC",
-                     capture_hash=source.sha256, source=source.path.name, reason=link.reason)
+                     capture_hash=source.sha256, source=source.name, reason=link.reason)
         raise DuplicateCapture(link, len(job.reading.pages))
 
 
@@ -150,15 +151,16 @@ def sign(job: Job) -> None:
 def archive(job: Job) -> None:
     """The record written to the archive (its files, then its manifest, with the audit event between)."""
     source, settings, services = job.source, job.settings, job.services
-    files = {ORIGINAL: job.original, SIGNED_PDF: job.signed.data,
-             OCR_TEXT: (job.reading.text + "\n").encode("utf-8")}
+    # a document of a stack: its original is the stack, archived once as it came (`pipeline.stack`), not copied here
+    files = {} if source.is_part else {ORIGINAL: job.original}
+    files |= {SIGNED_PDF: job.signed.data, OCR_TEXT: (job.reading.text + "\n").encode("utf-8")}
     media = {ORIGINAL: source.media_type, SIGNED_PDF: "application/pdf", OCR_TEXT: "text/plain; charset=utf-8"}
     extracted = job.extracted
     manifest = Manifest(
         result_code=job.code,
         dossier_code=job.dossier,
         content_hash=source.sha256,
-        source_name=source.path.name,
+        source_name=source.name,
         classification=job.classification,
         procedure_code=job.doc_type.procedure_code if job.doc_type else "",
         fields=job.fields,
@@ -177,6 +179,7 @@ def archive(job: Job) -> None:
         signature=job.signature,
         tools=tool_versions(),
         ingested_at=job.ingested_at,
+        paper=source.paper,
     )
     replaces = job.replaces
     if replaces is not None and job.twin is not None:
@@ -184,10 +187,10 @@ def archive(job: Job) -> None:
                                     job.by)
     with job.watch("archive"):
         job.location = services.store_record(manifest, files, "Số hóa kết quả giải quyết TTHC", job.by,
-                                             document_type=job.classification.type_id, source=source.path.name)
+                                             document_type=job.classification.type_id, source=source.name)
         if replaces is not None:  # this file, run again, is known as the capture the record now holds
             services.archive.link_capture(source.sha256, manifest, manifest.change_reason, job.ingested_at,
-                                          source.path.name)
+                                          source.name)
     job.manifest = manifest
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from archive.base import ORIGINAL, SIGNED_PDF
+from archive.stacks import read_stack
 from context.services import Services
 from domain.actor import Actor
 from domain.records import Manifest
@@ -21,7 +22,7 @@ from service.access import (
     reach,
     take_allowance,
 )
-from service.errors import InvalidRequest
+from service.errors import InvalidRequest, NotFound
 from service.links import mint
 from service.permissions import require
 
@@ -69,6 +70,14 @@ def review_scan(services: Services, actor: Actor, result_code: str) -> tuple[Man
     logged."""
     require(actor, "correct")
     manifest = record(services, result_code)
+    stack = manifest.paper.stack if manifest.paper else None
+    if ORIGINAL not in manifest.files and stack is not None:  # split out of a stack: the stack, as it came
+        found = read_stack(services.archive.objects, stack.sha256)
+        if found is None:
+            raise NotFound("stack_missing", f"Không còn tệp quét gốc {stack.name} trong kho lưu trữ.")
+        services.log(actor, "record.read", manifest.result_code, "Rà soát hồ sơ số hóa", part="stack",
+                     pages=f"{stack.first_page}-{stack.last_page}")
+        return manifest, found[0], found[1]
     data = services.archive.read(manifest, ORIGINAL)
     services.log(actor, "record.read", manifest.result_code, "Rà soát hồ sơ số hóa", part="original")
     return manifest, data, manifest.files[ORIGINAL].media_type

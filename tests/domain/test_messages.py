@@ -18,7 +18,8 @@ from tests.conftest import REPO
 # the errors that carry a code, and the area their codes are read in when they name none
 ERRORS = {"ArchiveError": "", "ArchiveUnavailable": "", "RetentionViolation": "", "ObjectExists": "",
           "DispositionRefused": "", "IndexUnavailable": "index", "SigningKeyError": "signing", "UpkeepError": "signing",
-          "NotConfigured": "signing", "NotVerifiable": "signing"}
+          "NotConfigured": "signing", "NotVerifiable": "signing",
+          "DescriptionError": "paper"}
 
 
 def _raised_codes() -> list[tuple[str, str, set[str]]]:

@@ -1,0 +1,196 @@
+"""Digitise a stack: one scan file of many documents (a box through an automatic feeder, duplex), split into one
+record per document, each pointing into the stack, which is archived once as it came.
+
+Pages are looked at in order (`pipeline.stack_signs`): a separator sheet, a blank back, or a page read to see how
+much it looks like a first page; the planner (`pipeline.stack_split`) closes a document when the next one starts,
+and it is digitised then, from the pages already decoded and read (the reading is recalled, not made twice:
+`ocr.page_memo`). The stack's report is written last: a stack cut short is split again, and the documents already
+archived are found by their hashes, not stored twice."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from archive.objects import os_error_vi
+from archive.retention import lock_of, retention_of
+from archive.stacks import read_report, store_report, store_stack
+from context.services import Services
+from domain.actor import Actor
+from domain.dates import vietnam_now
+from domain.messages import say
+from domain.paper import ArchivalDescription, PaperOrigin, StackPlace
+from domain.records import Note
+from ocr import page_memo
+from ocr.preprocess import to_grey
+from pipeline.intake import RejectedInput, SourceDocument, SourcePage, file_sha256, open_document
+from pipeline.outcomes import ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, STOPPED, DocumentResult
+from pipeline.page_reading import page_pixels, read_pixels
+from pipeline.process import digitise, digitise_part
+from pipeline.quarantine import quarantine
+from pipeline.stack_signs import first_page_signs, is_blank, read_separator
+from pipeline.stack_split import Doubt, PageLook, Part, StackPlanner
+
+SPLIT_DOUBT = "split_doubt"  # the review note of a document whose first or last page is in doubt
+
+
+@dataclass
+class StackResult:
+    source: str
+    sha256: str | None = None
+    pages: int = 0
+    documents: list[DocumentResult] = field(default_factory=list)
+    blanks: list[int] = field(default_factory=list)  # 1-based pages dropped as blank
+    separators: list[int] = field(default_factory=list)  # 1-based
+    doubts: int = 0  # split points flagged for a person
+    description: ArchivalDescription | None = None
+    split: bool = True  # False: the file held one document (or was refused) and went through `digitise` whole
+    seconds: float = 0.0
+
+    @property
+    def stopped(self) -> DocumentResult | None:
+        return next((d for d in self.documents if d.outcome == STOPPED), None)
+
+
+def look_at(page: SourcePage, index: int, services: Services) -> PageLook:
+    """What a page says about where documents begin; a content page is read now (and recalled when its document is
+    digitised)."""
+    pixels, _ = page_pixels(page)
+    grey = to_grey(pixels)
+    separator = read_separator(grey)
+    if separator is not None:
+        return PageLook(index, separator=separator)
+    if is_blank(grey):
+        return PageLook(index, blank=True)
+    reading = read_pixels(pixels, page.dpi, index, services.settings)
+    return PageLook(index, first=first_page_signs(reading.ocr).strength)
+
+
+def doubt_note(doubt: Doubt, stack: str) -> Note:
+    """The review note of a doubtful split, naming the pages on either side."""
+    if doubt.kind == "first_page_inside":
+        message = say("stack.first_page_inside", stack=stack, page=doubt.page, before=doubt.before)
+    elif doubt.kind == "starts_mid_document":
+        message = say("stack.starts_mid_document", stack=stack, page=doubt.page)
+    elif doubt.before is None:
+        message = say("stack.weak_first", stack=stack, page=doubt.page)
+    else:
+        message = say("stack.weak_start", stack=stack, page=doubt.page, before=doubt.before)
+    return Note(code=SPLIT_DOUBT, message=message)
+
+
+def part_hash(stack_sha256: str, pages: list[int]) -> str:
+    """A document of a stack is known by the stack and its pages: the same stack split again finds it."""
+    return hashlib.sha256(f"{stack_sha256}:{','.join(str(p) for p in pages)}".encode()).hexdigest()
+
+
+def digitise_stack(path: Path, services: Services, by: Actor,
+                   description: ArchivalDescription | None = None) -> StackResult:
+    """Split `path` into documents and digitise each; never raises for a bad file (it goes to quarantine whole, as
+    `digitise` sends it)."""
+    started = time.perf_counter()
+    result = StackResult(str(path), description=description)
+    try:
+        sha256 = file_sha256(path)
+        source = open_document(path, services.settings, sha256)
+    except RejectedInput:
+        source = None
+    if source is None or source.born_digital or source.page_count < 2:
+        result.split = False  # one page, a born-digital file, or refused: what `digitise` does with it
+        result.documents.append(digitise(path, services, by))
+        result.seconds = time.perf_counter() - started
+        return result
+    result.sha256, result.pages = sha256, source.page_count
+    objects = services.archive.objects
+    done = read_report(objects, sha256)
+    if done is not None:
+        return _already_split(result, done, started)
+    lock = lock_of(retention_of(services.settings.retention.audit_log, date.today()))
+    store_stack(objects, sha256, path.read_bytes(), source.media_type, path.name, lock)
+    planner = StackPlanner(description)
+    held: dict[int, SourcePage] = {}
+    whole = replace(source, deadline=float("inf"))  # a stack takes as long as its documents; each page has its limit
+    with page_memo.remembering():
+        try:
+            for index, page in enumerate(whole.pages()):
+                look = look_at(page, index, services)
+                if not (look.blank or look.separator):
+                    held[index] = page
+                for part in planner.add(look):
+                    if _digitise_part(part, held, source, services, by, result):
+                        return _finish(result, planner, started)
+        except RejectedInput as e:  # a page that cannot be read: the documents before it stay archived
+            result.documents.append(_refused(path, sha256, e, len(held), services))
+            return _finish(result, planner, started)
+        for part in planner.finish():
+            if _digitise_part(part, held, source, services, by, result):
+                return _finish(result, planner, started)
+    _finish(result, planner, started)
+    store_report(objects, sha256, _report(result, path), lock)
+    return result
+
+
+def _digitise_part(part: Part, held: dict[int, SourcePage], stack: SourceDocument, services: Services, by: Actor,
+                   result: StackResult) -> bool:
+    """Digitise one document of the stack; True when the batch must stop (a full disk, an archive gone)."""
+    pages = tuple(held.pop(i) for i in part.pages)
+    place = StackPlace(sha256=stack.sha256, name=stack.path.name, first_page=part.first_page,
+                       last_page=part.last_page, pages=[i + 1 for i in part.pages])
+    notes = tuple(doubt_note(d, stack.path.name) for d in part.doubts)
+    deadline = time.monotonic() + stack.settings.max_seconds_per_file  # each document its own time, as a file
+    document = SourceDocument(stack.path, part_hash(stack.sha256, part.pages), stack.size, stack.media_type,
+                              len(pages), None, stack.settings, deadline, held=pages,
+                              paper=PaperOrigin(description=part.description, stack=place), doubts=notes)
+    outcome = digitise_part(document, services, by)
+    outcome.source = document.name
+    result.documents.append(outcome)
+    return outcome.outcome == STOPPED
+
+
+def _refused(path: Path, sha256: str, e: RejectedInput, pages: int, services: Services) -> DocumentResult:
+    """The stack, from a page that cannot be read on, in quarantine: a copy of it and the reason."""
+    why = say("stack.unreadable_rest", reason=e.vietnamese)
+    try:
+        quarantine(path, services.settings.quarantine_dir, code=e.code, vietnamese=why, english=e.english,
+                   content_hash=sha256, when=vietnam_now())
+    except OSError as failed:
+        return DocumentResult(str(path), STOPPED, reason=say("stack.quarantine_failed", reason=os_error_vi(failed)))
+    return DocumentResult(str(path), QUARANTINED, pages, reason=why)
+
+
+def _finish(result: StackResult, planner: StackPlanner, started: float) -> StackResult:
+    result.doubts = len(planner.doubts)
+    result.blanks = [i + 1 for i in planner.blanks]
+    result.separators = [i + 1 for i in planner.separators]
+    result.description = planner.description
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _report(result: StackResult, path: Path) -> dict[str, object]:
+    return {
+        "schema": "sohoa.stack/1", "name": path.name, "sha256": result.sha256, "pages": result.pages,
+        "blanks": result.blanks, "separators": result.separators, "doubts": result.doubts,
+        "description": result.description.model_dump(exclude_defaults=True) if result.description else None,
+        "documents": [{"name": d.source, "outcome": d.outcome, "result_code": d.result_code, "pages": d.pages,
+                       "needs_review": d.needs_review, "reason": d.reason} for d in result.documents],
+    }
+
+
+def _already_split(result: StackResult, report: dict[str, object], started: float) -> StackResult:
+    documents = report.get("documents")
+    for d in documents if isinstance(documents, list) else []:
+        if isinstance(d, dict):
+            outcome = ALREADY_ARCHIVED if d.get("outcome") == ACCEPTED else str(d.get("outcome"))
+            result.documents.append(DocumentResult(str(d.get("name")), outcome, int(d.get("pages") or 0),
+                                                   d.get("result_code"), needs_review=bool(d.get("needs_review")),
+                                                   reason=d.get("reason")))
+    blanks, separators, doubts = report.get("blanks"), report.get("separators"), report.get("doubts")
+    result.blanks = list(blanks) if isinstance(blanks, list) else []
+    result.separators = list(separators) if isinstance(separators, list) else []
+    result.doubts = doubts if isinstance(doubts, int) else 0
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,127 @@
+"""The watched folder: a file is taken once it stops growing, by one watcher only, filed under done/ or quarantine/
+with a Vietnamese receipt; a claim left by a crash is taken back; a full disk puts the file back and stops."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from domain.actor import Actor
+from domain.paper import ArchivalDescription
+from pipeline.outcomes import ACCEPTED, QUARANTINED, STOPPED, DocumentResult
+from pipeline.stack import StackResult
+from service import station as station_module
+from service.permissions import Refused
+from service.station import CLAIMS, Station
+
+OPERATOR = Actor("tests", "operator")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def processed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, ArchivalDescription | None]]:
+    """What the stations digitised: a stand-in for the pipeline (its own tests are in tests/pipeline)."""
+    done: list[tuple[Path, ArchivalDescription | None]] = []
+
+    def digitise_stack(path: Path, services: object, by: Actor, description: ArchivalDescription | None) -> StackResult:
+        done.append((path, description))
+        outcome = {"hong": QUARANTINED, "day": STOPPED}.get(path.stem, ACCEPTED)
+        return StackResult(path.name, "ab" * 32, 4, [
+            DocumentResult(f"{path.name} (trang 1–2)", ACCEPTED, 2, "000.00.00.H49-261207-0001-KQ1", "Giấy khai sinh"),
+            DocumentResult(f"{path.name} (trang 4–4)", outcome, 1, reason="Tệp PDF bị hỏng, không đọc được.")],
+            blanks=[3], doubts=1, description=description)
+
+    monkeypatch.setattr(station_module, "digitise_stack", digitise_stack)
+    return done
+
+
+def station(folder: Path, clock: Clock, owner: str = "") -> Station:
+    made = Station(folder, services=None, by=OPERATOR, settle_s=5, clock=clock)  # type: ignore[arg-type]
+    if owner:
+        made.owner = owner
+    return made
+
+
+def test_a_file_is_taken_only_once_it_has_stopped_growing(tmp_path: Path, processed: list) -> None:
+    clock = Clock()
+    watcher = station(tmp_path, clock)
+    scan = tmp_path / "hop-12.pdf"
+    scan.write_bytes(b"%PDF-1.4 part")
+    assert watcher.poll() == []  # just seen
+    clock.now += 3
+    scan.write_bytes(b"%PDF-1.4 part, and more")  # the scanner is still writing
+    clock.now += 3
+    assert watcher.poll() == []  # changed since: watched again from now
+    clock.now += 6
+    [result] = watcher.poll()
+    assert [p.name for p, _ in processed] == ["hop-12.pdf"] and result.source == "hop-12.pdf"
+    assert not scan.exists() and (tmp_path / "done" / "hop-12.pdf").read_bytes() == b"%PDF-1.4 part, and more"
+    receipt = (tmp_path / "done" / "hop-12.pdf.bien-nhan.txt").read_text(encoding="utf-8")
+    assert "Số trang: 4; văn bản: 2; trang trắng bỏ qua: 1; tờ phân cách: 0; ranh giới cần kiểm tra: 1." in receipt
+    assert "- (trang 1–2): đã số hóa — 000.00.00.H49-261207-0001-KQ1 (Giấy khai sinh)" in receipt
+
+
+def test_two_watchers_of_one_folder_never_take_the_same_file(tmp_path: Path, processed: list) -> None:
+    clock = Clock()
+    first, second = station(tmp_path, clock, "may-1-101"), station(tmp_path, clock, "may-2-202")
+    (tmp_path / "a.pdf").write_bytes(b"a")
+    first.ready(), second.ready()
+    clock.now += 10
+    both_ready = first.ready(), second.ready()
+    assert both_ready[0] == both_ready[1] == [tmp_path / "a.pdf"]
+    claimed = first.claim(tmp_path / "a.pdf")
+    assert claimed == tmp_path / CLAIMS / "may-1-101" / "a.pdf"
+    assert second.claim(tmp_path / "a.pdf") is None  # the rename lost: not processed twice
+    assert second.poll() == [] and processed == []
+
+
+def test_a_file_that_failed_goes_to_quarantine_and_a_full_disk_puts_it_back(tmp_path: Path, processed: list) -> None:
+    clock = Clock()
+    watcher = station(tmp_path, clock)
+    (tmp_path / "hong.tif").write_bytes(b"II*\x00")
+    (tmp_path / "day.pdf").write_bytes(b"%PDF")
+    watcher.poll()
+    clock.now += 10
+    results = watcher.poll()
+    assert [r.source for r in results] == ["hong.tif", "day.pdf"]  # oldest first; the full disk ends the pass
+    assert (tmp_path / "day.pdf").exists() and not (tmp_path / "done").exists()  # back, for the next run
+    assert (tmp_path / "quarantine" / "hong.tif").exists()
+    assert "cách ly" in (tmp_path / "quarantine" / "hong.tif.bien-nhan.txt").read_text(encoding="utf-8")
+
+
+def test_a_claim_left_by_a_crash_is_taken_back_and_a_live_one_is_left(tmp_path: Path) -> None:
+    host = socket.gethostname()
+    dead, alive = tmp_path / CLAIMS / f"{host}-999999999", tmp_path / CLAIMS / f"{host}-{os.getpid()}"
+    for owner, name in ((dead, "x.pdf"), (alive, "y.pdf"), (tmp_path / CLAIMS / "may-khac-1", "z.pdf")):
+        owner.mkdir(parents=True)
+        (owner / name).write_bytes(b"%PDF")
+    assert station(tmp_path, Clock()).take_back_abandoned() == [tmp_path / "x.pdf"]
+    assert not dead.exists() and (alive / "y.pdf").exists()  # a live process's, and another machine's, stay
+
+
+def test_the_box_description_beside_the_scans_goes_with_every_file(tmp_path: Path, processed: list) -> None:
+    (tmp_path / "paper.toml").write_text('fonds = "UBND xã Ia Kênh"\nbox = "12"\n', encoding="utf-8")
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    clock = Clock()
+    watcher = station(tmp_path, clock)
+    watcher.poll()
+    clock.now += 10
+    watcher.poll()
+    assert processed[0][1] == ArchivalDescription(fonds="UBND xã Ia Kênh", box="12")
+    receipt = (tmp_path / "done" / "a.pdf.bien-nhan.txt").read_text(encoding="utf-8")
+    assert "Hồ sơ giấy: Phông UBND xã Ia Kênh; Hộp 12" in receipt
+
+
+def test_only_a_digitising_role_may_run_a_station(tmp_path: Path) -> None:
+    with pytest.raises(Refused):
+        Station(tmp_path, services=None, by=Actor("ai-do", "clerk"))  # type: ignore[arg-type]
