@@ -11,6 +11,7 @@ import bagit
 
 from archive.base import MANIFEST, RecordArchive
 from archive.objects import ArchiveError
+from archive.stacks import STACKS, read_stack
 from domain.records import Manifest
 
 
@@ -27,6 +28,14 @@ def export_bag(archive: RecordArchive, manifests: Sequence[Manifest], out: Path,
             for role, entry in version.files.items():
                 (folder / entry.name).write_bytes(archive.read(version, role))  # read() checks the hash
             (folder / MANIFEST).write_text(version.to_json(), encoding="utf-8")
+        stack = manifest.paper.stack if manifest.paper else None
+        if stack is not None and not (out / STACKS / stack.sha256).exists():  # the scan it was split out of, once
+            found = read_stack(archive.objects, stack.sha256)
+            if found is None:
+                raise ArchiveError(f"stack {stack.sha256} of {manifest.result_code} is missing", "archive.file_missing",
+                                   file=stack.name, record=manifest.result_code)
+            (out / STACKS / stack.sha256).mkdir(parents=True)
+            (out / STACKS / stack.sha256 / Path(stack.name).name).write_bytes(found[0])
     info = {
         "Source-Organization": agency_name,
         "Organization-Address": agency_code,

@@ -5,6 +5,7 @@ split into.
     sohoa-fixity/<pool>                       the fixity check           ([workers] fixity_cron)
     sohoa-reindex-pending/<pool>              replay the index outbox    ([workers] reindex_pending_cron)
     sohoa-signatures/<pool>                   signature upgrades/renewal ([workers] signatures_cron)
+    sohoa-station/<pool>                      the scanners' shared folder ([workers] station_folder, station_cron)
 
 Deployments are named after their pool (`[workers] pool`, default "sohoa"): installations that share a Prefect server
 each have a pool of their own, and their work never reaches the other's workers.
@@ -46,6 +47,7 @@ class Deployment:
     entrypoint: str  # path:function, relative to ROOT
     cron: Callable[[WorkerSettings], str] = lambda s: ""
     description: str = ""
+    parameters: Callable[[WorkerSettings], dict[str, Any]] = lambda s: {}
 
     def full_name(self, pool: str) -> str:
         return f"{self.flow_name}/{pool}"
@@ -61,6 +63,9 @@ DEPLOYMENTS = (
                lambda s: s.reindex_pending_cron, "Ghi vào chỉ mục các hồ sơ còn chờ (hàng đợi chỉ mục)"),
     Deployment("sohoa-signatures", "flows/signatures.py:signatures_flow", lambda s: s.signatures_cron,
                "Nâng cấp và gia hạn chữ ký số"),
+    Deployment("sohoa-station", "flows/station.py:station_flow", lambda s: s.station_cron if s.station_folder else "",
+               "Trạm quét: nhận tệp từ thư mục chung của máy quét, tách văn bản",
+               lambda s: {"folder": s.station_folder, "operator": s.station_operator}),
 )
 
 
@@ -99,7 +104,7 @@ def ensure_pool(client: SyncPrefectClient, settings: WorkerSettings) -> dict[str
         ids[deployment.flow_name] = client.create_deployment(
             flow_id, settings.pool, work_pool_name=settings.pool, entrypoint=deployment.entrypoint,
             path=str(ROOT), description=deployment.description, schedules=schedules,
-            enforce_parameter_schema=False)
+            parameters=deployment.parameters(settings), enforce_parameter_schema=False)
     return ids
 
 

@@ -24,6 +24,9 @@ class WorkerSettings:  # read from SPEC, whose defaults are the only ones
     fixity_cron: str
     reindex_pending_cron: str
     signatures_cron: str
+    station_folder: str
+    station_operator: str
+    station_cron: str
 
 
 SPEC = (  # the [workers] table
@@ -36,6 +39,10 @@ SPEC = (  # the [workers] table
     Setting("fixity_cron", str, "", doc="when the fixity audit runs (cron, Asia/Ho_Chi_Minh; empty: never)"),
     Setting("reindex_pending_cron", str, "", doc="when waiting index writes are replayed"),
     Setting("signatures_cron", str, "", doc="when signatures are brought up to their level and renewed"),
+    Setting("station_folder", str, "", "SOHOA_STATION_FOLDER",
+            "the scanners' shared folder the workers watch (mounted at the same path on every worker)"),
+    Setting("station_operator", str, "", "SOHOA_STATION_OPERATOR", "the digitising officer who signs what it takes"),
+    Setting("station_cron", str, "", doc="how often the workers look into the station folder (cron; empty: never)"),
 )
 
 

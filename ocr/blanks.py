@@ -51,6 +51,8 @@ def read_lost_lines(page: OcrPage, image: np.ndarray, blanks: tuple[Blank, ...],
         _, y0, x1, y1 = blank
         top, bottom = max(0, y0 - round(1.8 * height)), min(image.shape[0], y1 + round(0.4 * height))
         strip = image[top:bottom, margin : min(image.shape[1], x1 + height)]
+        if min(strip.shape[:2]) < 4:  # a blank left of the text's margin, or at the page's edge: nothing to read
+            continue
         try:
             read = read_image(np.ascontiguousarray(strip), dpi=page.dpi, language=language, timeout_s=timeout_s,
                               psm=7)

@@ -99,6 +99,8 @@ class TesseractEngine:
 
     def read(self, grey: np.ndarray, *, dpi: int, language: str = "vie", timeout_s: int = 300,
              psm: int | None = None) -> OcrPage:
+        if grey.size == 0:
+            raise OcrError(f"nothing to read: an image of {grey.shape}")
         config = f"--dpi {dpi} -c tessedit_create_tsv=1 -c textonly_pdf=1" + (f" --psm {psm}" if psm else "")
         try:
             found = _run(grey, extension="pdf", language=language, config=config, timeout_s=timeout_s,

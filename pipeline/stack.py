@@ -49,6 +49,18 @@ class StackResult:
     description: ArchivalDescription | None = None
     split: bool = True  # False: the file held one document (or was refused) and went through `digitise` whole
     seconds: float = 0.0
+    expected_pages: int | None = None  # what the description says the paper holds (số lượng trang), when it says
+
+    @property
+    def paper_pages(self) -> int:
+        """Pages of paper scanned: the stack's, separator sheets and their blank backs left out."""
+        backs = {s + 1 for s in self.separators} & set(self.blanks)
+        return self.pages - len(self.separators) - len(backs)
+
+    @property
+    def gap(self) -> int | None:
+        """Pages scanned minus pages the description expects (negative: pages missing); None when it says none."""
+        return None if self.expected_pages is None else self.paper_pages - self.expected_pages
 
     @property
     def stopped(self) -> DocumentResult | None:
@@ -166,6 +178,7 @@ def _finish(result: StackResult, planner: StackPlanner, started: float) -> Stack
     result.blanks = [i + 1 for i in planner.blanks]
     result.separators = [i + 1 for i in planner.separators]
     result.description = planner.description
+    result.expected_pages = planner.description.page_count if planner.description else None
     result.seconds = time.perf_counter() - started
     return result
 
@@ -174,6 +187,7 @@ def _report(result: StackResult, path: Path) -> dict[str, object]:
     return {
         "schema": "sohoa.stack/1", "name": path.name, "sha256": result.sha256, "pages": result.pages,
         "blanks": result.blanks, "separators": result.separators, "doubts": result.doubts,
+        "expected_pages": result.expected_pages, "gap": result.gap,
         "description": result.description.model_dump(exclude_defaults=True) if result.description else None,
         "documents": [{"name": d.source, "outcome": d.outcome, "result_code": d.result_code, "pages": d.pages,
                        "needs_review": d.needs_review, "reason": d.reason} for d in result.documents],

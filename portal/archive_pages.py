@@ -38,7 +38,9 @@ ARCHIVISTS = ("archivist", "console")
 CSV_HEADINGS = {"result_code": "Mã kết quả", "dossier_code": "Mã hồ sơ", "type_name": "Loại giấy tờ",
                 "number": "Số, ký hiệu", "issue_date": "Ngày cấp", "issuer": "Cơ quan cấp",
                 "retention_class": "Thời hạn bảo quản", "retain_until": "Lưu đến", "legal_hold": "Phong tỏa",
-                "needs_review": "Chờ rà soát", "pages": "Số trang", "version": "Phiên bản"}
+                "needs_review": "Chờ rà soát", "pages": "Số trang", "version": "Phiên bản", "fonds": "Phông",
+                "inventory": "Mục lục", "box": "Hộp", "file": "Hồ sơ số", "sheets": "Tờ số",
+                "paper_code": "Mã hồ sơ gốc giấy", "stack_pages": "Trang trong tệp quét"}
 
 
 @router.get("/luu-tru")

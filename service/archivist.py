@@ -145,6 +145,24 @@ class CatalogueLine:
     needs_review: bool
     pages: int
     version: int
+    # where the paper sits (TT 05/2025), when its batch said: phông, mục lục, hộp, hồ sơ số, tờ, mã hồ sơ gốc giấy
+    fonds: str = ""
+    inventory: str = ""
+    box: str = ""
+    file: str = ""
+    sheets: str = ""
+    paper_code: str = ""
+    stack_pages: str = ""  # "hop-12.pdf: 3–5" when it was split out of a stack
+
+
+def _paper_columns(manifest: Manifest) -> tuple[str, ...]:
+    paper = manifest.paper
+    d = paper.description if paper and paper.description else None
+    stack = paper.stack if paper else None
+    where = f"{stack.name}: {stack.first_page}–{stack.last_page}" if stack else ""
+    if d is None:
+        return ("",) * 6 + (where,)
+    return d.fonds, d.inventory, d.box, d.file, d.sheets, d.paper_code, where
 
 
 def catalogue_lines(services: Services, actor: Actor) -> list[CatalogueLine]:
@@ -158,6 +176,6 @@ def catalogue_lines(services: Services, actor: Actor) -> list[CatalogueLine]:
             manifest.result_code, manifest.dossier_code, manifest.classification.type_name or "",
             manifest.fields.number or "", manifest.fields.issue_date.isoformat() if manifest.fields.issue_date else "",
             manifest.fields.issuer or "", manifest.retention.label, until.isoformat() if until else "vĩnh viễn",
-            held, manifest.needs_review, len(manifest.pages), manifest.version))
+            held, manifest.needs_review, len(manifest.pages), manifest.version, *_paper_columns(manifest)))
     services.log(actor, "catalogue.export", None, "Xuất danh mục hồ sơ", records=len(lines))
     return lines

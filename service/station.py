@@ -70,6 +70,19 @@ class Station:
         self.seen = {k: v for k, v in self.seen.items() if k in present}
         return [p for _, p in sorted(out)]
 
+    def settled(self, wall: Callable[[], float] = time.time) -> list[Path]:
+        """The scans not modified for `settle_s` by their own modification time, oldest first: what a run with no
+        memory of earlier looks (a scheduled flow) can take."""
+        out = []
+        for path in _scans(self.folder):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if info.st_size > 0 and wall() - info.st_mtime >= self.settle_s:
+                out.append((info.st_mtime_ns, path))
+        return [p for _, p in sorted(out)]
+
     def claim(self, path: Path) -> Path | None:
         """Take the file for this watcher; None when another took it first."""
         claims = self.folder / CLAIMS / self.owner
@@ -104,6 +117,9 @@ class Station:
         condition stopping all work (a full disk) goes back into the folder for the next run."""
         name = claimed.name
         result = digitise_stack(claimed, self.services, self.by, self.description())
+        result.source = name  # as the scanner named it, not where it waited while processed
+        for document in result.documents:
+            document.source = document.source.replace(str(claimed), name)
         if result.stopped is not None:
             os.rename(claimed, self.folder / name)
             return result
@@ -123,8 +139,15 @@ class Station:
 
     def poll(self) -> list[StackResult]:
         """One pass: every file ready is claimed and processed in turn; stops at a file that stops all work."""
+        return self._take(self.ready())
+
+    def poll_settled(self) -> list[StackResult]:
+        """One pass over the files `settled` finds (no earlier look needed)."""
+        return self._take(self.settled())
+
+    def _take(self, paths: list[Path]) -> list[StackResult]:
         results = []
-        for path in self.ready():
+        for path in paths:
             claimed = self.claim(path)
             if claimed is None:
                 continue
@@ -176,6 +199,9 @@ def receipt(result: StackResult, name: str) -> str:
                      f"{result.doubts}.")
     if result.description is not None:
         lines.append("Hồ sơ giấy: " + "; ".join(f"{label} {value}" for label, value in result.description.words()))
+    if result.gap:  # the description's page count and the pages scanned disagree: a page lost or fed twice
+        lines.append(f"CẦN KIỂM TRA: mô tả hồ sơ ghi {result.expected_pages} trang, đã quét {result.paper_pages} trang "
+                     f"({'thiếu' if result.gap < 0 else 'thừa'} {abs(result.gap)} trang).")
     for d in result.documents:
         where = d.source.removeprefix(name).strip() or ""
         code = f" — {d.result_code}" if d.result_code else ""

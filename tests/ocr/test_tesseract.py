@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from context.settings import load_settings
@@ -81,3 +82,25 @@ def test_a_signature_page_of_few_words_costs_one_reading(tmp_path: Path) -> None
     last = list(document.pages())[-1]  # "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nơi nhận: … Lưu: VT, KT;"
     reading = read_page(np.asarray(last.image.convert("L")), dpi=last.dpi)
     assert reading.rotation == 0 and reading.osd is None and list(reading.tried) == [0]
+
+
+def test_an_empty_image_is_an_ocr_error_not_a_crash() -> None:
+
+
+    from ocr.engine import OcrError
+    from ocr.tesseract import TesseractEngine
+
+    with pytest.raises(OcrError):
+        TesseractEngine().read(np.zeros((0, 40), dtype=np.uint8), dpi=300)
+
+
+def test_a_blank_left_of_the_text_margin_is_skipped_not_cut_out_empty() -> None:
+
+
+    from ocr.blanks import read_lost_lines
+    from ocr.engine import Line, OcrPage, Word
+
+    page = OcrPage((Line((Word("Họ", 90.0, 900, 400, 60, 40), Word("tên", 90.0, 980, 400, 70, 40))),), 2480, 3508,
+                   300, b"")
+    image = np.full((3508, 2480), 255, dtype=np.uint8)
+    assert read_lost_lines(page, image, ((100, 900, 700, 910),), language="vie", timeout_s=10) == page

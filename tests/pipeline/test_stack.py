@@ -15,6 +15,7 @@ from context.settings import load_settings
 from domain.paper import ArchivalDescription
 from pipeline.outcomes import ACCEPTED, ALREADY_ARCHIVED
 from sample_scans.stacks import build_stack, encode_stack
+from service.archivist import catalogue_lines, export_transfer
 from service.records import review_scan
 from service.station import Station
 from tests.conftest import OPERATOR
@@ -62,6 +63,13 @@ def test_a_stack_becomes_one_record_per_document_each_pointing_into_it(tmp_path:
     manifest, scan, media_type = review_scan(services, reviewer, result.documents[0].result_code or "")
     assert scan == data and media_type == "application/pdf"  # the reviewer reads the stack as it came
     assert check_fixity(services.archive).findings == []  # the stack's objects are accounted for
+    archivist = OPERATOR.__class__("luu-tru", "archivist")
+    [line] = [c for c in catalogue_lines(services, archivist) if c.result_code == result.documents[0].result_code]
+    first, last = truth.documents[0]
+    assert (line.fonds, line.inventory, line.box, line.file, line.stack_pages) == (
+        "UBND xã Ia Kênh", "3", "12", "7", f"hop-12.pdf: {first}–{last}")
+    export_transfer(services, archivist, [result.documents[0].result_code or ""], tmp_path / "bag", "Chuyển giao")
+    assert (tmp_path / "bag" / "data" / "stacks" / (result.sha256 or "") / "hop-12.pdf").read_bytes() == data
 
     (inbox / "hop-12-lai.pdf").write_bytes(data)  # the same file dropped again
     watcher.poll()

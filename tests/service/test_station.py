@@ -125,3 +125,41 @@ def test_the_box_description_beside_the_scans_goes_with_every_file(tmp_path: Pat
 def test_only_a_digitising_role_may_run_a_station(tmp_path: Path) -> None:
     with pytest.raises(Refused):
         Station(tmp_path, services=None, by=Actor("ai-do", "clerk"))  # type: ignore[arg-type]
+
+
+def test_a_scheduled_run_takes_what_has_not_changed_for_a_while_by_its_own_time(tmp_path: Path,
+                                                                                processed: list) -> None:
+    old, new = tmp_path / "cu.pdf", tmp_path / "moi.pdf"
+    for path in (old, new):
+        path.write_bytes(b"%PDF")
+    os.utime(old, (1_000_000, 1_000_000))
+    watcher = station(tmp_path, Clock())
+    assert watcher.settled(wall=lambda: 1_000_000 + 6) == [old]  # the other one was written just now
+    assert [r.source for r in watcher.poll_settled()] == ["cu.pdf"]
+
+
+def test_a_stack_with_fewer_pages_than_its_description_says_is_flagged_on_the_receipt() -> None:
+    result = StackResult("hop-12.pdf", "ab" * 32, 10, blanks=[2, 6], separators=[1],
+                         description=ArchivalDescription(box="12", page_count=10), expected_pages=10)
+    assert result.paper_pages == 8 and result.gap == -2  # the separator and its blank back are not paper
+    assert "CẦN KIỂM TRA: mô tả hồ sơ ghi 10 trang, đã quét 8 trang (thiếu 2 trang)." in \
+        station_module.receipt(result, "hop-12.pdf")
+    assert StackResult("a.pdf", pages=4).gap is None
+
+
+def test_a_file_of_one_document_is_named_as_the_scanner_named_it(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def digitise_stack(path: Path, services: object, by: Actor, description: object) -> StackResult:
+        document = DocumentResult(str(path), ACCEPTED, 1, "000.00.00.H49-261207-0002-KQ1")
+        return StackResult(str(path), documents=[document], split=False)
+
+    monkeypatch.setattr(station_module, "digitise_stack", digitise_stack)
+    (tmp_path / "ks.png").write_bytes(b"\x89PNG")
+    clock = Clock()
+    watcher = station(tmp_path, clock)
+    watcher.poll()
+    clock.now += 10
+    [result] = watcher.poll()
+    assert result.source == "ks.png" and result.documents[0].source == "ks.png"
+    receipt = (tmp_path / "done" / "ks.png.bien-nhan.txt").read_text(encoding="utf-8")
+    assert receipt == "Tệp: ks.png\n- ks.png: đã số hóa — 000.00.00.H49-261207-0002-KQ1\n"
