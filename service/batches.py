@@ -252,7 +252,7 @@ def submit_batch(services: Services, actor: Actor, folder: str, list_scans: Call
     return progress.batch
 
 
-def _alive(host: str, pid: int) -> bool:
+def process_alive(host: str, pid: int) -> bool:
     """Whether the process that runs a batch is alive: known only on its own machine (elsewhere: assumed so)."""
     if host and host != socket.gethostname():
         return True
@@ -280,7 +280,7 @@ def _load(services: Services, batch_id: str) -> Batch | None:
         batch.count(result)
     if started is not None or batch.done:
         batch.state, batch.started_at = RUNNING, (started or {}).get("at")
-    if not batch.chunks and not _alive(batch.host, batch.pid):
+    if not batch.chunks and not process_alive(batch.host, batch.pid):
         batch.state = INTERRUPTED
     return batch
 

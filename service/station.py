@@ -22,6 +22,7 @@ from domain.actor import Actor
 from domain.paper import ArchivalDescription, read_description
 from pipeline.outcomes import ACCEPTED, ALREADY_ARCHIVED, DUPLICATE_CAPTURE, QUARANTINED, STOPPED
 from pipeline.stack import StackResult, digitise_stack
+from service.batches import process_alive
 from service.permissions import require
 
 DONE = "done"
@@ -101,7 +102,7 @@ class Station:
         back = []
         for owner in sorted((self.folder / CLAIMS).iterdir()) if (self.folder / CLAIMS).is_dir() else []:
             owner_host, _, pid = owner.name.rpartition("-")
-            if owner_host != host or not pid.isdigit() or _alive(int(pid)):
+            if owner_host != host or not pid.isdigit() or process_alive(host, int(pid)):
                 continue
             for claimed in sorted(owner.iterdir()):
                 target = self.folder / claimed.name
@@ -164,16 +165,6 @@ def _scans(folder: Path) -> Iterator[Path]:
             continue
         if path.suffix.lower() in SCAN_SUFFIXES:
             yield path
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _free_name(path: Path) -> Path:
