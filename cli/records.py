@@ -37,6 +37,7 @@ def _filters(args: argparse.Namespace, settings: Settings) -> Filters:
         issued_from=_day(args.issued_from, "ngày cấp từ") if args.issued_from else None,
         issued_to=_day(args.issued_to, "ngày cấp đến") if args.issued_to else None,
         valid_on=_valid_on(args) if args.only_valid else None,
+        fonds=args.fonds, inventory=args.inventory, box=args.box, file=args.file,
     )
 
 
@@ -172,7 +173,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings, console: Console) -
     if args.json:
         print(json.dumps([hit_json(h, on) for h in answer.hits], ensure_ascii=False, indent=2))
     elif answer.hits:
-        console.print(f"Kết quả tìm kiếm «{' '.join(args.words)}»: {len(answer.hits)} hồ sơ\n")
+        place = ", ".join(f"{label} {value}" for label, value in (("phông", args.fonds), ("mục lục", args.inventory),
+                                                                   ("hộp", args.box), ("hồ sơ", args.file)) if value)
+        asked = f"«{' '.join(args.words)}»" if args.words else place
+        console.print(f"Kết quả tìm kiếm {asked}: {len(answer.hits)} hồ sơ\n")
         _print_hits(answer.hits, on, console, settings)
     else:
         console.print("Không tìm thấy.")
@@ -252,6 +256,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     filters.add_argument("--issued-to", help="only documents issued on or before this day")
     filters.add_argument("--valid-on", help="judge validity on this day (YYYY-MM-DD or dd/mm/yyyy; default today)")
     filters.add_argument("--only-valid", action="store_true", help="leave out documents not valid that day")
+    filters.add_argument("--fonds", help="only records whose paper is in this fonds (phông)")
+    filters.add_argument("--inventory", help="... in this inventory (mục lục)")
+    filters.add_argument("--box", help="... in this box (hộp)")
+    filters.add_argument("--file", help="... in this file (hồ sơ số)")
 
     p = sub.add_parser("lookup", parents=[common, filters], help="a citizen's reusable documents")
     p.add_argument("--citizen", help="12-digit personal number (a 9-digit old ID number also works)")
@@ -276,8 +284,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--purpose", default="Xem hồ sơ", help="why (kept in the audit log)")
     p.set_defaults(run=cmd_show)
 
-    p = sub.add_parser("search", parents=[common, filters], help="full-text search of names and document text")
-    p.add_argument("words", nargs="+")
+    p = sub.add_parser("search", parents=[common, filters], help="full-text search of names and document text "
+                                                                "(or, with no words, --fonds/--inventory/--box/--file)")
+    p.add_argument("words", nargs="*")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--purpose", help="why, required (kept in the audit log)")
     p.add_argument("--json", action="store_true")

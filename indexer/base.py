@@ -46,9 +46,10 @@ class Filters:
     issued_from: date | None = None
     issued_to: date | None = None
     valid_on: date | None = None
+    paper: tuple[str, ...] = ()  # `indexer.document.place_keys`: only records whose paper sits there (all of them)
 
 
-Kind = Literal["personal_number", "old_id", "name_dob", "code", "number", "text", "like"]
+Kind = Literal["personal_number", "old_id", "name_dob", "code", "number", "text", "like", "paper"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class RecordQuery:
     text needs every word in the names or the document text, diacritics ignored, exact spellings ranked first;
     like is a whole reading: the records whose text shares the most of its rarest words come first (a second capture
     of a paper whose number could not be read), the rest of its words not needed.
+    paper (no other way given, and `filters.paper`): the records whose paper sits in that place (an archivist's
+    "hộp 12 of mục lục 3"), newest issue first.
     Only complete, signed records that have not been disposed of are found.
     """
 
@@ -81,10 +84,12 @@ class RecordQuery:
             if not (self.name and self.dob):
                 raise ValueError("a name lookup needs the date of birth too, and a date of birth needs the name")
             given.append("name_dob")
+        if not given and self.filters.paper:
+            given.append("paper")
         if len(given) != 1:
             raise ValueError("a lookup needs exactly one of: personal number, old ID number, name with date of "
-                             "birth, result or dossier code, document number, text, a reading to match "
-                             f"(got {given or 'none'})")
+                             "birth, result or dossier code, document number, text, a reading to match, a paper's "
+                             f"place (got {given or 'none'})")
 
     @property
     def kind(self) -> Kind:
@@ -93,7 +98,7 @@ class RecordQuery:
         for k in ("personal_number", "old_id", "code", "number", "like"):
             if getattr(self, k):
                 return k
-        return "text"
+        return "text" if self.text else "paper"
 
 
 class IndexBuild(Protocol):

@@ -51,6 +51,15 @@ def spelled_words(text: str) -> list[str]:
     return _WORDS.findall(nfc(text).lower())
 
 
+PLACE_PARTS = ("fonds", "inventory", "box", "file")  # where a paper sits, from the widest to the narrowest
+
+
+def place_keys(**parts: str | None) -> tuple[str, ...]:
+    """The keys a paper's place is found by, one per part given ("box:12"), each compared without case, marks or
+    runs of spaces: "Hộp 12" is not "12", but "UBND xã Ia Kênh" is "ubnd xa ia kenh"."""
+    return tuple(f"{k}:{name_key(str(parts[k]))}" for k in PLACE_PARTS if parts.get(k) and str(parts[k]).strip())
+
+
 def agency_of(dossier_code: str) -> str:
     """The agency code a dossier code begins with (TT 01/2018/TT-VPCP Điều 19: <agency>-<YYMMDD>-<seq>)."""
     return dossier_code.split("-", 1)[0]
@@ -90,6 +99,7 @@ class IndexedRecord:
     persons: tuple[IndexedPerson, ...] = field(default=())
     names: str = ""
     body: str = ""
+    paper: tuple[str, ...] = ()  # `place_keys` of the paper's archival description, when its batch gave one
 
     @classmethod
     def of(cls, manifest: Manifest, text: str, location: str) -> IndexedRecord:
@@ -107,6 +117,7 @@ class IndexedRecord:
             persons=tuple(IndexedPerson(p.role, p.name, name_key(p.name) if p.name else None, p.dob,
                                         p.personal_number, p.old_id, p.birth_year) for p in manifest.persons),
             names=" ".join(p.name for p in manifest.persons if p.name), body=text,
+            paper=_place_of(manifest),
         )
 
     def source(self) -> dict[str, Any]:
@@ -123,7 +134,7 @@ class IndexedRecord:
             "persons": [{"role": p.role, "name": p.name, "name_key": p.name_key, "dob": _iso(p.dob),
                          "personal_number": p.personal_number, "old_id": p.old_id, "birth_year": p.birth_year}
                         for p in self.persons],
-            "names": self.names, "body": self.body,
+            "names": self.names, "body": self.body, "paper": list(self.paper),
         }
 
 
@@ -132,7 +143,12 @@ class IndexedRecord:
         """The inverse of `source`, for a stored document; `body` may be left out (neither backend keeps it)."""
         persons = tuple(IndexedPerson(**{**p, "dob": _day(p["dob"])}) for p in src["persons"])
         return cls(**{**src, "issue_date": _day(src["issue_date"]), "valid_until": _day(src["valid_until"]),
-                      "persons": persons, "body": src.get("body", "")})
+                      "persons": persons, "body": src.get("body", ""), "paper": tuple(src.get("paper") or ())})
+
+
+def _place_of(manifest: Manifest) -> tuple[str, ...]:
+    d = manifest.paper.description if manifest.paper else None
+    return place_keys(fonds=d.fonds, inventory=d.inventory, box=d.box, file=d.file) if d else ()
 
 
 def _iso(day: date | None) -> str | None:

@@ -35,6 +35,7 @@ def filter_clauses(f: Filters) -> list[dict[str, Any]]:
         if f.issued_to:
             bounds["lte"] = f.issued_to.isoformat()
         clauses.append({"range": {"issue_date": bounds}})
+    clauses += [{"term": {"paper": key}} for key in f.paper]
     if f.valid_on:
         clauses.append({"bool": {"should": [{"term": {"permanent": True}},
                                             {"range": {"valid_until": {"gte": f.valid_on.isoformat()}}}],
@@ -76,6 +77,8 @@ def search_body(q: RecordQuery) -> dict[str, Any]:
                                  "minimum_should_match": 1}})
     elif kind == "number":
         filters.append({"term": {"number": code_key(q.number or "")}})
+    elif kind == "paper":
+        pass  # the place is among the filters
     elif kind == "like":
         must.append({"more_like_this": {"fields": ["body"], "like": q.like, "min_term_freq": 1, "min_doc_freq": 1,
                                         "max_query_terms": LIKE_TERMS, "min_word_length": 2,

@@ -13,7 +13,7 @@ from typing import Any
 
 from indexer.document import DASHES, SPACES
 
-SCHEMA_VERSION = 2  # bump when the mappings change: `sohoa reindex` then builds an index with the new ones
+SCHEMA_VERSION = 3  # bump when the mappings change: `sohoa reindex` then builds an index with the new ones
 
 SETTINGS: dict[str, Any] = {
     "analysis": {
@@ -53,6 +53,7 @@ MAPPINGS: dict[str, Any] = {
         "type_id": _KEYWORD,
         "type_name": {"type": "keyword", "index": False},
         "number": {"type": "keyword", "normalizer": "sohoa_code"},
+        "paper": _KEYWORD,  # place keys: "box:12"
         "issue_date": _DATE,
         "issuer": {"type": "text", "analyzer": "sohoa_folded",
                    "fields": {"key": {"type": "keyword", "normalizer": "sohoa_folded"}}},

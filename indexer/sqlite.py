@@ -55,6 +55,9 @@ def _filters(f: Filters) -> tuple[list[str], list[object]]:
     if f.issued_to:
         where.append("r.issue_date <= ?")
         args.append(f.issued_to.isoformat())
+    for key in f.paper:
+        where.append("instr(r.paper, ?) > 0")
+        args.append(f"|{key}|")
     if f.valid_on:
         where.append("(r.permanent = 1 OR r.valid_until >= ?)")
         args.append(f.valid_on.isoformat())
@@ -187,6 +190,8 @@ class SqliteIndex:
                     table = "persons p JOIN records r USING (result_code)"
                     where.append(f"p.{kind} = ?")
                     args.append(getattr(query, kind).strip())
+                elif kind == "paper":
+                    table = "records r"  # the place is among the filters
                 elif kind == "code":
                     table = "records r"
                     where.append("(r.result_code = ? OR r.dossier_code = ?)")

@@ -15,14 +15,15 @@ TABLES = """
 CREATE TABLE IF NOT EXISTS records (
     result_code TEXT NOT NULL, dossier_code TEXT NOT NULL, type_id TEXT, number_key TEXT, issue_date TEXT,
     issuer_key TEXT, valid_until TEXT, permanent INTEGER NOT NULL, needs_review INTEGER NOT NULL,
-    reusable INTEGER NOT NULL, source TEXT NOT NULL
+    reusable INTEGER NOT NULL, source TEXT NOT NULL,
+    paper TEXT NOT NULL DEFAULT ''  -- the paper's place keys, each between bars: "|box:12|file:7|"
 );
 CREATE TABLE IF NOT EXISTS persons (
     result_code TEXT NOT NULL, name_key TEXT, name_spelled TEXT, dob TEXT, personal_number TEXT, old_id TEXT,
     birth_year INTEGER
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5(names, body, tokenize = "unicode61 remove_diacritics 2");
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 """
 
 
@@ -40,7 +41,7 @@ CREATE INDEX IF NOT EXISTS persons_birth_year ON persons(birth_year) WHERE birth
 """
 
 
-SCHEMA_VERSION = 3  # PRAGMA user_version above; an index from another version is rebuilt by `sohoa reindex`
+SCHEMA_VERSION = 4  # PRAGMA user_version above; an index from another version is rebuilt by `sohoa reindex`
 
 
 CURRENT = "CURRENT"
@@ -92,14 +93,15 @@ def write_records(db: sqlite3.Connection, records: Iterable[IndexedRecord], fres
         rows.append((rowid, rec.result_code, rec.dossier_code, rec.type_id,
                      code_key(rec.number) if rec.number else None, source["issue_date"],
                      name_key(rec.issuer) if rec.issuer else None, source["valid_until"], int(rec.permanent),
-                     int(rec.needs_review), int(rec.reusable), json.dumps(source, ensure_ascii=False)))
+                     int(rec.needs_review), int(rec.reusable), json.dumps(source, ensure_ascii=False),
+                     "".join(f"|{key}|" for key in rec.paper)))
         people += [(rec.result_code, p.name_key, " ".join(spelled_words(p.name)) if p.name else None,
                     p.dob.isoformat() if p.dob else None, p.personal_number, p.old_id,
                     None if p.dob else p.birth_year) for p in rec.persons]
         texts.append((rowid, " ".join(folded_words(rec.names)), " ".join(folded_words(rec.body))))
     db.executemany("INSERT INTO records(rowid, result_code, dossier_code, type_id, number_key, issue_date, "
-                   "issuer_key, valid_until, permanent, needs_review, reusable, source) "
-                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                   "issuer_key, valid_until, permanent, needs_review, reusable, source, paper) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     db.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?,?)", people)
     db.executemany("INSERT INTO fulltext(rowid, names, body) VALUES (?,?,?)", texts)
     return len(batch)

@@ -19,9 +19,11 @@ from starlette.datastructures import UploadFile
 from context.services import Services
 from domain.actor import Actor
 from flows.batch_runner import ingest_runner, scans_in
+from flows.settings import worker_settings
 from portal.charts import bar_chart, percent
 from portal.pages import check_csrf, render, services_of, signed_in
 from service.batches import Batch, batch_status, inbox_dir, list_batches, submit_batch
+from service.boxes import station_view
 from service.errors import InvalidRequest
 from service.statistics import LEVEL_VI, LEVELS, progress
 
@@ -46,8 +48,10 @@ def dashboard(request: Request) -> Response:
     type_ids = {t.name: t.id for t in services.settings.catalogue.types}
     types = held.pages_by_type.most_common()
     target_pages = sum(plan.pages_by_level.values())
+    folder = worker_settings(services.settings.data_dir).station_folder
     return render(
         request, "lead.html", session=session, progress=found, batches=list_batches(services, actor, limit=10),
+        station=station_view(services, actor, Path(folder) if folder else None),
         state_vi=STATE_VI, level_vi=LEVEL_VI, levels=levels, target_pages=target_pages,
         share=percent(held.pages / target_pages) if target_pages else "—", reuse=percent(found.reuse_rate),
         reuse_target=percent(plan.reuse_target),

@@ -18,7 +18,7 @@ from domain.personal_number import PROBLEMS as NUMBER_PROBLEMS
 from domain.personal_number import check_personal_number, is_old_id
 from domain.validity import EXPIRED, NEEDS_REVIEW, REUSABLE, ValidityStatus, status_on
 from indexer.base import Filters, Hit, RecordQuery
-from indexer.document import IndexedPerson, keys_alike, name_key
+from indexer.document import IndexedPerson, keys_alike, name_key, place_keys
 from service.access import count_lookup, grant_copies, people_in, take_allowance
 from service.auth_settings import auth_settings
 from service.errors import InvalidRequest, Refused
@@ -42,14 +42,17 @@ class LookupAnswer:
 
 def filters_for(settings: Settings, *, type_ids: tuple[str, ...] = (), issuer: str | None = None,
                 issued_from: date | None = None, issued_to: date | None = None,
-                valid_on: date | None = None) -> Filters:
+                valid_on: date | None = None, fonds: str | None = None, inventory: str | None = None,
+                box: str | None = None, file: str | None = None) -> Filters:
+    """The filters of a lookup or search, checked: types must be known. fonds/inventory/box/file: only records
+    whose paper sits there (phông, mục lục, hộp, hồ sơ số as the batch's description gave them)."""
     known = {t.id for t in settings.catalogue.types}
     unknown = [t for t in type_ids if t not in known]
     if unknown:
         raise InvalidRequest("unknown_type", f"Không có loại giấy tờ {', '.join(unknown)}; các loại: "
                              f"{', '.join(sorted(known))}")
     return Filters(type_ids=type_ids, issuer=issuer or None, issued_from=issued_from, issued_to=issued_to,
-                   valid_on=valid_on)
+                   valid_on=valid_on, paper=place_keys(fonds=fonds, inventory=inventory, box=box, file=file))
 
 
 def person_query(*, citizen: str | None = None, old_id: str | None = None, name: str | None = None,
@@ -142,12 +145,14 @@ def lookup(services: Services, actor: Actor, query: RecordQuery, purpose: str, *
 
 def search(services: Services, actor: Actor, text: str, purpose: str, *, filters: Filters | None = None,
            limit: int = 20, on: date | None = None) -> LookupAnswer:
-    """Full-text search of names and document text, diacritics ignored."""
+    """Full-text search of names and document text, diacritics ignored; with no words, every record whose paper
+    sits where `filters.paper` says (an archivist's "hộp 12 of mục lục 3")."""
     require(actor, "search")
     why = require_purpose(purpose)
-    if not text.strip():
-        raise InvalidRequest("no_query", "Cần từ khóa tìm kiếm")
-    query = RecordQuery(text=text, filters=filters or Filters(), limit=limit)
+    filters = filters or Filters()
+    if not text.strip() and not filters.paper:
+        raise InvalidRequest("no_query", "Cần từ khóa tìm kiếm (hoặc nơi lưu bản giấy: phông, mục lục, hộp, hồ sơ)")
+    query = RecordQuery(text=text.strip() or None, filters=filters, limit=limit)
     hits, held_back = find_for(services, actor, query, why)
     services.log(actor, "search", None, why, query=query_log(query), results=[h.result_code for h in hits])
     return LookupAnswer(query, on or date.today(), hits, held_back, len(services.outbox))

@@ -219,3 +219,28 @@ def test_a_lookup_needs_exactly_one_way_of_finding() -> None:
     with pytest.raises(ValueError):
         RecordQuery(personal_number="064190000001", old_id="230987654")
     assert RecordQuery(name="Lan", dob=LAN_DOB).kind == "name_dob"
+
+
+def test_an_archivist_finds_the_records_of_a_box_by_where_their_paper_sits(backend: Index) -> None:
+    from dataclasses import replace as changed
+
+    from indexer.document import IndexedRecord, place_keys
+    from tests.indexer.conftest import _record
+
+    def in_box(seed: str, number: str, **place: str) -> IndexedRecord:
+        made = _record(seed, f"{AGENCY}-261207-0{number}-KQ1", type_id="khai_sinh", type_name="Giấy khai sinh",
+                       issued=date(2019, 1, int(number[-1]) + 1), text="GIẤY KHAI SINH", persons=[])
+        return changed(made, paper=place_keys(**place))
+
+    a = in_box("a", "0011", fonds="UBND xã Ia Kênh", inventory="3", box="12", file="7")
+    b = in_box("b", "0012", fonds="UBND xã Ia Kênh", inventory="3", box="12", file="8")
+    c = in_box("c", "0013", fonds="UBND xã Ia Kênh", inventory="3", box="2", file="7")  # "2" is not "12"
+    assert backend.upsert_many([a, b, c]) == []
+    backend.refresh()
+    box_12 = Filters(paper=place_keys(inventory="3", box="12"))
+    assert codes(backend, filters=box_12) == [b.result_code, a.result_code]
+    assert codes(backend, filters=Filters(paper=place_keys(fonds="ubnd xa ia kenh", box="12", file="7"))) == [
+        a.result_code]
+    assert codes(backend, text="khai sinh", filters=Filters(paper=place_keys(box="2"))) == [c.result_code]
+    [hit] = backend.find(RecordQuery(code=a.result_code))
+    assert hit.paper == ("fonds:ubnd xa ia kenh", "inventory:3", "box:12", "file:7")

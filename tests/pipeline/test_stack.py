@@ -16,10 +16,12 @@ from domain.paper import ArchivalDescription
 from pipeline.outcomes import ACCEPTED, ALREADY_ARCHIVED
 from sample_scans.stacks import build_stack, encode_stack
 from service.archivist import catalogue_lines, export_transfer
+from service.lookup import filters_for, search
 from service.records import review_scan
 from service.station import Station
 from tests.conftest import OPERATOR
 
+archivist_reader = OPERATOR.__class__("luu-tru", "archivist")
 BOX = ArchivalDescription(fonds="UBND xã Ia Kênh", inventory="3", box="12", retention="Vĩnh viễn")
 
 
@@ -63,6 +65,9 @@ def test_a_stack_becomes_one_record_per_document_each_pointing_into_it(tmp_path:
     manifest, scan, media_type = review_scan(services, reviewer, result.documents[0].result_code or "")
     assert scan == data and media_type == "application/pdf"  # the reviewer reads the stack as it came
     assert check_fixity(services.archive).findings == []  # the stack's objects are accounted for
+    found = search(services, archivist_reader, "", "Kiểm kê hộp 12",
+                   filters=filters_for(services.settings, inventory="3", box="12"))
+    assert sorted(h.result_code or "" for h in found.hits) == sorted(d.result_code or "" for d in result.documents)
     archivist = OPERATOR.__class__("luu-tru", "archivist")
     [line] = [c for c in catalogue_lines(services, archivist) if c.result_code == result.documents[0].result_code]
     first, last = truth.documents[0]
