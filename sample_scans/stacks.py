@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pypdfium2
@@ -120,3 +121,24 @@ def build_stack(seed: int, count: int, *, separators: bool, duplex: bool, held_o
 def encode_stack(pages: list[Image.Image], fmt: str = "pdf", quality: int = 75) -> bytes:
     """As a feeder scanner writes them: an image-only PDF of JPEG pages, or a multi-page JPEG TIFF."""
     return g.encode(pages, fmt, quality)
+
+
+REAL_DOCUMENTS = ("241_qd.pdf", "209-QDCT.signed.pdf", "210-QDCT.signed.pdf", "275-STTTT-CNTT_PhuTho.pdf",
+                  "QD383STP18-02-2025.pdf", "308qd2025.signed.pdf", "349Q20.02.2025_11h25p24_signed.pdf")
+
+
+def real_stack(folder: Path, dpi: int = 200) -> tuple[list[Image.Image], StackTruth]:
+    """The real published documents of `../shared/real-scans` one after another, drawn grey at `dpi` as a feeder
+    scanner would give them (their text layers left behind): each file is one document."""
+    pages: list[Image.Image] = []
+    truth = StackTruth()
+    for name in REAL_DOCUMENTS:
+        doc = pypdfium2.PdfDocument(str(folder / name))
+        try:
+            first = len(pages) + 1
+            pages += [doc[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(doc))]
+        finally:
+            doc.close()
+        truth.documents.append((first, len(pages)))
+        truth.types.append(name)
+    return pages, truth
