@@ -664,7 +664,9 @@ EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "tiff": ".tif", "pdf": ".pdf"}
 
 def encode(pages: list[Image.Image], fmt: str, quality: int) -> bytes:
     buf = io.BytesIO()
-    first, rest = pages[0], pages[1:]
+    # Copies: Pillow keeps a saved image's options on it (and on the images appended to it), so a page saved before
+    # as part of another file would bring that file's other pages along (a stack's page saved alone again, say).
+    first, rest = pages[0].copy(), [p.copy() for p in pages[1:]]
     if fmt == "png":
         first.save(buf, "PNG", dpi=(DPI, DPI), optimize=True)
     elif fmt == "jpeg":
