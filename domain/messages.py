@@ -149,6 +149,7 @@ VI: Mapping[str, str] = {
     "stack.unreadable_rest": "Không đọc được phần còn lại của tệp nhiều văn bản: {reason} Các văn bản đã tách trước "
                              "trang này vẫn được lưu.",
     "stack.quarantine_failed": "Không ghi được vào khu cách ly: {reason}.",
+    "stack.processing_error": "Lỗi khi xử lý tệp: {reason}.",
 }
 
 _OS_ERRORS_VI = {

@@ -10,12 +10,13 @@ archived are found by their hashes, not stored twice."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from archive.objects import os_error_vi
+from archive.objects import Lock, os_error_vi
 from archive.retention import lock_of, retention_of
 from archive.stacks import read_report, store_report, store_stack
 from context.services import Services
@@ -29,10 +30,12 @@ from ocr.preprocess import to_grey
 from pipeline.intake import RejectedInput, SourceDocument, SourcePage, file_sha256, open_document
 from pipeline.outcomes import ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, STOPPED, DocumentResult
 from pipeline.page_reading import page_pixels, read_pixels
-from pipeline.process import digitise, digitise_part
+from pipeline.process import digitise, digitise_part, stop_reason
 from pipeline.quarantine import quarantine
 from pipeline.stack_signs import first_page_signs, is_blank, read_separator
 from pipeline.stack_split import Doubt, PageLook, Part, StackPlanner
+
+log = logging.getLogger(__name__)
 
 SPLIT_DOUBT = "split_doubt"  # the review note of a document whose first or last page is in doubt
 
@@ -102,75 +105,123 @@ def part_hash(stack_sha256: str, pages: list[int]) -> str:
 def digitise_stack(path: Path, services: Services, by: Actor,
                    description: ArchivalDescription | None = None) -> StackResult:
     """Split `path` into documents and digitise each; never raises for a bad file (it goes to quarantine whole, as
-    `digitise` sends it)."""
+    `digitise` sends it). A file that turns out to hold one document with no blank or separator page is digitised
+    as any file is: its record keeps its own original, and no stack is stored."""
     started = time.perf_counter()
     result = StackResult(str(path), description=description)
+    source: SourceDocument | None
+    done: dict[str, object] | None
     try:
         sha256 = file_sha256(path)
         source = open_document(path, services.settings, sha256)
+        done = read_report(services.archive.objects, sha256) if not source.born_digital else None
     except RejectedInput:
-        source = None
+        source = done = None
+    except Exception as e:  # the archive cannot be read: every file would meet it
+        return _stopped_or_refused(result, path, None, e, 0, services, started)
     if source is None or source.born_digital or source.page_count < 2:
-        result.split = False  # one page, a born-digital file, or refused: what `digitise` does with it
-        result.documents.append(digitise(path, services, by))
-        result.seconds = time.perf_counter() - started
-        return result
+        return _whole(result, path, services, by, started)
     result.sha256, result.pages = sha256, source.page_count
-    objects = services.archive.objects
-    done = read_report(objects, sha256)
     if done is not None:
         return _already_split(result, done, started)
-    lock = lock_of(retention_of(services.settings.retention.audit_log, date.today()))
-    store_stack(objects, sha256, path.read_bytes(), source.media_type, path.name, lock)
-    planner = StackPlanner(description)
-    held: dict[int, SourcePage] = {}
-    whole = replace(source, deadline=float("inf"))  # a stack takes as long as its documents; each page has its limit
+    split = _Split(source, services, by, result, StackPlanner(description))
     with page_memo.remembering():
         try:
-            for index, page in enumerate(whole.pages()):
+            for index, page in enumerate(replace(source, deadline=float("inf")).pages()):  # each page has its limit
                 look = look_at(page, index, services)
                 if not (look.blank or look.separator):
-                    held[index] = page
-                for part in planner.add(look):
-                    if _digitise_part(part, held, source, services, by, result):
-                        return _finish(result, planner, started)
-        except RejectedInput as e:  # a page that cannot be read: the documents before it stay archived
-            result.documents.append(_refused(path, sha256, e, len(held), services))
-            return _finish(result, planner, started)
-        for part in planner.finish():
-            if _digitise_part(part, held, source, services, by, result):
+                    split.held[index] = page
+                if any(split.digitise(part) for part in split.planner.add(look)):
+                    return _finish(result, split.planner, started)
+            closing = split.planner.finish()
+            planner = split.planner
+            if not result.documents and len(closing) == 1 and len(closing[0].pages) == source.page_count \
+                    and not closing[0].doubts:  # one document and nothing else: a file like any other
+                return _whole(result, path, services, by, started)
+            if any(split.digitise(part) for part in closing):
                 return _finish(result, planner, started)
-    _finish(result, planner, started)
-    store_report(objects, sha256, _report(result, path), lock)
+        except Exception as e:  # a page that cannot be read: the documents before it stay archived
+            return _stopped_or_refused(_finish(result, split.planner, started), path, sha256, e, len(split.held),
+                                       services, started)
+    _finish(result, split.planner, started)
+    try:
+        store_report(services.archive.objects, sha256, _report(result, path), split.lock)
+    except Exception as e:  # its documents are archived; without the report the stack is split again next time
+        log.error("the report of stack %s was not written: %r", path, e)
+        stop = stop_reason(e)
+        if stop is not None:
+            result.documents.append(DocumentResult(str(path), STOPPED, reason=stop))
     return result
 
 
-def _digitise_part(part: Part, held: dict[int, SourcePage], stack: SourceDocument, services: Services, by: Actor,
-                   result: StackResult) -> bool:
-    """Digitise one document of the stack; True when the batch must stop (a full disk, an archive gone)."""
-    pages = tuple(held.pop(i) for i in part.pages)
-    place = StackPlace(sha256=stack.sha256, name=stack.path.name, first_page=part.first_page,
-                       last_page=part.last_page, pages=[i + 1 for i in part.pages])
-    notes = tuple(doubt_note(d, stack.path.name) for d in part.doubts)
-    deadline = time.monotonic() + stack.settings.max_seconds_per_file  # each document its own time, as a file
-    document = SourceDocument(stack.path, part_hash(stack.sha256, part.pages), stack.size, stack.media_type,
-                              len(pages), None, stack.settings, deadline, held=pages,
-                              paper=PaperOrigin(description=part.description, stack=place), doubts=notes)
-    outcome = digitise_part(document, services, by)
-    outcome.source = document.name
-    result.documents.append(outcome)
-    return outcome.outcome == STOPPED
+def _whole(result: StackResult, path: Path, services: Services, by: Actor, started: float) -> StackResult:
+    result.split = False  # one document, a born-digital file, or refused: what `digitise` does with any file
+    result.documents.append(digitise(path, services, by))
+    result.seconds = time.perf_counter() - started
+    return result
 
 
-def _refused(path: Path, sha256: str, e: RejectedInput, pages: int, services: Services) -> DocumentResult:
-    """The stack, from a page that cannot be read on, in quarantine: a copy of it and the reason."""
-    why = say("stack.unreadable_rest", reason=e.vietnamese)
-    try:
-        quarantine(path, services.settings.quarantine_dir, code=e.code, vietnamese=why, english=e.english,
-                   content_hash=sha256, when=vietnam_now())
-    except OSError as failed:
-        return DocumentResult(str(path), STOPPED, reason=say("stack.quarantine_failed", reason=os_error_vi(failed)))
-    return DocumentResult(str(path), QUARANTINED, pages, reason=why)
+@dataclass
+class _Split:
+    """A stack being split: its pages held until their document closes, and the stack stored when the first
+    document of it is about to be archived."""
+
+    stack: SourceDocument
+    services: Services
+    by: Actor
+    result: StackResult
+    planner: StackPlanner
+    held: dict[int, SourcePage] = field(default_factory=dict)
+    stored: bool = False
+
+    @property
+    def lock(self) -> Lock:
+        return lock_of(retention_of(self.services.settings.retention.audit_log, date.today()))
+
+    def digitise(self, part: Part) -> bool:
+        """Digitise one document of the stack; True when the batch must stop (a full disk, an archive gone)."""
+        stack, result = self.stack, self.result
+        if not self.stored:
+            store_stack(self.services.archive.objects, stack.sha256, stack.path.read_bytes(), stack.media_type,
+                        stack.path.name, self.lock)
+            self.stored = True
+        pages = tuple(self.held.pop(i) for i in part.pages)
+        place = StackPlace(sha256=stack.sha256, name=stack.path.name, first_page=part.first_page,
+                           last_page=part.last_page, pages=[i + 1 for i in part.pages])
+        notes = tuple(doubt_note(d, stack.path.name) for d in part.doubts)
+        deadline = time.monotonic() + stack.settings.max_seconds_per_file  # each document its own time, as a file
+        document = SourceDocument(stack.path, part_hash(stack.sha256, part.pages), stack.size, stack.media_type,
+                                  len(pages), None, stack.settings, deadline, held=pages,
+                                  paper=PaperOrigin(description=part.description, stack=place), doubts=notes)
+        outcome = digitise_part(document, self.services, self.by)
+        outcome.source = document.name
+        result.documents.append(outcome)
+        return outcome.outcome == STOPPED
+
+
+def _stopped_or_refused(result: StackResult, path: Path, sha256: str | None, e: Exception, pages: int,
+                        services: Services, started: float) -> StackResult:
+    """A failure met while splitting: a condition every file would meet stops the batch; anything else sends the
+    stack, from that page on, to quarantine (a copy of it, and the reason)."""
+    stop = stop_reason(e)
+    if stop is not None:
+        result.documents.append(DocumentResult(str(path), STOPPED, reason=stop))
+    else:
+        if isinstance(e, RejectedInput):
+            code, reason, english = e.code, e.vietnamese, e.english
+        else:
+            log.error("splitting %s failed: %r", path, e, exc_info=e)
+            code, reason, english = "processing_error", say("stack.processing_error", reason=e), repr(e)
+        why = say("stack.unreadable_rest", reason=reason)
+        try:
+            quarantine(path, services.settings.quarantine_dir, code=code, vietnamese=why, english=english,
+                       content_hash=sha256, when=vietnam_now())
+            result.documents.append(DocumentResult(str(path), QUARANTINED, pages, reason=why))
+        except OSError as failed:
+            result.documents.append(DocumentResult(str(path), STOPPED, reason=say(
+                "stack.quarantine_failed", reason=os_error_vi(failed))))
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _finish(result: StackResult, planner: StackPlanner, started: float) -> StackResult:

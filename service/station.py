@@ -113,11 +113,11 @@ class Station:
                 owner.rmdir()
         return back
 
-    def process(self, claimed: Path) -> StackResult:
+    def process(self, claimed: Path, description: ArchivalDescription | None = None) -> StackResult:
         """Digitise a claimed file, then file it under done/ or quarantine/ with its receipt; a file that met a
         condition stopping all work (a full disk) goes back into the folder for the next run."""
         name = claimed.name
-        result = digitise_stack(claimed, self.services, self.by, self.description())
+        result = digitise_stack(claimed, self.services, self.by, description)
         result.source = name  # as the scanner named it, not where it waited while processed
         for document in result.documents:
             document.source = document.source.replace(str(claimed), name)
@@ -147,12 +147,15 @@ class Station:
         return self._take(self.settled())
 
     def _take(self, paths: list[Path]) -> list[StackResult]:
+        """Claim and process `paths` in turn. The box's description is read first: one that cannot be read
+        (DescriptionError) stops the pass before any file is taken."""
         results = []
+        description = self.description() if paths else None
         for path in paths:
             claimed = self.claim(path)
             if claimed is None:
                 continue
-            result = self.process(claimed)
+            result = self.process(claimed, description)
             results.append(result)
             if result.stopped is not None:
                 break

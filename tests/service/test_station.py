@@ -163,3 +163,18 @@ def test_a_file_of_one_document_is_named_as_the_scanner_named_it(tmp_path: Path,
     assert result.source == "ks.png" and result.documents[0].source == "ks.png"
     receipt = (tmp_path / "done" / "ks.png.bien-nhan.txt").read_text(encoding="utf-8")
     assert receipt == "Tệp: ks.png\n- ks.png: đã số hóa — 000.00.00.H49-261207-0002-KQ1\n"
+
+
+def test_a_description_that_cannot_be_read_stops_the_pass_before_any_file_is_taken(tmp_path: Path,
+                                                                                   processed: list) -> None:
+    from domain.paper import DescriptionError
+
+    (tmp_path / "paper.toml").write_text('hop = "12"\n', encoding="utf-8")
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    clock = Clock()
+    watcher = station(tmp_path, clock)
+    watcher.poll()
+    clock.now += 10
+    with pytest.raises(DescriptionError):
+        watcher.poll()
+    assert (tmp_path / "a.pdf").exists() and processed == []  # left where the scanner put it

@@ -1,0 +1,70 @@
+"""A stack that cannot be split to the end: a page that fails sends the stack to quarantine with its reason (the
+documents before it stay archived); an archive gone stops the batch; a file of one document is a file like any
+other (its own original, no stack stored). The pages' looks are stood in for: reading is tested elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from archive.objects import ArchiveUnavailable
+from archive.stacks import STACKS
+from context.services import open_services
+from domain.actor import Actor
+from pipeline import stack as stack_module
+from pipeline.outcomes import ACCEPTED, QUARANTINED, STOPPED, DocumentResult
+from pipeline.stack import digitise_stack
+from pipeline.stack_split import PageLook
+
+OPERATOR = Actor("tests", "operator")
+
+
+def two_pages(path: Path) -> Path:
+    frames = [Image.new("L", (620, 877), 255), Image.new("L", (620, 877), 250)]
+    frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:], dpi=(75, 75))
+    return path
+
+
+def test_a_page_that_fails_sends_the_stack_to_quarantine_with_its_reason(settings: Any, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def look_at(page: object, index: int, services: object) -> PageLook:
+        if index == 1:
+            raise RuntimeError("tesseract crashed")
+        return PageLook(index, first="strong")
+
+    monkeypatch.setattr(stack_module, "look_at", look_at)
+    result = digitise_stack(two_pages(tmp_path / "hop.tif"), open_services(settings), OPERATOR)
+    [refused] = result.documents
+    assert refused.outcome == QUARANTINED
+    assert refused.reason == ("Không đọc được phần còn lại của tệp nhiều văn bản: Lỗi khi xử lý tệp: tesseract "
+                              "crashed. Các văn bản đã tách trước trang này vẫn được lưu.")
+    [copy] = [p for p in settings.quarantine_dir.iterdir() if p.suffix == ".tif"]
+    assert copy.read_bytes() == (tmp_path / "hop.tif").read_bytes()
+
+
+def test_an_archive_gone_stops_the_batch_and_quarantines_nothing(settings: Any, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def look_at(page: object, index: int, services: object) -> PageLook:
+        raise ArchiveUnavailable("MinIO unreachable", "archive.unreachable", endpoint="minio:9000", reason="refused")
+
+    monkeypatch.setattr(stack_module, "look_at", look_at)
+    result = digitise_stack(two_pages(tmp_path / "hop.tif"), open_services(settings), OPERATOR)
+    assert [(d.outcome, d.reason) for d in result.documents] == [
+        (STOPPED, "Không kết nối được kho lưu trữ MinIO tại minio:9000: refused")]
+    assert result.stopped is not None and not settings.quarantine_dir.exists()
+
+
+def test_a_file_of_one_document_is_digitised_as_any_file(settings: Any, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    whole: list[Path] = []
+    monkeypatch.setattr(stack_module, "look_at", lambda page, index, services: PageLook(
+        index, first="strong" if index == 0 else "none"))
+    monkeypatch.setattr(stack_module, "digitise", lambda path, services, by: whole.append(path) or DocumentResult(
+        str(path), ACCEPTED, 2, "000.00.00.H49-261207-0001-KQ1"))
+    services = open_services(settings)
+    result = digitise_stack(two_pages(tmp_path / "qd.tif"), services, OPERATOR)
+    assert whole == [tmp_path / "qd.tif"] and not result.split
+    assert list(services.archive.objects.keys(STACKS)) == []  # no stack stored for it
