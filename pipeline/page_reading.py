@@ -17,11 +17,10 @@ from ocr.engine import OcrTimeout
 from ocr.fingerprint import WORKING_WIDTH, frame_fingerprint, page_fingerprint
 from ocr.ink import coloured_ink, inked_words, on_blanks, slanted_words
 from ocr.page import PageReading, read_page
-from ocr.page_finder import even_light, find_page, flatten
 from ocr.preprocess import rotate_quarter, straighten, to_grey
 from ocr.resolution import estimate_dpi
 from pdf.pdfa import PdfPage, encode_image
-from pipeline.intake import RejectedInput, SourceDocument, SourcePage
+from pipeline.intake import RejectedInput, SourceDocument
 from pipeline.review import MIN_DPI
 from pipeline.second_reading import FigureReading, second_readings
 from pipeline.stopwatch import Stopwatch
@@ -66,7 +65,7 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
     for index, page in enumerate(source.pages()):
         source.check_time()
         with watch("preprocess"):
-            pixels, sheet = page_pixels(page)
+            pixels, sheet = page.prepared
         read_dpi = page.dpi  # the pixels' density as Tesseract is told it (a rendered page's, not its scan's)
         result = read_pixels(pixels, read_dpi, index, settings)
         dpi, dpi_source = page.true_dpi, "image"
@@ -125,17 +124,6 @@ def read_document(source: SourceDocument, services: Services, watch: Stopwatch) 
                                       sheet=[[round(float(x)), round(float(y))] for x, y in sheet]
                                       if sheet is not None else []))
     return reading
-
-
-def page_pixels(page: SourcePage) -> tuple[np.ndarray, np.ndarray | None]:
-    """The pixels a page is read from, and the sheet found in them when it is a photo of a page on a desk (then
-    flattened and evenly lit)."""
-    image = page.image.convert("L") if page.image.mode == "1" else page.image
-    pixels = np.asarray(image)
-    sheet = find_page(to_grey(pixels))
-    if sheet is not None:
-        pixels = even_light(flatten(pixels, sheet))
-    return pixels, sheet
 
 
 def read_pixels(pixels: np.ndarray, dpi: int, index: int, settings: Settings) -> PageReading:

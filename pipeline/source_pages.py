@@ -7,12 +7,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from context.settings import Settings
 from domain.messages import say
+from ocr.page_finder import even_light, find_page, flatten
+from ocr.preprocess import to_grey
 from ocr.resolution import SCREEN_DEFAULTS
 
 MIN_SIDE_PX = 400  # smaller than a page scanned at even 100 dpi: a thumbnail or an icon, not a scan
@@ -48,6 +52,22 @@ class SourcePage:
     def true_dpi(self) -> int:
         """The resolution the paper was scanned at: what the 200 dpi minimum is judged on."""
         return self.scan_dpi if self.scan_dpi is not None else self.dpi
+
+    @cached_property
+    def grey(self) -> np.ndarray:
+        """The page as it came, in grey: enough to tell a blank back or a separator sheet."""
+        return to_grey(np.asarray(self.image.convert("L") if self.image.mode == "1" else self.image))
+
+    @cached_property
+    def prepared(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The pixels the page is read from, and the sheet found in them when it is a photo of a page on a desk
+        (then flattened and evenly lit). Kept once made: a stack's page is looked at, then read with its document."""
+        image = self.image.convert("L") if self.image.mode == "1" else self.image
+        pixels = np.asarray(image)
+        sheet = find_page(to_grey(pixels))
+        if sheet is not None:
+            pixels = even_light(flatten(pixels, sheet))
+        return pixels, sheet
 
 
 def check_deadline(deadline: float, settings: Settings) -> None:

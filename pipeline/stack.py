@@ -26,10 +26,9 @@ from domain.messages import say
 from domain.paper import ArchivalDescription, PaperOrigin, StackPlace
 from domain.records import Note
 from ocr import page_memo
-from ocr.preprocess import to_grey
 from pipeline.intake import RejectedInput, SourceDocument, SourcePage, file_sha256, open_document
 from pipeline.outcomes import ACCEPTED, ALREADY_ARCHIVED, QUARANTINED, STOPPED, DocumentResult
-from pipeline.page_reading import page_pixels, read_pixels
+from pipeline.page_reading import read_pixels
 from pipeline.process import digitise, digitise_part, stop_reason
 from pipeline.quarantine import quarantine
 from pipeline.stack_signs import first_page_signs, is_blank, read_separator
@@ -73,13 +72,12 @@ class StackResult:
 def look_at(page: SourcePage, index: int, services: Services) -> PageLook:
     """What a page says about where documents begin; a content page is read now (and recalled when its document is
     digitised)."""
-    pixels, _ = page_pixels(page)
-    grey = to_grey(pixels)
-    separator = read_separator(grey)
+    if is_blank(page.grey):  # first: the cheapest look, and the most pages of a duplex stack
+        return PageLook(index, blank=True)
+    separator = read_separator(page.grey)
     if separator is not None:
         return PageLook(index, separator=separator)
-    if is_blank(grey):
-        return PageLook(index, blank=True)
+    pixels, _ = page.prepared
     reading = read_pixels(pixels, page.dpi, index, services.settings)
     return PageLook(index, first=first_page_signs(reading.ocr).strength)
 

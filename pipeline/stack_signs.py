@@ -115,7 +115,7 @@ def is_blank(grey: np.ndarray) -> bool:
 
 # --- separator sheets -------------------------------------------------------------------------------------------
 
-QR_WIDTH = 1000  # pixels across at which a separator's QR code is looked for (it is printed large)
+QR_WIDTH = 640  # pixels across at which a separator's QR code is looked for (printed 90 mm wide: ~6 px a module)
 
 
 @dataclass(frozen=True)
