@@ -52,6 +52,7 @@ class StackResult:
     split: bool = True  # False: the file held one document (or was refused) and went through `digitise` whole
     seconds: float = 0.0
     expected_pages: int | None = None  # what the description says the paper holds (số lượng trang), when it says
+    expected_sheets: int | None = None  # số lượng tờ (or the span of `sheets`), when it says
 
     @property
     def paper_pages(self) -> int:
@@ -63,6 +64,12 @@ class StackResult:
     def gap(self) -> int | None:
         """Pages scanned minus pages the description expects (negative: pages missing); None when it says none."""
         return None if self.expected_pages is None else self.paper_pages - self.expected_pages
+
+    @property
+    def sheets_disagree(self) -> bool:
+        """The sheets the description gives are not what was scanned, one side (a page a sheet) or both (two)."""
+        sheets = self.expected_sheets
+        return sheets is not None and self.paper_pages not in (sheets, 2 * sheets)
 
     @property
     def stopped(self) -> DocumentResult | None:
@@ -107,6 +114,8 @@ def digitise_stack(path: Path, services: Services, by: Actor,
     as any file is: its record keeps its own original, and no stack is stored."""
     started = time.perf_counter()
     result = StackResult(str(path), description=description)
+    if description is not None:  # what the file beside the scans says this scan holds (a separator's: one file)
+        result.expected_pages, result.expected_sheets = description.page_count, description.expected_sheets()
     source: SourceDocument | None
     done: dict[str, object] | None
     try:
@@ -227,7 +236,6 @@ def _finish(result: StackResult, planner: StackPlanner, started: float) -> Stack
     result.blanks = [i + 1 for i in planner.blanks]
     result.separators = [i + 1 for i in planner.separators]
     result.description = planner.description
-    result.expected_pages = planner.description.page_count if planner.description else None
     result.seconds = time.perf_counter() - started
     return result
 
@@ -236,7 +244,8 @@ def _report(result: StackResult, path: Path) -> dict[str, object]:
     return {
         "schema": "sohoa.stack/1", "name": path.name, "sha256": result.sha256, "pages": result.pages,
         "blanks": result.blanks, "separators": result.separators, "doubts": result.doubts,
-        "expected_pages": result.expected_pages, "gap": result.gap,
+        "expected_pages": result.expected_pages, "gap": result.gap or (1 if result.sheets_disagree else 0),
+        "expected_sheets": result.expected_sheets, "sheets_disagree": result.sheets_disagree,
         "description": result.description.model_dump(exclude_defaults=True) if result.description else None,
         "documents": [{"name": d.source, "outcome": d.outcome, "result_code": d.result_code, "pages": d.pages,
                        "needs_review": d.needs_review, "reason": d.reason} for d in result.documents],

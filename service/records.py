@@ -71,13 +71,16 @@ def review_scan(services: Services, actor: Actor, result_code: str) -> tuple[Man
     require(actor, "correct")
     manifest = record(services, result_code)
     stack = manifest.paper.stack if manifest.paper else None
-    if ORIGINAL not in manifest.files and stack is not None:  # split out of a stack: the stack, as it came
+    if ORIGINAL not in manifest.files and stack is not None:  # split out of a stack: its pages and their neighbours
+        from pdf.page_range import page_range
+
         found = read_stack(services.archive.objects, stack.sha256)
         if found is None:
             raise NotFound("stack_missing", f"Không còn tệp quét gốc {stack.name} trong kho lưu trữ.")
+        shown = list(range(max(1, stack.first_page - 1), stack.last_page + 2))  # one page on either side
         services.log(actor, "record.read", manifest.result_code, "Rà soát hồ sơ số hóa", part="stack",
-                     pages=f"{stack.first_page}-{stack.last_page}")
-        return manifest, found[0], found[1]
+                     pages=f"{shown[0]}-{shown[-1]}")
+        return manifest, page_range(found[0], found[1], shown), found[1]
     data = services.archive.read(manifest, ORIGINAL)
     services.log(actor, "record.read", manifest.result_code, "Rà soát hồ sơ số hóa", part="original")
     return manifest, data, manifest.files[ORIGINAL].media_type

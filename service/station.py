@@ -196,6 +196,10 @@ def receipt(result: StackResult, name: str) -> str:
     if result.gap:  # the description's page count and the pages scanned disagree: a page lost or fed twice
         lines.append(f"CẦN KIỂM TRA: mô tả hồ sơ ghi {result.expected_pages} trang, đã quét {result.paper_pages} trang "
                      f"({'thiếu' if result.gap < 0 else 'thừa'} {abs(result.gap)} trang).")
+    if result.sheets_disagree:
+        sheets = result.expected_sheets or 0
+        lines.append(f"CẦN KIỂM TRA: mô tả hồ sơ ghi {sheets} tờ, đã quét {result.paper_pages} trang (không khớp "
+                     f"{sheets} trang quét một mặt hay {2 * sheets} trang quét hai mặt).")
     for d in result.documents:
         where = d.source.removeprefix(name).strip() or ""
         code = f" — {d.result_code}" if d.result_code else ""

@@ -68,3 +68,23 @@ def test_a_file_of_one_document_is_digitised_as_any_file(settings: Any, tmp_path
     result = digitise_stack(two_pages(tmp_path / "qd.tif"), services, OPERATOR)
     assert whole == [tmp_path / "qd.tif"] and not result.split
     assert list(services.archive.objects.keys(STACKS)) == []  # no stack stored for it
+
+
+def test_a_reviewer_gets_a_documents_pages_and_one_on_either_side_of_a_tiff_or_pdf(tmp_path: Path) -> None:
+    import io
+
+    import pikepdf
+
+    from pdf.page_range import page_range
+
+    frames = [Image.new("L", (500, 700), 40 * i) for i in range(5)]
+    frames[0].save(tmp_path / "s.tif", "TIFF", save_all=True, append_images=frames[1:], dpi=(200, 200))
+    cut = Image.open(io.BytesIO(page_range((tmp_path / "s.tif").read_bytes(), "image/tiff", [2, 3, 4, 9])))
+    assert cut.n_frames == 3 and cut.getpixel((0, 0)) == 40  # page 2 first; page 9 is past the end
+    pdf = pikepdf.new()
+    for _ in range(4):
+        pdf.add_blank_page()
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    assert len(pikepdf.open(io.BytesIO(page_range(buffer.getvalue(), "application/pdf", [1, 2]))).pages) == 2
+    assert page_range(b"\xff\xd8\xff", "image/jpeg", [1]) == b"\xff\xd8\xff"

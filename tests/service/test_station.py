@@ -178,3 +178,12 @@ def test_a_description_that_cannot_be_read_stops_the_pass_before_any_file_is_tak
     with pytest.raises(DescriptionError):
         watcher.poll()
     assert (tmp_path / "a.pdf").exists() and processed == []  # left where the scanner put it
+
+
+def test_sheets_are_reconciled_as_one_side_or_both_were_scanned() -> None:
+    sheets = ArchivalDescription(box="12", sheets="1-4")
+    for pages, disagree in ((4, False), (8, False), (7, True)):
+        result = StackResult("hop.pdf", pages=pages, description=sheets, expected_sheets=4)
+        assert result.sheets_disagree is disagree
+    text = station_module.receipt(StackResult("hop.pdf", pages=7, expected_sheets=4), "hop.pdf")
+    assert "CẦN KIỂM TRA: mô tả hồ sơ ghi 4 tờ, đã quét 7 trang (không khớp 4 trang quét một mặt hay 8 trang" in text
