@@ -3,9 +3,9 @@ overrides it. `read_table` reads the table typed (the environment over the file 
 value of the wrong type, or a key the table does not declare, with a sentence naming the table and the key; the
 documentation site lists the same declarations (docs/hooks.py), so what is read and what is documented agree.
 
-Components move here one by one: the workers', the MinIO archive's and the Elasticsearch index's tables are declared
-so far; the others are read by their own loaders, and unknown keys in any table are refused by `context.settings`
-against the defaults file.
+Components move here one by one: the workers', the MinIO archive's, the Elasticsearch index's and sign-in's
+(`[auth]`, `[auth.ldap]`, `[auth.oidc]`) tables are declared so far; the others are read by their own loaders, and
+unknown keys in any table are refused by `context.settings` against the defaults file.
 """
 
 from __future__ import annotations

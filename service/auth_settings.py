@@ -17,6 +17,7 @@ from context.services import Services
 from context.settings import Settings, read_raw_settings
 from domain.actor import ROLES, STAFF_ROLES, Role
 from domain.catalogue import ConfigError
+from domain.setting_tables import Setting, read_table
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,43 @@ class AuthSettings:
     oidc: OidcSettings | None = field(default=None)
 
 
+AUTH_SPEC = (  # the [auth] table
+    Setting("session_hours", float, 8.0, doc="a session ends this long after sign-in"),
+    Setting("idle_minutes", float, 30.0, doc="... or after this long without a call"),
+    Setting("max_failures", int, 5, doc="wrong passwords for one account from one address before a lock-out"),
+    Setting("lockout_minutes", float, 15.0, doc="how long the lock-out lasts"),
+    Setting("max_failures_per_source", int, 20, doc="wrong passwords from one address, over any logins"),
+    Setting("max_failures_per_account", int, 100, doc="wrong passwords for one login, from all addresses"),
+    Setting("cookie_secure", bool, True, "SOHOA_COOKIE_SECURE", "session cookies only over HTTPS"),
+    Setting("trusted_proxies", tuple, (), "SOHOA_TRUSTED_PROXIES",
+            "reverse proxies whose X-Forwarded-For names the caller"),
+    Setting("lookups_per_minute", int, 30, doc="people an account's answers may reveal per minute"),
+    Setting("client_lookups_per_minute", int, 600, doc="... for an API client serving many desks"),
+    Setting("unknown_codes_per_hour", int, 20, doc="result codes asked for that do not exist, before refusal"),
+    Setting("copy_grant_hours", float, 8.0, doc="how long a clerk may fetch copies of what a lookup returned"),
+)
+LDAP_SPEC = (  # [auth.ldap]; its [auth.ldap.roles] maps groups to roles
+    Setting("url", str, "", "SOHOA_LDAP_URL", "the province directory; empty: no LDAP sign-in"),
+    Setting("bind_dn", str, "", doc="a reader account that can search users; empty: anonymous search"),
+    Setting("bind_password", str, "", "SOHOA_LDAP_BIND_PASSWORD"),
+    Setting("user_base", str, ""),
+    Setting("user_filter", str, "(uid={username})"),
+    Setting("group_base", str, ""),
+    Setting("group_filter", str, "(member={dn})"),
+    Setting("timeout_s", int, 5),
+)
+OIDC_SPEC = (  # [auth.oidc]; its [auth.oidc.roles] maps groups to roles
+    Setting("issuer", str, "", "SOHOA_OIDC_ISSUER", "single sign-on's provider; empty: none"),
+    Setting("client_id", str, "", "SOHOA_OIDC_CLIENT_ID"),
+    Setting("client_secret", str, "", "SOHOA_OIDC_CLIENT_SECRET"),
+    Setting("redirect_uri", str, "", "SOHOA_OIDC_REDIRECT_URI"),
+    Setting("scopes", str, "openid profile"),
+    Setting("personal_number_claim", str, "personal_number"),
+    Setting("groups_claim", str, "groups"),
+    Setting("timeout_s", float, 10.0),
+)
+
+
 def _roles(table: Mapping[str, Any], where: str) -> dict[str, Role]:
     out: dict[str, Role] = {}
     for group, role in table.items():
@@ -72,56 +110,51 @@ def _roles(table: Mapping[str, Any], where: str) -> dict[str, Role]:
     return out
 
 
-def _proxies(from_env: str | None, configured: list[str]) -> tuple[str, ...]:
-    named = [a.strip() for a in from_env.split(",") if a.strip()] if from_env else list(configured)
+def _proxies(named: tuple[str, ...]) -> tuple[str, ...]:
     for address in named:
         try:
             ipaddress.ip_network(address)
         except ValueError as e:
             raise ConfigError(f"[auth] trusted_proxies: {address!r} is not an IP address or network") from e
-    return tuple(named)
+    return named
 
 
-def _flag(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
+def _table(raw: Mapping[str, Any], where: str, spec: tuple[Setting, ...], env: Mapping[str, str],
+           *subtables: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The table's settings, typed, and its subtables (kept apart: they are read by their own declarations)."""
+    own = {k: v for k, v in raw.items() if k not in subtables}
+    return read_table(where, own, spec, env), {k: raw.get(k, {}) for k in subtables}
 
 
 def parse_auth_settings(raw: Mapping[str, Any], env: Mapping[str, str]) -> AuthSettings:
-    auth = raw["auth"]
-    ldap_t, oidc_t = auth.get("ldap", {}), auth.get("oidc", {})
+    auth, sub = _table(raw["auth"], "auth", AUTH_SPEC, env, "ldap", "oidc")
+    ldap_t, ldap_sub = _table(sub["ldap"], "auth.ldap", LDAP_SPEC, env, "roles")
+    oidc_t, oidc_sub = _table(sub["oidc"], "auth.oidc", OIDC_SPEC, env, "roles")
     ldap = None
-    if url := env.get("SOHOA_LDAP_URL") or ldap_t.get("url", ""):
-        ldap = LdapSettings(url, ldap_t.get("bind_dn", ""),
-                            env.get("SOHOA_LDAP_BIND_PASSWORD") or ldap_t.get("bind_password", ""),
-                            ldap_t["user_base"], ldap_t.get("user_filter", "(uid={username})"),
-                            ldap_t.get("group_base", ""), ldap_t.get("group_filter", "(member={dn})"),
-                            _roles(ldap_t.get("roles", {}), "auth.ldap"), max(1, int(ldap_t.get("timeout_s", 5))))
+    if ldap_t["url"]:
+        ldap = LdapSettings(ldap_t["url"], ldap_t["bind_dn"], ldap_t["bind_password"], ldap_t["user_base"],
+                            ldap_t["user_filter"], ldap_t["group_base"], ldap_t["group_filter"],
+                            _roles(ldap_sub["roles"], "auth.ldap"), max(1, ldap_t["timeout_s"]))
     oidc = None
-    if issuer := env.get("SOHOA_OIDC_ISSUER") or oidc_t.get("issuer", ""):
-        client_id = env.get("SOHOA_OIDC_CLIENT_ID") or oidc_t.get("client_id", "")
-        redirect = env.get("SOHOA_OIDC_REDIRECT_URI") or oidc_t.get("redirect_uri", "")
-        if not client_id or not redirect:
+    if oidc_t["issuer"]:
+        if not oidc_t["client_id"] or not oidc_t["redirect_uri"]:
             raise ConfigError("[auth.oidc] needs client_id and redirect_uri when an issuer is set")
-        oidc = OidcSettings(issuer.rstrip("/"), client_id,
-                            env.get("SOHOA_OIDC_CLIENT_SECRET") or oidc_t.get("client_secret", ""), redirect,
-                            oidc_t.get("scopes", "openid profile"),
-                            oidc_t.get("personal_number_claim", "personal_number"),
-                            oidc_t.get("groups_claim", "groups"), _roles(oidc_t.get("roles", {}), "auth.oidc"),
-                            float(oidc_t.get("timeout_s", 10)))
-    secure = env.get("SOHOA_COOKIE_SECURE")
+        oidc = OidcSettings(oidc_t["issuer"].rstrip("/"), oidc_t["client_id"], oidc_t["client_secret"],
+                            oidc_t["redirect_uri"], oidc_t["scopes"], oidc_t["personal_number_claim"],
+                            oidc_t["groups_claim"], _roles(oidc_sub["roles"], "auth.oidc"), oidc_t["timeout_s"])
     return AuthSettings(
-        session_seconds=int(float(auth["session_hours"]) * 3600),
-        idle_seconds=int(float(auth["idle_minutes"]) * 60),
-        max_failures=int(auth["max_failures"]),
-        lockout_seconds=int(float(auth["lockout_minutes"]) * 60),
-        cookie_secure=_flag(secure) if secure is not None else bool(auth["cookie_secure"]),
-        lookups_per_minute=int(auth["lookups_per_minute"]),
-        client_lookups_per_minute=int(auth["client_lookups_per_minute"]),
-        copy_grant_seconds=int(float(auth["copy_grant_hours"]) * 3600),
-        unknown_codes_per_hour=max(1, int(auth.get("unknown_codes_per_hour", 20))),
-        max_failures_per_source=max(1, int(auth.get("max_failures_per_source", 20))),
-        max_failures_per_account=max(1, int(auth.get("max_failures_per_account", 100))),
-        trusted_proxies=_proxies(env.get("SOHOA_TRUSTED_PROXIES"), auth.get("trusted_proxies", [])),
+        session_seconds=int(auth["session_hours"] * 3600),
+        idle_seconds=int(auth["idle_minutes"] * 60),
+        max_failures=auth["max_failures"],
+        lockout_seconds=int(auth["lockout_minutes"] * 60),
+        cookie_secure=auth["cookie_secure"],
+        lookups_per_minute=auth["lookups_per_minute"],
+        client_lookups_per_minute=auth["client_lookups_per_minute"],
+        copy_grant_seconds=int(auth["copy_grant_hours"] * 3600),
+        unknown_codes_per_hour=max(1, auth["unknown_codes_per_hour"]),
+        max_failures_per_source=max(1, auth["max_failures_per_source"]),
+        max_failures_per_account=max(1, auth["max_failures_per_account"]),
+        trusted_proxies=_proxies(auth["trusted_proxies"]),
         ldap=ldap, oidc=oidc)
 
 

@@ -12,6 +12,9 @@ from domain.catalogue import ConfigError
 from domain.setting_tables import Setting, read_table
 from flows.settings import SPEC as WORKERS
 from indexer.settings import SPEC as ELASTIC
+from service.auth_settings import AUTH_SPEC as AUTH
+from service.auth_settings import LDAP_SPEC as LDAP
+from service.auth_settings import OIDC_SPEC as OIDC
 from tests.conftest import REPO
 
 SPEC = (Setting("pool", str, "sohoa", "X_POOL"), Setting("chunk", int, 10, "X_CHUNK"), Setting("every", float, 1.0),
@@ -47,13 +50,15 @@ def test_a_wrong_value_or_an_unknown_key_is_refused_with_a_sentence(raw: dict[st
 
 
 @pytest.mark.parametrize(("table", "spec"), [(("workers",), WORKERS), (("archive", "minio"), MINIO),
-                                             (("index", "elasticsearch"), ELASTIC)])
+                                             (("index", "elasticsearch"), ELASTIC), (("auth",), AUTH),
+                                             (("auth", "ldap"), LDAP), (("auth", "oidc"), OIDC)])
 def test_the_declared_tables_are_the_defaults_files_and_name_the_same_variables(
         table: tuple[str, ...], spec: tuple[Setting, ...]) -> None:
     text = (REPO / "context" / "defaults" / "settings.toml").read_text(encoding="utf-8")
     defaults = tomllib.loads(text)
     for part in table:
         defaults = defaults[part]
+    defaults = {k: v for k, v in defaults.items() if not isinstance(v, dict)}  # subtables are declared apart
     assert {s.key for s in spec} == set(defaults)
     assert read_table(".".join(table), defaults, spec, {})  # the defaults read as declared
     section = text.split(f"[{'.'.join(table)}]\n", 1)[1].split("\n[", 1)[0]  # the table's own lines
