@@ -68,11 +68,12 @@ def settings_reference() -> str:
     from flows.settings import SPEC as WORKERS
     from indexer.settings import SPEC as ELASTIC
     from service.auth_settings import AUTH_SPEC, LDAP_SPEC, OIDC_SPEC
+    from signing.settings import SPEC as SIGNING
 
     text = DEFAULTS.read_text(encoding="utf-8")
     notes = _commented_keys(text)
     for table, spec in (("workers", WORKERS), ("archive.minio", MINIO), ("index.elasticsearch", ELASTIC),
-                        ("auth", AUTH_SPEC), ("auth.ldap", LDAP_SPEC), ("auth.oidc", OIDC_SPEC)):
+                        ("auth", AUTH_SPEC), ("auth.ldap", LDAP_SPEC), ("auth.oidc", OIDC_SPEC), ("signing", SIGNING)):
         for setting in spec:
             note, env = notes.get((table, setting.key), ("", ""))
             notes[(table, setting.key)] = (note or setting.doc, setting.env or env)

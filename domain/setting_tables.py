@@ -3,9 +3,10 @@ overrides it. `read_table` reads the table typed (the environment over the file 
 value of the wrong type, or a key the table does not declare, with a sentence naming the table and the key; the
 documentation site lists the same declarations (docs/hooks.py), so what is read and what is documented agree.
 
-Components move here one by one: the workers', the MinIO archive's, the Elasticsearch index's and sign-in's
-(`[auth]`, `[auth.ldap]`, `[auth.oidc]`) tables are declared so far; the others are read by their own loaders, and
-unknown keys in any table are refused by `context.settings` against the defaults file.
+Components move here one by one: the workers', the MinIO archive's, the Elasticsearch index's, sign-in's
+(`[auth]`, `[auth.ldap]`, `[auth.oidc]`) and signing's (`[signing]`, `[signing.officers.*]`) tables are declared
+so far; the others are read by their own loaders, and unknown keys in any table are refused by `context.settings`
+against the defaults file.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Setting:
     default: Any
     env: str = ""  # the environment variable that overrides the file, if any
     doc: str = ""
+    sep: str = ","  # what separates a list's items in the environment (":" for a path list)
 
 
 def _typed(value: Any, setting: Setting, where: str, from_env: bool) -> Any:
@@ -39,7 +41,7 @@ def _typed(value: Any, setting: Setting, where: str, from_env: bool) -> Any:
             return value
     elif setting.kind is tuple:
         if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
+            return tuple(part.strip() for part in value.split(setting.sep) if part.strip())
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return tuple(v.strip() for v in value if v.strip())
     elif setting.kind in (int, float) and not isinstance(value, bool):

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from domain.catalogue import ConfigError
+from domain.setting_tables import Setting, read_table
+
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 Role = Literal["officer", "agency"]
@@ -85,68 +88,92 @@ class SigningSettings:
             "officer's name and key (TT 01/2023 Article 8 asks for the officer's personal signature)")
 
 
-def _key(table: Mapping[str, Any], env: Mapping[str, str], prefix: str, where: str) -> KeySpec:
-    def get(key: str, env_name: str | None = None) -> str:
-        value = env.get(f"{prefix}{env_name}") if env_name and prefix else None
-        return str(value if value else table.get(key, "") or "")
+_KEY_FIELDS = (  # where one signer's key is: a PKCS#12 file, or a PKCS#11 token (neither: the development identity)
+    ("p12", "P12", "a PKCS#12 file"), ("p12_password", "P12_PASSWORD", ""),
+    ("pkcs11_module", "PKCS11_MODULE", "the token vendor's PKCS#11 library"),
+    ("token_label", "PKCS11_TOKEN", "the token, by label"), ("key_label", "PKCS11_KEY", "the private key's CKA_LABEL"),
+    ("cert_label", "PKCS11_CERT", "the certificate's CKA_LABEL (default: key_label)"),
+    ("pin", "PKCS11_PIN", "the user PIN; better given in the environment"),
+)
+SPEC = (  # the [signing] table: the agency's key, then how both signers sign
+    *(Setting(key, str, "", f"SOHOA_SIGNING_{env}", doc) for key, env, doc in _KEY_FIELDS),
+    Setting("chain", tuple, (), doc="CA certificates (PEM/DER files) sent with the signature"),
+    Setting("trust_roots", tuple, (), "SOHOA_TRUST_ROOTS", "roots a verifier trusts (NEAC in production)", sep=":"),
+    Setting("order", tuple, ("agency", "officer"), doc="who signs first"),
+    Setting("level", str, "B-LTA", "SOHOA_SIGNING_LEVEL", "the PAdES level every copy is brought to"),
+    Setting("tsa_url", str, "", "SOHOA_TSA_URL", "the timestamp authority"),
+    Setting("tsa_timeout_s", float, 10.0),
+    Setting("revocation_fetch", bool, True, "SOHOA_REVOCATION_FETCH", "ask OCSP responders and CRLs when signing"),
+    Setting("renew_horizon_days", int, 180, doc="renew archive timestamps expiring within this many days"),
+    Setting("verify_base_url", str, "https://sohoa.example.gov.vn", "SOHOA_VERIFY_BASE_URL",
+            "the verification portal's address, printed in every QR code"),
+    Setting("qr_template", str, "{base_url}/xac-minh/{result_code}"),
+    Setting("copy_form", str, "SAO Y", doc="the copy's form, in its stamp"),
+    Setting("stamp_font", str, "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
+)
+OFFICER_SPEC = (  # [signing.officers.<login>]: a digitising officer's name and key (no environment variables)
+    Setting("name", str, "", doc="the officer's name, as the stamp shows it"),
+    *(Setting(key, str, "", doc=doc) for key, _, doc in _KEY_FIELDS),
+    Setting("chain", tuple, ()),
+)
 
-    p12 = get("p12", "P12")
-    module = get("pkcs11_module", "PKCS11_MODULE")
-    chain = tuple(Path(p).expanduser() for p in table.get("chain", ()) if p)
+
+def _key(values: Mapping[str, Any], where: str) -> KeySpec:
+    p12, module = values["p12"], values["pkcs11_module"]
+    chain = tuple(Path(p).expanduser() for p in values["chain"])
     if p12 and module:
         raise SigningSettingsError(f"{where}: set either p12 or pkcs11_module, not both")
     if p12:
-        return KeySpec("pkcs12", p12=Path(p12).expanduser(), p12_password=get("p12_password", "P12_PASSWORD"),
-                       chain=chain)
+        return KeySpec("pkcs12", p12=Path(p12).expanduser(), p12_password=values["p12_password"], chain=chain)
     if module:
-        spec = KeySpec("pkcs11", pkcs11_module=Path(module), token_label=get("token_label", "PKCS11_TOKEN"),
-                       key_label=get("key_label", "PKCS11_KEY"), cert_label=get("cert_label", "PKCS11_CERT"),
-                       pin=get("pin", "PKCS11_PIN"), chain=chain)
+        spec = KeySpec("pkcs11", pkcs11_module=Path(module), token_label=values["token_label"],
+                       key_label=values["key_label"], cert_label=values["cert_label"], pin=values["pin"], chain=chain)
         if not spec.token_label or not spec.key_label:
             raise SigningSettingsError(f"{where}: a PKCS#11 key needs token_label and key_label")
         return spec
     return KeySpec("development")
 
 
+def _typed(where: str, raw: Mapping[str, Any], spec: tuple[Setting, ...], env: Mapping[str, str]) -> dict[str, Any]:
+    try:
+        return read_table(where, raw, spec, env)
+    except ConfigError as e:
+        raise SigningSettingsError(str(e)) from e
+
+
 def load_signing_settings(raw: Mapping[str, Any], env: Mapping[str, str], *, agency_name: str, keys_dir: Path,
                           cache_dir: Path) -> SigningSettings:
     """The settings from the merged `[signing]` table and the environment."""
-    roots = env.get("SOHOA_TRUST_ROOTS")
-    trust_roots = tuple(Path(p).expanduser() for p in (roots.split(":") if roots else raw.get("trust_roots", ()))
-                        if p)
-    level = str(env.get("SOHOA_SIGNING_LEVEL") or raw.get("level", "B-LTA")).upper()
+    values = _typed("signing", {k: v for k, v in raw.items() if k != "officers"}, SPEC, env)
+    level = values["level"].upper()
     if level not in LEVELS:
         raise SigningSettingsError(f"[signing] level must be one of {', '.join(LEVELS)}, not {level!r}")
-    order = tuple(raw.get("order", ("agency", "officer")))
+    order = values["order"]
     if sorted(order) != ["agency", "officer"]:
         raise SigningSettingsError(f"[signing] order must name 'agency' and 'officer' once each, not {list(order)}")
     officers = {}
     for login, table in dict(raw.get("officers", {})).items():
+        where = f"[signing.officers.{login}]"
         if not isinstance(table, Mapping) or not table.get("name"):
-            raise SigningSettingsError(f"[signing.officers.{login}] needs the officer's name")
-        officers[login] = Officer(login, str(table["name"]), _key(table, {}, "", f"[signing.officers.{login}]"))
-    try:
-        return SigningSettings(
-            agency_name=agency_name,
-            agency_key=_key(raw, env, "SOHOA_SIGNING_", "[signing]"),
-            officers=officers,
-            trust_roots=trust_roots,
-            copy_form=str(raw["copy_form"]),
-            stamp_font=Path(raw["stamp_font"]),
-            order=(order[0], order[1]),
-            level=level,  # type: ignore[arg-type]
-            tsa_url=str(env.get("SOHOA_TSA_URL") or raw.get("tsa_url", "")),
-            tsa_timeout_s=float(raw.get("tsa_timeout_s", 10)),
-            revocation_fetch=_flag(env.get("SOHOA_REVOCATION_FETCH"), bool(raw.get("revocation_fetch", True))),
-            renew_horizon_days=int(raw.get("renew_horizon_days", 180)),
-            verify_base_url=str(env.get("SOHOA_VERIFY_BASE_URL") or raw.get("verify_base_url", "")).rstrip("/"),
-            qr_template=str(raw.get("qr_template", "{base_url}/xac-minh/{result_code}")),
-            keys_dir=keys_dir,
-            cache_dir=cache_dir,
-        )
-    except (KeyError, TypeError, ValueError) as e:
-        raise SigningSettingsError(f"[signing]: missing or malformed key {e}") from e
+            raise SigningSettingsError(f"{where} needs the officer's name")
+        officer = _typed(f"signing.officers.{login}", table, OFFICER_SPEC, {})
+        officers[login] = Officer(login, officer["name"], _key(officer, where))
+    return SigningSettings(
+        agency_name=agency_name,
+        agency_key=_key(values, "[signing]"),
+        officers=officers,
+        trust_roots=tuple(Path(p).expanduser() for p in values["trust_roots"]),
+        copy_form=values["copy_form"],
+        stamp_font=Path(values["stamp_font"]),
+        order=(order[0], order[1]),
+        level=level,
+        tsa_url=values["tsa_url"],
+        tsa_timeout_s=values["tsa_timeout_s"],
+        revocation_fetch=values["revocation_fetch"],
+        renew_horizon_days=values["renew_horizon_days"],
+        verify_base_url=values["verify_base_url"].rstrip("/"),
+        qr_template=values["qr_template"],
+        keys_dir=keys_dir,
+        cache_dir=cache_dir,
+    )
 
-
-def _flag(value: str | None, default: bool) -> bool:
-    return default if value is None else value.strip().lower() not in ("0", "false", "no", "off")

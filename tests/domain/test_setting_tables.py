@@ -15,6 +15,7 @@ from indexer.settings import SPEC as ELASTIC
 from service.auth_settings import AUTH_SPEC as AUTH
 from service.auth_settings import LDAP_SPEC as LDAP
 from service.auth_settings import OIDC_SPEC as OIDC
+from signing.settings import SPEC as SIGNING
 from tests.conftest import REPO
 
 SPEC = (Setting("pool", str, "sohoa", "X_POOL"), Setting("chunk", int, 10, "X_CHUNK"), Setting("every", float, 1.0),
@@ -51,7 +52,8 @@ def test_a_wrong_value_or_an_unknown_key_is_refused_with_a_sentence(raw: dict[st
 
 @pytest.mark.parametrize(("table", "spec"), [(("workers",), WORKERS), (("archive", "minio"), MINIO),
                                              (("index", "elasticsearch"), ELASTIC), (("auth",), AUTH),
-                                             (("auth", "ldap"), LDAP), (("auth", "oidc"), OIDC)])
+                                             (("auth", "ldap"), LDAP), (("auth", "oidc"), OIDC),
+                                             (("signing",), SIGNING)])
 def test_the_declared_tables_are_the_defaults_files_and_name_the_same_variables(
         table: tuple[str, ...], spec: tuple[Setting, ...]) -> None:
     text = (REPO / "context" / "defaults" / "settings.toml").read_text(encoding="utf-8")
