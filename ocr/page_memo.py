@@ -9,10 +9,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import numpy as np
+import numpy as np
 
 CAPACITY = 64
 
@@ -38,7 +37,7 @@ def key_of(pixels: np.ndarray, **options: object) -> str | None:
     """The pixels' and options' key, or None when nothing is being remembered (no hashing then)."""
     if _users[0] == 0:
         return None
-    digest = hashlib.sha256(pixels.tobytes())
+    digest = hashlib.sha256(np.ascontiguousarray(pixels).data)  # the buffer itself: no copy of a contiguous page
     digest.update(repr((pixels.shape, str(pixels.dtype), sorted(options.items()))).encode())
     return digest.hexdigest()
 

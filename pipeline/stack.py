@@ -79,9 +79,9 @@ class StackResult:
 def look_at(page: SourcePage, index: int, services: Services) -> PageLook:
     """What a page says about where documents begin; a content page is read now (and recalled when its document is
     digitised)."""
-    if is_blank(page.grey):  # first: the cheapest look, and the most pages of a duplex stack
+    if is_blank(page.glance):  # first: the cheapest look, and the most pages of a duplex stack
         return PageLook(index, blank=True)
-    separator = read_separator(page.grey)
+    separator = read_separator(page.glance)
     if separator is not None:
         return PageLook(index, separator=separator)
     pixels, _ = page.prepared
