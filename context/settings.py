@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.backends import STORES, StoreBackend
+from context.core_tables import TABLES
 from domain.catalogue import (
     DEFAULT_REQUIRED,
     REQUIRED_FIELDS,
@@ -29,6 +30,7 @@ from domain.catalogue import (
     Validity,
 )
 from domain.codes import validate_agency_code
+from domain.setting_tables import read_table
 from indexer.backends import INDEXES, IndexBackend
 from ocr.chosen_engine import ENGINES
 from ocr.models import RecognizerUnavailable, model_path
@@ -221,10 +223,11 @@ def _signing_settings(raw: dict[str, Any], env: Mapping[str, str], agency_name: 
         raise ConfigError(str(e)) from e
 
 
-def _backend(concern: str, table: dict[str, Any], env_name: str, registry: Mapping[str, StoreBackend | IndexBackend],
+def _backend(concern: str, table: dict[str, Any], registry: Mapping[str, StoreBackend | IndexBackend],
              env: Mapping[str, str]) -> tuple[str, Any]:
-    """The backend a concern ("archive", "index") chose, and its own settings read by its registry entry."""
-    chosen = env.get(env_name) or table["backend"]
+    """The backend a concern ("archive", "index") chose (its table read already, the environment over the file),
+    and its own settings read by its registry entry."""
+    chosen = table["backend"]
     if chosen not in registry:
         raise ConfigError(f"{concern} backend must be one of {', '.join(map(repr, registry))}, not {chosen!r}")
     backend = registry[chosen]
@@ -278,52 +281,49 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     root = resolve_data_dir(data_dir)
     raw = read_raw_settings(root)
     env = os.environ
-    agency_code = env.get("SOHOA_AGENCY_CODE") or raw["agency"]["code"]
-    agency_name = env.get("SOHOA_AGENCY_NAME") or raw["agency"]["name"]
-    validate_agency_code(agency_code)
-    limits = raw["limits"]
-    archive = raw["archive"]
-    archive_backend, archive_options = _backend("archive", archive, "SOHOA_ARCHIVE_BACKEND", STORES, env)
-    index_backend, index_options = _backend("index", raw["index"], "SOHOA_INDEX_BACKEND", INDEXES, env)
+    t = {name: read_table(name, {k: v for k, v in raw.get(name, {}).items() if not isinstance(v, dict)}, spec, env)
+         for name, spec in TABLES.items()}  # each core table typed; a backend's subtable is read by the backend
+    agency, ocr, limits, archive = t["agency"], t["ocr"], t["limits"], t["archive"]
+    validate_agency_code(agency["code"])
+    archive_backend, archive_options = _backend("archive", {**raw["archive"], **archive}, STORES, env)
+    index_backend, index_options = _backend("index", {**raw["index"], **t["index"]}, INDEXES, env)
     catalogue = _cached_catalogue(os.environ.get("SOHOA_DOCUMENT_TYPES"))
-    schedule_path = env.get("SOHOA_RETENTION_SCHEDULE") or archive.get("retention_schedule") or ""
     return Settings(
         data_dir=root,
-        agency_code=agency_code,
-        agency_name=agency_name,
-        result_code_template=raw["codes"]["result_code_template"],
-        review_threshold=float(raw["classification"]["review_threshold"]),
-        ocr_language=raw["ocr"]["language"],
-        flip_retry_confidence=float(raw["ocr"]["flip_retry_confidence"]),
-        second_reader=_second_reader(env.get("SOHOA_SECOND_READER") or raw["ocr"].get("second_reader", "ppocr-v4")),
-        ocr_engine=_ocr_engine(env.get("SOHOA_OCR_ENGINE") or raw["ocr"].get("engine", "tesseract")),
-        default_dpi=int(raw["ocr"]["default_dpi"]),
-        max_file_bytes=int(limits["max_file_mb"]) * 1024 * 1024,
-        max_request_bytes=int(limits.get("max_request_kb", 512)) * 1024,
-        scan_roots=_scan_roots(env.get("SOHOA_SCAN_ROOTS"), raw["flow"].get("scan_roots", [])),
-        max_upload_batch_bytes=int(limits.get("max_upload_batch_mb", 2048)) * 1024 * 1024,
-        max_pages=int(limits["max_pages"]),
-        max_pixels=int(limits["max_megapixels"]) * 1_000_000,
-        max_content_bytes=int(float(limits["max_content_mb_per_page"]) * 1024 * 1024),
-        max_content_operators=int(limits["max_content_operators_per_page"]),
-        max_seconds_per_page=int(limits["max_seconds_per_page"]),
-        max_seconds_per_file=int(limits["max_seconds_per_file"]),
-        signing=_signing_settings(raw["signing"], env, agency_name, root),
-        workers=max(1, int(env.get("SOHOA_WORKERS") or raw["flow"]["workers"])),
+        agency_code=agency["code"],
+        agency_name=agency["name"],
+        result_code_template=t["codes"]["result_code_template"],
+        review_threshold=t["classification"]["review_threshold"],
+        ocr_language=ocr["language"],
+        flip_retry_confidence=ocr["flip_retry_confidence"],
+        second_reader=_second_reader(ocr["second_reader"]),
+        ocr_engine=_ocr_engine(ocr["engine"]),
+        default_dpi=ocr["default_dpi"],
+        max_file_bytes=limits["max_file_mb"] * 1024 * 1024,
+        max_request_bytes=limits["max_request_kb"] * 1024,
+        scan_roots=_scan_roots(t["flow"]["scan_roots"]),
+        max_upload_batch_bytes=limits["max_upload_batch_mb"] * 1024 * 1024,
+        max_pages=limits["max_pages"],
+        max_pixels=limits["max_megapixels"] * 1_000_000,
+        max_content_bytes=int(limits["max_content_mb_per_page"] * 1024 * 1024),
+        max_content_operators=limits["max_content_operators_per_page"],
+        max_seconds_per_page=limits["max_seconds_per_page"],
+        max_seconds_per_file=limits["max_seconds_per_file"],
+        signing=_signing_settings(raw["signing"], env, agency["name"], root),
+        workers=max(1, t["flow"]["workers"]),
         archive_backend=archive_backend,
         archive_options=archive_options,
         index_backend=index_backend,
         index_options=index_options,
-        download_link_seconds=int(float(archive["download_link_minutes"]) * 60),
-        download_link_max_seconds=int(float(archive["download_link_max_minutes"]) * 60),
-        download_base_url=env.get("SOHOA_DOWNLOAD_BASE_URL") or archive["download_base_url"],
+        download_link_seconds=int(archive["download_link_minutes"] * 60),
+        download_link_max_seconds=int(archive["download_link_max_minutes"] * 60),
+        download_base_url=archive["download_base_url"],
         catalogue=catalogue,
-        retention=_cached_schedule(schedule_path, tuple(t.id for t in catalogue.types)),
+        retention=_cached_schedule(archive["retention_schedule"], tuple(t.id for t in catalogue.types)),
     )
 
 
-def _scan_roots(from_env: str | None, configured: list[str]) -> tuple[Path, ...]:
-    named = [r for r in from_env.split(":") if r] if from_env else configured
+def _scan_roots(named: tuple[str, ...]) -> tuple[Path, ...]:
     roots = tuple(Path(r) for r in named)
     if not all(r.is_absolute() for r in roots):
         raise ConfigError(f"[flow] scan_roots must be absolute paths: {named}")

@@ -65,15 +65,19 @@ def _rows(table: str, values: dict[str, Any], notes: dict[tuple[str, str], tuple
 
 def settings_reference() -> str:
     from archive.settings import SPEC as MINIO
+    from context.core_tables import TABLES as CORE
     from flows.settings import SPEC as WORKERS
+    from indexer.backends import SQLITE_SPEC
     from indexer.settings import SPEC as ELASTIC
     from service.auth_settings import AUTH_SPEC, LDAP_SPEC, OIDC_SPEC
+    from service.statistics import PLAN_SPEC
     from signing.settings import SPEC as SIGNING
 
     text = DEFAULTS.read_text(encoding="utf-8")
     notes = _commented_keys(text)
     for table, spec in (("workers", WORKERS), ("archive.minio", MINIO), ("index.elasticsearch", ELASTIC),
-                        ("auth", AUTH_SPEC), ("auth.ldap", LDAP_SPEC), ("auth.oidc", OIDC_SPEC), ("signing", SIGNING)):
+                        ("auth", AUTH_SPEC), ("auth.ldap", LDAP_SPEC), ("auth.oidc", OIDC_SPEC), ("signing", SIGNING),
+                        *CORE.items(), ("plan", PLAN_SPEC), ("index.sqlite", SQLITE_SPEC)):
         for setting in spec:
             note, env = notes.get((table, setting.key), ("", ""))
             notes[(table, setting.key)] = (note or setting.doc, setting.env or env)

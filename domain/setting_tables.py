@@ -3,10 +3,10 @@ overrides it. `read_table` reads the table typed (the environment over the file 
 value of the wrong type, or a key the table does not declare, with a sentence naming the table and the key; the
 documentation site lists the same declarations (docs/hooks.py), so what is read and what is documented agree.
 
-Components move here one by one: the workers', the MinIO archive's, the Elasticsearch index's, sign-in's
-(`[auth]`, `[auth.ldap]`, `[auth.oidc]`) and signing's (`[signing]`, `[signing.officers.*]`) tables are declared
-so far; the others are read by their own loaders, and unknown keys in any table are refused by `context.settings`
-against the defaults file.
+Every table is declared beside the component that reads it: the core ones (`context.core_tables`), the workers',
+the MinIO archive's, the SQLite and Elasticsearch indexes', sign-in's (`[auth]` and its directory and provider),
+signing's (`[signing]`, `[signing.officers.*]`) and the plan's. Unknown keys in a file are refused twice: by
+`context.settings` against the defaults file, and by `read_table` against the declaration.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from domain.setting_tables import Setting, read_table
 from indexer.base import Index
 from indexer.settings import ElasticSettings, load_elastic_settings
 from indexer.sqlite import SqliteIndex
@@ -24,9 +25,14 @@ class IndexBackend:
     missing: str = ""  # why a chosen index that read no settings cannot run ("": it needs none)
 
 
+SQLITE_SPEC = (  # the [index.sqlite] table
+    Setting("dir", str, "", "SOHOA_INDEX_DIR", "its folder when not <data-dir>/index (processes of one machine)"),
+)
+
+
 def _sqlite_folder(raw: dict[str, Any], env: Mapping[str, str]) -> Path | None:
     """The SQLite index's folder when not <data-dir>/index: several processes on one machine may share one."""
-    chosen = env.get("SOHOA_INDEX_DIR") or raw.get("dir") or ""
+    chosen = read_table("index.sqlite", raw, SQLITE_SPEC, env)["dir"]
     return Path(chosen).expanduser().resolve() if chosen else None
 
 

@@ -42,6 +42,7 @@ class SourceDocument:
     held: tuple[SourcePage, ...] | None = None
     paper: PaperOrigin | None = None  # where the paper sits (the batch's description), and the stack's pages
     doubts: tuple[Note, ...] = ()  # what a person must confirm about it before anything else (a doubtful split)
+    lazy: bool = False  # a PDF's page images decoded when first needed (`pdf_pages.read_pdf_pages`): for stacks
 
     @property
     def name(self) -> str:
@@ -94,7 +95,7 @@ class SourceDocument:
         if self.held is not None:
             yield from self.held
         elif self.media_type == "application/pdf":
-            yield from read_pdf_pages(self.path, self.settings, self.deadline)
+            yield from read_pdf_pages(self.path, self.settings, self.deadline, lazy=self.lazy)
         else:
             yield from image_pages(self.path, self.media_type, self.settings)
 

@@ -93,15 +93,18 @@ def _pages_with_characters(path: Path, count: int) -> list[bool]:
         doc.close()
 
 
-def read_pdf_pages(path: Path, settings: Settings, deadline: float = float("inf")) -> Iterator[SourcePage]:
-    """Each page's own image when the page is a single scanned image, else the page rendered at 300 dpi."""
+def read_pdf_pages(path: Path, settings: Settings, deadline: float = float("inf"), *,
+                   lazy: bool = False) -> Iterator[SourcePage]:
+    """Each page's own image when the page is a single scanned image, else the page rendered at 300 dpi. `lazy`: a
+    page's own JPEG is decoded when its pixels are first needed, not before (a stack's blank back never is: it is
+    glanced at from its JPEG, decoded small); a JPEG that cannot be decoded then fails at that point."""
     with pikepdf.open(path) as pdf:
         doc = pypdfium2.PdfDocument(str(path))
         try:
             for index, page in enumerate(pdf.pages):
                 check_deadline(deadline, settings)
                 check_page_limits(page, index, settings)  # again: the file may have changed since it was opened
-                single = _single_jpeg(page)
+                single = _single_jpeg(page, lazy)
                 if single is not None:
                     image, data = single
                     width_in = float(page.mediabox[2] - page.mediabox[0]) / 72
@@ -152,7 +155,7 @@ def _fax_image(page: pikepdf.Page) -> bool:
     return pikepdf.Name.CCITTFaxDecode in filters
 
 
-def _single_jpeg(page: pikepdf.Page) -> tuple[Image.Image, bytes] | None:
+def _single_jpeg(page: pikepdf.Page, lazy: bool = False) -> tuple[Image.Image, bytes] | None:
     """The page's only image, if it is an upright JPEG: embedding it again loses nothing."""
     images = list(page.get_images(recursive=True).values())  # images inside forms count too
     if len(images) != 1 or int(page.obj.get("/Rotate", 0)) % 360:
@@ -162,8 +165,9 @@ def _single_jpeg(page: pikepdf.Page) -> tuple[Image.Image, bytes] | None:
         return None
     data = raw.read_raw_bytes()
     try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        image = Image.open(io.BytesIO(data))  # its header read: size and mode known
+        if not lazy:
+            image.load()
     except (OSError, SyntaxError, ValueError) as e:
         raise corrupt_image(e) from e
     return image, data

@@ -4,6 +4,7 @@ the pages of image files (PNG, JPEG, TIFF)."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,9 +57,14 @@ class SourcePage:
 
     @cached_property
     def glance(self) -> np.ndarray:
-        """The page as it came, in grey, about GLANCE_WIDTH pixels across (box-filtered down): enough to tell a blank
-        back or a separator sheet, at a fraction of the full page's cost."""
-        image = self.image.convert("L") if self.image.mode in ("1", "RGB") else self.image
+        """The page as it came, in grey, about GLANCE_WIDTH pixels across: enough to tell a blank back or a
+        separator sheet, at a fraction of the full page's cost (a page's own JPEG is decoded small, not whole)."""
+        if self.jpeg is not None:
+            with Image.open(io.BytesIO(self.jpeg)) as small:
+                small.draft("L", (max(1, small.width // 4), max(1, small.height // 4)))
+                image = small.convert("L")
+        else:
+            image = self.image.convert("L") if self.image.mode in ("1", "RGB") else self.image
         factor = max(1, image.width // GLANCE_WIDTH)
         return to_grey(np.asarray(image.reduce(factor) if factor > 1 else image))
 

@@ -134,7 +134,8 @@ def digitise_stack(path: Path, services: Services, by: Actor,
     split = _Split(source, services, by, result, StackPlanner(description))
     with page_memo.remembering():
         try:
-            for index, page in enumerate(replace(source, deadline=float("inf")).pages()):  # each page has its limit
+            # each page has its limit; a page's JPEG decoded only if it is not a blank back or a separator
+            for index, page in enumerate(replace(source, deadline=float("inf"), lazy=True).pages()):
                 look = look_at(page, index, services)
                 if not (look.blank or look.separator):
                     split.held[index] = page

@@ -16,9 +16,11 @@ from typing import Any
 from context.services import Services
 from context.settings import read_raw_settings
 from domain.actor import Actor
+from domain.catalogue import ConfigError
 from domain.dates import vietnam_now
 from domain.issuers import issuer_level
 from domain.records import CAPTURE_NOTES
+from domain.setting_tables import Setting, read_table
 from service.audits import reuse_counts
 from service.permissions import require
 
@@ -93,11 +95,22 @@ class Plan:
     reuse_target: float
 
 
+PLAN_SPEC = (  # the [plan] table; [plan.types] maps document type ids to target records
+    *(Setting(f"pages_{level}", int, 0, doc=f"target pages at {level} level") for level in LEVELS[:3]),
+    Setting("cost_per_page_vnd", float, 0.0),
+    Setting("reuse_target", float, 0.8, doc="share of required papers citizens should no longer bring"),
+)
+
+
 def plan(services: Services) -> Plan:
     raw: dict[str, Any] = read_raw_settings(services.settings.data_dir).get("plan", {})
-    return Plan({level: int(raw.get(f"pages_{level}", 0)) for level in LEVELS[:3]},
-                {str(k): int(v) for k, v in dict(raw.get("types", {})).items()},
-                float(raw.get("cost_per_page_vnd", 0)), float(raw.get("reuse_target", 0.8)))
+    values = read_table("plan", {k: v for k, v in raw.items() if k != "types"}, PLAN_SPEC, {})
+    try:
+        types = {str(k): int(v) for k, v in dict(raw.get("types", {})).items()}
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"[plan.types] targets must be whole numbers of records: {e}") from e
+    return Plan({level: values[f"pages_{level}"] for level in LEVELS[:3]}, types, values["cost_per_page_vnd"],
+                values["reuse_target"])
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,16 @@ import tomllib
 import pytest
 
 from archive.settings import SPEC as MINIO
+from context.core_tables import TABLES as CORE
 from domain.catalogue import ConfigError
 from domain.setting_tables import Setting, read_table
 from flows.settings import SPEC as WORKERS
+from indexer.backends import SQLITE_SPEC as SQLITE
 from indexer.settings import SPEC as ELASTIC
 from service.auth_settings import AUTH_SPEC as AUTH
 from service.auth_settings import LDAP_SPEC as LDAP
 from service.auth_settings import OIDC_SPEC as OIDC
+from service.statistics import PLAN_SPEC as PLAN
 from signing.settings import SPEC as SIGNING
 from tests.conftest import REPO
 
@@ -53,7 +56,9 @@ def test_a_wrong_value_or_an_unknown_key_is_refused_with_a_sentence(raw: dict[st
 @pytest.mark.parametrize(("table", "spec"), [(("workers",), WORKERS), (("archive", "minio"), MINIO),
                                              (("index", "elasticsearch"), ELASTIC), (("auth",), AUTH),
                                              (("auth", "ldap"), LDAP), (("auth", "oidc"), OIDC),
-                                             (("signing",), SIGNING)])
+                                             (("signing",), SIGNING),
+                                             *(((name,), spec) for name, spec in CORE.items()),
+                                             (("plan",), PLAN), (("index", "sqlite"), SQLITE)])
 def test_the_declared_tables_are_the_defaults_files_and_name_the_same_variables(
         table: tuple[str, ...], spec: tuple[Setting, ...]) -> None:
     text = (REPO / "context" / "defaults" / "settings.toml").read_text(encoding="utf-8")
