@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from archive.objects import Lock
 from domain.catalogue import RetentionClass
-from domain.records import Retention
+
+if TYPE_CHECKING:  # the audit log's locks need no manifest model: it is loaded where a retention is made
+    from domain.records import Retention
 
 
 def last_day(rc: RetentionClass, closed: date) -> date | None:
@@ -16,6 +19,8 @@ def last_day(rc: RetentionClass, closed: date) -> date | None:
 
 def retention_of(rc: RetentionClass, closed: date) -> Retention:
     """The retention a record gets from its class; `closed` is the day the matter closed (issue date, else intake)."""
+    from domain.records import Retention
+
     return Retention(class_id=rc.id, label=rc.label, years=rc.years, retain_until=last_day(rc, closed), mode=rc.mode)
 
 

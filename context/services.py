@@ -21,14 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from archive.audit_log import WRITE, AuditLog
 from archive.backends import STORES, StoreSite
-from archive.base import RecordArchive
 from archive.objects import ObjectStore
 from archive.retention import class_lock
 from context import PRIVATE_UMASK
 from context.in_flight import InFlight
 from context.settings import Settings, load_settings
 from domain.actor import Actor
-from domain.records import Manifest
 from indexer.backends import INDEXES
 from indexer.base import Index
 from indexer.outbox import Outbox
@@ -36,6 +34,8 @@ from ocr.chosen_engine import use_engine
 from ocr.recognizer import LineRecognizer, NoReader
 
 if TYPE_CHECKING:
+    from archive.base import RecordArchive  # the manifest models (pydantic): loaded when the archive is first used
+    from domain.records import Manifest
     from signing.sign import DocumentSigner  # pyHanko: 1.5 s to import, loaded when a document is signed
 
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 @dataclass
 class Services:
     settings: Settings
-    archive: RecordArchive
+    objects: ObjectStore  # the store under the archive, the audit log and the outbox
     index: Index
     audit: AuditLog
     outbox: Outbox
@@ -51,6 +51,23 @@ class Services:
     _signers: dict[str, DocumentSigner] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _figure_reader: LineRecognizer | None = field(default=None, repr=False)
+    _archive: RecordArchive | None = field(default=None, repr=False)
+
+    @property
+    def archive(self) -> RecordArchive:
+        """The records over the object store, made on first use: a lookup, answered by the index alone, does not
+        load the manifest models."""
+        if self._archive is None:
+            from archive.base import RecordArchive
+
+            with self._lock:
+                if self._archive is None:
+                    self._archive = RecordArchive(self.objects, attestations=self.audit.attestations)
+        return self._archive
+
+    @archive.setter
+    def archive(self, archive: RecordArchive) -> None:  # tests put an archive over a failing store in its place
+        self._archive = archive
 
     @property
     def figure_reader(self) -> LineRecognizer:
@@ -141,9 +158,8 @@ def open_services(settings: Settings) -> Services:
     objects = object_store(settings)
     audit_class = settings.retention.audit_log
     audit = AuditLog(objects, lambda: class_lock(audit_class, date.today()))
-    archive = RecordArchive(objects, attestations=audit.attestations)
     outbox = Outbox(objects, legacy_folder=settings.data_dir / "outbox")  # shared by every machine on the archive
-    return Services(settings, archive, record_index(settings), audit, outbox)
+    return Services(settings, objects, record_index(settings), audit, outbox)
 
 
 @cache

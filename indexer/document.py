@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import OSA
 
-from archive.base import SIGNED_PDF
-from domain.records import Manifest
+from archive.layout import SIGNED_PDF
 from domain.text import fold, nfc, squash
+
+if TYPE_CHECKING:  # a lookup never builds a manifest: the models (pydantic) load only where one is read
+    from domain.records import Manifest
 
 DASHES = "‐‑‒–—―−"  # read as "-" in a số/ký hiệu (the Elasticsearch normaliser maps the same characters)
 SPACES = " \t\r\n\u00a0"  # dropped from a số/ký hiệu

@@ -14,15 +14,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from context.services import Services
 from domain.actor import Actor
-from domain.records import Manifest
 from domain.text import fold
 from service.auth_settings import auth_settings
 from service.auth_store import connect
 from service.errors import NotFound, Refused, TooMany
+
+if TYPE_CHECKING:
+    from domain.records import Manifest
 
 UNLIMITED = ("console", "system")  # a shell on the archive machine, and scheduled flows
 clock = time.time  # what the rate limits count by (a test holds it still)

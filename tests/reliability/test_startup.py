@@ -40,3 +40,17 @@ def test_a_lookup_loads_none_of_them(tmp_path: object) -> None:
             f"    main(['lookup', '--citizen', '064086927066', '--data-dir', {str(tmp_path)!r}, '--actor', 'clerk-01',"
             " '--purpose', 'Tiếp nhận hồ sơ'])")
     assert _loaded_after(code) == []
+
+
+def test_a_lookup_builds_no_manifest_model(tmp_path: object) -> None:
+    """A lookup is answered by the index: the manifest models (pydantic, a fifth of a second to import and prepare)
+    load only where a manifest is read or written."""
+    probe = ("import contextlib, io, json, sys\nfrom cli.main import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             f"    main(['lookup', '--citizen', '064086927066', '--data-dir', {str(tmp_path)!r}, '--actor', 'clerk-01',"
+             " '--purpose', 'Tiếp nhận hồ sơ'])\n"
+             "print(json.dumps(sorted(m for m in ('pydantic', 'domain.records', 'archive.base') if m in sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=False,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == []
