@@ -52,10 +52,14 @@ class IntakeRequest(BaseModel):
 
 
 class SearchRequest(BaseModel):
-    text: str
+    text: str = Field("", max_length=500, description="words of names or text; may be empty with a paper's place")
     purpose: str
-    type_ids: list[str] = Field(default_factory=list)
+    type_ids: list[str] = Field(default_factory=list, max_length=50)
     limit: int = Field(20, ge=1, le=100)
+    fonds: str = Field("", max_length=200, description="only records whose paper is in this fonds (phông)")
+    inventory: str = Field("", max_length=50, description="... in this inventory (mục lục)")
+    box: str = Field("", max_length=50, description="... in this box (hộp)")
+    file: str = Field("", max_length=50, description="... in this file (hồ sơ số)")
 
 
 class LinkRequest(BaseModel):
@@ -113,7 +117,8 @@ def follow_link_endpoint(token: str, services: ServicesDep) -> Response:
 
 @router.post("/search", summary="full-text search of names and document text")
 def search_endpoint(body: SearchRequest, actor: Caller, services: ServicesDep) -> dict[str, Any]:
-    filters = filters_for(services.settings, type_ids=tuple(body.type_ids))
+    filters = filters_for(services.settings, type_ids=tuple(body.type_ids), fonds=body.fonds,
+                          inventory=body.inventory, box=body.box, file=body.file)
     return search(services, actor, body.text, body.purpose, filters=filters, limit=body.limit).as_json()
 
 

@@ -101,3 +101,15 @@ def test_a_citizen_asking_for_others_codes_is_counted_the_same(services: Service
               if all(p.personal_number != citizen.personal_number for p in m.persons)]
     statuses = [call(api, "GET", f"/v1/records/{code}", None, token).status_code for code in others[:4]]
     assert statuses == [404, 404, 429, 429]  # their existence tells nothing: the same answer as a made-up code
+
+
+def test_a_search_by_where_the_paper_sits_needs_no_words_and_a_search_needs_one_or_the_other(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    api = _limits(services, "lookups_per_minute = 1000\n", monkeypatch)
+    token = _session(services, "archivist", "luu.tru.01")
+    boxed = call(api, "POST", "/v1/search", {"purpose": PURPOSE, "inventory": "3", "box": "12"}, token)
+    assert boxed.status_code == 200 and boxed.json()["documents"] == []  # these samples came with no description
+    neither = call(api, "POST", "/v1/search", {"purpose": PURPOSE}, token)
+    assert neither.status_code == 400 and neither.json()["error"] == "no_query"
+    too_long = call(api, "POST", "/v1/search", {"purpose": PURPOSE, "box": "1" * 51}, token)
+    assert too_long.status_code == 422  # bounded before any work
