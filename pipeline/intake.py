@@ -43,6 +43,7 @@ class SourceDocument:
     paper: PaperOrigin | None = None  # where the paper sits (the batch's description), and the stack's pages
     doubts: tuple[Note, ...] = ()  # what a person must confirm about it before anything else (a doubtful split)
     lazy: bool = False  # a PDF's page images decoded when first needed (`pdf_pages.read_pdf_pages`): for stacks
+    only: frozenset[int] | None = None  # the file's pages that are this document's (a long document of a stack)
 
     @property
     def name(self) -> str:
@@ -54,7 +55,8 @@ class SourceDocument:
 
     @property
     def is_part(self) -> bool:
-        return self.held is not None
+        """A document split out of a stack: its original is the stack's, archived once (`pipeline.stack`)."""
+        return self.paper is not None and self.paper.stack is not None
 
     def check_time(self) -> None:
         """Called between pages: a file that takes longer than its limit goes to quarantine, the batch goes on."""
@@ -95,9 +97,9 @@ class SourceDocument:
         if self.held is not None:
             yield from self.held
         elif self.media_type == "application/pdf":
-            yield from read_pdf_pages(self.path, self.settings, self.deadline, lazy=self.lazy)
+            yield from read_pdf_pages(self.path, self.settings, self.deadline, lazy=self.lazy, only=self.only)
         else:
-            yield from image_pages(self.path, self.media_type, self.settings)
+            yield from image_pages(self.path, self.media_type, self.settings, self.only)
 
 
 def sniff(head: bytes) -> str | None:

@@ -94,14 +94,17 @@ def _pages_with_characters(path: Path, count: int) -> list[bool]:
 
 
 def read_pdf_pages(path: Path, settings: Settings, deadline: float = float("inf"), *,
-                   lazy: bool = False) -> Iterator[SourcePage]:
+                   lazy: bool = False, only: frozenset[int] | None = None) -> Iterator[SourcePage]:
     """Each page's own image when the page is a single scanned image, else the page rendered at 300 dpi. `lazy`: a
     page's own JPEG is decoded when its pixels are first needed, not before (a stack's blank back never is: it is
-    glanced at from its JPEG, decoded small); a JPEG that cannot be decoded then fails at that point."""
+    glanced at from its JPEG, decoded small); a JPEG that cannot be decoded then fails at that point. `only`: the
+    0-based pages wanted (a long document of a stack, read again), the others skipped undecoded."""
     with pikepdf.open(path) as pdf:
         doc = pypdfium2.PdfDocument(str(path))
         try:
             for index, page in enumerate(pdf.pages):
+                if only is not None and index not in only:
+                    continue
                 check_deadline(deadline, settings)
                 check_page_limits(page, index, settings)  # again: the file may have changed since it was opened
                 single = _single_jpeg(page, lazy)

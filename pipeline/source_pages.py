@@ -157,10 +157,14 @@ def _square_pixels(image: Image.Image, dpi: object) -> Image.Image:
     return source.resize((image.width, round(image.height * x / y)), Image.Resampling.BICUBIC)
 
 
-def image_pages(path: Path, media_type: str, settings: Settings) -> Iterator[SourcePage]:
+def image_pages(path: Path, media_type: str, settings: Settings,
+                only: frozenset[int] | None = None) -> Iterator[SourcePage]:
+    """Each frame decoded in turn; `only`: the 0-based frames wanted, the others skipped."""
     try:
         with Image.open(path) as im:
             for index in range(int(getattr(im, "n_frames", 1))):
+                if only is not None and index not in only:
+                    continue
                 im.seek(index)
                 check_size(im.width, im.height, settings)
                 frame = im.copy()

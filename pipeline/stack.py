@@ -37,6 +37,7 @@ from pipeline.stack_split import Doubt, PageLook, Part, StackPlanner
 log = logging.getLogger(__name__)
 
 SPLIT_DOUBT = "split_doubt"  # the review note of a document whose first or last page is in doubt
+HOLD_PAGES = 12  # a document's pages kept decoded while it is gathered; a longer one is read again from the file
 
 
 @dataclass
@@ -137,10 +138,10 @@ def digitise_stack(path: Path, services: Services, by: Actor,
             # each page has its limit; a page's JPEG decoded only if it is not a blank back or a separator
             for index, page in enumerate(replace(source, deadline=float("inf"), lazy=True).pages()):
                 look = look_at(page, index, services)
-                if not (look.blank or look.separator):
-                    split.held[index] = page
-                if any(split.digitise(part) for part in split.planner.add(look)):
+                if any(split.digitise(part) for part in split.planner.add(look)):  # the documents it closes
                     return _finish(result, split.planner, started)
+                if not (look.blank or look.separator):
+                    split.hold(index, page)  # after: a page starting a document is never let go with the last
             closing = split.planner.finish()
             planner = split.planner
             if not result.documents and len(closing) == 1 and len(closing[0].pages) == source.page_count \
@@ -179,8 +180,15 @@ class _Split:
     by: Actor
     result: StackResult
     planner: StackPlanner
-    held: dict[int, SourcePage] = field(default_factory=dict)
+    held: dict[int, SourcePage | None] = field(default_factory=dict)  # None: let go, to be read again
     stored: bool = False
+
+    def hold(self, index: int, page: SourcePage) -> None:
+        """Keep a page of the document being gathered; past HOLD_PAGES, let them all go (memory stays bounded
+        whatever the document's length: its pages are read again from the file, their readings recalled)."""
+        self.held[index] = page
+        if len(self.held) > HOLD_PAGES:
+            self.held = dict.fromkeys(self.held)
 
     @property
     def lock(self) -> Lock:
@@ -193,14 +201,16 @@ class _Split:
             store_stack(self.services.archive.objects, stack.sha256, stack.path.read_bytes(), stack.media_type,
                         stack.path.name, self.lock)
             self.stored = True
-        pages = tuple(self.held.pop(i) for i in part.pages)
+        kept = [self.held.pop(i) for i in part.pages]
+        pages = tuple(p for p in kept if p is not None) if all(p is not None for p in kept) else None
         place = StackPlace(sha256=stack.sha256, name=stack.path.name, first_page=part.first_page,
                            last_page=part.last_page, pages=[i + 1 for i in part.pages])
         notes = tuple(doubt_note(d, stack.path.name) for d in part.doubts)
         deadline = time.monotonic() + stack.settings.max_seconds_per_file  # each document its own time, as a file
         document = SourceDocument(stack.path, part_hash(stack.sha256, part.pages), stack.size, stack.media_type,
-                                  len(pages), None, stack.settings, deadline, held=pages,
-                                  paper=PaperOrigin(description=part.description, stack=place), doubts=notes)
+                                  len(part.pages), None, stack.settings, deadline, held=pages,
+                                  paper=PaperOrigin(description=part.description, stack=place), doubts=notes,
+                                  only=frozenset(part.pages) if pages is None else None)
         outcome = digitise_part(document, self.services, self.by)
         outcome.source = document.name
         result.documents.append(outcome)

@@ -88,3 +88,23 @@ def test_a_reviewer_gets_a_documents_pages_and_one_on_either_side_of_a_tiff_or_p
     pdf.save(buffer)
     assert len(pikepdf.open(io.BytesIO(page_range(buffer.getvalue(), "application/pdf", [1, 2]))).pages) == 2
     assert page_range(b"\xff\xd8\xff", "image/jpeg", [1]) == b"\xff\xd8\xff"
+
+
+def test_a_long_document_is_read_again_from_the_file_not_held_whole(settings: Any, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.intake import SourceDocument
+
+    frames = [Image.new("L", (620, 877), 255 - 10 * i) for i in range(5)]
+    frames[0].save(tmp_path / "so.tif", "TIFF", save_all=True, append_images=frames[1:], dpi=(75, 75))
+    parts: list[SourceDocument] = []
+    monkeypatch.setattr(stack_module, "HOLD_PAGES", 2)
+    monkeypatch.setattr(stack_module, "look_at", lambda page, index, services: PageLook(
+        index, first="strong" if index in (0, 4) else "none"))
+    monkeypatch.setattr(stack_module, "digitise_part", lambda part, services, by: parts.append(part) or DocumentResult(
+        str(part.path), ACCEPTED, part.page_count, f"000.00.00.H49-261207-000{len(parts)}-KQ1"))
+    result = digitise_stack(tmp_path / "so.tif", open_services(settings), OPERATOR)
+    assert [d.source for d in result.documents] == ["so.tif (trang 1–4)", "so.tif (trang 5–5)"]
+    long, short = parts
+    assert long.held is None and long.only == frozenset({0, 1, 2, 3}) and long.is_part  # let go past two pages
+    assert [p.image.getpixel((0, 0)) for p in long.pages()] == [255, 245, 235, 225]  # read again, in order
+    assert short.held is not None and len(short.held) == 1 and short.only is None
