@@ -1,6 +1,7 @@
 """Page readings kept while a stack is split: the splitter reads each page to find where documents begin, and the
 pipeline then reads the same pixels again as each document's pages; the second reading is the first one, recalled.
-Nothing is kept outside `remembering()`, and never more than `CAPACITY` pages (a document's worth, with room)."""
+Nothing is kept outside `remembering()`; a reading is given back once (then forgotten: it holds the page's prepared
+image), and never more than `CAPACITY` are kept (the pages of a document being gathered, with room)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-CAPACITY = 64
+CAPACITY = 32
 
 _lock = threading.Lock()
 _users = [0]
@@ -43,13 +44,11 @@ def key_of(pixels: np.ndarray, **options: object) -> str | None:
 
 
 def recall(key: str | None) -> Any:
+    """The reading kept under `key`, taken out (a page is recalled once: by its document), or None."""
     if key is None:
         return None
     with _lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-        return found
+        return _kept.pop(key, None)
 
 
 def keep(key: str | None, reading: object) -> None:

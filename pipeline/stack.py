@@ -37,7 +37,7 @@ from pipeline.stack_split import Doubt, PageLook, Part, StackPlanner
 log = logging.getLogger(__name__)
 
 SPLIT_DOUBT = "split_doubt"  # the review note of a document whose first or last page is in doubt
-HOLD_PAGES = 12  # a document's pages kept decoded while it is gathered; a longer one is read again from the file
+HOLD_PAGES = 8  # a document's pages kept decoded while it is gathered; a longer one is read again from the file
 
 
 @dataclass
