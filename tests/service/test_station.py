@@ -45,6 +45,13 @@ def processed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, ArchivalDescr
     return done
 
 
+def settled_poll(watcher: Station, clock: Clock) -> list[StackResult]:
+    """A first look at the folder, then another once its files have had time to settle: what the second takes."""
+    watcher.poll()
+    clock.now += 10
+    return watcher.poll()
+
+
 def station(folder: Path, clock: Clock, owner: str = "") -> Station:
     made = Station(folder, services=None, by=OPERATOR, settle_s=5, clock=clock)  # type: ignore[arg-type]
     if owner:
@@ -113,10 +120,7 @@ def test_the_box_description_beside_the_scans_goes_with_every_file(tmp_path: Pat
     (tmp_path / "paper.toml").write_text('fonds = "UBND xã Ia Kênh"\nbox = "12"\n', encoding="utf-8")
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     clock = Clock()
-    watcher = station(tmp_path, clock)
-    watcher.poll()
-    clock.now += 10
-    watcher.poll()
+    settled_poll(station(tmp_path, clock), clock)
     assert processed[0][1] == ArchivalDescription(fonds="UBND xã Ia Kênh", box="12")
     receipt = (tmp_path / "done" / "a.pdf.bien-nhan.txt").read_text(encoding="utf-8")
     assert "Hồ sơ giấy: Phông UBND xã Ia Kênh; Hộp 12" in receipt
@@ -156,10 +160,7 @@ def test_a_file_of_one_document_is_named_as_the_scanner_named_it(tmp_path: Path,
     monkeypatch.setattr(station_module, "digitise_stack", digitise_stack)
     (tmp_path / "ks.png").write_bytes(b"\x89PNG")
     clock = Clock()
-    watcher = station(tmp_path, clock)
-    watcher.poll()
-    clock.now += 10
-    [result] = watcher.poll()
+    [result] = settled_poll(station(tmp_path, clock), clock)
     assert result.source == "ks.png" and result.documents[0].source == "ks.png"
     receipt = (tmp_path / "done" / "ks.png.bien-nhan.txt").read_text(encoding="utf-8")
     assert receipt == "Tệp: ks.png\n- ks.png: đã số hóa — 000.00.00.H49-261207-0002-KQ1\n"
@@ -172,11 +173,8 @@ def test_a_description_that_cannot_be_read_stops_the_pass_before_any_file_is_tak
     (tmp_path / "paper.toml").write_text('hop = "12"\n', encoding="utf-8")
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     clock = Clock()
-    watcher = station(tmp_path, clock)
-    watcher.poll()
-    clock.now += 10
     with pytest.raises(DescriptionError):
-        watcher.poll()
+        settled_poll(station(tmp_path, clock), clock)
     assert (tmp_path / "a.pdf").exists() and processed == []  # left where the scanner put it
 
 
