@@ -25,9 +25,9 @@ def cmd_watch(args: argparse.Namespace, settings: Settings, console: Console) ->
     from service.station import DONE, QUARANTINE, Station
     from signing.identity import SigningKeyError
 
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        raise CommandError(f"Không có thư mục {folder}")
+    folders = [Path(f) for f in args.folders]
+    if missing := [str(f) for f in folders if not f.is_dir()]:
+        raise CommandError(f"Không có thư mục {', '.join(missing)}")
     operator = Actor(args.operator or os.environ.get("SOHOA_OPERATOR") or args.by.identity, "operator")
     services = services_for(str(settings.data_dir))
     try:  # the keys are opened before any file is taken: a wrong PIN stops here with nothing moved
@@ -35,18 +35,21 @@ def cmd_watch(args: argparse.Namespace, settings: Settings, console: Console) ->
     except SigningKeyError as e:
         console.print(f"[red]Ký số:[/red] {e.vietnamese}")
         return 2
-    station = Station(folder, services, operator, settle_s=args.settle)
-    for path in station.take_back_abandoned():
-        console.print(f"Nhận lại tệp đang xử lý dở từ lần chạy trước: {path.name}")
-    console.print(f"Theo dõi {folder} (mỗi {args.interval:g} giây); tệp xong chuyển vào {DONE}/, tệp lỗi vào "
-                  f"{QUARANTINE}/. Dừng bằng Ctrl+C.")
+    stations = [Station(folder, services, operator, settle_s=args.settle) for folder in folders]  # one a scanner
+    for station in stations:
+        for path in station.take_back_abandoned():
+            console.print(f"Nhận lại tệp đang xử lý dở từ lần chạy trước: {path.name}")
+    console.print(f"Theo dõi {', '.join(map(str, folders))} (mỗi {args.interval:g} giây); tệp xong chuyển vào "
+                  f"{DONE}/, tệp lỗi vào {QUARANTINE}/ của thư mục đó. Dừng bằng Ctrl+C.")
     try:
         while True:
-            try:
-                results = station.poll()
-            except DescriptionError as e:
-                console.print(f"[red]Mô tả hồ sơ giấy:[/red] {e.vietnamese}")
-                return 2
+            results, refused = [], False
+            for station in stations:
+                try:
+                    results += station.poll()
+                except DescriptionError as e:  # this folder's description is wrong: the others go on
+                    console.print(f"[red]Mô tả hồ sơ giấy ({station.folder}):[/red] {e.vietnamese}")
+                    refused = True
             for result in results:
                 docs = len(result.documents)
                 console.print(f"{result.source}: {docs} văn bản, {len(result.blanks)} trang trắng bỏ qua, "
@@ -54,7 +57,9 @@ def cmd_watch(args: argparse.Namespace, settings: Settings, console: Console) ->
                 if result.stopped is not None:
                     console.print(f"[red]Dừng:[/red] {result.stopped.reason}")
                     return 3
-            if args.once and not station.seen:
+            if args.once and refused:
+                return 2  # its files stay where they are until the description is put right
+            if args.once and not any(station.seen for station in stations):
                 return 0
             time.sleep(args.interval)
     except KeyboardInterrupt:
@@ -83,7 +88,7 @@ def cmd_separator(args: argparse.Namespace, settings: Settings, console: Console
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("watch", parents=[common], help="digitise what scanners drop into a folder, splitting stacks")
-    p.add_argument("folder")
+    p.add_argument("folders", nargs="+", metavar="folder", help="one folder per scanner (or one they share)")
     p.add_argument("--operator", help="the digitising officer who signs (default: $SOHOA_OPERATOR, else the actor)")
     p.add_argument("--interval", type=float, default=10.0, help="seconds between looks at the folder (default 10)")
     p.add_argument("--settle", type=float, default=5.0, help="seconds a file must stay unchanged before it is taken")
