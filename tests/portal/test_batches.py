@@ -77,7 +77,7 @@ def test_a_batch_is_followed_from_another_machine_on_the_same_archive(tmp_path: 
     from service.batches import batch_status, list_batches, open_batch
 
     here = open_services(load_settings(tmp_path / "here"))
-    there = dataclasses.replace(open_services(load_settings(tmp_path / "there")), archive=here.archive)
+    there = dataclasses.replace(open_services(load_settings(tmp_path / "there")), objects=here.objects)  # one archive
     scans = [tmp_path / "a.png", tmp_path / "b.png"]
     progress = open_batch(here, OPERATOR, tmp_path, scans, chunks=1)
     progress.started()
