@@ -150,6 +150,17 @@ VI: Mapping[str, str] = {
                              "trang này vẫn được lưu.",
     "stack.quarantine_failed": "Không ghi được vào khu cách ly: {reason}.",
     "stack.processing_error": "Lỗi khi xử lý tệp: {reason}.",
+    # station: the receipt filed beside each scan file the watched folder took
+    "station.file": "Tệp: {name}",
+    "station.figures": "Số trang: {pages}; văn bản: {documents}; trang trắng bỏ qua: {blanks}; tờ phân cách: "
+                       "{separators}; ranh giới cần kiểm tra: {doubts}.",
+    "station.paper": "Hồ sơ giấy: {place}",
+    "station.pages_missing": "CẦN KIỂM TRA: mô tả hồ sơ ghi {expected} trang, đã quét {scanned} trang (thiếu {gap} "
+                             "trang).",
+    "station.pages_over": "CẦN KIỂM TRA: mô tả hồ sơ ghi {expected} trang, đã quét {scanned} trang (thừa {gap} "
+                          "trang).",
+    "station.sheets_disagree": "CẦN KIỂM TRA: mô tả hồ sơ ghi {sheets} tờ, đã quét {scanned} trang (không khớp "
+                               "{sheets} trang quét một mặt hay {both} trang quét hai mặt).",
 }
 
 _OS_ERRORS_VI = {

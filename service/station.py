@@ -19,6 +19,7 @@ from pathlib import Path
 
 from context.services import Services
 from domain.actor import Actor
+from domain.messages import say
 from domain.paper import ArchivalDescription, read_description
 from pipeline.outcomes import ACCEPTED, ALREADY_ARCHIVED, DUPLICATE_CAPTURE, QUARANTINED, STOPPED
 from pipeline.stack import StackResult, digitise_stack
@@ -186,20 +187,19 @@ OUTCOME_VI = {ACCEPTED: "đã số hóa", ALREADY_ARCHIVED: "đã có trong kho"
 
 def receipt(result: StackResult, name: str) -> str:
     """What became of a file, for the scanning team: its documents, their codes and pages, and what to check."""
-    lines = [f"Tệp: {name}"]
+    lines = [say("station.file", name=name)]
     if result.split:
-        lines.append(f"Số trang: {result.pages}; văn bản: {len(result.documents)}; trang trắng bỏ qua: "
-                     f"{len(result.blanks)}; tờ phân cách: {len(result.separators)}; ranh giới cần kiểm tra: "
-                     f"{result.doubts}.")
+        lines.append(say("station.figures", pages=result.pages, documents=len(result.documents),
+                         blanks=len(result.blanks), separators=len(result.separators), doubts=result.doubts))
     if result.description is not None:
-        lines.append("Hồ sơ giấy: " + "; ".join(f"{label} {value}" for label, value in result.description.words()))
+        lines.append(say("station.paper", place="; ".join(f"{label} {value}"
+                                                           for label, value in result.description.words())))
     if result.gap:  # the description's page count and the pages scanned disagree: a page lost or fed twice
-        lines.append(f"CẦN KIỂM TRA: mô tả hồ sơ ghi {result.expected_pages} trang, đã quét {result.paper_pages} trang "
-                     f"({'thiếu' if result.gap < 0 else 'thừa'} {abs(result.gap)} trang).")
+        lines.append(say("station.pages_missing" if result.gap < 0 else "station.pages_over",
+                         expected=result.expected_pages, scanned=result.paper_pages, gap=abs(result.gap)))
     if result.sheets_disagree:
         sheets = result.expected_sheets or 0
-        lines.append(f"CẦN KIỂM TRA: mô tả hồ sơ ghi {sheets} tờ, đã quét {result.paper_pages} trang (không khớp "
-                     f"{sheets} trang quét một mặt hay {2 * sheets} trang quét hai mặt).")
+        lines.append(say("station.sheets_disagree", sheets=sheets, scanned=result.paper_pages, both=2 * sheets))
     for d in result.documents:
         where = d.source.removeprefix(name).strip() or ""
         code = f" — {d.result_code}" if d.result_code else ""

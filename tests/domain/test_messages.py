@@ -42,8 +42,10 @@ def _raised_codes() -> list[tuple[str, str, set[str]]]:
                     continue
                 where = f"{path.relative_to(REPO)}:{node.lineno}"
                 given = {k.arg for k in node.keywords if k.arg}
-                if node.func.id == "say" and node.args and isinstance(node.args[0], ast.Constant):
-                    found.append((where, str(node.args[0].value), given))
+                if node.func.id == "say" and node.args:  # a constant, or one of two (`"a" if shorter else "b"`)
+                    said = node.args[0]
+                    choices = [said.body, said.orelse] if isinstance(said, ast.IfExp) else [said]
+                    found += [(where, str(c.value), given) for c in choices if isinstance(c, ast.Constant)]
                 elif node.func.id == "DamagedManifest" and len(node.args) >= 4:
                     assert isinstance(node.args[3], ast.Constant)
                     found += [(where, str(node.args[3].value), set()), (where, "archive.damaged_manifest",
