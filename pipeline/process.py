@@ -19,6 +19,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from archive.base import AlreadyArchived
@@ -27,6 +28,7 @@ from context.services import Services
 from domain.actor import Actor
 from domain.dates import vietnam_now
 from domain.messages import vietnamese
+from domain.paper import PaperOrigin
 from domain.records import Manifest
 from indexer.base import IndexUnavailable
 from indexer.rebuild import index_record
@@ -51,10 +53,12 @@ log = logging.getLogger(__name__)
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
-def digitise(path: Path, services: Services, by: Actor) -> DocumentResult:
+def digitise(path: Path, services: Services, by: Actor, paper: PaperOrigin | None = None) -> DocumentResult:
     """Digitise one file into one archived, signed, indexed record; never raises for a bad file. `by`: the
-    digitising officer running the batch, who signs the copy beside the agency and is named in the audit log."""
-    return _digitise(path, services, by, lambda content_hash: open_document(path, services.settings, content_hash))
+    digitising officer running the batch, who signs the copy beside the agency and is named in the audit log.
+    `paper`: where its paper original sits, when the batch said (the station's box description)."""
+    return _digitise(path, services, by, lambda content_hash: replace(
+        open_document(path, services.settings, content_hash), paper=paper))
 
 
 def digitise_part(part: SourceDocument, services: Services, by: Actor) -> DocumentResult:

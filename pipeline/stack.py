@@ -165,7 +165,8 @@ def digitise_stack(path: Path, services: Services, by: Actor,
 
 def _whole(result: StackResult, path: Path, services: Services, by: Actor, started: float) -> StackResult:
     result.split = False  # one document, a born-digital file, or refused: what `digitise` does with any file
-    result.documents.append(digitise(path, services, by))
+    paper = PaperOrigin(description=result.description) if result.description is not None else None
+    result.documents.append(digitise(path, services, by, paper))
     result.seconds = time.perf_counter() - started
     return result
 

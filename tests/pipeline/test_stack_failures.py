@@ -59,14 +59,17 @@ def test_an_archive_gone_stops_the_batch_and_quarantines_nothing(settings: Any, 
 
 def test_a_file_of_one_document_is_digitised_as_any_file(settings: Any, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    whole: list[Path] = []
+    from domain.paper import ArchivalDescription, PaperOrigin
+
+    whole: list[tuple[Path, object]] = []
     monkeypatch.setattr(stack_module, "look_at", lambda page, index, services: PageLook(
         index, first="strong" if index == 0 else "none"))
-    monkeypatch.setattr(stack_module, "digitise", lambda path, services, by: whole.append(path) or DocumentResult(
-        str(path), ACCEPTED, 2, "000.00.00.H49-261207-0001-KQ1"))
+    monkeypatch.setattr(stack_module, "digitise", lambda path, services, by, paper: whole.append(
+        (path, paper)) or DocumentResult(str(path), ACCEPTED, 2, "000.00.00.H49-261207-0001-KQ1"))
     services = open_services(settings)
-    result = digitise_stack(two_pages(tmp_path / "qd.tif"), services, OPERATOR)
-    assert whole == [tmp_path / "qd.tif"] and not result.split
+    box = ArchivalDescription(box="12")
+    result = digitise_stack(two_pages(tmp_path / "qd.tif"), services, OPERATOR, box)
+    assert whole == [(tmp_path / "qd.tif", PaperOrigin(description=box))] and not result.split  # its box kept
     assert list(services.archive.objects.keys(STACKS)) == []  # no stack stored for it
 
 
