@@ -41,21 +41,10 @@ def real_figures(work: Path) -> dict[str, object]:
     if not folder.is_dir():
         return {}
     from context.settings import load_settings
-    from pipeline.intake import SourcePage
-    from pipeline.stack import look_at
-    from pipeline.stack_split import StackPlanner
-    from sample_scans.stacks import real_stack
+    from sample_scans.stacks import real_stack, split_ranges
 
     pages, truth = real_stack(folder)
-
-    class Reader:
-        settings = load_settings(work / "real")
-
-    planner = StackPlanner()
-    parts = [part for i, image in enumerate(pages) for part in planner.add(look_at(SourcePage(image, 200), i,
-                                                                                       Reader()))]  # type: ignore[arg-type]
-    parts += planner.finish()
-    made = {(p.first_page, p.last_page): bool(p.doubts) for p in parts}
+    made, planner = split_ranges(pages, 200, load_settings(work / "real"))
     right = len(set(truth.documents) & made.keys())
     print(f"real documents: {len(truth.documents)} in {len(pages)} pages; right {right}; flagged "
           f"{len(planner.doubts)}; wrong ranges {sorted(s for s in made if s not in truth.documents) or 'none'}")

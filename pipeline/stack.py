@@ -20,6 +20,7 @@ from archive.objects import Lock, os_error_vi
 from archive.retention import lock_of, retention_of
 from archive.stacks import read_report, store_report, store_stack
 from context.services import Services
+from context.settings import Settings
 from domain.actor import Actor
 from domain.dates import vietnam_now
 from domain.messages import say
@@ -77,7 +78,7 @@ class StackResult:
         return next((d for d in self.documents if d.outcome == STOPPED), None)
 
 
-def look_at(page: SourcePage, index: int, services: Services) -> PageLook:
+def look_at(page: SourcePage, index: int, settings: Settings) -> PageLook:
     """What a page says about where documents begin; a content page is read now (and recalled when its document is
     digitised)."""
     if is_blank(page.glance):  # first: the cheapest look, and the most pages of a duplex stack
@@ -86,7 +87,7 @@ def look_at(page: SourcePage, index: int, services: Services) -> PageLook:
     if separator is not None:
         return PageLook(index, separator=separator)
     pixels, _ = page.prepared
-    reading = read_pixels(pixels, page.dpi, index, services.settings)
+    reading = read_pixels(pixels, page.dpi, index, settings)
     return PageLook(index, first=first_page_signs(reading.ocr).strength)
 
 
@@ -137,18 +138,17 @@ def digitise_stack(path: Path, services: Services, by: Actor,
         try:
             # each page has its limit; a page's JPEG decoded only if it is not a blank back or a separator
             for index, page in enumerate(replace(source, deadline=float("inf"), lazy=True).pages()):
-                look = look_at(page, index, services)
+                look = look_at(page, index, services.settings)
                 if any(split.digitise(part) for part in split.planner.add(look)):  # the documents it closes
                     return _finish(result, split.planner, started)
                 if not (look.blank or look.separator):
                     split.hold(index, page)  # after: a page starting a document is never let go with the last
             closing = split.planner.finish()
-            planner = split.planner
             if not result.documents and len(closing) == 1 and len(closing[0].pages) == source.page_count \
                     and not closing[0].doubts:  # one document and nothing else: a file like any other
                 return _whole(result, path, services, by, started)
             if any(split.digitise(part) for part in closing):
-                return _finish(result, planner, started)
+                return _finish(result, split.planner, started)
         except Exception as e:  # a page that cannot be read: the documents before it stay archived
             return _stopped_or_refused(_finish(result, split.planner, started), path, sha256, e, len(split.held),
                                        services, started)

@@ -17,8 +17,12 @@ import numpy as np
 import pypdfium2
 from PIL import Image
 
+from context.settings import Settings
 from domain.paper import ArchivalDescription
 from pdf.separator_sheet import separator_sheet
+from pipeline.intake import SourcePage
+from pipeline.stack import look_at
+from pipeline.stack_split import StackPlanner
 from sample_scans import generate as g
 from sample_scans import variety
 
@@ -125,6 +129,17 @@ def encode_stack(pages: list[Image.Image], fmt: str = "pdf", quality: int = 75) 
 
 REAL_DOCUMENTS = ("241_qd.pdf", "209-QDCT.signed.pdf", "210-QDCT.signed.pdf", "275-STTTT-CNTT_PhuTho.pdf",
                   "QD383STP18-02-2025.pdf", "308qd2025.signed.pdf", "349Q20.02.2025_11h25p24_signed.pdf")
+
+
+def split_ranges(pages: list[Image.Image], dpi: int, settings: Settings) -> tuple[dict[tuple[int, int], bool],
+                                                                             StackPlanner]:
+    """Where `pipeline.stack` would split these pages, looked at as it looks at a stack's (no document digitised):
+    each document's first and last page (1-based) -> whether a person is asked about it; and the planner."""
+    planner = StackPlanner()
+    parts = [part for i, image in enumerate(pages)
+             for part in planner.add(look_at(SourcePage(image, dpi), i, settings))]
+    parts += planner.finish()
+    return {(p.first_page, p.last_page): bool(p.doubts) for p in parts}, planner
 
 
 def real_stack(folder: Path, dpi: int = 200) -> tuple[list[Image.Image], StackTruth]:

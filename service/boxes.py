@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.stacks import REPORT, STACKS
+from archive.stacks import REPORT, STACKS, read_report
 from context.services import Services
 from domain.actor import Actor
 from domain.paper import LABELS
@@ -45,8 +45,6 @@ def box_label(description: dict[str, object] | None) -> str:
 def station_view(services: Services, actor: Actor, folder: Path | None = None) -> StationView:
     """Boxes done, with their figures, and the station folder's files in progress and waiting."""
     require(actor, "batch_status")
-    from archive.stacks import read_report
-
     boxes: dict[str, BoxLine] = {}
     objects = services.archive.objects
     for key in objects.keys(STACKS):
@@ -67,10 +65,9 @@ def station_view(services: Services, actor: Actor, folder: Path | None = None) -
         line.gaps += 1 if report.get("gap") else 0
     view = StationView(sorted(boxes.values(), key=lambda b: b.label), folder=str(folder or ""))
     if folder is not None and folder.is_dir():
-        from service.station import CLAIMS, SCAN_SUFFIXES
+        from service.station import CLAIMS, scans  # the station's own listing (it loads the pipeline)
 
         claims = folder / CLAIMS
         view.in_progress = sorted(p.name for p in claims.glob("*/*")) if claims.is_dir() else []
-        view.waiting = sorted(p.name for p in folder.iterdir()
-                              if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SCAN_SUFFIXES)
+        view.waiting = [p.name for p in scans(folder)]
     return view

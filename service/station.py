@@ -58,7 +58,7 @@ class Station:
     def ready(self) -> list[Path]:
         """The scans that have stopped growing, oldest first; the others are watched until they do."""
         now, out, present = self.clock(), [], set()
-        for path in _scans(self.folder):
+        for path in scans(self.folder):
             try:
                 info = path.stat()
             except OSError:
@@ -76,7 +76,7 @@ class Station:
         """The scans not modified for `settle_s` by their own modification time, oldest first: what a run with no
         memory of earlier looks (a scheduled flow) can take."""
         out = []
-        for path in _scans(self.folder):
+        for path in scans(self.folder):
             try:
                 info = path.stat()
             except OSError:
@@ -163,7 +163,8 @@ class Station:
         return results
 
 
-def _scans(folder: Path) -> Iterator[Path]:
+def scans(folder: Path) -> Iterator[Path]:
+    """The scan files in the folder itself, by name: not hidden, not links, of a kind a scanner writes."""
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.name.startswith(".") or not path.is_file() or path.is_symlink():
             continue
