@@ -159,6 +159,8 @@ VI: Mapping[str, str] = {
                              "trang).",
     "station.pages_over": "CẦN KIỂM TRA: mô tả hồ sơ ghi {expected} trang, đã quét {scanned} trang (thừa {gap} "
                           "trang).",
+    "station.separator_unread": "CẦN KIỂM TRA: tờ phân cách ở trang {page} mang mô tả hồ sơ giấy không đọc được "
+                                "({reason}); các văn bản sau nó giữ mô tả trước đó.",
     "station.sheets_disagree": "CẦN KIỂM TRA: mô tả hồ sơ ghi {sheets} tờ, đã quét {scanned} trang (không khớp "
                                "{sheets} trang quét một mặt hay {both} trang quét hai mặt).",
 }

@@ -55,6 +55,7 @@ class StackResult:
     seconds: float = 0.0
     expected_pages: int | None = None  # what the description says the paper holds (số lượng trang), when it says
     expected_sheets: int | None = None  # số lượng tờ (or the span of `sheets`), when it says
+    unread_separators: list[tuple[int, str]] = field(default_factory=list)  # 1-based page, why its description failed
 
     @property
     def paper_pages(self) -> int:
@@ -247,6 +248,7 @@ def _finish(result: StackResult, planner: StackPlanner, started: float) -> Stack
     result.doubts = len(planner.doubts)
     result.blanks = [i + 1 for i in planner.blanks]
     result.separators = [i + 1 for i in planner.separators]
+    result.unread_separators = [(i + 1, why) for i, why in planner.unread]
     result.description = planner.description
     result.seconds = time.perf_counter() - started
     return result
@@ -258,6 +260,7 @@ def _report(result: StackResult, path: Path) -> dict[str, object]:
         "blanks": result.blanks, "separators": result.separators, "doubts": result.doubts,
         "expected_pages": result.expected_pages, "gap": result.gap or (1 if result.sheets_disagree else 0),
         "expected_sheets": result.expected_sheets, "sheets_disagree": result.sheets_disagree,
+        "unread_separators": [{"page": page, "reason": why} for page, why in result.unread_separators],
         "description": result.description.model_dump(exclude_defaults=True) if result.description else None,
         "documents": [{"name": d.source, "outcome": d.outcome, "result_code": d.result_code, "pages": d.pages,
                        "needs_review": d.needs_review, "reason": d.reason} for d in result.documents],

@@ -121,7 +121,7 @@ QR_WIDTH = 640  # pixels across at which a separator's QR code is looked for (pr
 @dataclass(frozen=True)
 class Separator:
     description: ArchivalDescription | None  # the box's or file's description printed into it, if any
-    problem: str = ""  # why a description it carries could not be read (English; the sheet still separates)
+    problem: str = ""  # why a description it carries could not be read, in Vietnamese (the sheet still separates)
 
 
 def read_separator(grey: np.ndarray) -> Separator | None:
@@ -138,5 +138,5 @@ def read_separator(grey: np.ndarray) -> Separator | None:
     try:
         separates, description = read_separator_payload(text)
     except DescriptionError as e:
-        return Separator(None, str(e))
+        return Separator(None, e.vietnamese)
     return Separator(description) if separates else None

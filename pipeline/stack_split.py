@@ -56,6 +56,7 @@ class StackPlanner:
     separators: list[int] = field(default_factory=list)  # 0-based
     separated: bool = False  # a separator sheet has been met: from then on only separators split
     doubts: list[Doubt] = field(default_factory=list)  # every split point flagged, once
+    unread: list[tuple[int, str]] = field(default_factory=list)  # 0-based separators whose description failed, why
     _current: Part | None = None
     _after_separator: bool = False
     _last_content: int | None = None
@@ -64,6 +65,8 @@ class StackPlanner:
         if look.separator is not None:
             self.separators.append(look.index)
             self.separated, self._after_separator = True, True
+            if look.separator.problem:  # it separates, but the box it names is not taken: a person is told
+                self.unread.append((look.index, look.separator.problem))
             if look.separator.description is not None:
                 base = self.description
                 self.description = base.merged(look.separator.description) if base else look.separator.description

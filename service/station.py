@@ -201,6 +201,7 @@ def receipt(result: StackResult, name: str) -> str:
     if result.sheets_disagree:
         sheets = result.expected_sheets or 0
         lines.append(say("station.sheets_disagree", sheets=sheets, scanned=result.paper_pages, both=2 * sheets))
+    lines += [say("station.separator_unread", page=page, reason=why) for page, why in result.unread_separators]
     for d in result.documents:
         where = d.source.removeprefix(name).strip() or ""
         code = f" — {d.result_code}" if d.result_code else ""

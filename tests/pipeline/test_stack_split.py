@@ -66,3 +66,11 @@ def test_a_separator_carries_its_description_to_the_documents_after_it() -> None
 def test_separators_and_blanks_alone_make_no_document() -> None:
     _, parts = plan([PageLook(0, separator=Separator(None)), PageLook(1, blank=True)])
     assert parts == []
+
+
+def test_a_separator_whose_description_cannot_be_read_still_separates_and_is_reported() -> None:
+    box = ArchivalDescription(box="12")
+    planner, parts = plan([page(0, "strong"), PageLook(1, separator=Separator(None, "separator: không có mục hop")),
+                           page(2, "strong")], StackPlanner(description=box))
+    assert [p.pages for p in parts] == [[0], [2]] and parts[1].description == box  # the earlier box kept
+    assert planner.unread == [(1, "separator: không có mục hop")]

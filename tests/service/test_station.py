@@ -185,3 +185,9 @@ def test_sheets_are_reconciled_as_one_side_or_both_were_scanned() -> None:
         assert result.sheets_disagree is disagree
     text = station_module.receipt(StackResult("hop.pdf", pages=7, expected_sheets=4), "hop.pdf")
     assert "CẦN KIỂM TRA: mô tả hồ sơ ghi 4 tờ, đã quét 7 trang (không khớp 4 trang quét một mặt hay 8 trang" in text
+
+
+def test_a_separator_whose_description_failed_is_on_the_receipt() -> None:
+    result = StackResult("hop.pdf", pages=6, unread_separators=[(4, "separator: không có mục hop (...)")])
+    assert ("CẦN KIỂM TRA: tờ phân cách ở trang 4 mang mô tả hồ sơ giấy không đọc được (separator: không có mục hop "
+            "(...)); các văn bản sau nó giữ mô tả trước đó.") in station_module.receipt(result, "hop.pdf")
