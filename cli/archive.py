@@ -30,7 +30,7 @@ ROLES = {"signed": SIGNED_PDF, "original": ORIGINAL, "text": OCR_TEXT}
 def _record(services: Services, result_code: str) -> Manifest:
     manifest = services.archive.manifest(result_code)
     if manifest is None:
-        raise CommandError(f"Không có hồ sơ với mã kết quả {result_code}")
+        raise CommandError("no_record", result_code=result_code)
     return manifest
 
 
@@ -125,7 +125,7 @@ def cmd_verify_log(args: argparse.Namespace, settings: Settings, console: Consol
     if args.file:
         path = Path(args.file)
         if not path.is_file():
-            raise CommandError(f"Không có tệp {path}")
+            raise CommandError("no_file", path=path)
         with path.open(encoding="utf-8") as f:
             return _show_verification(verify_events(f), console)
     return _show_verification(log_check(open_services(settings), args.by), console)
@@ -213,13 +213,13 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings, console: Console) 
         return 0
     if args.action == "request":
         if not args.target:
-            raise CommandError("Cần mã kết quả của hồ sơ đề nghị tiêu hủy")
+            raise CommandError("record_required")
         request = request_disposal(services, args.by, args.target, args.reason)
         console.print(f"Đã ghi đề nghị tiêu hủy {request.id} cho hồ sơ {request.result_code}. Một người khác "
                       f"phê duyệt bằng: sohoa dispose approve {request.id}")
         return 0
     if not args.target:
-        raise CommandError("Cần mã đề nghị tiêu hủy")
+        raise CommandError("request_required")
     if args.action == "refuse":
         refused = refuse_disposal(services, args.by, args.target, args.reason)
         console.print(f"Đã từ chối đề nghị tiêu hủy {refused.id}; hồ sơ {refused.result_code} được giữ nguyên.")
@@ -260,7 +260,7 @@ def cmd_serve_downloads(args: argparse.Namespace, settings: Settings, console: C
 
     objects = open_services(settings).archive.objects
     if not isinstance(objects, FilesystemObjects):
-        raise CommandError("Kho MinIO tự phục vụ liên kết tải; lệnh này chỉ dùng cho kho trên đĩa.")
+        raise CommandError("links_served_by_minio")
     console.print(f"Phục vụ liên kết tải tại http://{args.host}:{args.port} (Ctrl+C để dừng)")
     serve(objects, args.host, args.port)
     return 0

@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from domain.dates import parse_day
+from domain.messages import say
 
 
 class CommandError(Exception):
-    """A mistake in the command's arguments or a refusal, said in Vietnamese."""
+    """A mistake in the command's arguments or a refusal: `code` with the values its catalogue sentence
+    (`cli.<code>`) names; the message is that sentence, in Vietnamese."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(say(f"cli.{code}", **values))
 
 
 def day_arg(text: str | None, what: str) -> date | None:
@@ -17,5 +24,5 @@ def day_arg(text: str | None, what: str) -> date | None:
         return None
     day = parse_day(text)
     if day is None:
-        raise CommandError(f"Không hiểu {what} {text!r} (dùng dd/mm/yyyy hoặc YYYY-MM-DD)")
+        raise CommandError("bad_day", what=what, text=text)
     return day

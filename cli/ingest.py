@@ -41,7 +41,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, console: Console) -
     from flows import configure_prefect
     folder = Path(args.folder)
     if not folder.is_dir():
-        raise CommandError(f"Không có thư mục {folder}")
+        raise CommandError("no_folder", folder=folder)
     configure_prefect(settings.prefect_home)  # in the data directory: two never share a run database
     from flows.batch_runner import ingest_runner
     from flows.ingest import list_scans  # after configure_prefect: Prefect reads its settings on import

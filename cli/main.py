@@ -71,8 +71,7 @@ CLI_HINTS = {"purpose_required": '--purpose "…"', "name_needs_dob": "--name c�
 def _require_accountability(args: argparse.Namespace) -> None:
     """Reads of personal data name who reads (an account, not the machine's login); the use cases ask the purpose."""
     if getattr(args, "command", None) in PERSONAL_READS and not (args.actor or os.environ.get("SOHOA_ACTOR")):
-        raise CommandError("Cần ghi rõ người tra cứu: --actor <tài khoản> (hoặc biến SOHOA_ACTOR); mỗi lần đọc dữ liệu "
-                         "cá nhân được ghi vào nhật ký kiểm toán với tên người đọc.")
+        raise CommandError("actor_required")
 
 
 def actor_of(args: argparse.Namespace) -> Actor:

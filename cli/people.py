@@ -30,10 +30,10 @@ def cmd_users(args: argparse.Namespace, settings: Settings, console: Console) ->
                           highlight=False)
         return 0
     if not args.username:
-        raise CommandError("Cần tên đăng nhập")
+        raise CommandError("username_required")
     if args.action == "add":
         if not args.name:
-            raise CommandError("Cần --name: họ tên người dùng")
+            raise CommandError("name_required")
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
         account, first = add_user(services, args.by, args.username, args.name, args.role, password)
         console.print(f"Đã tạo tài khoản {account.username} ({account.name}, vai trò {account.role}).",
@@ -106,7 +106,7 @@ def cmd_labels(args: argparse.Namespace, settings: Settings, console: Console) -
     services = open_services(settings)
     if args.action == "remove":
         if not args.label:
-            raise CommandError("Cần mã của nhãn đã học cần gỡ (xem: sohoa labels list)")
+            raise CommandError("label_required")
         gone = remove_learned(services, args.by, args.label)
         console.print(f"Đã gỡ nhãn đã học {gone.id} ({gone.label!r}, loại {gone.type_id}).", highlight=False)
         return 0

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # annotations only: a command's modules load when it runs, no
 def _day(text: str, what: str) -> date:
     day = day_arg(text, what)
     if day is None:
-        raise CommandError(f"Cần {what}")
+        raise CommandError("value_required", what=what)
     return day
 
 
@@ -134,7 +134,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, console: Console) -
 
     path = Path(args.pdf)
     if not path.is_file():
-        raise CommandError(f"Không có tệp {path}")
+        raise CommandError("no_file", path=path)
     at = None
     day = day_arg(args.at, "ngày kiểm tra")  # 01/06/2031 or 2031-06-01, as the help says
     if day is not None:
@@ -215,11 +215,10 @@ def _person(text: str) -> Person:
         key, sep, value = part.partition("=")
         key = key.strip()
         if not sep or key not in Person.model_fields or key == "problems":
-            raise CommandError(f"Không hiểu --person {text!r}: "
-                               "dùng role=…;name=…;dob=…;personal_number=…;old_id=…;sex=…")
+            raise CommandError("bad_person", text=text)
         values[key] = _day(value, "ngày sinh") if key == "dob" else value.strip() or None
     if not values.get("role"):
-        raise CommandError(f"--person cần role=… (vai trò của người trong giấy tờ): {text!r}")
+        raise CommandError("person_role_required", text=text)
     return Person(**values)
 
 

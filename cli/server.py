@@ -52,14 +52,14 @@ def cmd_clients(args: argparse.Namespace, settings: Settings, console: Console) 
     services = open_services(settings)
     if args.action == "add":
         if not args.name:
-            raise CommandError("Cần --name: tên hệ thống gọi API")
+            raise CommandError("client_name_required")
         client, key = add_client(services, args.by, args.name, args.role)
         console.print(f"Đã cấp khóa API cho {client.name} (mã {client.id}, vai trò {client.role}). Khóa chỉ hiện một "
                       "lần này; hệ thống gửi nó trong tiêu đề Authorization: Bearer …", highlight=False)
         print(key)
     elif args.action == "revoke":
         if not args.client:
-            raise CommandError("Cần mã hệ thống gọi API cần thu hồi")
+            raise CommandError("client_required")
         revoke_client(services, args.by, args.client)
         console.print(f"Đã thu hồi khóa API {args.client}.")
     else:

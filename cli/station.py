@@ -27,7 +27,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings, console: Console) ->
 
     folders = [Path(f) for f in args.folders]
     if missing := [str(f) for f in folders if not f.is_dir()]:
-        raise CommandError(f"Không có thư mục {', '.join(missing)}")
+        raise CommandError("no_folder", folder=", ".join(missing))
     operator = Actor(args.operator or os.environ.get("SOHOA_OPERATOR") or args.by.identity, "operator")
     services = services_for(str(settings.data_dir))
     try:  # the keys are opened before any file is taken: a wrong PIN stops here with nothing moved
@@ -77,9 +77,9 @@ def cmd_separator(args: argparse.Namespace, settings: Settings, console: Console
         try:
             description = read_description(path.name, path.read_bytes())
         except OSError as e:
-            raise CommandError(f"Không đọc được {path}: {e.strerror}") from e
+            raise CommandError("unreadable_file", path=path, reason=e.strerror) from e
         except DescriptionError as e:
-            raise CommandError(e.vietnamese) from e
+            raise CommandError("refused", reason=e.vietnamese) from e
     out = Path(args.out)
     out.write_bytes(separator_sheet(description, copies=args.copies))
     console.print(f"Đã tạo {args.copies} tờ phân cách: {out}")

@@ -30,7 +30,7 @@ def _client(settings: Settings) -> Any:
     try:
         return prefect_client()
     except NoPrefectServer as e:
-        raise CommandError(str(e)) from None
+        raise CommandError("refused", reason=str(e)) from None
 
 
 def submit_folder(settings: Settings, console: Console, folder: Path, scans: list[Path], operator: Actor,
@@ -50,8 +50,7 @@ def submit_folder(settings: Settings, console: Console, folder: Path, scans: lis
         try:
             deployment = ensure_pool(client, workers)[CHUNKS.flow_name]
         except Exception as e:  # an unreachable server: a sentence, before anything is recorded
-            raise CommandError(f"Không gửi được lô tới máy chủ Prefect {os.environ.get('PREFECT_API_URL')}: "
-                               f"{e}") from None
+            raise CommandError("prefect_unreachable", server=os.environ.get("PREFECT_API_URL"), reason=e) from None
         progress = open_batch(services, operator, folder.resolve(), scans, chunks=len(chunks))
         runs = submit_chunks(client, deployment, progress.batch.id, chunks, operator.identity)
     if not scans:

@@ -3,8 +3,9 @@ detail for the logs and the values the sentence needs; the use cases and the fac
 the wording is read, reviewed and corrected in one place.
 
 Codes are `<area>.<what>` and never change meaning once released (other systems see them in API answers). The
-errors of the lower floors (archive, index, signing, intake, the work pool) all come here; the use cases and the
-faces still write some sentences of their own where they speak to people directly.
+errors of the lower floors (archive, index, signing, intake, the work pool) are written here; the use cases' refusals
+and the command line's are in `domain.messages_use_cases`, read with them as one catalogue. Page text (headings,
+labels) stays in the pages that show it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import errno
 from collections.abc import Mapping
 from typing import ClassVar
 
-VI: Mapping[str, str] = {
+from domain.messages_use_cases import USE_CASES_VI
+
+_LOWER_FLOORS_VI: Mapping[str, str] = {
     # intake: why a file went to quarantine (the code it is recorded under is the part before any "_" variant)
     "intake.unreadable": "Không đọc được tệp: {reason}.",
     "intake.empty": "Tệp rỗng (0 byte), không có nội dung để số hóa.",
@@ -164,6 +167,8 @@ VI: Mapping[str, str] = {
     "station.sheets_disagree": "CẦN KIỂM TRA: mô tả hồ sơ ghi {sheets} tờ, đã quét {scanned} trang (không khớp "
                                "{sheets} trang quét một mặt hay {both} trang quét hai mặt).",
 }
+
+VI: Mapping[str, str] = {**_LOWER_FLOORS_VI, **USE_CASES_VI}
 
 _OS_ERRORS_VI = {
     errno.ENOSPC: "hết dung lượng đĩa",

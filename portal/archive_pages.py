@@ -120,7 +120,7 @@ async def transfer_package(request: Request) -> Response:
     check_csrf(session, form)
     codes = str(form.get("ma") or "").split()
     if not codes:
-        raise InvalidRequest("no_records", "Cần ít nhất một mã kết quả để đóng gói.")
+        raise InvalidRequest("no_records")
     data, _ = await run_in_threadpool(_bag_zip, services_of(request), actor, codes,
                                       str(form.get("muc_dich") or "Chuyển giao vào lưu trữ lịch sử"))
     name = f"chuyen-giao-{date.today():%Y%m%d}.zip"

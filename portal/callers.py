@@ -50,19 +50,17 @@ async def caller(request: Request) -> Actor:
     if scheme.lower() == "bearer" and key.strip().startswith(KEY_PREFIX):
         actor = client_actor(services, key.strip())
         if actor is None:
-            raise NotAuthenticated("not_authenticated", "Khóa API không hợp lệ hoặc đã bị thu hồi.")
+            raise NotAuthenticated("not_authenticated", says="bad_api_key")
         request.state.actor = actor.identity
         return actor
     session, how = _session(request, services)
     if session is None:
-        raise NotAuthenticated("not_authenticated", "Cần đăng nhập (phiên làm việc) hoặc khóa API hợp lệ "
-                               "(Authorization: Bearer …); phiên cũ có thể đã hết hạn.")
+        raise NotAuthenticated("not_authenticated")
     if how == "cookie" and request.method not in SAFE_METHODS and not session.csrf_ok(
             request.headers.get(CSRF_HEADER)):
-        raise Refused("csrf_failed", "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token); tải lại trang.")
+        raise Refused("csrf_failed")
     if must_change_password(services, session) and not request.url.path.startswith("/v1/auth/"):
-        raise Refused("password_change_required", "Cần đổi mật khẩu được cấp trước khi làm việc "
-                      "(POST /v1/auth/password).")
+        raise Refused("password_change_required")
     request.state.actor = session.actor.identity
     return session.actor
 

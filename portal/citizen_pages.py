@@ -83,19 +83,19 @@ async def _upload(request: Request) -> tuple[bytes, str, str, str]:
     limit before the body is kept, as ingest refuses an oversized scan."""
     limit = services_of(request).settings.max_file_bytes
     if int(request.headers.get("content-length") or 0) > limit + 65536:
-        raise InvalidRequest("too_large", f"Tệp lớn hơn giới hạn {limit // (1024 * 1024)} MB.")
+        raise InvalidRequest("too_large", mb=limit // (1024 * 1024))
     form = await request.form(max_files=1, max_fields=5)
     upload = form.get("tep")
     token, code = str(form.get("form_token") or ""), str(form.get("ma") or "")
     if upload is None or isinstance(upload, str):
-        raise InvalidRequest("no_file", "Chưa chọn tệp bản sao để xác thực.")
+        raise InvalidRequest("no_file")
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        raise InvalidRequest("too_large", f"Tệp lớn hơn giới hạn {limit // (1024 * 1024)} MB.")
+        raise InvalidRequest("too_large", mb=limit // (1024 * 1024))
     if not data:
-        raise InvalidRequest("empty_file", "Tệp gửi lên rỗng.")
+        raise InvalidRequest("empty_file")
     if sniff(data[:1024]) != "application/pdf":
-        raise InvalidRequest("not_a_pdf", "Tệp gửi lên không phải PDF: bản sao điện tử là tệp PDF có chữ ký số.")
+        raise InvalidRequest("not_a_pdf")
     return data, upload.filename or "ban-sao.pdf", token, code
 
 

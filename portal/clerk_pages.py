@@ -61,14 +61,14 @@ class Ask:
             return None
         found = parse_day(value)
         if found is None:
-            raise InvalidRequest("bad_day", f"{what} không đúng dạng ngày (dd/mm/yyyy): {value!r}")
+            raise InvalidRequest("bad_day", what=what, value=value)
         return found
 
     def check(self, request: Request, actor: Any, dossier: bool) -> IntakeAnswer:
         query, _ = person_query(citizen=self.number or None, name=self.name or None,
                                 dob=self.day(self.dob, "Ngày sinh"))
         if dossier and not self.dossier:
-            raise InvalidRequest("dossier_required", "Cần nhập mã hồ sơ mới để ghi nhận giấy tờ không phải nộp lại.")
+            raise InvalidRequest("dossier_required")
         return intake_check(services_of(request), actor, query, self.procedure, self.purpose,
                             appointment=self.day(self.appointment, "Ngày hẹn trả"),
                             dossier_code=self.dossier if dossier else None)

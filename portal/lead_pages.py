@@ -93,11 +93,11 @@ async def start_batch(request: Request) -> Response:
         for upload in uploads:
             data = await upload.read(limit + 1)
             if len(data) > limit:
-                raise InvalidRequest("too_large", f"Tệp {upload.filename} lớn hơn giới hạn {limit // 2**20} MB.")
+                raise InvalidRequest("too_large", says="too_large_named", filename=upload.filename, mb=limit // 2 ** 20)
             (target / _safe_name(upload.filename or "")).write_bytes(data)
         folder = str(target)
     elif not folder:
-        raise InvalidRequest("no_scans", "Chọn tệp bản quét để tải lên, hoặc ghi đường dẫn thư mục trên máy chủ.")
+        raise InvalidRequest("no_scans")
     batch = await run_in_threadpool(_start, services, actor, folder)
     return RedirectResponse(f"/tien-do/lo/{batch.id}", status_code=303)
 

@@ -89,8 +89,8 @@ def signed_in(request: Request, *roles: str) -> tuple[Actor, Session]:
     if must_change_password(services_of(request), session):
         raise PasswordChangeNeeded()
     if roles and session.actor.role not in roles:
-        raise Refused("role_not_allowed", f"Tài khoản {session.actor.identity} ({ROLE_VI.get(session.actor.role, '')})"
-                      " không dùng được trang này.")
+        raise Refused("role_not_allowed", says="page_not_allowed", identity=session.actor.identity,
+                      role=ROLE_VI.get(session.actor.role, ""))
     request.state.actor = session.actor.identity
     return session.actor, session
 
@@ -103,8 +103,7 @@ def services_of(request: Request) -> Services:
 def check_csrf(session: Session, form: Mapping[str, Any]) -> None:
     """A form that changes something must carry the session's CSRF token (a page of this portal put it there)."""
     if not session.csrf_ok(str(form.get("csrf") or "")):
-        raise Refused("csrf_failed", "Biểu mẫu đã cũ hoặc không do trang này gửi (thiếu mã chống giả mạo); hãy tải lại "
-                      "trang và gửi lại.")
+        raise Refused("csrf_failed", says="csrf_failed_form")
 
 
 def render(request: Request, template: str, *, status: int = 200, session: Session | None = None,

@@ -140,7 +140,7 @@ def signed_copy_endpoint(result_code: str, actor: Caller, services: ServicesDep,
 def link_endpoint(result_code: str, body: LinkRequest, request: Request, actor: Caller,
                   services: ServicesDep) -> dict[str, Any]:
     if body.file not in FILES:
-        raise InvalidRequest("bad_file", f"Tệp phải là một trong {', '.join(FILES)}")
+        raise InvalidRequest("bad_file", files=", ".join(FILES))
     link = download_link(services, actor, result_code, FILES[body.file], body.purpose, minutes=body.minutes)
     return {"result_code": link.result_code, "url": absolute(request, link.url), "expires_in_s": link.expires_in_s}
 
@@ -151,18 +151,18 @@ async def verify_endpoint(request: Request, actor: Caller, services: ServicesDep
     limit = services.settings.max_file_bytes
     declared = int(request.headers.get("content-length") or 0)
     if declared > limit:
-        raise InvalidRequest("too_large", f"Tệp lớn hơn giới hạn {limit // (1024 * 1024)} MB")
+        raise InvalidRequest("too_large", mb=limit // (1024 * 1024))
     data = b""
     async for chunk in request.stream():
         data += chunk
         if len(data) > limit:
-            raise InvalidRequest("too_large", f"Tệp lớn hơn giới hạn {limit // (1024 * 1024)} MB")
+            raise InvalidRequest("too_large", mb=limit // (1024 * 1024))
     if not data:
-        raise InvalidRequest("empty_file", "Tệp gửi lên rỗng")
+        raise InvalidRequest("empty_file")
     try:
         report, code = await run_in_threadpool(verify_upload, services, actor, data, file_name)
     except NotVerifiable as e:
-        raise InvalidRequest("not_verifiable", e.vietnamese) from e
+        raise InvalidRequest("not_verifiable", reason=e.vietnamese) from e
     return verification_json(report, code)
 
 

@@ -128,8 +128,7 @@ def _persons(form: FormData, before: list[Person]) -> list[Person]:
     out = []
     rows = str(form.get("so_nguoi") or "0")
     if not rows.isdigit() or int(rows) > len(before) + MAX_NEW_PEOPLE:  # bounded before any work: the page's rows
-        raise InvalidRequest("bad_form", f"Số dòng người trong biểu mẫu không hợp lệ ({rows[:20]!r}): tải lại trang "
-                             "rà soát.")
+        raise InvalidRequest("bad_form", rows=rows[:20])
     for index in range(int(rows)):
         value = {k: str(form.get(f"p{index}_{k}") or "").strip() for k in PERSON_FIELDS}
         if not (value["name"] or value["personal_number"] or value["old_id"]):
@@ -137,8 +136,7 @@ def _persons(form: FormData, before: list[Person]) -> list[Person]:
         year = int(value["dob"]) if re.fullmatch(r"(19|20)\d\d", value["dob"]) else None  # "sinh năm 1985"
         dob = parse_day(value["dob"]) if value["dob"] and year is None else None
         if value["dob"] and dob is None and year is None:
-            raise InvalidRequest("bad_day", f"Ngày sinh không đúng dạng ngày (dd/mm/yyyy) hay năm (yyyy): "
-                                            f"{value['dob']!r}")
+            raise InvalidRequest("bad_day", says="bad_dob", dob=value["dob"])
         old = before[index] if index < len(before) else None
         out.append(Person(role=value["role"] or "subject", name=value["name"].upper() or None, dob=dob, birth_year=year,
                           sex=value["sex"] or None, personal_number=value["personal_number"] or None,
@@ -153,7 +151,7 @@ def _changes(form: FormData, current: Manifest) -> Changes:
     issue_text = str(form.get("ngay_cap") or "").strip()
     issue_date = parse_day(issue_text) if issue_text else None
     if issue_text and issue_date is None:
-        raise InvalidRequest("bad_day", f"Ngày cấp không đúng dạng ngày (dd/mm/yyyy): {issue_text!r}")
+        raise InvalidRequest("bad_day", says="bad_issue_day", issue_text=issue_text)
     for key, value in (("number", number), ("issuer", issuer), ("issue_date", issue_date)):
         if value != getattr(current.fields, key):
             fields[key] = value

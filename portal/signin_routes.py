@@ -66,7 +66,7 @@ def logout(request: Request, response: Response, services: ServicesDep) -> dict[
     if cookie and not bearer:  # a cookie rides along with any site's form: its session ends only with its token
         session = current_session(request)
         if session is not None and not session.csrf_ok(request.headers.get(CSRF_HEADER)):
-            raise Refused("csrf_failed", "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token); tải lại trang.")
+            raise Refused("csrf_failed")
     for t in (bearer, cookie):
         if t:
             end_session(services, t)
@@ -86,8 +86,7 @@ def me(request: Request, actor: Caller, services: ServicesDep) -> dict[str, Any]
 def password(body: PasswordChange, request: Request, actor: Caller, services: ServicesDep) -> dict[str, str]:
     session = current_session(request)
     if session is None or session.source != "local":
-        raise Refused("not_local_account", "Chỉ tài khoản nội bộ đổi mật khẩu ở đây; mật khẩu LDAP hoặc đăng nhập một "
-                      "lần đổi tại hệ thống của tỉnh.")
+        raise Refused("not_local_account")
     change_password(services, actor, body.old_password, body.new_password, keep_session_csrf=session.csrf)
     return {"status": "changed"}
 
@@ -95,7 +94,7 @@ def password(body: PasswordChange, request: Request, actor: Caller, services: Se
 def _oidc(services: Services) -> OidcSettings:
     oidc = auth_settings(services).oidc
     if oidc is None:
-        raise NotFound("sso_not_configured", "Chưa cấu hình đăng nhập một lần (OpenID Connect) cho hệ thống này.")
+        raise NotFound("sso_not_configured")
     return oidc
 
 
@@ -115,8 +114,9 @@ def oidc_callback(request: Request, services: ServicesDep, state: str = "", code
     if error or not code:
         services.audit.record("?", "signin.refused", None, "Đăng nhập", source="oidc", reason=error or "no code",
                               detail=error_description[:200])
-        raise Refused("sso_refused", "Nhà cung cấp định danh không cho đăng nhập"
-                      + (f": {error_description}" if error_description else "."))
+        if error_description:
+            raise Refused("sso_refused", says="sso_refused_saying", reason=error_description)
+        raise Refused("sso_refused", says="sso_refused_by_provider")
     auth = auth_settings(services)
     actor, next_url = oidc_login.finish(services, oidc, code, state, request.cookies.get(STATE_COOKIE, ""))
     token, _ = open_session(services, auth, actor, "oidc")

@@ -31,7 +31,7 @@ clock = time.time  # what the rate limits count by (a test holds it still)
 
 
 def not_found(result_code: str) -> NotFound:
-    return NotFound("no_record", f"Không có hồ sơ với mã kết quả {result_code}")
+    return NotFound("no_record", result_code=result_code)
 
 
 def names_citizen(manifest: Manifest, actor: Actor) -> bool:
@@ -71,8 +71,7 @@ def take_allowance(services: Services, actor: Actor, wanted: int, *, partial: bo
             return 0
         if left <= 0:
             wait = int(60 - now % 60) + 1
-            raise TooMany("rate_limited", f"Đã tra cứu {limit} lượt (tính theo số người được trả về) trong một phút, "
-                          f"giới hạn của tài khoản này; thử lại sau {wait} giây.", wait)
+            raise TooMany("rate_limited", retry_after_s=wait, limit=limit, wait=wait)
         granted = min(wanted, left) if partial else wanted
         conn.execute("INSERT INTO lookup_counts VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + ?",
                      (actor.identity, minute, granted, granted))
@@ -108,9 +107,7 @@ def people_in(persons: Iterable[_PersonOnRecord]) -> set[str]:
 
 
 def _guessing_refusal(auth_limit: int) -> TooMany:
-    return TooMany("too_many_unknown_codes", f"Đã hỏi {auth_limit} mã kết quả không có trong kho (hoặc không thuộc "
-                   "quyền xem của tài khoản) trong một giờ: việc xem hồ sơ theo mã tạm dừng (tối đa một giờ); cán bộ "
-                   "lưu trữ đã được báo.", 3600)
+    return TooMany("too_many_unknown_codes", retry_after_s=3600, limit=auth_limit)
 
 
 def _unknown_in_last_hour(services: Services, actor: Actor) -> int:
@@ -181,5 +178,4 @@ def check_copy_grant(services: Services, actor: Actor, result_code: str) -> None
         "SELECT until FROM copy_grants WHERE identity = ? AND result_code = ?",
         (actor.identity, result_code)).fetchone()
     if row is None or row[0] < time.time():
-        raise Refused("not_looked_up", f"Tài khoản {actor.identity} chỉ lấy được bản sao của giấy tờ mà lượt tra "
-                      "cứu của chính mình đã trả về trong ngày làm việc; hãy tra cứu công dân trước.")
+        raise Refused("not_looked_up", identity=actor.identity)

@@ -65,7 +65,7 @@ def get_account(services: Services, username: str) -> Account | None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidRequest("weak_password", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+        raise InvalidRequest("weak_password", MIN_PASSWORD=MIN_PASSWORD)
 
 
 def add_user(services: Services, actor: Actor, username: str, name: str, role: str,
@@ -73,12 +73,11 @@ def add_user(services: Services, actor: Actor, username: str, name: str, role: s
     """A new account and its first password (the one given, or a random one to hand over, changed at sign-in)."""
     require(actor, "manage_users")
     if not USERNAME.fullmatch(username):
-        raise InvalidRequest("bad_username", "Tên đăng nhập gồm 2–64 chữ thường không dấu, chữ số, dấu chấm, gạch "
-                             f"dưới hoặc gạch ngang: {username!r}")
+        raise InvalidRequest("bad_username", username=username)
     if role not in STAFF_ROLES:
-        raise InvalidRequest("bad_role", f"Vai trò phải là một trong {', '.join(STAFF_ROLES)}")
+        raise InvalidRequest("bad_role", roles=", ".join(STAFF_ROLES))
     if not name.strip():
-        raise InvalidRequest("name_required", "Cần họ tên của người dùng")
+        raise InvalidRequest("name_required")
     chosen = password or secrets.token_urlsafe(12)
     _check_password(chosen)
     conn = connect(services.settings.keys_dir)
@@ -88,7 +87,7 @@ def add_user(services: Services, actor: Actor, username: str, name: str, role: s
                                                        actor.identity, int(password is None)))
     except Exception as e:
         if "UNIQUE" in str(e):
-            raise InvalidRequest("user_exists", f"Đã có tài khoản {username}") from e
+            raise InvalidRequest("user_exists", username=username) from e
         raise
     services.log(actor, "user.add", None, "Tạo tài khoản", username=username, role=role)
     account = get_account(services, username)
@@ -99,7 +98,7 @@ def add_user(services: Services, actor: Actor, username: str, name: str, role: s
 def _existing(services: Services, username: str) -> Account:
     account = get_account(services, username)
     if account is None:
-        raise NotFound("no_user", f"Không có tài khoản {username}")
+        raise NotFound("no_user", username=username)
     return account
 
 
@@ -170,10 +169,10 @@ def change_password(services: Services, actor: Actor, old: str, new: str, *, kee
     ends (a password changed because it leaked must shut out whoever used it); the one making the change, named by
     its CSRF token, goes on."""
     if check_local_password(services, actor.identity, old) is None:
-        raise InvalidRequest("wrong_password", "Mật khẩu hiện tại không đúng.")
+        raise InvalidRequest("wrong_password")
     _check_password(new)
     if new == old:
-        raise InvalidRequest("same_password", "Mật khẩu mới phải khác mật khẩu cũ.")
+        raise InvalidRequest("same_password")
     conn = connect(services.settings.keys_dir)
     conn.execute("UPDATE accounts SET password_hash = ?, must_change = 0 WHERE username = ?",
                  (_hasher.hash(new), actor.identity))

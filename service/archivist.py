@@ -29,7 +29,7 @@ from service.records import record
 
 def _reason(reason: str, what: str) -> str:
     if not (reason or "").strip():
-        raise InvalidRequest("reason_required", f"Cần ghi rõ lý do {what}; lý do được ghi vào nhật ký kiểm toán.")
+        raise InvalidRequest("reason_required", says="reason_required_for", what=what)
     return reason.strip()
 
 
@@ -99,10 +99,9 @@ def extend_retention(services: Services, actor: Actor, result_code: str, until: 
     current = record(services, result_code)
     held = current.retention
     if held.retain_until is None:
-        raise InvalidRequest("already_permanent", f"Hồ sơ {result_code} đã được lưu trữ vĩnh viễn.")
+        raise InvalidRequest("already_permanent", result_code=result_code)
     if until is not None and until <= held.retain_until:
-        raise InvalidRequest("would_shorten", f"Hồ sơ {result_code} đã được giữ đến {held.retain_until:%d/%m/%Y}; "
-                             f"chỉ gia hạn được tới một ngày sau đó.")
+        raise InvalidRequest("would_shorten", result_code=result_code, until=held.retain_until)
     longer = held.model_copy(update={"retain_until": until, "years": 0 if until is None else held.years})
     extended = services.next_version(current, actor, why, retention=longer, audit={
         "change": "retention", "retain_until": until.isoformat() if until else "permanent",
@@ -121,7 +120,7 @@ def export_transfer(services: Services, actor: Actor, result_codes: list[str], o
     why = _reason(purpose, "chuyển giao")
     manifests = [record(services, code) for code in dict.fromkeys(c.strip() for c in result_codes if c.strip())]
     if not manifests:
-        raise InvalidRequest("no_records", "Cần ít nhất một mã kết quả để đóng gói.")
+        raise InvalidRequest("no_records")
     settings = services.settings
     export_bag(services.archive, manifests, out, settings.agency_name, settings.agency_code)
     for manifest in manifests:

@@ -112,8 +112,7 @@ def access_report(services: Services, actor: Actor, *, personal_number: str | No
     lookups that named them, the reads of records naming them), a record's readers, or one account's reads."""
     require(actor, "audit")
     if not (purpose or "").strip():
-        raise InvalidRequest("purpose_required", "Cần ghi rõ mục đích của báo cáo truy cập (ví dụ: \"Trả lời yêu "
-                             "cầu của công dân theo NĐ 13/2023\").")
+        raise InvalidRequest("purpose_required", says="report_purpose_required")
     theirs: set[str] = set()
     if personal_number:
         theirs = {h.result_code for h in services.index.find(RecordQuery(personal_number=personal_number,

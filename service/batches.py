@@ -222,19 +222,17 @@ def submit_batch(services: Services, actor: Actor, folder: str, list_scans: Call
     require(actor, "submit_batch")  # before the folder is looked at: whether it exists is no one else's business
     path = Path(folder)
     if not path.is_absolute():
-        raise InvalidRequest("no_folder", f"Không có thư mục {folder} trên máy chủ (cần đường dẫn tuyệt đối)")
+        raise InvalidRequest("no_folder", folder=folder)
     inbox = inbox_dir(services).resolve()
     where = path.resolve()  # links followed: a link inside a root to a folder outside is outside
     if not any(where == root or root in where.parents for root in (*services.settings.scan_roots, inbox)):
         roots = ", ".join(map(str, services.settings.scan_roots)) or "chưa cấu hình thư mục nào"
-        raise Refused("outside_scan_roots", f"Chỉ số hóa được thư mục nằm trong thư mục quét của cơ quan ({roots}; "
-                      "cấu hình [flow] scan_roots); thư mục khác trên máy chủ không được gửi qua API hay cổng.")
+        raise Refused("outside_scan_roots", roots=roots)
     if not path.is_dir():
-        raise InvalidRequest("no_folder", f"Không có thư mục {folder} trên máy chủ (cần đường dẫn tuyệt đối)")
+        raise InvalidRequest("no_folder", folder=folder)
     data_dir = services.settings.data_dir.resolve()
     if inbox not in where.parents and (where == data_dir or data_dir in where.parents or where in data_dir.parents):
-        raise InvalidRequest("folder_holds_data", f"Thư mục {folder} chứa hoặc nằm trong thư mục dữ liệu của sohoa "
-                             "(kho lưu trữ, khóa): không số hóa lại chính kho lưu trữ.")
+        raise InvalidRequest("folder_holds_data", folder=folder)
     scans = list(list_scans(path))
     progress = open_batch(services, actor, path, scans)
     if not scans:  # nothing to run: the batch is done as soon as it is recorded
@@ -289,7 +287,7 @@ def batch_status(services: Services, actor: Actor, batch_id: str) -> Batch:
     require(actor, "batch_status")
     batch = _load(services, batch_id) if batch_id.isalnum() else None
     if batch is None:
-        raise NotFound("no_batch", f"Không có lô số hóa {batch_id}")
+        raise NotFound("no_batch", batch_id=batch_id)
     return batch
 
 

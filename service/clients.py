@@ -79,9 +79,9 @@ def add_client(services: Services, actor: Actor, name: str, role: str) -> tuple[
     """A new client and its key (shown this once)."""
     require(actor, "manage_clients")
     if role not in CLIENT_ROLES:
-        raise InvalidRequest("bad_role", f"Vai trò của hệ thống gọi API phải là một trong {', '.join(CLIENT_ROLES)}")
+        raise InvalidRequest("bad_role", says="bad_client_role", roles=", ".join(CLIENT_ROLES))
     if not name.strip():
-        raise InvalidRequest("name_required", "Cần tên của hệ thống gọi API")
+        raise InvalidRequest("name_required", says="client_name_required")
     client_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     chosen = next(r for r in CLIENT_ROLES if r == role)
     client = ApiClient(client_id, name.strip(), chosen, _digest(secret),
@@ -99,7 +99,7 @@ def revoke_client(services: Services, actor: Actor, client_id: str) -> ApiClient
     with _lock:
         clients = _load(services)
         if client_id not in clients:
-            raise NotFound("no_client", f"Không có hệ thống gọi API {client_id}")
+            raise NotFound("no_client", client_id=client_id)
         revoked = clients[client_id] = ApiClient(**{**asdict(clients[client_id]),
                                                     "revoked_at": datetime.now(UTC).isoformat(timespec="seconds")})
         _save(services, clients)

@@ -57,13 +57,12 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
     require(actor, "correct")
     why = (reason or "").strip()
     if not why:
-        raise InvalidRequest("reason_required", "Cần ghi rõ lý do hiệu đính; lý do được lưu cùng phiên bản mới.")
+        raise InvalidRequest("reason_required")
     unknown = set(changes.fields) - set(FIELDS)
     if unknown:
-        raise InvalidRequest("unknown_field", f"Không có trường {', '.join(sorted(unknown))}; các trường sửa được: "
-                             f"{', '.join(FIELDS)}")
+        raise InvalidRequest("unknown_field", unknown=", ".join(sorted(unknown)), fields=", ".join(FIELDS))
     if not changes.described():
-        raise InvalidRequest("nothing_to_change", "Không có gì để hiệu đính.")
+        raise InvalidRequest("nothing_to_change")
     current = record(services, result_code)
     catalogue = services.settings.catalogue
     classification, procedure = current.classification, current.procedure_code
@@ -72,8 +71,8 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
         try:
             doc_type = catalogue.get(changes.type_id)
         except KeyError:
-            raise InvalidRequest("unknown_type", f"Không có loại giấy tờ {changes.type_id}; các loại: "
-                                 f"{', '.join(sorted(t.id for t in catalogue.types))}") from None
+            raise InvalidRequest("unknown_type", unknown=changes.type_id,
+                                 known=", ".join(sorted(t.id for t in catalogue.types))) from None
         classification = Classification(type_id=doc_type.id, type_name=doc_type.name, confidence=1.0,
                                         needs_review=False, matched_text=f"hiệu đính bởi {actor.identity}")
         procedure = doc_type.procedure_code
@@ -98,10 +97,9 @@ def correct_record(services: Services, actor: Actor, result_code: str, changes: 
                              qr=qr_facts(current.result_code, current.dossier_code, procedure, classification, fields,
                                          persons, catalogue))
     except SigningSettingsError as e:
-        raise InvalidRequest("no_officer_key", f"Chưa cấu hình chữ ký số cá nhân cho người rà soát {actor.identity} "
-                             f"([signing.officers.{actor.identity}]): không ký lại được bản sao. ({e})") from e
+        raise InvalidRequest("no_officer_key", identity=actor.identity, reason=e) from e
     except SigningKeyError as e:
-        raise InvalidRequest(e.code, f"Không ký lại được bản sao: {e.vietnamese}") from e
+        raise InvalidRequest(e.code, says="cannot_resign", reason=e.vietnamese) from e
     corrected = services.next_version(
         current, actor, why, files={SIGNED_PDF: signed.data}, corrected_by=actor.identity,
         classification=classification, procedure_code=procedure, fields=fields, persons=persons, review=[],

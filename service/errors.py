@@ -1,6 +1,11 @@
-"""What a use case refuses, with a stable English code for programs and a Vietnamese sentence for people."""
+"""What a use case refuses, with a stable English code for programs and a Vietnamese sentence for people.
+
+The sentence is the catalogue's (`domain/messages_use_cases.py`, `service.<code>`), filled with the values the error
+carries; `says` names another sentence of the same code where one code is said in more than one way."""
 
 from __future__ import annotations
+
+from domain.messages import say
 
 
 class ServiceError(Exception):
@@ -8,10 +13,11 @@ class ServiceError(Exception):
 
     status = 400  # what an HTTP face answers with
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, *, says: str = "", **values: object) -> None:
         self.code = code
-        self.message = message
+        self.values = values
+        self.message = say(f"service.{says or code}", **values)
+        super().__init__(self.message)
 
 
 class InvalidRequest(ServiceError):
@@ -39,6 +45,6 @@ class TooMany(ServiceError):
 
     status = 429
 
-    def __init__(self, code: str, message: str, retry_after_s: int) -> None:
-        super().__init__(code, message)
+    def __init__(self, code: str, *, retry_after_s: int, says: str = "", **values: object) -> None:
+        super().__init__(code, says=says, **values)
         self.retry_after_s = retry_after_s

@@ -66,8 +66,9 @@ class IntakeAnswer:
 def procedure(services: Services, code: str) -> Procedure:
     procedures = load_procedures(services.settings)
     if code not in procedures:
-        raise NotFound("no_procedure", f"Chưa cấu hình thủ tục {code}; các thủ tục đã cấu hình: "
-                       f"{', '.join(sorted(procedures)) or 'không có'}")
+        if procedures:
+            raise NotFound("no_procedure", procedure=code, known=", ".join(sorted(procedures)))
+        raise NotFound("no_procedure", says="no_procedures", procedure=code)
     return procedures[code]
 
 
@@ -86,17 +87,14 @@ def intake_check(services: Services, actor: Actor, query: RecordQuery, procedure
     require(actor, "intake_check")
     why = require_purpose(purpose)
     if dossier_code is not None and not is_dossier_code(dossier_code.strip()):
-        raise InvalidRequest("bad_dossier_code", "Mã hồ sơ phải có dạng <mã cơ quan>-<YYMMDD>-<XXXX>, ví dụ "
-                             f"000.00.00.H49-230614-0007: {dossier_code!r}")
+        raise InvalidRequest("bad_dossier_code", dossier_code=dossier_code)
     if not (query.personal_number or query.old_id or (query.name and query.dob)):
-        raise InvalidRequest("applicant_required", "Kiểm tra khi tiếp nhận cần số định danh cá nhân, số CMND hoặc họ "
-                             "tên cùng ngày sinh của người nộp hồ sơ.")
+        raise InvalidRequest("applicant_required")
     chosen = procedure(services, procedure_code)
     on = appointment or date.today()
     hits, held_back = find_for(services, actor, query, why)
     if held_back:  # a paper held back would read "not held": the applicant would be asked to bring it again
-        raise TooMany("rate_limited", "Đã chạm giới hạn tra cứu mỗi phút của tài khoản (tính theo số người được trả "
-                      "về), nên chưa thể nói đủ giấy tờ nào công dân không phải nộp lại; thử lại sau một phút.", 60)
+        raise TooMany("rate_limited", says="rate_limited_intake", retry_after_s=60)
     seconds = services.settings.download_link_seconds
     answers = []
     for paper in chosen.papers:

@@ -19,7 +19,7 @@ def remove_learned(services: Services, actor: Actor, label_id: str) -> LearnedLa
     labels = load_learned(services.settings)
     found = next((x for x in labels if x.id == label_id), None)
     if found is None:
-        raise NotFound("no_label", f"Không có nhãn đã học {label_id}")
+        raise NotFound("no_label", label_id=label_id)
     save_learned(services.settings, [x for x in labels if x.id != label_id])
     services.log(actor, "label.remove", found.learned_from, "Gỡ nhãn đã học", label=found.label, kind=found.kind,
                  type_id=found.type_id, id=found.id)

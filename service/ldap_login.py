@@ -29,8 +29,7 @@ def ldap_actor(ldap: LdapSettings, username: str, password: str) -> tuple[Actor 
         reader = ldap3.Connection(server, user=ldap.bind_dn or None, password=ldap.bind_password or None,
                                   receive_timeout=ldap.timeout_s, raise_exceptions=False)
         if not reader.bind():
-            raise DirectoryUnavailable("directory_bind_failed", "Không đăng nhập được vào thư mục LDAP bằng tài "
-                                       "khoản đọc đã cấu hình; báo quản trị viên.")
+            raise DirectoryUnavailable("directory_bind_failed")
         query = ldap.user_filter.format(username=escape_filter_chars(username))
         reader.search(ldap.user_base, query, attributes=["cn", "displayName"], size_limit=2)
         if len(reader.entries) != 1:
@@ -52,9 +51,9 @@ def ldap_actor(ldap: LdapSettings, username: str, password: str) -> tuple[Actor 
             groups = {str(g.cn.value) for g in reader.entries}
         reader.unbind()
     except LDAPSocketOpenError as e:
-        raise DirectoryUnavailable("directory_unavailable", f"Không kết nối được thư mục LDAP {ldap.url}: {e}") from e
+        raise DirectoryUnavailable("directory_unavailable", url=ldap.url, reason=e) from e
     except LDAPException as e:
-        raise DirectoryUnavailable("directory_error", f"Thư mục LDAP trả lỗi: {e}") from e
+        raise DirectoryUnavailable("directory_error", reason=e) from e
     role = next((r for g, r in ldap.roles.items() if g in groups), None)
     if role is None:
         return None, f"no sohoa group (member of: {', '.join(sorted(groups)) or 'none'})"

@@ -64,15 +64,15 @@ def follow(services: Services, token: str) -> Followed:
         "SELECT identity, content_hash, version, role, expires FROM download_links WHERE token_sha256 = ?",
         (_digest(token),)).fetchone() if 20 <= len(token) <= 100 else None
     if row is None:
-        raise NotFound("no_link", "Liên kết tải không hợp lệ.")
+        raise NotFound("no_link")
     identity, content_hash, version, role, expires = row
     if time.time() > expires:
-        raise Refused("link_expired", "Liên kết tải đã hết hạn, hãy yêu cầu liên kết mới.")
+        raise Refused("link_expired")
     if not still_allowed(services, identity):
-        raise Refused("link_revoked", "Liên kết tải đã hết hiệu lực: hệ thống hoặc tài khoản đã tạo ra nó bị thu hồi.")
+        raise Refused("link_revoked")
     manifest = next((m for m in services.archive.versions(content_hash) if m.version == version), None)
     if manifest is None or role not in manifest.files:
-        raise NotFound("no_record", "Tệp không còn trong kho lưu trữ.")
+        raise NotFound("no_record", says="no_record_file")
     data = services.archive.read(manifest, role)
     services.audit.record(identity, "download", manifest.result_code, "Tải qua liên kết", file=role, via="link")
     return Followed(manifest, role, data, identity)

@@ -49,8 +49,7 @@ def filters_for(settings: Settings, *, type_ids: tuple[str, ...] = (), issuer: s
     known = {t.id for t in settings.catalogue.types}
     unknown = [t for t in type_ids if t not in known]
     if unknown:
-        raise InvalidRequest("unknown_type", f"Không có loại giấy tờ {', '.join(unknown)}; các loại: "
-                             f"{', '.join(sorted(known))}")
+        raise InvalidRequest("unknown_type", unknown=", ".join(unknown), known=", ".join(sorted(known)))
     return Filters(type_ids=type_ids, issuer=issuer or None, issued_from=issued_from, issued_to=issued_to,
                    valid_on=valid_on, paper=place_keys(fonds=fonds, inventory=inventory, box=box, file=file))
 
@@ -67,29 +66,26 @@ def person_query(*, citizen: str | None = None, old_id: str | None = None, name:
             return RecordQuery(old_id=number_, filters=filters), []
         check = check_personal_number(number_)
         if "length" in check.problems:
-            raise InvalidRequest("bad_personal_number", "Số định danh cá nhân phải có 12 chữ số (hoặc số CMND 9 chữ "
-                                 f"số): {number_!r}")
+            raise InvalidRequest("bad_personal_number", number=number_)
         return RecordQuery(personal_number=number_, filters=filters), [NUMBER_PROBLEMS[p] for p in check.problems]
     if old_id:
         if not is_old_id(old_id.strip()):
-            raise InvalidRequest("bad_old_id", f"Số CMND phải có 9 chữ số: {old_id!r}")
+            raise InvalidRequest("bad_old_id", old_id=old_id)
         return RecordQuery(old_id=old_id.strip(), filters=filters), []
     if name or dob:
         if not (name and dob):
-            raise InvalidRequest("name_needs_dob", "Tra cứu theo họ tên cần cả họ tên và ngày sinh")
+            raise InvalidRequest("name_needs_dob")
         return RecordQuery(name=name, dob=dob, filters=filters), []
     if code:
         return RecordQuery(code=code, filters=filters), []
     if number:
         return RecordQuery(number=number, filters=filters), []
-    raise InvalidRequest("no_query", "Cần một trong: số định danh cá nhân, số CMND, họ tên cùng ngày sinh, mã hồ sơ "
-                         "hoặc mã kết quả, số/ký hiệu giấy tờ")
+    raise InvalidRequest("no_query")
 
 
 def require_purpose(purpose: str) -> str:
     if not (purpose or "").strip():
-        raise InvalidRequest("purpose_required", "Cần ghi rõ mục đích tra cứu (ví dụ: \"Tiếp nhận hồ sơ cấp phép xây "
-                             "dựng\"); mục đích được ghi vào nhật ký kiểm toán.")
+        raise InvalidRequest("purpose_required")
     return purpose.strip()
 
 
@@ -98,7 +94,7 @@ def own_query(actor: Actor, query: RecordQuery) -> RecordQuery:
     if actor.role != "citizen":
         return query
     if query.personal_number not in (None, actor.personal_number) or query.old_id or query.name or query.text:
-        raise Refused("own_records_only", "Công dân chỉ tra cứu được giấy tờ của chính mình.")
+        raise Refused("own_records_only")
     return RecordQuery(personal_number=actor.personal_number, filters=query.filters, limit=query.limit)
 
 
@@ -151,7 +147,7 @@ def search(services: Services, actor: Actor, text: str, purpose: str, *, filters
     why = require_purpose(purpose)
     filters = filters or Filters()
     if not text.strip() and not filters.paper:
-        raise InvalidRequest("no_query", "Cần từ khóa tìm kiếm (hoặc nơi lưu bản giấy: phông, mục lục, hộp, hồ sơ)")
+        raise InvalidRequest("no_query", says="no_search_terms")
     query = RecordQuery(text=text.strip() or None, filters=filters, limit=limit)
     hits, held_back = find_for(services, actor, query, why)
     services.log(actor, "search", None, why, query=query_log(query), results=[h.result_code for h in hits])

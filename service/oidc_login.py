@@ -46,11 +46,9 @@ def _provider(oidc: OidcSettings, client: httpx.Client) -> tuple[dict[str, Any],
         meta = client.get(f"{oidc.issuer}/.well-known/openid-configuration").raise_for_status().json()
         keys = KeySet.import_key_set(client.get(meta["jwks_uri"]).raise_for_status().json())
     except (httpx.HTTPError, KeyError, ValueError) as e:
-        raise ProviderUnavailable("sso_unavailable", f"Không kết nối được nhà cung cấp định danh {oidc.issuer}: "
-                                  f"{e}") from e
+        raise ProviderUnavailable("sso_unavailable", issuer=oidc.issuer, reason=e) from e
     if meta.get("issuer", "").rstrip("/") != oidc.issuer:
-        raise ProviderUnavailable("sso_misconfigured", f"Nhà cung cấp định danh tự xưng {meta.get('issuer')!r}, "
-                                  f"không phải {oidc.issuer!r} như cấu hình.")
+        raise ProviderUnavailable("sso_misconfigured", announced=meta.get("issuer"), issuer=oidc.issuer)
     _discovery[oidc.issuer] = (time.time(), meta, keys)
     return meta, keys
 
@@ -83,7 +81,7 @@ def start(services: Services, oidc: OidcSettings, next_url: str = "/") -> tuple[
 
 def _refused(reason: str, services: Services) -> NotAuthenticated:
     services.audit.record("?", "signin.refused", None, "Đăng nhập", source="oidc", reason=reason)
-    return NotAuthenticated("sso_refused", "Đăng nhập một lần không thành công; hãy thử lại từ đầu.")
+    return NotAuthenticated("sso_refused")
 
 
 def finish(services: Services, oidc: OidcSettings, code: str, state: str, browser_state: str) -> tuple[Actor, str]:
@@ -110,7 +108,7 @@ def finish(services: Services, oidc: OidcSettings, code: str, state: str, browse
             url = meta["token_endpoint"]
             answer = client.post(url, data=form, auth=basic) if basic else client.post(url, data=form)
         except httpx.HTTPError as e:
-            raise ProviderUnavailable("sso_unavailable", f"Không đổi được mã đăng nhập: {e}") from e
+            raise ProviderUnavailable("sso_unavailable", says="sso_token_exchange", reason=e) from e
         if answer.status_code != 200 or "id_token" not in answer.json():
             raise _refused(f"token endpoint answered {answer.status_code}: {answer.text[:200]}", services)
         try:
@@ -128,7 +126,7 @@ def finish(services: Services, oidc: OidcSettings, code: str, state: str, browse
                 info = client.get(meta["userinfo_endpoint"], headers={"Authorization": f"Bearer {access}"})
                 extra = info.raise_for_status().json()
             except (httpx.HTTPError, ValueError) as e:
-                raise ProviderUnavailable("sso_unavailable", f"Không đọc được thông tin người dùng: {e}") from e
+                raise ProviderUnavailable("sso_unavailable", says="sso_userinfo", reason=e) from e
             if extra.get("sub") != claims["sub"]:  # OIDC Core 5.3.2: a userinfo answer about someone else
                 raise _refused("userinfo names another subject", services)
             claims = {**extra, **claims}

@@ -49,5 +49,4 @@ WHAT_VI = {
 def require(actor: Actor, use_case: str) -> None:
     """Refuse the actor unless their role may run this use case."""
     if actor.role not in ALLOWED[use_case]:
-        raise Refused("role_not_allowed", f"Tài khoản {actor.identity} (vai trò {actor.role}) không được "
-                      f"{WHAT_VI[use_case]}.")
+        raise Refused("role_not_allowed", identity=actor.identity, role=actor.role, what=WHAT_VI[use_case])

@@ -76,7 +76,7 @@ def review_scan(services: Services, actor: Actor, result_code: str) -> tuple[Man
 
         found = read_stack(services.archive.objects, stack.sha256)
         if found is None:
-            raise NotFound("stack_missing", f"Không còn tệp quét gốc {stack.name} trong kho lưu trữ.")
+            raise NotFound("stack_missing", stack=stack.name)
         shown = list(range(max(1, stack.first_page - 1), stack.last_page + 2))  # one page on either side
         services.log(actor, "record.read", manifest.result_code, "Rà soát hồ sơ số hóa", part="stack",
                      pages=f"{shown[0]}-{shown[-1]}")
@@ -175,8 +175,7 @@ def download_link(services: Services, actor: Actor, result_code: str, role: str,
     chosen = settings.download_link_seconds / 60 if minutes is None else minutes
     longest = settings.download_link_max_seconds / 60
     if not 0 < chosen <= longest:  # checked before the record is looked up: nothing is logged for a refused ask
-        raise InvalidRequest("bad_link_lifetime", f"Thời hạn liên kết phải lớn hơn 0 và không quá {longest:g} phút "
-                             f"(cấu hình download_link_max_minutes); đã yêu cầu {chosen:g} phút.")
+        raise InvalidRequest("bad_link_lifetime", longest=longest, chosen=chosen)
     manifest = reach(services, actor, result_code)
     check_copy_grant(services, actor, manifest.result_code)
     url = mint(services, actor, manifest, role, int(chosen * 60))

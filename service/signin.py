@@ -17,8 +17,6 @@ from service.errors import NotAuthenticated, TooMany
 from service.ldap_login import ldap_actor
 from service.sessions import Session, open_session
 
-WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
-
 
 def _claim_attempt(services: Services, auth: AuthSettings, username: str, source: str) -> tuple[int, str, float]:
     """Seconds until this login may try again from this address, and the refusal's code (0, "": it may now, and
@@ -57,10 +55,8 @@ def password_sign_in(services: Services, username: str, password: str, *, source
         services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", reason="locked out", address=source,
                               lock=code)
         minutes = max(1, round(wait / 60))
-        if code == "source_locked":
-            raise TooMany(code, f"Quá nhiều lần đăng nhập sai từ địa chỉ này; thử lại sau {minutes} phút.", wait)
-        raise TooMany(code, f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút hoặc nhờ "
-                      "quản trị viên mở khóa.", wait)
+        raise TooMany("source_locked" if code == "source_locked" else "account_locked", retry_after_s=wait,
+                      minutes=minutes)
     actor: Actor | None = None
     kind, why = "local", "wrong password"
     conn = connect(services.settings.keys_dir)
@@ -82,7 +78,7 @@ def password_sign_in(services: Services, username: str, password: str, *, source
     if actor is None:  # the failure was counted when the attempt was claimed
         services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", source=kind, reason=why,
                               address=source)
-        raise NotAuthenticated("wrong_credentials", WRONG)
+        raise NotAuthenticated("wrong_credentials")
     conn.execute("DELETE FROM signin_failures WHERE username = ? AND source = ?", (login, source))
     token, session = open_session(services, auth, actor, kind)
     services.log(actor, "signin", None, "Đăng nhập", source=kind, address=source)
