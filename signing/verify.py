@@ -78,6 +78,17 @@ class _Context:
         except (KeyError, ValueError, TypeError):
             return "other"
 
+    def anchors(self, sig: EmbeddedPdfSignature) -> bool:
+        """The signer's chain reaches a trusted root when revocation is not asked: a signature not trusted under
+        the strict check then failed only for want of revocation data (a responder that did not answer)."""
+        kwargs: dict[str, Any] = {"moment": self.at} if self.at is not None else {}
+        context = ValidationContext(trust_roots=self.roots, allow_fetching=False, revocation_mode="soft-fail",
+                                    **kwargs)
+        try:
+            return bool(validate_pdf_signature(sig, context, skip_diff=True).trusted)
+        except (SignatureValidationError, UnacceptableSignerError, ValueError):
+            return False
+
     @property
     def has_revinfo(self) -> bool:
         return self.dss is not None and bool(self.dss.ocsps or self.dss.crls)
@@ -151,7 +162,7 @@ def _timestamp_chain(stamps: Sequence[EmbeddedPdfSignature], ctx: _Context
             cert = status.signing_cert
         except (SignatureValidationError, ValueError) as e:
             intact = valid = trusted = False
-            when, cert = None, ts.signer_cert
+            when, cert = None, _carried_cert(ts)
             problems.append(f"Dấu thời gian tài liệu '{ts.field_name}' không kiểm tra được: {e}")
         if not (intact and valid):
             problems.append(f"Dấu thời gian tài liệu '{ts.field_name}' không khớp với nội dung tệp.")
@@ -159,11 +170,12 @@ def _timestamp_chain(stamps: Sequence[EmbeddedPdfSignature], ctx: _Context
             problems.append(f"Dấu thời gian tài liệu '{ts.field_name}' do nơi không tin cậy cấp, hoặc chứng thư "
                             "của nơi cấp đã hết hạn hay bị thu hồi mà không có dấu thời gian mới hơn bảo đảm.")
         ok = not problems and (not out or out[-1][1].ok)  # an older link counts only under a valid newer one
+        signer, issuer, sha256 = _named(cert)
         out.append((when if ok else None, SignatureReport(
             field=ts.field_name, kind="document_timestamp", role="archive", ok=not problems, intact=intact,
             valid=valid, trusted=trusted, modification="none", changes_allowed=True, certified=False,
-            covers_whole_file=ts.coverage == SignatureCoverageLevel.ENTIRE_FILE, signer=display_name(cert.subject),
-            issuer=display_name(cert.issuer), certificate_sha256=certificate_sha256(cert),
+            covers_whole_file=ts.coverage == SignatureCoverageLevel.ENTIRE_FILE, signer=signer, issuer=issuer,
+            certificate_sha256=sha256,
             algorithm=f"{ts.md_algorithm}", signed_at=when.astimezone(VIETNAM) if when else None,
             time_source="tsa", level="", revocation="not_checked", problems=tuple(problems))))
         next_time = when
@@ -206,7 +218,10 @@ def _check_signature(sig: EmbeddedPdfSignature, data: bytes, ctx: _Context,
                 "tệp không kèm dữ liệu kiểm tra chứng thư (OCSP, CRL)" if proof is not None and not ctx.has_revinfo else
                 "dữ liệu kiểm tra chứng thư kèm trong tệp không chứng minh được chứng thư còn hiệu lực lúc ký"
                 if proof is not None else "thiếu dấu thời gian lưu trữ")
-    problems = _problems(status, sig, role, data, chain_top(sig), no_proof) if not status.bottom_line else []
+    problems = []
+    if not status.bottom_line:
+        unchecked = not status.trusted and status.intact and status.valid and ctx.anchors(sig)
+        problems = _problems(status, sig, role, data, chain_top(sig), no_proof, revocation_unchecked=unchecked)
     if status.bottom_line and status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE,
                                                       SignatureCoverageLevel.ENTIRE_REVISION):
         problems.append(f"Chữ ký {signer_words(role, sig)} chỉ phủ một phần tệp.")
@@ -242,13 +257,29 @@ def _revocation(status: PdfSignatureStatus, ctx: _Context, long_term: bool) -> s
     return "not_carried"
 
 
+def _carried_cert(sig: EmbeddedPdfSignature) -> asn1_x509.Certificate | None:
+    """The signer's certificate, None when the signature does not carry it (then there is nobody to name)."""
+    try:
+        return sig.signer_cert
+    except ValueError:  # pyHanko's SignatureValidationError: no signing certificate found
+        return None
+
+
+def _named(cert: asn1_x509.Certificate | None) -> tuple[str, str, str]:
+    """Who signed, who certified them and the certificate's hash, as a report names them (all "" for a certificate
+    the file does not carry)."""
+    if cert is None:
+        return "", "", ""
+    return display_name(cert.subject), display_name(cert.issuer), certificate_sha256(cert)
+
+
 def _unreadable(sig: EmbeddedPdfSignature, role: str, reason: str) -> SignatureReport:
-    cert = sig.signer_cert
+    signer, issuer, sha256 = _named(_carried_cert(sig))
     return SignatureReport(
         field=sig.field_name, kind="signature", role=role, ok=False, intact=False, valid=False,
         trusted=False, modification="other", changes_allowed=False, certified=False, covers_whole_file=False,
-        signer=display_name(cert.subject), issuer=display_name(cert.issuer),
-        certificate_sha256=certificate_sha256(cert), algorithm="", signed_at=None, time_source="signer", level="",
+        signer=signer, issuer=issuer, certificate_sha256=sha256, algorithm="", signed_at=None, time_source="signer",
+        level="",
         revocation="not_checked", problems=(f"Chữ ký {signer_words(role, sig)} không kiểm tra được: {reason}",),
         chain_top=chain_top(sig), trust_judged=False)
 
@@ -284,7 +315,7 @@ def _revinfo_covers(status: PdfSignatureStatus, ctx: _Context, sig: EmbeddedPdfS
 
 
 def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, role: str, data: bytes, top: str = "",
-              no_proof: str = "thiếu dấu thời gian lưu trữ") -> list[str]:
+              no_proof: str = "thiếu dấu thời gian lưu trữ", *, revocation_unchecked: bool = False) -> list[str]:
     who = signer_words(role, sig)
     problems = []
     if not status.intact:
@@ -296,7 +327,8 @@ def _problems(status: PdfSignatureStatus, sig: EmbeddedPdfSignature, role: str, 
         what = "; ".join(pages) if pages else "tệp bị thay đổi theo cách chữ ký không cho phép"
         problems.append(f"Chữ ký {who}: {what} sau khi ký.")
     if not status.trusted and (status.revocation_details is not None or (status.intact and status.valid)):
-        problems.append(_trust_problem(status, who, top, no_proof))  # a broken signature's trust was never asked
+        # a broken signature's trust was never asked
+        problems.append(_trust_problem(status, who, top, no_proof, revocation_unchecked=revocation_unchecked))
     ts = status.timestamp_validity
     if ts is not None and not (ts.intact and ts.valid):
         problems.append(f"Chữ ký {who}: dấu thời gian không khớp với chữ ký.")
@@ -313,7 +345,10 @@ def _signed_end(sig: EmbeddedPdfSignature) -> int:
     return byte_range[2] + byte_range[3]
 
 
-def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "", no_proof: str = "") -> str:
+def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "", no_proof: str = "", *,
+                   revocation_unchecked: bool = False) -> str:
+    """Why a signature is not trusted. `revocation_unchecked`: its chain reaches a trusted root, so what failed is
+    the revocation check (no responder answered and the file carries no revocation data)."""
     details = status.revocation_details
     if details is not None:
         whose = "chứng thư của nơi cấp" if details.ca_revoked else "chứng thư số"
@@ -327,6 +362,9 @@ def _trust_problem(status: PdfSignatureStatus, who: str, top: str = "", no_proof
         return f"Chữ ký {who}: chứng thư số chưa có hiệu lực tại thời điểm ký."
     if "REVOKED" in indic:
         return f"Chữ ký {who}: chứng thư số đã bị thu hồi."
+    if revocation_unchecked:
+        return (f"Chữ ký {who}: không kiểm tra được tình trạng thu hồi của chứng thư số (nơi cấp không trả lời và "
+                "tệp không kèm dữ liệu kiểm tra chứng thư); chuỗi chứng thư tới chứng thư gốc tin cậy là đúng.")
     if "TRY_LATER" in indic or "REVOCATION" in indic:
         return f"Chữ ký {who}: không kiểm tra được tình trạng thu hồi của chứng thư số."
     if top:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from archive.audit_log import AuditLog, verify_events
-from archive.objects import COMPLIANCE, Lock, ObjectStore, RetentionViolation
+from archive.audit_log import AuditLog, segment_key, verify_events
+from archive.objects import COMPLIANCE, Lock, ObjectExists, ObjectStore, RetentionViolation
 
 LOCK = Lock(COMPLIANCE, datetime(2999, 12, 31, tzinfo=UTC))
 
@@ -87,3 +88,71 @@ def test_an_event_deleted_and_the_rest_renumbered_and_rehashed_is_found(objects:
     forged = [json.dumps(e, ensure_ascii=False) for e in events]
     result = verify_events(forged)
     assert not result.ok and result.position == 3 and "không nối" in result.reason
+
+
+def test_an_event_reads_back_with_who_what_when_and_why_in_readable_utf8(objects: ObjectStore) -> None:
+    """An auditor opens a segment as it is stored: one JSON object per line, keys in order, Vietnamese as written."""
+    moment = datetime(2026, 12, 8, 3, 4, 5, 678000, tzinfo=UTC)
+    log = AuditLog(objects, lambda: LOCK, now=lambda: moment)
+    full = log.record("can.bo", "lookup", "000.00.00.H49-261208-0001-KQ1", "Tiếp nhận hồ sơ",
+                      query={"name": "Nguyễn Văn Ánh"})
+    bare = log.append([{"actor": "he-thong", "action": "fixity.check"}])[0]
+    assert {k: full[k] for k in ("seq", "actor", "action", "record", "purpose", "details")} == {
+        "seq": 1, "actor": "can.bo", "action": "lookup", "record": "000.00.00.H49-261208-0001-KQ1",
+        "purpose": "Tiếp nhận hồ sơ", "details": {"query": {"name": "Nguyễn Văn Ánh"}}}
+    assert datetime.fromisoformat(full["time"]) == moment.replace(microsecond=0)  # whole seconds, with an offset
+    assert (bare["record"], bare["purpose"], bare["details"], bare["prev"]) == (None, "", {}, full["hash"])
+    key = segment_key(1)
+    raw = objects.get(key).decode("utf-8")
+    assert raw.endswith("\n") and "Nguyễn Văn Ánh" in raw and "\\u" not in raw
+    first = raw.splitlines()[0]
+    assert first.startswith('{"action": "lookup", "actor": "can.bo", "details": ')  # sorted keys
+    assert json.loads(first) == full
+    info = objects.stat(key)
+    assert info is not None and info.metadata.get("role") == "audit-segment"
+    assert [json.loads(line) for line in log.lines()] == [full, bare]
+
+
+class _CountingStore:
+    """A real store that counts the listings asked of it."""
+
+    def __init__(self, objects: ObjectStore) -> None:
+        self.objects, self.listings = objects, 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.objects, name)
+
+    def keys(self, prefix: str, start_after: str = "") -> Iterator[str]:
+        self.listings += 1
+        return self.objects.keys(prefix, start_after)
+
+
+def test_a_writer_appends_after_its_own_head_without_listing_the_log(objects: ObjectStore) -> None:
+    """A lookup service appends an event per call: listing a log of millions of segments each time would not do."""
+    counting = _CountingStore(objects)
+    log = AuditLog(counting, lambda: LOCK)  # type: ignore[arg-type]
+    log.record("a", "lookup")
+    listed = counting.listings
+    for _ in range(5):
+        log.record("a", "lookup")
+    assert counting.listings == listed  # the head it wrote last is where it goes on
+    other = log_on(objects)
+    other.record("b", "lookup")  # another process writes: the first catches up by reading forward
+    assert log.record("a", "lookup")["seq"] == 8 and counting.listings == listed
+    assert log.verify().ok
+
+
+def test_writers_that_never_win_the_next_segment_give_up_with_an_error(objects: ObjectStore,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive import audit_log
+
+    log = log_on(objects)
+    log.record("a", "lookup")
+    monkeypatch.setattr(audit_log, "MAX_ATTEMPTS", 3)
+
+    def always_taken(*args: object, **kwargs: object) -> None:
+        raise ObjectExists("taken", "archive.object_exists", key="audit/x")
+
+    monkeypatch.setattr(objects, "put", always_taken)
+    with pytest.raises(RuntimeError, match="could not append to the audit log: too many concurrent writers"):
+        log.record("a", "lookup")

@@ -130,3 +130,31 @@ def test_pointers_links_and_objects_outside_records_are_each_accounted_for(tmp_p
         ("stray.txt", "unexpected", ""),  # a file put there by hand reads as a key nothing explains
     ])
     assert not report.ok and len(report.of("dangling")) == 3 and report.of("missing") == []
+
+
+def test_a_damaged_manifest_is_named_with_its_record_and_why_and_its_files_are_not_strays(
+        archive: RecordArchive, request: pytest.FixtureRequest) -> None:
+    """A manifest whose bytes changed cannot vouch for its files: fixity names the record it was written for (from
+    the object's own metadata), says why, checks the other records, and does not call that version's files strays."""
+    manifests = fill(archive, 3)
+    victim = manifests[1]
+    key = f"records/{victim.content_hash}/v1/manifest.json"
+    tamper(archive, key, request)
+    report = check_fixity(archive)
+    assert [(f.result_code, f.key, f.problem, f.detail) for f in report.findings] == [
+        (victim.result_code, key, "damaged", "không khớp mã băm lưu khi ghi (đã bị sửa)")]
+    assert not report.ok and report.records == 3
+    assert report.objects == 2 * 3 + 3  # the intact records' files and every pointer; none of the damaged one's files
+
+
+def test_a_record_folder_without_any_manifest_is_incomplete(archive: RecordArchive) -> None:
+    """What a write cut off before its manifest leaves behind: its files, each reported, under no result code."""
+    (whole,) = fill(archive, 1)
+    orphan = "f" * 64
+    archive.objects.put(f"records/{orphan}/v1/signed.pdf", b"%PDF-", {})
+    archive.objects.put(f"records/{orphan}/v1/ocr.txt", b"text", {})
+    report = check_fixity(archive)
+    assert [(f.result_code, f.key, f.problem) for f in report.findings] == [
+        (None, f"records/{orphan}/v1/ocr.txt", "incomplete"), (None, f"records/{orphan}/v1/signed.pdf", "incomplete")]
+    assert report.records == 2 and report.objects == 3 + 1  # the whole record's files and pointer
+    assert whole.result_code not in {f.result_code for f in report.findings}

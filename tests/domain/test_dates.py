@@ -1,8 +1,16 @@
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from domain.dates import date_spans, ends_in_number_words, find_dates, parse_date, words_to_number
+from domain.dates import (
+    date_spans,
+    ends_in_number_words,
+    find_dates,
+    parse_date,
+    parse_day,
+    vietnam_now,
+    words_to_number,
+)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -71,3 +79,38 @@ def test_every_kind_of_date_is_found_with_where_it_is_written() -> None:
 def test_a_line_ending_in_number_words_may_run_on_to_the_next() -> None:
     assert ends_in_number_words("sinh ngày mười") and ends_in_number_words("năm hai nghìn")
     assert not ends_in_number_words("Chủ tịch") and not ends_in_number_words("")
+
+
+@pytest.mark.parametrize(("words", "number"), [
+    ("mot ngan chin tram", 1900),  # "ngàn", the southern word for a thousand
+    ("hai nghin khong tram muoi tam", 2018), ("mot tram hai muoi", 120), ("ba tram", 300),
+])
+def test_thousands_and_hundreds_add_up_in_either_word(words: str, number: int) -> None:
+    assert words_to_number(words.split()) == number
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("01/01/1800", date(1800, 1, 1)), ("31/12/2300", date(2300, 12, 31)),  # the years a paper may bear
+    ("31/12/1799", None), ("01/01/2301", None),
+])
+def test_a_date_outside_the_years_papers_bear_is_no_date(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_a_day_typed_at_a_desk_is_read_in_either_form() -> None:
+    assert parse_day("08/02/2017") == parse_day(" 2017-02-08 ") == parse_day("ngày 8 tháng 2 năm 2017") \
+        == date(2017, 2, 8)
+    assert parse_day("2017-02-30") is None and parse_day("hôm qua") is None
+
+
+def test_now_is_vietnams_to_the_second() -> None:
+    now = vietnam_now()
+    assert now.utcoffset() == timedelta(hours=7) and now.microsecond == 0
+    assert abs((now - datetime.now(UTC)).total_seconds()) < 5
+
+
+def test_a_line_ending_in_number_words_is_judged_on_its_last_words_whatever_follows() -> None:
+    assert ends_in_number_words("Sinh ngày mười lăm  ") and ends_in_number_words("quê quán ... năm một nghìn chín trăm")
+    assert not ends_in_number_words("Sinh ngày mười lăm,")  # a comma closes it
+    assert not ends_in_number_words("mười lăm tháng giêng năm hai nghìn hai mươi ba rồi")
+    assert not ends_in_number_words("năm 2020") and not ends_in_number_words("hai mươi 5")

@@ -23,3 +23,15 @@ def test_birth_records_never_expire_and_unknown_dates_say_so() -> None:
     assert valid_until(None, Validity.parse("12 months")) is None
     assert status_on(date(2026, 1, 1), until=None, rule="12 months", issued=None).code == "unknown"
     assert Validity.parse("2 years").months == 24
+
+
+def test_each_status_is_worded_for_the_clerk() -> None:
+    issued, until = date(2026, 3, 10), date(2026, 9, 9)
+    assert status_on(date(2030, 1, 1), until=None, rule="permanent", issued=None).text == "Không thời hạn"
+    unknown = "Chưa xác định (không đọc được ngày cấp)"
+    assert status_on(date(2026, 5, 1), until=until, rule="6 months", issued=None).text == unknown
+    assert status_on(date(2026, 5, 1), until=None, rule="6 months", issued=issued).code == "unknown"
+    assert status_on(date(2026, 5, 1), until=until, rule="6 months", issued=issued).text == \
+        "Còn hiệu lực đến hết 09/09/2026"
+    assert status_on(date(2026, 9, 10), until=until, rule="6 months", issued=issued).text == \
+        "Hết hiệu lực từ 10/09/2026"

@@ -35,3 +35,19 @@ def test_a_correction_written_before_corrected_by_existed_is_carried_as_one() ->
     upgraded = _reloaded(legacy.next_version(by="system:signatures", reason="Gia hạn dấu thời gian"))
     assert (upgraded.changed_by, upgraded.corrected_by, upgraded.fields_corrected) == (
         "system:signatures", "ra.soat", True)
+
+
+def test_a_legacy_version_nobody_corrected_carries_no_corrector_forward() -> None:
+    old = json.loads(manifest_for(files(), version=1).to_json())
+    old.pop("corrected_by")
+    legacy = Manifest.model_validate(old)
+    later = _reloaded(legacy.next_version(by="system:signatures", reason="Gia hạn dấu thời gian"))
+    assert (later.corrected_by, later.fields_corrected) == ("", False)
+    kept = _reloaded(_reloaded(manifest_for(files())).next_version(by="luu.tru", reason="Vụ việc"))
+    assert kept.corrected_by == ""  # the field is written, empty, on every version made now
+
+
+def test_a_manifest_is_stored_as_indented_json_under_its_schema_name() -> None:
+    text = manifest_for(files()).to_json()
+    assert text.endswith("}\n") and text.startswith('{\n  "schema": ')
+    assert '"schema_id"' not in text and json.loads(text)["schema"] == manifest_for(files()).schema_id

@@ -43,8 +43,10 @@ def test_the_allowance_is_the_accounts_per_minute_counted_in_people(svc: Service
     assert access.take_allowance(svc, CLERK, 1) == 0  # none left: an empty answer, not a refusal
     with pytest.raises(TooMany) as refused:
         access.count_lookup(svc, CLERK)  # a whole answer that cannot be cut is refused
-    assert refused.value.code == "rate_limited" and 0 < refused.value.retry_after_s <= 61
-    assert "5 lượt" in refused.value.message
+    assert refused.value.code == "rate_limited" and refused.value.retry_after_s == 41  # 20 s into the minute
+    assert refused.value.message == ("Đã tra cứu 5 lượt (tính theo số người được trả về) trong một phút, giới hạn "
+                                     "của tài khoản này; thử lại sau 41 giây.")
+    assert access.take_allowance(svc, CLERK, 0, partial=False) == 0  # an answer naming nobody is never refused
     assert access.take_allowance(svc, Actor("an.tran", "clerk"), 5) == 5  # each account its own
     assert access.take_allowance(svc, CLIENT, 10) == 8  # an API client has the clients' limit
     assert access.take_allowance(svc, CLERK, 0) == 0
@@ -56,12 +58,16 @@ def test_the_minute_slides_the_last_ones_count_weighing_by_what_is_left_of_it(sv
     assert access.take_allowance(svc, CLERK, 5) == 0
     _tick(svc, 30)  # half of the last minute has slid out: about half the allowance is back
     assert access.take_allowance(svc, CLERK, 5) == 2
+    _tick(svc, 18)  # 48 s in: a fifth of the last minute's five still count, and this minute's two
+    assert access.take_allowance(svc, CLERK, 5) == 2
     _tick(svc, 120)  # two minutes later: all of it
     assert access.take_allowance(svc, CLERK, 9) == 5
 
 
 def test_a_whole_answer_may_overdraw_and_delays_the_next(svc: Services) -> None:
     assert access.take_allowance(svc, CLERK, 4) == 4
+    assert access.take_allowance(svc, Actor("an.tran", "clerk"), 4) == 4
+    assert access.take_allowance(svc, Actor("an.tran", "clerk"), 3) == 1  # the last one, given
     assert access.take_allowance(svc, CLERK, 7, partial=False) == 7  # one left: counted whole
     with pytest.raises(TooMany):
         access.count_lookup(svc, CLERK)
@@ -106,6 +112,10 @@ def test_codes_asked_in_vain_stop_record_reads_and_alert_the_archivists_once(svc
     assert access.reach(svc, Actor("an.tran", "clerk"), code).result_code == code  # another account may
     alerts = [json.loads(line) for line in svc.audit.lines() if '"access.alert"' in line]
     assert len(alerts) == 1 and alerts[0]["actor"] == CLERK.identity
+    assert (alerts[0]["record"], alerts[0]["purpose"], alerts[0]["details"]) == (
+        None, "Cảnh báo truy cập bất thường",
+        {"reason": "unknown_codes", "count": 3, "last_asked": "000.00.00.H49-261122-0004-KQ1", "role": "clerk"})
+    assert refused.value.message.startswith("Đã hỏi 3 mã kết quả không có trong kho")
     _tick(svc, 3601)  # an hour on, the count has expired
     assert access.reach(svc, CLERK, code).result_code == code
 

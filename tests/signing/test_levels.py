@@ -10,11 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from asn1crypto import cms
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
-from pyhanko.sign.fields import SigFieldSpec
-from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -25,8 +21,9 @@ from signing.identity import SigningKeyError, verification_roots
 from signing.ltv import needs_renewal, renew, upgrade
 from signing.verify import verify_pdf
 from tests.conftest import free_port
-from tests.signing.conftest import blank_pdf, ingest_one, pki_settings, sign, signer_for
-from tests.signing.pki import PASSWORD, PkiUnderTest, running_pki
+from tests.signing.conftest import ingest_one, pki_settings, sign, signer_for
+from tests.signing.long_term_copies import signed_by_raw_pyhanko
+from tests.signing.pki import PkiUnderTest, running_pki
 
 YEARS_4 = timedelta(days=4 * 365)  # past the signers' 3-year certificates, well within the TSA's
 
@@ -152,16 +149,6 @@ def test_a_revoked_or_expired_key_does_not_sign(pki: PkiUnderTest, tmp_path: Pat
         with pytest.raises(SigningKeyError) as e:
             signer_for(settings)
         assert words in e.value.vietnamese
-
-
-def signed_by_raw_pyhanko(pki: PkiUnderTest, label: str) -> bytes:
-    """A B-B signature by a certificate sohoa would refuse, made with bare pyHanko."""
-    signer = signers.SimpleSigner.load_pkcs12(str(pki.p12(label)), passphrase=PASSWORD)
-    out = io.BytesIO()
-    PdfSigner(PdfSignatureMetadata(field_name="Sig"), signer=signer,
-              new_field_spec=SigFieldSpec("Sig", box=(10, 10, 100, 50))).sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(blank_pdf())), output=out)
-    return out.getvalue()
 
 
 def test_revoked_and_expired_certificates_are_reported(pki: PkiUnderTest, tmp_path: Path,
