@@ -156,3 +156,48 @@ def test_writers_that_never_win_the_next_segment_give_up_with_an_error(objects: 
     monkeypatch.setattr(objects, "put", always_taken)
     with pytest.raises(RuntimeError, match="could not append to the audit log: too many concurrent writers"):
         log.record("a", "lookup")
+
+
+def test_an_events_hash_is_the_sha256_of_its_compact_sorted_utf8_json_so_anyone_can_recompute_it() -> None:
+    import hashlib
+
+    from archive.audit_log import event_hash
+
+    event = {"seq": 1, "actor": "cán bộ", "prev": "0" * 64, "details": {"b": 1, "a": [1, 2]}, "hash": "ignored"}
+    canonical = '{"actor":"cán bộ","details":{"a":[1,2],"b":1},"prev":"' + "0" * 64 + '","seq":1}'
+    assert event_hash(event) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def test_a_broken_line_is_named_with_the_last_good_events_hash(objects: ObjectStore) -> None:
+    from archive.audit_log import GENESIS
+
+    log = log_on(objects)
+    log.record("a", "lookup")
+    second = log.record("a", "lookup", purpose="Tra cứu", n=1)
+    good = list(log.lines())
+    assert verify_events(["{not json", *good]) == verify_events(["{not json"])
+    assert (verify_events(["{not json"]).head, verify_events(["{not json"]).reason) == (GENESIS, "dòng không phải JSON")
+    for bad, reason in (("[1, 2]", "dòng không phải một sự kiện"), (good[0], "số thứ tự 1 thay vì 3: sự kiện bị xóa "
+                                                                          "hoặc đảo thứ tự")):
+        result = verify_events([*good, bad])
+        assert (result.ok, result.events, result.head, result.position, result.reason) == (
+            False, 2, second["hash"], 3, reason)
+    assert verify_events([*good, "", "  "]).ok  # blank lines are no events
+
+
+def test_a_segment_filed_under_another_number_is_found(tmp_path: Path) -> None:
+    """The chain holds, but a segment stands under a key its first event does not bear: moved, or forged."""
+    from archive.audit_log import event_hash
+    from archive.filesystem import FilesystemObjects
+
+    objects = FilesystemObjects(tmp_path / "archive")
+    log = AuditLog(objects, lambda: None)  # type: ignore[arg-type,return-value]
+    first = log.record("a", "lookup")
+    event = {"seq": 2, "time": first["time"], "actor": "a", "action": "lookup", "record": None, "purpose": "",
+             "details": {}, "prev": first["hash"]}
+    event["hash"] = event_hash(event)
+    objects.put(segment_key(9), (json.dumps(event, ensure_ascii=False) + "\n").encode(), {"role": "audit-segment"})
+    assert verify_events(log.lines()).ok
+    result = log.verify()
+    assert (result.ok, result.events, result.position, result.reason) == (
+        False, 2, 2, f"đoạn nhật ký {segment_key(9)} không khớp số thứ tự sự kiện đầu")

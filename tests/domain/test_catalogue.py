@@ -4,6 +4,7 @@ label wordings put before the shared ones (its own are tried first), its own mea
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,19 @@ def test_a_types_own_wordings_come_first_and_its_own_meanings_win() -> None:
     assert both.id_words == {"cccd": "old_id"} and both.relations == {"con": "parent"}
     assert both.role_words == {"chồng": "husband", "vợ": "spouse"}
     assert both.default_role == "deceased"
+
+
+def test_the_shipped_catalogue_names_roles_and_retention_classes_and_falls_back_for_what_it_lacks(
+        tmp_path: Path) -> None:
+    from context.settings import load_settings
+
+    settings = load_settings(tmp_path)
+    catalogue, retention = settings.catalogue, settings.retention
+    assert catalogue.role_name("mother") == "Mẹ" and catalogue.role_name("godparent") == "godparent"
+    assert catalogue.labels_for(None) is catalogue.labels and catalogue.labels_for("") is catalogue.labels
+    assert catalogue.labels_for("khai_sinh") == catalogue.get("khai_sinh").labels != catalogue.labels
+    with pytest.raises(KeyError, match="no_such_type"):
+        catalogue.get("no_such_type")
+    unclassified = retention.classes[retention.unclassified_class]
+    assert retention.for_type("khai_sinh") == retention.classes["ho_tich"] != unclassified
+    assert retention.for_type(None) == retention.for_type("") == retention.for_type("no_such_type") == unclassified

@@ -32,3 +32,18 @@ def test_names_it_does_not_know_stay_as_read() -> None:
 ])
 def test_an_issuer_belongs_to_the_level_of_government_its_name_says(issuer: str | None, level: str) -> None:
     assert issuer_level(issuer) == level
+
+
+def test_known_names_are_matched_whole_and_stray_marks_between_words_go() -> None:
+    from domain.issuers import is_known_name
+
+    assert correct_issuer("Sở Tư pháp _ tỉnh Gia Lai") == "SỞ TƯ PHÁP TỈNH GIA LAI"
+    assert correct_issuer("tinh Gia") == "TỈNH Gia"  # "Gia" alone is no name: left as read
+    assert is_known_name("gia lai") and is_known_name("GIA LAI")
+    assert not is_known_name("Gia Lai Kon Tum") and not is_known_name("Ia")
+
+
+def test_a_city_is_judged_by_the_name_after_its_first_mention() -> None:
+    assert issuer_level("UBND thành phố Pleiku thành phố cũ") == "district"  # Pleiku lies within Gia Lai
+    assert issuer_level("Sở Xây dựng thành phố Hà Nội") == "province"
+    assert issuer_level(None) == issuer_level("") == issuer_level("Công an") == "other"

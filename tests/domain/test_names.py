@@ -71,3 +71,24 @@ def test_names_of_the_central_highlands_peoples_are_no_misreading() -> None:
 def test_a_surname_is_known_whatever_its_marks(word: str, surname: bool) -> None:
     assert is_surname(word) is surname
     assert "NGUYỄN" in surname_spellings() and "TRẦN" in surname_spellings()
+
+
+@pytest.mark.parametrize(("read", "surname"), [
+    ("PHAMM", "PHẠM"), ("NGUYENX", "NGUYỄN"), ("XNGUYEN", "NGUYỄN"),  # a letter too many, anywhere
+    ("PHM", "PHẠM"), ("NGUYN", "NGUYỄN"),  # a letter lost
+    ("IE", "LÊ"), ("HOANGG", "HOÀNG"),
+    ("DAG", None), ("H", None), ("", None),  # two letters from any surname, or nothing to go on
+])
+def test_a_first_word_one_letter_from_exactly_one_surname_is_that_surname(read: str, surname: str | None) -> None:
+    assert mend_surname(read) == surname
+
+
+def test_a_two_word_name_keeps_its_second_word_as_read() -> None:
+    assert correct_name("LE THI") == "LÊ THI"  # a given name, not a middle name: nothing to restore it to
+    assert correct_name("NGUYEN VAN AN") == "NGUYỄN VĂN AN"
+    assert restore_surname("") == ""
+
+
+@pytest.mark.parametrize(("word", "other"), [("Y’Bi", True), ("H'Blin", True), ("H'", False), ("K'Lan", False)])
+def test_an_apostrophe_after_h_or_y_marks_a_name_of_the_highlands(word: str, other: bool) -> None:
+    assert is_other_name_part(word) is other
