@@ -220,13 +220,12 @@ def say(code: str, **values: object) -> str:
 
 
 def vietnamese(error: BaseException) -> str:
-    """What a person reads for an error: its code's sentence when it carries one the catalogue has, else its own
-    words (errors not yet moved here say Vietnamese themselves)."""
-    code = error.catalogue_code if isinstance(error, CodedError) else getattr(error, "code", None)
-    values = getattr(error, "values", None)
-    if isinstance(code, str) and code in VI and isinstance(values, Mapping):
+    """What a person reads for an error: the catalogue's sentence for a coded error, the sentence an error rendered
+    from the catalogue when it was raised (a use case's refusal, a file refused at intake), else its own words."""
+    if isinstance(error, CodedError):
         try:
-            return say(code, **{"detail": str(error), **values})
+            return say(error.catalogue_code, **error.values) if error.catalogue_code in VI else str(error)
         except (KeyError, IndexError, ValueError):  # a value missing: the English detail is better than nothing
             return str(error)
-    return str(error)
+    said = getattr(error, "vietnamese", None)
+    return said if isinstance(said, str) else str(error)

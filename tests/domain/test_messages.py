@@ -155,3 +155,15 @@ def test_a_signing_error_keeps_its_stable_code_and_reads_its_sentence() -> None:
     assert locked.vietnamese == vietnamese(locked) == "Token 'so-hoa' đã bị khóa do nhập sai PIN nhiều lần."
     stale = IndexUnavailable("schema 3", "other_version")
     assert stale.vietnamese.startswith("Chỉ mục tra cứu được lập bởi một phiên bản sohoa khác")
+
+
+def test_an_error_rendered_where_it_was_raised_is_read_as_rendered() -> None:
+    from pipeline.source_pages import RejectedInput
+    from service.errors import InvalidRequest
+
+    refused = RejectedInput("too_large", "file over 50 MB", mb=50)
+    assert str(refused) == "file over 50 MB" and vietnamese(refused) == "Tệp lớn hơn giới hạn 50 MB."
+    bad = InvalidRequest("bad_old_id", old_id="12")
+    assert (bad.code, vietnamese(bad)) == ("bad_old_id", "Số CMND phải có 9 chữ số: '12'")
+    assert vietnamese(ArchiveError("detail", "archive.no_record", record="KQ1")) == \
+        "Không có hồ sơ với mã kết quả KQ1."

@@ -1,5 +1,6 @@
 """Copies signed through the test PKI once a day and kept: B-LTA (with a long- and a short-lived timestamp
-authority), B-LT, B-T, and a B-B signature by an expired certificate, with the PKI's root to verify them by.
+authority), B-LT, B-T, and B-B signatures by an expired and by a revoked certificate (its CRL embedded), with the
+PKI's root to verify them by.
 
 Verifying a copy needs no server (the trust root and what the file carries; "fetch" finds nobody listening), so the
 verifier's tests read these in a fraction of a second each, under xdist and in every mutation run, while signing
@@ -12,15 +13,19 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import urllib.request
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+from asn1crypto import crl as asn1_crl
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigFieldSpec
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from tests.conftest import REPO
 from tests.signing.conftest import blank_pdf, pki_settings, sign, signer_for
@@ -70,6 +75,19 @@ def signed_by_raw_pyhanko(pki: PkiUnderTest, label: str) -> bytes:
     return out.getvalue()
 
 
+def _with_crl(data: bytes, pki: PkiUnderTest, label: str) -> bytes:
+    """The copy with the CRL that revokes its signer embedded (pyHanko will not add revocation data that says
+    "revoked" itself): its revocation is then known offline."""
+    cert = pki.cert(label)
+    url = cert.crl_distribution_points[0]["distribution_point"].native[0]
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        crl = asn1_crl.CertificateList.load(answer.read())
+    stream = io.BytesIO(data)
+    sig = PdfFileReader(io.BytesIO(data)).embedded_regular_signatures[0]
+    DocumentSecurityStore.add_dss(stream, sig.pkcs7_content, certs=[pki.cert("root")], crls=[crl])
+    return stream.getvalue()
+
+
 def _sign_all(folder: Path) -> None:
     with running_pki(folder / "pki") as pki, pytest.MonkeyPatch.context() as env:
         for name, (level, tsa) in COPIES.items():
@@ -78,4 +96,5 @@ def _sign_all(folder: Path) -> None:
             assert signed.level == level, signed.problems
             (folder / f"{name}.pdf").write_bytes(signed.data)
         (folder / "expired.pdf").write_bytes(signed_by_raw_pyhanko(pki, "expired"))
+        (folder / "revoked.pdf").write_bytes(_with_crl(signed_by_raw_pyhanko(pki, "revoked"), pki, "revoked"))
         (folder / "root.pem").write_bytes(pki.root_pem().read_bytes())

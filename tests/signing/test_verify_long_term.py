@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -195,6 +196,10 @@ def test_a_signature_carrying_no_certificate_is_reported_not_raised(copies: Long
     officer = report.regular[1]
     assert not report.ok and (officer.signer, officer.issuer, officer.certificate_sha256) == ("", "", "")
     assert officer.problems[0].startswith("Chữ ký của người số hóa không kiểm tra được: ")
+    by_certificate = verify(copies, _with_officer_cms(copies.read("lta"), _no_certificates), roles={})
+    stranger = by_certificate.regular[1]  # no certificate to know it by: nobody's, named by its field
+    assert stranger.role == "other"
+    assert stranger.problems[0].startswith(f"Chữ ký '{stranger.field}' không kiểm tra được: ")
 
 
 def test_a_signature_value_made_with_another_algorithm_does_not_fit_its_certificate(copies: LongTermCopies) -> None:
@@ -282,3 +287,29 @@ def test_the_report_says_who_signed_outside_sohoas_fields_and_what_could_not_be_
         "không rõ (do người ký tự khai, chưa được xác thực)", intact="KHÔNG",
         trusted="không xét (chữ ký không còn nguyên vẹn)", revocation="không kiểm tra", level="không xác định",
         locked="KHÔNG")
+
+
+def test_a_chain_carried_without_its_root_names_the_highest_issuer_and_says_it_is_not_in_the_file(
+        copies: LongTermCopies) -> None:
+    def signer_only(container: cms.ContentInfo) -> None:
+        signed = container["content"]
+        signer = signed["signer_infos"][0]["sid"].chosen["serial_number"].native
+        signed["certificates"] = cms.CertificateSet(
+            [c for c in signed["certificates"] if c.chosen.serial_number == signer])
+
+    report = verify(copies, _with_officer_cms(copies.read("lta"), signer_only))
+    officer = report.regular[1]
+    assert officer.chain_top == f"{ROOT} (không kèm trong tệp)"
+    assert officer.signer == OFFICER and officer.intact and officer.valid
+
+
+def test_a_revoked_certificate_is_said_revoked_with_the_moment_from_the_revocation_data_the_file_carries(
+        copies: LongTermCopies) -> None:
+    report = verify(copies, copies.read("revoked"))
+    (s,) = report.regular
+    assert not report.ok and (s.revocation, s.trusted, s.intact, s.valid, s.level) == ("revoked", False, True, True,
+                                                                                      "B-B")
+    (problem,) = s.problems
+    assert re.fullmatch(r"Chữ ký của Chứng thư đã thu hồi — sohoa test PKI \(trường 'Sig'\): chứng thư số đã bị thu "
+                        r"hồi từ \d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.", problem), problem
+    assert "  Tình trạng thu hồi: ĐÃ BỊ THU HỒI" in report_vi(report).splitlines()
