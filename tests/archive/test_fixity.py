@@ -158,3 +158,46 @@ def test_a_record_folder_without_any_manifest_is_incomplete(archive: RecordArchi
         (None, f"records/{orphan}/v1/ocr.txt", "incomplete"), (None, f"records/{orphan}/v1/signed.pdf", "incomplete")]
     assert report.records == 2 and report.objects == 3 + 1  # the whole record's files and pointer
     assert whole.result_code not in {f.result_code for f in report.findings}
+
+
+def test_a_lost_file_or_pointer_is_named_with_its_records_code(tmp_path: os.PathLike[str]) -> None:
+    from pathlib import Path
+
+    objects = FilesystemObjects(Path(tmp_path) / "archive")
+    archive = RecordArchive(objects)
+    first, second = fill(archive, 2)
+    for key in (f"records/{first.content_hash}/v1/ocr.txt", f"results/{second.result_code}"):
+        path = objects.path(key)
+        path.chmod(0o644)
+        path.unlink()
+        path.with_name(f".{path.name}.meta").unlink(missing_ok=True)
+    report = check_fixity(archive)
+    assert sorted((f.result_code, f.key, f.problem) for f in report.findings) == sorted([
+        (first.result_code, f"records/{first.content_hash}/v1/ocr.txt", "missing"),
+        (second.result_code, f"results/{second.result_code}", "missing")])
+    assert report.seconds >= 0 and report.records == 2
+
+
+def test_only_a_run_over_every_record_looks_beyond_them(archive: RecordArchive) -> None:
+    """A sample or a chosen few check those records; strays and dangling pointers are a whole run's to find."""
+    manifests = fill(archive, 3)
+    archive.objects.put("junk/left-behind", b"?", {"role": "none"})
+    assert [f.key for f in check_fixity(archive, sample=3).findings] == ["junk/left-behind"]  # all three: whole
+    assert check_fixity(archive, sample=2, rng=random.Random(2)).findings == []
+    chosen = check_fixity(archive, hashes=[manifests[0].content_hash])
+    assert chosen.records == 1 and chosen.findings == []
+
+
+def test_a_pointer_to_another_record_is_named_by_the_code_it_claims(tmp_path: os.PathLike[str]) -> None:
+    from pathlib import Path
+
+    objects = FilesystemObjects(Path(tmp_path) / "archive")
+    archive = RecordArchive(objects)
+    first, second = fill(archive, 2)
+    objects.put(f"results/{first.result_code}-X", second.content_hash.encode("ascii"), {"role": "pointer"})
+    objects.put(f"results/{first.result_code}-Y", b"\xff\xfe garbage", {"role": "pointer"})  # not even ASCII
+    objects.put(f"captures/by-capture/{'c' * 64}", b"\xff\xfe", {"role": "capture-link"})
+    found = sorted((f.key, f.result_code, f.problem) for f in check_fixity(archive).findings)
+    assert found == [(f"captures/by-capture/{'c' * 64}", None, "dangling"),
+                     (f"results/{first.result_code}-X", f"{first.result_code}-X", "dangling"),
+                     (f"results/{first.result_code}-Y", f"{first.result_code}-Y", "dangling")]
