@@ -153,3 +153,26 @@ def test_a_type_with_its_own_form_of_number_is_held_to_it() -> None:
     assert number_fits("84D8417225", business) and not number_fits("237/QĐ-UBND", business)
     assert plausible_number("237/QĐ-UBND")  # the general form would take it: the type's own form decides
     assert number_fits("1234567", BIRTH) is False and plausible_number("1234567")  # six figures at most
+
+
+def test_a_paper_about_two_names_the_side_it_lacks() -> None:
+    wife = Person(role="wife", name="LÊ THỊ HOA", dob=date(1995, 1, 2), personal_number="064195000123")
+    husband = Person(role="husband", name="TRẦN VĂN BÌNH", dob=date(1993, 3, 4), personal_number="064093000456")
+    assert read(type_id="ket_hon", persons=[wife, husband]) == []
+    assert said(read(type_id="ket_hon", persons=[wife])) == [
+        ("no_subject", "Chỉ tìm thấy họ tên của một bên: không tìm thấy bên thứ 2 trong 2 bên của giấy tờ")]
+    assert said(read(type_id="ket_hon", persons=[husband])) == [
+        ("no_subject", "Chỉ tìm thấy họ tên của một bên: không tìm thấy bên thứ 1 trong 2 bên của giấy tờ")]
+    witness = Person(role="witness", name="NGUYỄN VĂN AN")  # a person the paper is not about is not checked
+    assert read(type_id="ket_hon", persons=[wife, husband, witness]) == []
+
+
+def test_a_subject_without_a_name_is_called_the_holder_in_every_note() -> None:
+    nameless = Person(role="registrant", handwritten=["dob"], dob=date(2015, 5, 29))
+    notes = said(read(persons=[nameless], register_book="01/2015"))
+    assert ("handwritten_dob", "Ngày sinh của người được cấp viết tay («29/05/2015»): cần đối chiếu với bản giấy") \
+        in notes
+    undated = Person(role="registrant")
+    assert ("no_dob", "Không đọc được ngày sinh của người được cấp") in said(read(persons=[undated]))
+    assert ("no_identifier", "Không tìm thấy số định danh cá nhân, số CMND hay quyển số đăng ký của người được "
+                             "cấp") in said(read(persons=[undated]))

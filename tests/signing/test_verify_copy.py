@@ -36,8 +36,11 @@ def test_the_copy_as_signed_carries_the_agencys_and_the_officers_signatures_and_
     for s in (agency, officer):
         assert (s.ok, s.intact, s.valid, s.trusted, s.changes_allowed, s.kind) == (True,) * 5 + ("signature",)
         assert s.level == "B-B" and s.time_source == "signer" and s.signed_at is not None
+        assert s.revocation == "no_source"  # the development identity names no CRL or OCSP responder
         assert len(s.certificate_sha256) == 64 and s.chain_top.startswith("sohoa Development Root CA")
         assert s.problems == ()
+    assert (agency.modification, officer.modification) == ("form_filling", "none")  # the officer's signs last
+    assert (agency.covers_whole_file, officer.covers_whole_file) == (False, True)
     assert agency.certified  # the agency's certification signature locks the document
     assert agency.signer != officer.signer
     text = report_vi(verdict)
@@ -67,8 +70,10 @@ def test_a_key_this_archive_does_not_trust_is_intact_but_not_trusted(signed: tup
 def test_what_is_not_a_signed_pdf_is_said_in_words(signed: tuple[Settings, bytes]) -> None:
     settings, _ = signed
     roots = verification_roots(settings.signing)
-    with pytest.raises(NotVerifiable):
+    with pytest.raises(NotVerifiable) as unreadable:
         verify_pdf(b"not a pdf at all", roots)
+    assert unreadable.value.code == "unreadable_pdf" and str(unreadable.value).startswith("cannot read the PDF: ")
+    assert unreadable.value.vietnamese.startswith("Không đọc được tệp PDF: ")
     unsigned = verify_pdf(blank_pdf(), roots)
     assert not unsigned.ok and unsigned.signatures == []
     assert report_vi(unsigned) == "KHÔNG HỢP LỆ: tệp không có chữ ký số nào."

@@ -313,3 +313,11 @@ def test_a_revoked_certificate_is_said_revoked_with_the_moment_from_the_revocati
     assert re.fullmatch(r"Chữ ký của Chứng thư đã thu hồi — sohoa test PKI \(trường 'Sig'\): chứng thư số đã bị thu "
                         r"hồi từ \d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.", problem), problem
     assert "  Tình trạng thu hồi: ĐÃ BỊ THU HỒI" in report_vi(report).splitlines()
+
+
+def test_a_copy_presents_itself_as_sohoas_only_by_sohoas_field_names(copies: LongTermCopies) -> None:
+    from signing.signature_roles import claims_sohoa_fields
+
+    assert claims_sohoa_fields(copies.read("lta"))
+    assert not claims_sohoa_fields(copies.read("expired"))  # signed in a field called "Sig"
+    assert not claims_sohoa_fields(b"%PDF-1.7 nothing else")
