@@ -18,7 +18,7 @@ import random
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archive.base import BY_CAPTURE, CAPTURES, MANIFEST, Attestations, DamagedManifest, RecordArchive
 from archive.objects import sha256_hex
@@ -167,7 +167,9 @@ def _check_others(archive: RecordArchive, report: FixityReport, codes: dict[str,
             continue
         if key.startswith("results/"):
             code, target = key.removeprefix("results/"), data.decode("ascii", "replace").strip()
-            if codes.get(code) != target and target not in damaged:
+            if target in damaged:
+                _name_damaged(report, target, code)
+            elif codes.get(code) != target:
                 report.findings.append(Finding(code, key, "dangling", "mã kết quả không trỏ tới hồ sơ mang mã đó"))
         elif key.startswith(BY_CAPTURE):
             record = data.decode("ascii", "replace").strip()
@@ -181,3 +183,11 @@ def _check_others(archive: RecordArchive, report: FixityReport, codes: dict[str,
     if callable(strays):
         report.findings.extend(Finding(None, path, "unexpected", "tệp không phải đối tượng của kho")
                                for path in strays())
+
+
+def _name_damaged(report: FixityReport, content_hash: str, code: str) -> None:
+    """A damaged manifest whose object kept no metadata (a version written around the archive, on S3) is named by
+    the result code that points at its record."""
+    prefix = f"records/{content_hash}/"
+    report.findings = [replace(f, result_code=code) if f.problem == "damaged" and f.result_code is None
+                       and f.key.startswith(prefix) else f for f in report.findings]

@@ -135,17 +135,16 @@ def test_pointers_links_and_objects_outside_records_are_each_accounted_for(tmp_p
 def test_a_damaged_manifest_is_named_with_its_record_and_why_and_its_files_are_not_strays(
         archive: RecordArchive, request: pytest.FixtureRequest) -> None:
     """A manifest whose bytes changed cannot vouch for its files: fixity names the record it was written for (from
-    the object's own metadata, where it survived), says why, checks the other records, and does not call that
-    version's files strays."""
+    the object's own metadata, else from the result code pointing at it), says why, checks the other records, and
+    does not call that version's files strays."""
     manifests = fill(archive, 3)
     victim = manifests[1]
     key = f"records/{victim.content_hash}/v1/manifest.json"
     tamper(archive, key, request)
     report = check_fixity(archive)
-    # S3: the rogue version written straight through the SDK carries no metadata, so no code survives to name it by
-    code = victim.result_code if backend_of(request) == "filesystem" else None
+    # named by the object's metadata, or (S3: a version written through the SDK keeps none) by its pointer
     assert [(f.result_code, f.key, f.problem, f.detail) for f in report.findings] == [
-        (code, key, "damaged", "không khớp mã băm lưu khi ghi (đã bị sửa)")]
+        (victim.result_code, key, "damaged", "không khớp mã băm lưu khi ghi (đã bị sửa)")]
     assert not report.ok and report.records == 3
     assert report.objects == 2 * 3 + 3  # the intact records' files and every pointer; none of the damaged one's files
 
