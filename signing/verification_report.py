@@ -80,8 +80,8 @@ def report_vi(report: VerificationReport, *, at: datetime | None = None) -> str:
         source = "máy chủ cấp dấu thời gian" if r.time_source == "tsa" else "do người ký tự khai, chưa được xác thực"
         lines += [
             f"{role} ({i}/{len(regular)}): {'HỢP LỆ' if r.ok else 'KHÔNG HỢP LỆ'}",
-            f"  Người ký: {r.signer}",
-            f"  Cơ quan cấp chứng thư: {r.issuer}",
+            f"  Người ký: {r.signer or 'không rõ (chữ ký không kèm chứng thư số)'}",
+            f"  Cơ quan cấp chứng thư: {r.issuer or 'không rõ'}",
             *([f"  Chuỗi chứng thư lên tới: {r.chain_top}"] if r.chain_top else []),
             f"  Thời điểm ký: {vietnam_time(r.signed_at) if r.signed_at else 'không rõ'} ({source})",
             f"  Toàn vẹn (nội dung không bị sửa sau khi ký): {_yes(r.intact and r.valid and r.changes_allowed)}",

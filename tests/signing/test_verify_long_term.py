@@ -195,6 +195,9 @@ def test_a_signature_carrying_no_certificate_is_reported_not_raised(copies: Long
     report = verify(copies, _with_officer_cms(copies.read("lta"), _no_certificates))
     officer = report.regular[1]
     assert not report.ok and (officer.signer, officer.issuer, officer.certificate_sha256) == ("", "", "")
+    lines = report_vi(report).splitlines()
+    assert "  Người ký: không rõ (chữ ký không kèm chứng thư số)" in lines
+    assert "  Cơ quan cấp chứng thư: không rõ" in lines
     assert officer.problems[0].startswith("Chữ ký của người số hóa không kiểm tra được: ")
     by_certificate = verify(copies, _with_officer_cms(copies.read("lta"), _no_certificates), roles={})
     stranger = by_certificate.regular[1]  # no certificate to know it by: nobody's, named by its field
