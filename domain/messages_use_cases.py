@@ -108,7 +108,7 @@ USE_CASES_VI: Mapping[str, str] = {
     "service.unknown_field": "Không có trường {unknown}; các trường sửa được: {fields}",
     "service.unknown_type": "Không có loại giấy tờ {unknown}; các loại: {known}",
     "service.user_exists": "Đã có tài khoản {username}",
-    "service.weak_password": "Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
+    "service.weak_password": "Mật khẩu cần ít nhất {length} ký tự.",
     "service.would_shorten": "Hồ sơ {result_code} đã được giữ đến {until:%d/%m/%Y}; chỉ gia hạn được tới một ngày sau "
                              "đó.",
     "service.wrong_credentials": "Tên đăng nhập hoặc mật khẩu không đúng.",

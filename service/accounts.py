@@ -65,7 +65,7 @@ def get_account(services: Services, username: str) -> Account | None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidRequest("weak_password", MIN_PASSWORD=MIN_PASSWORD)
+        raise InvalidRequest("weak_password", length=MIN_PASSWORD)
 
 
 def add_user(services: Services, actor: Actor, username: str, name: str, role: str,

@@ -55,6 +55,7 @@ def password_sign_in(services: Services, username: str, password: str, *, source
         services.audit.record(login or "?", "signin.refused", None, "Đăng nhập", reason="locked out", address=source,
                               lock=code)
         minutes = max(1, round(wait / 60))
+        # `code` is one of these two: spelled out, each is a code the catalogue test sees raised
         raise TooMany("source_locked" if code == "source_locked" else "account_locked", retry_after_s=wait,
                       minutes=minutes)
     actor: Actor | None = None
